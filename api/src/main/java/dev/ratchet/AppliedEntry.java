@@ -1,0 +1,37 @@
+package dev.ratchet;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One applied migration as a tracker read it back, in tracker-neutral form. Any field may be
+ * unknown: a counter knows only versions, a backfilled row has no checksum.
+ *
+ * @param name        the migration name, if the tracker stores names
+ * @param version     the version, if the tracker stores versions
+ * @param sequence    the position in apply order, if the tracker stores it
+ * @param checksum    SHA-256 hex of what ran; empty means unknown provenance, never drift
+ * @param appliedAt   when it was applied
+ * @param executionMs how long its body took
+ */
+public record AppliedEntry(Optional<String> name, Optional<Version> version, OptionalLong sequence,
+                           Optional<String> checksum, Optional<Instant> appliedAt, OptionalLong executionMs) {
+
+    /** An entry with a name and a version and nothing else known. */
+    public static AppliedEntry of(String name, Version version) {
+        return new AppliedEntry(Optional.ofNullable(name), Optional.ofNullable(version), OptionalLong.empty(),
+                Optional.empty(), Optional.empty(), OptionalLong.empty());
+    }
+
+    /** The entry a migration would leave, before it has run. */
+    public static AppliedEntry of(Migration migration) {
+        return new AppliedEntry(Optional.of(migration.name()), migration.version(), OptionalLong.empty(),
+                migration.checksum(), Optional.empty(), OptionalLong.empty());
+    }
+
+    /** A copy with the given checksum (empty for unknown). */
+    public AppliedEntry withChecksum(Optional<String> checksum) {
+        return new AppliedEntry(name, version, sequence, checksum, appliedAt, executionMs);
+    }
+}

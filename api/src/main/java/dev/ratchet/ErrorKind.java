@@ -1,0 +1,100 @@
+package dev.ratchet;
+
+/**
+ * The stable classification of every {@link RatchetException}. Callers branch on the kind,
+ * never on message text; each kind belongs to a {@link Family} (used, for example, for
+ * command-line exit codes) and carries a default operator hint.
+ */
+public enum ErrorKind {
+    /** Two code migrations share one version. */
+    VERSION_COLLISION(Family.SOURCE,
+            "give one of the two migrations a new, unused version; versions must be unique in a namespace"),
+    /** Two code migrations share one name. */
+    DUPLICATE_NAME(Family.SOURCE, "rename one of the two migrations; names must be unique in a namespace"),
+    /** A migration file name does not follow an accepted pattern. */
+    MALFORMED_MIGRATION_NAME(Family.SOURCE,
+            "rename the file to V<version>__<name>.sql, <version>_<name>.up.sql or <version>_<name>.sql,"
+                    + " or move it out of the migrations directory"),
+    /** A migration source cannot be read. */
+    SOURCE_UNREADABLE(Family.SOURCE, "check that the migrations location exists and is readable"),
+    /** The tracker needs a version and the migration has none. */
+    VERSION_REQUIRED(Family.SOURCE, "give the migration a version, or use a tracker that orders by name"),
+    /** An applied version is recorded under another name than the code's migration of that version. */
+    RENAMED_AFTER_APPLY(Family.REFUSED,
+            "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),
+    /** The database records a migration the code does not have: the binary is older than the database. */
+    UNKNOWN_APPLIED_VERSION(Family.REFUSED,
+            "deploy a build that contains these migrations (this one is older than the database),"
+                    + " or restore the deleted migration files"),
+    /** An applied migration's body changed since it ran. */
+    CHECKSUM_DRIFT(Family.REFUSED,
+            "restore the applied migration's original text and put the change in a new migration;"
+                    + " if the edit is harmless, update the checksum in the tracker row"),
+    /** A tracker row cannot be read (hand-edited or damaged): Ratchet will not guess what it means. */
+    CORRUPT_TRACKER_ROW(Family.REFUSED,
+            "repair or delete the row named here by hand (it was edited outside Ratchet), then run again"),
+    /** The tracker table exists in a shape this tracker does not own. */
+    FOREIGN_TRACKER_TABLE(Family.REFUSED,
+            "configure another table name for this tracker, or move the existing table's history with a cutover"),
+    /** A migration body failed; its transaction was rolled back where it had one. */
+    MIGRATION_FAILED(Family.MIGRATION, "fix the migration named here and run migrate again"),
+    /** A migration body failed outside a transaction: part of it may have taken effect. */
+    NON_TRANSACTIONAL_MIGRATION_FAILED(Family.MIGRATION,
+            "inspect the database: the migration ran outside a transaction and may be partly applied;"
+                    + " undo the partial effect, fix the migration, and run migrate again"),
+    /** The migration lock was not acquired in time. */
+    LOCK_TIMEOUT(Family.LOCK,
+            "another instance is migrating this namespace; wait for it, or raise the lock timeout"),
+    /** The migration lock was lost while migrating (lease expired and taken over). */
+    LOCK_LOST(Family.LOCK, "raise the lock lease so that it outlasts the longest migration, then run again"),
+    /** The migration lock could not be released. */
+    LOCK_RELEASE_FAILED(Family.LOCK,
+            "the lock is released when the session ends; check the connection and the lock holder"),
+    /** Another runner recorded the same migration first. Retryable. */
+    CONCURRENT_APPLY(Family.LOCK, "another runner applied this migration at the same time; run migrate again"),
+    /** An identifier (schema, table, namespace) is not acceptable. */
+    INVALID_IDENTIFIER(Family.CONFIGURATION,
+            "use 1 to 63 bytes of letters, digits and underscores, starting with a letter or underscore"),
+    /** The database product is not supported. */
+    UNSUPPORTED_DATABASE(Family.CONFIGURATION, "use PostgreSQL or SQLite"),
+    /** A feature is not available on this database. */
+    UNSUPPORTED_FEATURE(Family.CONFIGURATION, "remove the option, or use a database that supports it"),
+    /** No connection could be opened, or it broke. */
+    CONNECTION_FAILED(Family.CONNECTION, "check the URL, the credentials and that the database is reachable"),
+    /** Any other database error while Ratchet did its own work. */
+    DATABASE_ERROR(Family.CONNECTION, "see the SQLSTATE and the cause");
+
+    /** Broad groups of kinds, stable for scripts. */
+    public enum Family {
+        /** The code's migrations are malformed. */
+        SOURCE,
+        /** The tracker refuses to proceed; nothing was changed. */
+        REFUSED,
+        /** A migration body failed. */
+        MIGRATION,
+        /** Locking or concurrency. */
+        LOCK,
+        /** Bad configuration or unsupported database. */
+        CONFIGURATION,
+        /** The database connection or an unclassified database error. */
+        CONNECTION
+    }
+
+    private final Family family;
+    private final String hint;
+
+    ErrorKind(Family family, String hint) {
+        this.family = family;
+        this.hint = hint;
+    }
+
+    /** The group this kind belongs to. */
+    public Family family() {
+        return family;
+    }
+
+    /** The default operator hint. */
+    public String defaultHint() {
+        return hint;
+    }
+}

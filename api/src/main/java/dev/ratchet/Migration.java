@@ -1,0 +1,209 @@
+package dev.ratchet;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One migration: its identity (a name unique in its namespace, an optional {@link Version},
+ * a description), its body (an SQL script or a {@link MigrationBody}), a checksum, and
+ * whether it may run inside a transaction.
+ *
+ * <p>The checksum of a script is the SHA-256 of its text with CRLF and lone CR normalized to
+ * LF, so a checkout on Windows does not look like an edit. A Java migration has a checksum
+ * only when its author supplies one with {@link Builder#checksumOf(String)}: bytecode is not
+ * a stable identity, so Ratchet never guesses one.
+ *
+ * <p>A script whose first line is {@code -- ratchet:no-transaction} runs outside any
+ * transaction (needed for {@code CREATE INDEX CONCURRENTLY}).
+ *
+ * <pre>{@code
+ * Migration m = Migration.builder("3_add_users")
+ *         .version(Version.parse("3"))
+ *         .sql("CREATE TABLE users (id int PRIMARY KEY);")
+ *         .build();
+ * }</pre>
+ */
+public final class Migration {
+    /** The first-line directive that marks a script as non-transactional. */
+    public static final String NO_TRANSACTION_DIRECTIVE = "-- ratchet:no-transaction";
+
+    private final String name;
+    private final Version version;
+    private final String description;
+    private final String script;
+    private final MigrationBody callback;
+    private final String checksum;
+    private final boolean transactional;
+    private final String origin;
+
+    private Migration(Builder b) {
+        this.name = b.name;
+        this.version = b.version;
+        this.description = b.description == null ? b.name : b.description;
+        this.script = b.script;
+        this.callback = b.callback;
+        this.transactional = b.transactional == null ? !hasNoTransactionDirective(b.script) : b.transactional;
+        this.checksum = b.script != null ? sha256(normalize(b.script))
+                : b.checksumSource == null ? null : sha256(b.checksumSource);
+        this.origin = b.origin == null ? (b.script != null ? "script " + b.name : "code " + b.name) : b.origin;
+    }
+
+    /** Starts a migration with this name (unique in its namespace). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The name, unique in its namespace; for files {@code <canonical version>_<description>}. */
+    public String name() {
+        return name;
+    }
+
+    /** The version, if this migration has one. */
+    public Optional<Version> version() {
+        return Optional.ofNullable(version);
+    }
+
+    /** A human description. */
+    public String description() {
+        return description;
+    }
+
+    /** The SQL script, when the body is a script. */
+    public Optional<String> script() {
+        return Optional.ofNullable(script);
+    }
+
+    /** The Java body, when the body is code. */
+    public Optional<MigrationBody> callback() {
+        return Optional.ofNullable(callback);
+    }
+
+    /** SHA-256 hex of the normalized script or of the author's checksum text; empty when unknown. */
+    public Optional<String> checksum() {
+        return Optional.ofNullable(checksum);
+    }
+
+    /** Whether the body may run inside a transaction. */
+    public boolean transactional() {
+        return transactional;
+    }
+
+    /** Where this migration came from (a file path or resource), for messages. */
+    public String origin() {
+        return origin;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    static boolean hasNoTransactionDirective(String script) {
+        if (script == null) {
+            return false;
+        }
+        String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
+        int eol = s.indexOf('\n');
+        String first = (eol < 0 ? s : s.substring(0, eol)).strip();
+        return first.equalsIgnoreCase(NO_TRANSACTION_DIRECTIVE);
+    }
+
+    static String normalize(String script) {
+        return script.replace("\r\n", "\n").replace('\r', '\n');
+    }
+
+    static String sha256(String text) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    /** Builds a {@link Migration}; validated in {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private Version version;
+        private String description;
+        private String script;
+        private MigrationBody callback;
+        private String checksumSource;
+        private Boolean transactional;
+        private String origin;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The version; required by versioned trackers. */
+        public Builder version(Version version) {
+            this.version = version;
+            return this;
+        }
+
+        /** A human description (defaults to the name). */
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** The body as an SQL script. */
+        public Builder sql(String script) {
+            this.script = script;
+            return this;
+        }
+
+        /** The body as Java code on the pinned connection. */
+        public Builder body(MigrationBody callback) {
+            this.callback = callback;
+            return this;
+        }
+
+        /**
+         * The text a Java migration's checksum is computed from; change it whenever the
+         * body's effect changes. Not allowed for scripts, whose checksum is their text.
+         */
+        public Builder checksumOf(String text) {
+            this.checksumSource = text;
+            return this;
+        }
+
+        /** Overrides whether the migration runs in a transaction (scripts default to their directive). */
+        public Builder transactional(boolean transactional) {
+            this.transactional = transactional;
+            return this;
+        }
+
+        /** Where the migration came from, for messages. */
+        public Builder origin(String origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /**
+         * The migration.
+         *
+         * @throws IllegalArgumentException when the name is blank, or not exactly one body is given
+         */
+        public Migration build() {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a migration needs a non-blank name");
+            }
+            if ((script == null) == (callback == null)) {
+                throw new IllegalArgumentException("migration '" + name
+                        + "' needs exactly one body: call sql(...) or body(...)");
+            }
+            if (script != null && checksumSource != null) {
+                throw new IllegalArgumentException("migration '" + name
+                        + "' is a script: its checksum is its text; remove checksumOf(...)");
+            }
+            Objects.requireNonNull(name);
+            return new Migration(this);
+        }
+    }
+}

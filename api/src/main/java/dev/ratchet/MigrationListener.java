@@ -1,0 +1,60 @@
+package dev.ratchet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Hooks called as a run progresses, for progress output and metrics. Every method has a
+ * do-nothing default. The default listener of {@link Ratchet} is {@link #logging()}.
+ *
+ * <pre>{@code
+ * Ratchet.builder().listener(new MigrationListener() {
+ *     public void afterMigration(String ns, Migration m, Duration d) { metrics.record(m.name(), d); }
+ * })
+ * }</pre>
+ */
+public interface MigrationListener {
+    /** Before a migration body runs. */
+    default void beforeMigration(String namespace, Migration migration) {
+    }
+
+    /** After a migration ran and was recorded (in chain mode: before the chain commits). */
+    default void afterMigration(String namespace, Migration migration, Duration duration) {
+    }
+
+    /** After a migration failed; its effects are rolled back unless it was non-transactional. */
+    default void migrationFailed(String namespace, Migration migration, RatchetException error) {
+    }
+
+    /** A warning the tracker raised without refusing, e.g. checksum drift in {@code WARN} mode. */
+    default void warning(String namespace, String message) {
+    }
+
+    /** Logs through SLF4J (logger {@code dev.ratchet}). */
+    static MigrationListener logging() {
+        Logger log = LoggerFactory.getLogger("dev.ratchet");
+        return new MigrationListener() {
+            @Override
+            public void beforeMigration(String namespace, Migration migration) {
+                log.debug("[{}] applying {}", namespace, migration.name());
+            }
+
+            @Override
+            public void afterMigration(String namespace, Migration migration, Duration duration) {
+                log.info("[{}] applied {} in {} ms", namespace, migration.name(), duration.toMillis());
+            }
+
+            @Override
+            public void migrationFailed(String namespace, Migration migration, RatchetException error) {
+                log.error("[{}] {} failed: {}", namespace, migration.name(), error.getMessage());
+            }
+
+            @Override
+            public void warning(String namespace, String message) {
+                log.warn("[{}] {}", namespace, message);
+            }
+        };
+    }
+}

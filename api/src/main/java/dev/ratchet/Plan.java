@@ -1,0 +1,27 @@
+package dev.ratchet;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What will run next for one namespace: the pending migrations in execution order, and
+ * warnings a tracker raised without refusing (for example checksum drift in {@code WARN}
+ * mode). A tracker that refuses to plan throws a {@link RatchetException} instead.
+ *
+ * @param namespace the namespace
+ * @param pending   the migrations to run, in order
+ * @param warnings  human-readable warnings
+ */
+public record Plan(Namespace namespace, List<Migration> pending, List<String> warnings) {
+    /** Defensive copies. */
+    public Plan {
+        Objects.requireNonNull(namespace, "namespace");
+        pending = List.copyOf(pending);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** True when nothing is pending. */
+    public boolean isUpToDate() {
+        return pending.isEmpty();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ratchet;
+
+import dev.ratchet.internal.Engine;
+import dev.ratchet.spi.Tracker;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The facade: configure once with {@link #builder()}, then {@link #migrate()},
+ * {@link #status()}, {@link #plan()} or {@link #verify()}. Instances are immutable and
+ * thread-safe; each call opens one pinned connection from the {@link ConnectionSource} and
+ * returns it with its session settings as they were.
+ *
+ * <pre>{@code
+ * Ratchet ratchet = Ratchet.builder()
+ *         .dataSource(dataSource)
+ *         .tracker(AppliedSetTracker.builder().build())
+ *         .namespace(Namespace.of("app", MigrationSource.classpath("db/migrations").load()))
+ *         .build();
+ * MigrateResult result = ratchet.migrate();
+ * }</pre>
+ *
+ * <p>Guarantees: the namespace lock is taken before history is read; each migration's body
+ * and tracker row commit together (or the whole chain does, in {@link TransactionMode#CHAIN});
+ * a non-transactional migration runs alone and is recorded only after it succeeds; every
+ * namespace is migrated before {@code migrate()} returns.
+ */
+public final class Ratchet {
+    /** The name {@link Builder#migrations(MigrationSource)} gives its namespace. */
+    public static final String DEFAULT_NAMESPACE = "default";
+
+    private final Engine engine;
+
+    private Ratchet(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Applies every pending migration of every namespace, under each namespace's lock.
+     *
+     * @return what was applied, with durations, and any warnings
+     * @throws RatchetException when a tracker refuses, a migration fails, or the lock times out
+     */
+    public MigrateResult migrate() {
+        return engine.migrate();
+    }
+
+    /**
+     * Reports applied and pending migrations per namespace, and any problem that would stop
+     * {@link #migrate()}. Read-only: takes no lock and never creates a table.
+     */
+    public List<NamespaceStatus> status() {
+        return engine.status();
+    }
+
+    /**
+     * What {@link #migrate()} would run now, per namespace. Takes no lock and writes nothing,
+     * so the answer can be stale by the time a migration runs.
+     *
+     * @throws RatchetException when a tracker refuses
+     */
+    public List<Plan> plan() {
+        return engine.plan();
+    }
+
+    /**
+     * The dry-run gate: runs every pending migration of a namespace inside one transaction,
+     * records it, then rolls everything back, leaving the database as it was. A
+     * non-transactional migration (and what follows it) is reported as not verified.
+     *
+     * @throws RatchetException when a tracker refuses (failures of migration bodies are reported in the result)
+     */
+    public VerifyResult verify() {
+        return engine.verify();
+    }
+
+    /**
+     * Configures a {@link Ratchet}; {@link #build()} validates once and throws
+     * {@link IllegalArgumentException} with the fix for any contradiction.
+     */
+    public static final class Builder {
+        private ConnectionSource source;
+        private Tracker tracker;
+        private final List<Namespace> namespaces = new ArrayList<>();
+        private TransactionMode mode = TransactionMode.PER_MIGRATION;
+        private Duration lockTimeout = Duration.ofMinutes(2);
+        private Duration lockLease = Duration.ofMinutes(1);
+        private MigrationListener listener = MigrationListener.logging();
+
+        private Builder() {
+        }
+
+        /** Connections come from this data source (typically the application's pool). */
+        public Builder dataSource(DataSource dataSource) {
+            this.source = ConnectionSource.of(dataSource);
+            return this;
+        }
+
+        /** Connections come from this source. */
+        public Builder connections(ConnectionSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** The tracking strategy. Required. */
+        public Builder tracker(Tracker tracker) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /** Adds a namespace; namespaces migrate in the order added. */
+        public Builder namespace(Namespace namespace) {
+            namespaces.add(Objects.requireNonNull(namespace, "namespace"));
+            return this;
+        }
+
+        /** Adds the namespace {@value #DEFAULT_NAMESPACE} with the migrations of this source, loaded now. */
+        public Builder migrations(MigrationSource source) {
+            return namespace(Namespace.of(DEFAULT_NAMESPACE, source.load()));
+        }
+
+        /** Per-migration (the default) or chain transactions. */
+        public Builder transactionMode(TransactionMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** How long to wait for another runner's lock (default 2 minutes). */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How long a lease-based lock (SQLite) stays valid without renewal (default 1 minute).
+         * It is renewed before each migration; a crashed holder blocks others for at most this
+         * long.
+         */
+        public Builder lockLease(Duration lease) {
+            this.lockLease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** Progress hooks (default: {@link MigrationListener#logging()}). */
+        public Builder listener(MigrationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The configured instance.
+         *
+         * @throws IllegalArgumentException when something required is missing or contradictory
+         */
+        public Ratchet build() {
+            if (source == null) {
+                throw new IllegalArgumentException("no connections: call dataSource(...) or connections(...)");
+            }
+            if (tracker == null) {
+                throw new IllegalArgumentException("no tracker: call tracker(...), e.g. AppliedSetTracker.builder().build()");
+            }
+            if (namespaces.isEmpty()) {
+                throw new IllegalArgumentException("no migrations: call namespace(...) or migrations(...)");
+            }
+            Set<String> names = new HashSet<>();
+            for (Namespace ns : namespaces) {
+                if (!names.add(ns.name())) {
+                    throw new IllegalArgumentException("namespace '" + ns.name()
+                            + "' is added twice: merge its migrations into one Namespace");
+                }
+            }
+            if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, got " + lockTimeout);
+            }
+            if (lockLease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("lockLease must be at least 1 second, got " + lockLease);
+            }
+            return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), mode,
+                    lockTimeout, lockLease, listener)));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.ratchet.internal;
+
+import dev.ratchet.ErrorKind;
+import dev.ratchet.RatchetException;
+import dev.ratchet.spi.Dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A {@link Dialect} plus what only the engine uses: session preparation and restoration,
+ * transactions, locks and schema switching.
+ */
+public abstract class DatabaseDialect implements Dialect {
+
+    /** Chooses the dialect from connection metadata; no SQL is sent. */
+    public static DatabaseDialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (p.contains("postgresql")) {
+            return new PostgresDialect();
+        }
+        if (p.contains("sqlite")) {
+            return new SqliteDialect();
+        }
+        throw RatchetException.of(ErrorKind.UNSUPPORTED_DATABASE,
+                "Database product '" + product + "' is not supported.").with("product", product).build();
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** Prepares the pinned session (auto-commit on, timeouts) and remembers what to restore. */
+    public abstract SessionState prepare(Connection connection, Duration busyTimeout) throws SQLException;
+
+    /** Puts back what {@link #prepare} and {@link #useSchema} changed. */
+    public abstract void restore(Connection connection, SessionState state) throws SQLException;
+
+    /** Whether namespaces may have a target schema here. */
+    public abstract boolean supportsTargetSchema();
+
+    /** Creates {@code schema} if missing and puts it first on the session's search path. */
+    public abstract void useSchema(Connection connection, SessionState state, String schema) throws SQLException;
+
+    /** Restores the search path after {@link #useSchema}. */
+    public abstract void leaveSchema(Connection connection, SessionState state) throws SQLException;
+
+    /** Starts a write transaction. */
+    public abstract void begin(Connection connection) throws SQLException;
+
+    /** Commits the transaction started by {@link #begin}. */
+    public abstract void commit(Connection connection) throws SQLException;
+
+    /** Rolls back the transaction started by {@link #begin}. */
+    public abstract void rollback(Connection connection) throws SQLException;
+
+    /**
+     * Takes the migration lock of one namespace, polling until {@code timeout}.
+     *
+     * @param scope     the schema-qualified tracker table, the stable part of the key
+     * @param namespace the namespace
+     */
+    public abstract MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
+                                       Duration timeout, Duration lease);
+
+    /** True when the error means the connection is gone. */
+    public boolean isConnectionError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("08")
+                || e instanceof java.sql.SQLRecoverableException
+                || e instanceof java.sql.SQLNonTransientConnectionException;
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Waits with exponential backoff and jitter; restores the interrupt flag. */
+    static void backoff(int attempt, String namespace) {
+        long base = Math.min(500, 10L << Math.min(attempt, 6));
+        long jitter = (long) (Math.random() * base / 2);
+        try {
+            Thread.sleep(base + jitter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RatchetException.of(ErrorKind.LOCK_TIMEOUT,
+                    "Interrupted while waiting for the migration lock of namespace '" + namespace + "'.")
+                    .with("namespace", namespace).cause(e).build();
+        }
+    }
+
+    /** Session settings saved by {@link #prepare}. */
+    public static final class SessionState {
+        final boolean autoCommit;
+        final String currentSchema;
+        final String searchPath;
+        final Integer busyTimeout;
+        boolean searchPathChanged;
+
+        SessionState(boolean autoCommit, String currentSchema, String searchPath, Integer busyTimeout) {
+            this.autoCommit = autoCommit;
+            this.currentSchema = currentSchema;
+            this.searchPath = searchPath;
+            this.busyTimeout = busyTimeout;
+        }
+
+        /** The schema unqualified names resolve to when the run started. */
+        public String currentSchema() {
+            return currentSchema;
+        }
+    }
+
+    /** A held migration lock. */
+    public interface MigrationLock {
+        /** Confirms the lock is still held (and extends a lease); throws {@code LOCK_LOST} if not. */
+        void renew(Connection connection) throws SQLException;
+
+        /** Releases the lock; throws {@code LOCK_RELEASE_FAILED} if it was not held any more. */
+        void release(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,554 @@
+package dev.ratchet.internal;
+
+import dev.ratchet.AppliedMigration;
+import dev.ratchet.ConnectionSource;
+import dev.ratchet.ErrorKind;
+import dev.ratchet.History;
+import dev.ratchet.MigrateResult;
+import dev.ratchet.Migration;
+import dev.ratchet.MigrationListener;
+import dev.ratchet.Namespace;
+import dev.ratchet.NamespaceStatus;
+import dev.ratchet.Plan;
+import dev.ratchet.RatchetException;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.VerifyResult;
+import dev.ratchet.internal.DatabaseDialect.MigrationLock;
+import dev.ratchet.internal.DatabaseDialect.SessionState;
+import dev.ratchet.spi.TableState;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.spi.TrackerContext;
+import dev.ratchet.spi.Outcome;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The run loop behind {@link dev.ratchet.Ratchet}. One pinned connection per run; per
+ * namespace: lock, then detect/install/read/plan, then run and record, then unlock; session
+ * state restored before the connection goes back.
+ */
+public final class Engine {
+    private static final int CONCURRENT_APPLY_ATTEMPTS = 3;
+
+    /**
+     * The engine's configuration, validated by the builder of {@link dev.ratchet.Ratchet}.
+     *
+     * @param source      where the connection comes from
+     * @param tracker     the tracker
+     * @param namespaces  the namespaces, in migration order
+     * @param mode        the transaction mode
+     * @param lockTimeout how long to wait for a lock
+     * @param lockLease   how long a lease lasts without renewal (lease-based locks)
+     * @param listener    progress hooks
+     */
+    public record Config(ConnectionSource source, Tracker tracker, List<Namespace> namespaces, TransactionMode mode,
+                         Duration lockTimeout, Duration lockLease, MigrationListener listener) {
+    }
+
+    private final Config config;
+    private final Tracker tracker;
+
+    /** An engine for this configuration. */
+    public Engine(Config config) {
+        this.config = config;
+        this.tracker = config.tracker();
+    }
+
+    // ---------------------------------------------------------------- migrate
+
+    /** Migrates every namespace, in order. */
+    public MigrateResult migrate() {
+        List<AppliedMigration> applied = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try (Session s = open()) {
+            for (Namespace ns : config.namespaces()) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        migrateNamespace(s, ns, applied, warnings);
+                        break;
+                    } catch (RatchetException e) {
+                        if (e.kind() != ErrorKind.CONCURRENT_APPLY || attempt >= CONCURRENT_APPLY_ATTEMPTS) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        }
+        return new MigrateResult(applied, warnings);
+    }
+
+    private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
+        checkTargetSchema(s, ns);
+        MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
+                config.lockTimeout(), config.lockLease());
+        Throwable primary = null;
+        try {
+            Plan plan = lockedPlan(s, ns, Install.OWN_TRANSACTION);
+            for (String w : plan.warnings()) {
+                warnings.add(ns.name() + ": " + w);
+                config.listener().warning(ns.name(), w);
+            }
+            if (!plan.isUpToDate()) {
+                run(s, lock, plan, applied);
+            }
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
+        } finally {
+            cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
+        }
+    }
+
+    private void run(Session s, MigrationLock lock, Plan plan, List<AppliedMigration> applied) {
+        Namespace ns = plan.namespace();
+        Throwable primary = null;
+        try {
+            if (ns.schema().isPresent()) {
+                sql(s, ns, "switching to the target schema", () -> s.dialect.useSchema(s.connection, s.state,
+                        ns.schema().get()));
+            }
+            List<Migration> chain = new ArrayList<>();
+            for (Migration m : plan.pending()) {
+                if (!m.transactional()) {
+                    runTransaction(s, lock, ns, chain, applied);
+                    chain.clear();
+                    runNonTransactional(s, lock, ns, m, applied);
+                } else if (config.mode() == TransactionMode.PER_MIGRATION) {
+                    runTransaction(s, lock, ns, List.of(m), applied);
+                } else {
+                    chain.add(m);
+                }
+            }
+            runTransaction(s, lock, ns, chain, applied);
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
+        } finally {
+            cleanup(s, primary, "restoring the search path", ns, () -> s.dialect.leaveSchema(s.connection, s.state));
+        }
+    }
+
+    private void runTransaction(Session s, MigrationLock lock, Namespace ns, List<Migration> migrations,
+                                List<AppliedMigration> applied) {
+        if (migrations.isEmpty()) {
+            return;
+        }
+        List<AppliedMigration> done = new ArrayList<>();
+        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
+        try {
+            for (Migration m : migrations) {
+                sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
+                Duration d = runBody(s, ns, m, migrations.size() > 1 ? migrations : null);
+                record(s, ns, m, d);
+                done.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
+            }
+            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
+        } catch (RuntimeException | Error e) {
+            try {
+                s.dialect.rollback(s.connection);
+            } catch (SQLException | RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+        applied.addAll(done);
+    }
+
+    private void runNonTransactional(Session s, MigrationLock lock, Namespace ns, Migration m,
+                                     List<AppliedMigration> applied) {
+        sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
+        Duration d;
+        try {
+            d = runBody(s, ns, m, null);
+        } catch (RatchetException e) {
+            if (e.kind() != ErrorKind.MIGRATION_FAILED) {
+                throw e;
+            }
+            RatchetException partial = RatchetException.of(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED,
+                            e.getMessage().replaceFirst("^\\[MIGRATION_FAILED] ", "").replaceFirst(" Hint: .*$", "")
+                                    + " It ran outside a transaction, so statements before the failing one"
+                                    + " stay applied; it is not recorded.")
+                    .with("namespace", ns.name()).with("migration", m.name()).cause(e.getCause()).build();
+            throw partial;
+        }
+        runRecordOnly(s, ns, m, d);
+        applied.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
+    }
+
+    private void runRecordOnly(Session s, Namespace ns, Migration m, Duration d) {
+        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
+        try {
+            record(s, ns, m, d);
+            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
+        } catch (RuntimeException | Error e) {
+            try {
+                s.dialect.rollback(s.connection);
+            } catch (SQLException | RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+
+    private Duration runBody(Session s, Namespace ns, Migration m, List<Migration> chain) {
+        config.listener().beforeMigration(ns.name(), m);
+        long start = System.nanoTime();
+        try {
+            if (m.script().isPresent()) {
+                List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
+                for (int i = 0; i < statements.size(); i++) {
+                    SqlScript.Statement st = statements.get(i);
+                    try (Statement jdbc = s.connection.createStatement()) {
+                        jdbc.execute(st.sql());
+                    } catch (SQLException e) {
+                        throw failed(s, ns, m, chain, "statement " + (i + 1) + " of " + statements.size()
+                                + " (line " + st.line() + ")", e, i + 1, st.line());
+                    }
+                }
+            } else {
+                try {
+                    m.callback().orElseThrow().run(s.connection);
+                } catch (SQLException | RuntimeException e) {
+                    throw failed(s, ns, m, chain, "its Java body", e, null, null);
+                }
+            }
+        } catch (RatchetException e) {
+            config.listener().migrationFailed(ns.name(), m, e);
+            throw e;
+        }
+        Duration d = Duration.ofNanos(System.nanoTime() - start);
+        config.listener().afterMigration(ns.name(), m, d);
+        return d;
+    }
+
+    private RatchetException failed(Session s, Namespace ns, Migration m, List<Migration> chain, String where,
+                                    Exception e, Integer statement, Integer line) {
+        String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
+        boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
+        String undone = !m.transactional() ? ""
+                : chain != null ? " The chain transaction was rolled back: none of the " + chain.size()
+                + " migrations in it remain applied."
+                : " Its transaction was rolled back: nothing of it remains.";
+        return RatchetException.of(connectionLost ? ErrorKind.CONNECTION_FAILED : ErrorKind.MIGRATION_FAILED,
+                        "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
+                                + where + ": " + e.getMessage()
+                                + (sqlState == null ? "" : " (SQLSTATE " + sqlState + ")") + "." + undone)
+                .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                .with("statement", statement).with("line", line).with("sqlState", sqlState)
+                .cause(e).build();
+    }
+
+    private void record(Session s, Namespace ns, Migration m, Duration d) {
+        try {
+            tracker.record(s.context, ns, m, new Outcome(Instant.now(), d));
+        } catch (SQLException e) {
+            if (s.dialect.isUniqueViolation(e)) {
+                throw RatchetException.of(ErrorKind.CONCURRENT_APPLY, "Migration '" + m.name() + "' of namespace '"
+                                + ns.name() + "' was recorded by another runner first; this run's attempt was rolled back.")
+                        .with("namespace", ns.name()).with("migration", m.name()).cause(e).build();
+            }
+            throw Errors.database(s.dialect, e, "recording migration '" + m.name() + "'", ns.name());
+        }
+    }
+
+    // ---------------------------------------------------------------- verify
+
+    /** Runs every pending migration in a transaction per namespace, then rolls it back. */
+    public VerifyResult verify() {
+        List<String> verified = new ArrayList<>();
+        List<String> notVerified = new ArrayList<>();
+        Optional<RatchetException> failure = Optional.empty();
+        try (Session s = open()) {
+            for (Namespace ns : config.namespaces()) {
+                failure = verifyNamespace(s, ns, verified, notVerified);
+                if (failure.isPresent()) {
+                    break;
+                }
+            }
+        }
+        return new VerifyResult(verified, notVerified, failure);
+    }
+
+    private Optional<RatchetException> verifyNamespace(Session s, Namespace ns, List<String> verified,
+                                                       List<String> notVerified) {
+        checkTargetSchema(s, ns);
+        // PostgreSQL: the advisory lock writes nothing. SQLite: BEGIN IMMEDIATE is the lock, and a
+        // lease row would be a write that outlives the rollback.
+        MigrationLock lock = s.dialect.supportsTargetSchema()
+                ? s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(), config.lockTimeout(), config.lockLease())
+                : null;
+        Throwable primary = null;
+        try {
+            sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
+            try {
+                Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
+                if (plan.isUpToDate()) {
+                    return Optional.empty();
+                }
+                if (ns.schema().isPresent()) {
+                    sql(s, ns, "switching to the target schema", () -> s.dialect.useSchema(s.connection, s.state,
+                            ns.schema().get()));
+                }
+                String blockedBy = null;
+                for (Migration m : plan.pending()) {
+                    String id = ns.name() + "/" + m.name();
+                    if (blockedBy != null) {
+                        notVerified.add(id + ": follows " + blockedBy + ", which could not be verified");
+                    } else if (!m.transactional()) {
+                        notVerified.add(id + ": runs outside a transaction, so it cannot be tried and rolled back");
+                        blockedBy = m.name();
+                    } else {
+                        try {
+                            Duration d = runBody(s, ns, m, null);
+                            record(s, ns, m, d);
+                            verified.add(id);
+                        } catch (RatchetException e) {
+                            return Optional.of(e);
+                        }
+                    }
+                }
+                return Optional.empty();
+            } finally {
+                try {
+                    s.dialect.rollback(s.connection);
+                } finally {
+                    s.dialect.leaveSchema(s.connection, s.state);
+                }
+            }
+        } catch (SQLException e) {
+            primary = e;
+            throw Errors.database(s.dialect, e, "rolling back the verification", ns.name());
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
+        } finally {
+            if (lock != null) {
+                cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- read-only
+
+    /** The state of every namespace; writes nothing, takes no lock. */
+    public List<NamespaceStatus> status() {
+        List<NamespaceStatus> out = new ArrayList<>();
+        try (Session s = open()) {
+            for (Namespace ns : config.namespaces()) {
+                out.add(statusOf(s, ns));
+            }
+        }
+        return out;
+    }
+
+    private NamespaceStatus statusOf(Session s, Namespace ns) {
+        TableState state = detect(s, ns);
+        if (state == TableState.FOREIGN_SHAPE) {
+            return new NamespaceStatus(ns.name(), tracker.id(), true, List.of(), List.of(), List.of(),
+                    Optional.of(foreignTable(s, ns)));
+        }
+        History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
+        try {
+            Plan plan = tracker.plan(history, ns);
+            return new NamespaceStatus(ns.name(), tracker.id(), state == TableState.PRESENT, history.entries(),
+                    plan.pending(), plan.warnings(), Optional.empty());
+        } catch (RatchetException e) {
+            return new NamespaceStatus(ns.name(), tracker.id(), state == TableState.PRESENT, history.entries(),
+                    List.of(), List.of(), Optional.of(e));
+        }
+    }
+
+    /** The plan of every namespace; no lock, no writes. Throws the first refusal. */
+    public List<Plan> plan() {
+        List<Plan> out = new ArrayList<>();
+        try (Session s = open()) {
+            for (Namespace ns : config.namespaces()) {
+                out.add(lockedPlan(s, ns, Install.NONE));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- shared steps
+
+    /** Where {@link #lockedPlan} may create a missing tracker table. */
+    private enum Install {
+        /** Never (plan, status). */
+        NONE,
+        /** In a transaction of its own (migrate). */
+        OWN_TRANSACTION,
+        /** In the transaction already open (verify, which rolls it back). */
+        CURRENT_TRANSACTION
+    }
+
+    /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
+    private Plan lockedPlan(Session s, Namespace ns, Install install) {
+        TableState state = detect(s, ns);
+        if (state == TableState.FOREIGN_SHAPE) {
+            throw foreignTable(s, ns);
+        }
+        History history;
+        if (state == TableState.ABSENT) {
+            if (install == Install.CURRENT_TRANSACTION) {
+                sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+            } else if (install == Install.OWN_TRANSACTION) {
+                runInTransaction(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+            }
+            history = History.empty(ns.name());
+        } else {
+            history = read(s, ns);
+        }
+        return tracker.plan(history, ns);
+    }
+
+    private void runInTransaction(Session s, Namespace ns, String doing, SqlAction action) {
+        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
+        try {
+            sql(s, ns, doing, action);
+            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
+        } catch (RuntimeException | Error e) {
+            try {
+                s.dialect.rollback(s.connection);
+            } catch (SQLException | RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+
+    private TableState detect(Session s, Namespace ns) {
+        try {
+            return tracker.detect(s.context);
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, "inspecting the tracker table", ns.name());
+        }
+    }
+
+    private History read(Session s, Namespace ns) {
+        try {
+            return tracker.read(s.context, ns.name());
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, "reading the tracker table", ns.name());
+        }
+    }
+
+    private RatchetException foreignTable(Session s, Namespace ns) {
+        String table = s.context.defaultSchema() + "." + tracker.table();
+        return RatchetException.of(ErrorKind.FOREIGN_TRACKER_TABLE, "Table " + table
+                        + " exists but is not in the shape of the " + tracker.id()
+                        + " tracker; Ratchet will not write to it.")
+                .with("namespace", ns.name()).with("table", table).with("tracker", tracker.id()).build();
+    }
+
+    private void checkTargetSchema(Session s, Namespace ns) {
+        if (ns.schema().isPresent() && !s.dialect.supportsTargetSchema()) {
+            throw RatchetException.of(ErrorKind.UNSUPPORTED_FEATURE, "Namespace '" + ns.name() + "' has target schema '"
+                            + ns.schema().get() + "', but " + s.dialect.name() + " has no schemas to switch to.")
+                    .with("namespace", ns.name()).build();
+        }
+    }
+
+    private String lockScope(Session s) {
+        return s.context.defaultSchema() + "." + tracker.table();
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static void sql(Session s, Namespace ns, String doing, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, doing, ns == null ? null : ns.name());
+        }
+    }
+
+    private static void cleanup(Session s, Throwable primary, String doing, Namespace ns, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException wrapped = e instanceof SQLException se
+                    ? Errors.database(s.dialect, se, doing, ns.name()) : (RuntimeException) e;
+            if (primary != null) {
+                primary.addSuppressed(wrapped);
+            } else {
+                throw wrapped;
+            }
+        }
+    }
+
+    private Session open() {
+        Connection c;
+        try {
+            c = config.source().open();
+        } catch (SQLException e) {
+            throw RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a connection to "
+                            + config.source().describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
+                            + " (SQLSTATE " + e.getSQLState() + ").")
+                    .with("source", config.source().describe()).cause(e).build();
+        }
+        try {
+            DatabaseDialect dialect = DatabaseDialect.of(c);
+            SessionState state;
+            try {
+                state = dialect.prepare(c, config.lockTimeout());
+            } catch (SQLException e) {
+                throw Errors.database(dialect, e, "preparing the session", null);
+            }
+            String schema = tracker.schema().orElse(state.currentSchema());
+            return new Session(c, dialect, state, new TrackerContext(c, dialect, schema));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof SQLException se) {
+                throw Errors.database(null, se, "reading connection metadata", null);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The pinned connection of one run, with what to restore when it goes back. */
+    private static final class Session implements AutoCloseable {
+        final Connection connection;
+        final DatabaseDialect dialect;
+        final SessionState state;
+        final TrackerContext context;
+
+        Session(Connection connection, DatabaseDialect dialect, SessionState state, TrackerContext context) {
+            this.connection = connection;
+            this.dialect = dialect;
+            this.state = state;
+            this.context = context;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (!connection.isClosed()) {
+                    dialect.rollback(connection);
+                    dialect.restore(connection, state);
+                }
+            } catch (SQLException e) {
+                throw Errors.database(dialect, e, "restoring the session before returning the connection", null);
+            } finally {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // Nothing more can be done with a connection that does not close.
+                }
+            }
+        }
+    }
+}

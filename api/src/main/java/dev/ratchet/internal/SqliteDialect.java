@@ -1,0 +1,268 @@
+package dev.ratchet.internal;
+
+import dev.ratchet.ErrorKind;
+import dev.ratchet.RatchetException;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * SQLite: writes under {@code BEGIN IMMEDIATE} with {@code busy_timeout} set, and a lease
+ * row (owner, expiry) that serializes runners across per-migration transactions. A crashed
+ * holder's lease expires, so the next runner proceeds without a manual step; a live holder
+ * renews its lease inside every migration transaction, and a runner that finds its lease
+ * taken over stops with {@code LOCK_LOST} before running anything more.
+ */
+final class SqliteDialect extends DatabaseDialect {
+    private static final String OWNER_PREFIX = ManagementFactory.getRuntimeMXBean().getName();
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String textType() {
+        return "TEXT";
+    }
+
+    @Override
+    public String timestampType() {
+        return "TEXT";
+    }
+
+    @Override
+    public String bigintType() {
+        return "INTEGER";
+    }
+
+    @Override
+    public String booleanType() {
+        return "BOOLEAN";
+    }
+
+    @Override
+    public void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setString(index, instant.toString());
+    }
+
+    @Override
+    public Optional<Instant> readInstant(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return Optional.ofNullable(text).map(Instant::parse);
+    }
+
+    @Override
+    public Optional<Set<String>> columns(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_table_info(?, ?)")) {
+            ps.setString(1, table);
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                Set<String> columns = new HashSet<>();
+                while (rs.next()) {
+                    columns.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                }
+                return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
+            }
+        }
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        int code = e.getErrorCode();
+        // SQLITE_CONSTRAINT, or its extended PRIMARYKEY / UNIQUE codes.
+        return code == 19 || code == 1555 || code == 2067;
+    }
+
+    static boolean isBusy(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        return primary == 5 || primary == 6;
+    }
+
+    @Override
+    public SessionState prepare(Connection connection, Duration busyTimeout) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.setAutoCommit(true);
+        }
+        int previous;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA busy_timeout")) {
+            previous = rs.next() ? rs.getInt(1) : 0;
+        }
+        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+        execute(connection, "PRAGMA busy_timeout = " + millis);
+        return new SessionState(autoCommit, "main", null, previous);
+    }
+
+    @Override
+    public void restore(Connection connection, SessionState state) throws SQLException {
+        execute(connection, "PRAGMA busy_timeout = " + state.busyTimeout);
+        if (connection.getAutoCommit() != state.autoCommit) {
+            connection.setAutoCommit(state.autoCommit);
+        }
+    }
+
+    @Override
+    public boolean supportsTargetSchema() {
+        return false;
+    }
+
+    @Override
+    public void useSchema(Connection connection, SessionState state, String schema) {
+        throw RatchetException.of(ErrorKind.UNSUPPORTED_FEATURE,
+                "SQLite has no search_path; a namespace cannot have target schema '" + schema + "'.").build();
+    }
+
+    @Override
+    public void leaveSchema(Connection connection, SessionState state) {
+        // nothing was changed
+    }
+
+    @Override
+    public void begin(Connection connection) throws SQLException {
+        execute(connection, "BEGIN IMMEDIATE");
+    }
+
+    @Override
+    public void commit(Connection connection) throws SQLException {
+        execute(connection, "COMMIT");
+    }
+
+    @Override
+    public void rollback(Connection connection) throws SQLException {
+        try {
+            execute(connection, "ROLLBACK");
+        } catch (SQLException e) {
+            // "cannot rollback - no transaction is active": SQLite already rolled back (e.g. on a
+            // constraint failure inside a trigger). Anything else is real.
+            if ((e.getErrorCode() & 0xff) != 1) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
+                              Duration timeout, Duration lease) {
+        int dot = scope.indexOf('.');
+        String schema = scope.substring(0, dot);
+        String table = scope.substring(dot + 1) + "_lock";
+        String qualified = qualify(schema, table);
+        String owner = OWNER_PREFIX + "/" + UUID.randomUUID();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int attempt = 0;
+        String holder = null;
+        long holderExpiry = 0;
+        while (true) {
+            try {
+                begin(connection);
+                try {
+                    execute(connection, "CREATE TABLE IF NOT EXISTS " + qualified
+                            + " (name TEXT NOT NULL PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+                    holder = null;
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            "SELECT owner, expires_at FROM " + qualified + " WHERE name = ?")) {
+                        ps.setString(1, namespace);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                holder = rs.getString(1);
+                                holderExpiry = rs.getLong(2);
+                            }
+                        }
+                    }
+                    long now = System.currentTimeMillis();
+                    if (holder == null || holderExpiry < now) {
+                        try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO " + qualified
+                                + " (name, owner, expires_at) VALUES (?, ?, ?)")) {
+                            ps.setString(1, namespace);
+                            ps.setString(2, owner);
+                            ps.setLong(3, now + lease.toMillis());
+                            ps.executeUpdate();
+                        }
+                        commit(connection);
+                        return new Lease(qualified, namespace, owner, lease);
+                    }
+                    commit(connection);
+                } catch (SQLException e) {
+                    rollbackQuietly(connection, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isBusy(e)) {
+                    throw Errors.database(this, e, "taking the migration lease", namespace);
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw RatchetException.of(ErrorKind.LOCK_TIMEOUT, "Could not take the migration lease of namespace '"
+                                + namespace + "' in " + qualified + " within " + timeout.toMillis() + " ms"
+                                + (holder == null ? ": the database stayed busy." : ": held by " + holder
+                                + " until " + Instant.ofEpochMilli(holderExpiry) + "."))
+                        .with("namespace", namespace).with("holder", holder)
+                        .with("timeoutMs", timeout.toMillis()).build();
+            }
+            backoff(attempt++, namespace);
+        }
+    }
+
+    private void rollbackQuietly(Connection connection, SQLException primary) {
+        try {
+            rollback(connection);
+        } catch (SQLException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    private static final class Lease implements MigrationLock {
+        private final String table;
+        private final String namespace;
+        private final String owner;
+        private final Duration lease;
+
+        Lease(String table, String namespace, String owner, Duration lease) {
+            this.table = table;
+            this.namespace = namespace;
+            this.owner = owner;
+            this.lease = lease;
+        }
+
+        @Override
+        public void renew(Connection connection) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE " + table + " SET expires_at = ? WHERE name = ? AND owner = ?")) {
+                ps.setLong(1, System.currentTimeMillis() + lease.toMillis());
+                ps.setString(2, namespace);
+                ps.setString(3, owner);
+                if (ps.executeUpdate() == 0) {
+                    throw RatchetException.of(ErrorKind.LOCK_LOST, "The migration lease of namespace '" + namespace
+                                    + "' expired and was taken over by another runner; nothing more is run.")
+                            .with("namespace", namespace).with("owner", owner).build();
+                }
+            }
+        }
+
+        @Override
+        public void release(Connection connection) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "DELETE FROM " + table + " WHERE name = ? AND owner = ?")) {
+                ps.setString(1, namespace);
+                ps.setString(2, owner);
+                if (ps.executeUpdate() == 0) {
+                    throw RatchetException.of(ErrorKind.LOCK_RELEASE_FAILED, "The migration lease of namespace '"
+                                    + namespace + "' was no longer held by this runner at release.")
+                            .with("namespace", namespace).with("owner", owner).build();
+                }
+            }
+        }
+    }
+}

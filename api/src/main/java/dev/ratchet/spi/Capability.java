@@ -1,0 +1,22 @@
+package dev.ratchet.spi;
+
+/**
+ * What a tracker can detect or do. The conformance suite tests exactly what a tracker
+ * claims; a capability it does not claim is reported as skipped, never as passed.
+ */
+public enum Capability {
+    /** Runs a migration missing below the highest applied one (gaps are first-class). */
+    GAPS,
+    /** Refuses when an applied migration was renamed in code. */
+    RENAME_DETECTION,
+    /** Refuses (or warns) when an applied migration's body changed. */
+    CHECKSUM_DRIFT_DETECTION,
+    /** Refuses when the database records a migration the code does not have. */
+    UNKNOWN_APPLIED_DETECTION,
+    /** Refuses when code reorders applied migrations. */
+    REORDER_DETECTION,
+    /** Tracks migrations that have no version. */
+    VERSIONLESS_MIGRATIONS,
+    /** Keeps several namespaces in one table. */
+    MULTIPLE_NAMESPACES
+}

@@ -1,0 +1,77 @@
+package dev.ratchet.spi;
+
+import dev.ratchet.ErrorKind;
+import dev.ratchet.RatchetException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of the names Ratchet puts into SQL text. Values always travel as bound
+ * parameters; identifiers cannot, so they are held to a strict pattern and then quoted.
+ * A name longer than 63 bytes is refused rather than silently truncated, as PostgreSQL
+ * would do, and is refused on every database so that a move between databases cannot
+ * change a name.
+ */
+public final class Identifiers {
+    /** The longest identifier PostgreSQL keeps without truncation. */
+    public static final int MAX_BYTES = 63;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
+
+    private Identifiers() {
+    }
+
+    /**
+     * Returns {@code name} if it is a valid identifier (schema, table, column).
+     *
+     * @param what what the name is, for the message, e.g. {@code "tracker table"}
+     * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
+     */
+    public static String requireIdentifier(String what, String name) {
+        check(what, name, IDENTIFIER, "letters, digits and underscores, starting with a letter or underscore");
+        return name;
+    }
+
+    /**
+     * Returns {@code name} if it is a valid namespace name: letters, digits, {@code _ . -}.
+     *
+     * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
+     */
+    public static String requireNamespace(String name) {
+        check("namespace", name, NAMESPACE, "letters, digits, '_', '.' and '-', starting with a letter, digit or '_'");
+        return name;
+    }
+
+    private static void check(String what, String name, Pattern pattern, String allowed) {
+        if (name == null || name.isEmpty()) {
+            throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name is empty.")
+                    .with("what", what).build();
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
+                            + "' is " + bytes + " bytes long; at most " + MAX_BYTES
+                            + " are allowed (PostgreSQL would silently truncate it).")
+                    .with("what", what).with("name", name).build();
+        }
+        if (!pattern.matcher(name).matches()) {
+            throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
+                            + "' is not allowed: use " + allowed + ".")
+                    .with("what", what).with("name", name).build();
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().limit(80).forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                sb.append(String.format("\\u%04x", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return s.length() > 80 ? sb + "..." : sb.toString();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Migrations and database probes shared by the engine tests. */
+final class Fixtures {
+    static final String NS = "app";
+
+    private Fixtures() {
+    }
+
+    /** Creates the side table that counts migration effects; it has no unique key on purpose. */
+    static void createEffectsTable(TestDatabase db) throws SQLException {
+        exec(db, "CREATE TABLE effects (name varchar(200) NOT NULL)");
+    }
+
+    /** Migration {@code v}: creates table {@code t<v>} and counts its effect. */
+    static Migration create(int v) {
+        return Migration.builder(v + "_create_t" + v)
+                .version(Version.of(v))
+                .sql("CREATE TABLE t" + v + " (id int PRIMARY KEY);\nINSERT INTO effects(name) VALUES ('" + v + "');")
+                .build();
+    }
+
+    /** Migration {@code v} that creates its table, counts an effect, then fails. */
+    static Migration failing(int v) {
+        return Migration.builder(v + "_create_t" + v)
+                .version(Version.of(v))
+                .sql("CREATE TABLE t" + v + " (id int PRIMARY KEY);\nINSERT INTO effects(name) VALUES ('" + v + "');\n"
+                        + "INSERT INTO no_such_table VALUES (1);")
+                .build();
+    }
+
+    static List<Migration> creates(int... versions) {
+        List<Migration> out = new ArrayList<>();
+        for (int v : versions) {
+            out.add(create(v));
+        }
+        return out;
+    }
+
+    static Ratchet.Builder builder(TestDatabase db, List<Migration> migrations) {
+        return Ratchet.builder()
+                .dataSource(db.dataSource())
+                .tracker(AppliedSetTracker.builder().build())
+                .namespace(Namespace.of(NS, migrations))
+                .lockTimeout(Duration.ofSeconds(60));
+    }
+
+    static Ratchet ratchet(TestDatabase db, List<Migration> migrations) {
+        return builder(db, migrations).build();
+    }
+
+    static Ratchet ratchet(TestDatabase db, TransactionMode mode, List<Migration> migrations) {
+        return builder(db, migrations).transactionMode(mode).build();
+    }
+
+    /** {@code version|name|checksum} of every tracker row of {@link #NS}, by version. */
+    static List<String> trackerRows(TestDatabase db) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT version, name, checksum FROM ratchet_applied_migrations WHERE namespace = ?")) {
+            ps.setString(1, NS);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+                }
+            }
+        }
+        rows.sort((a, b) -> Version.parse(a.substring(0, a.indexOf('|')))
+                .compareTo(Version.parse(b.substring(0, b.indexOf('|')))));
+        return rows;
+    }
+
+    /** The rows the code's migrations should leave in the tracker. */
+    static List<String> expectedRows(List<Migration> migrations) {
+        List<String> rows = new ArrayList<>();
+        for (Migration m : migrations) {
+            rows.add(m.version().orElseThrow() + "|" + m.name() + "|" + m.checksum().orElseThrow());
+        }
+        return rows;
+    }
+
+    /** How many times each migration's effect was committed. */
+    static Map<String, Integer> effects(TestDatabase db) throws SQLException {
+        Map<String, Integer> out = new TreeMap<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name, count(*) FROM effects GROUP BY name")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    static boolean tableExists(TestDatabase db, String table) throws SQLException {
+        try (Connection c = db.connect();
+             ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema == null || schema.equals(db.schema())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static void exec(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

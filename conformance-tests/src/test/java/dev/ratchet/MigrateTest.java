@@ -1,0 +1,119 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.SchemaFingerprint;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.ratchet.Fixtures.create;
+import static dev.ratchet.Fixtures.creates;
+import static dev.ratchet.Fixtures.effects;
+import static dev.ratchet.Fixtures.expectedRows;
+import static dev.ratchet.Fixtures.failing;
+import static dev.ratchet.Fixtures.ratchet;
+import static dev.ratchet.Fixtures.tableExists;
+import static dev.ratchet.Fixtures.trackerRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The applied-set tracker driven by the engine, on PostgreSQL and SQLite. */
+@Timeout(120)
+class MigrateTest {
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void freshDatabaseAppliesEverythingOnceAndSecondRunNothing(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            List<Migration> code = creates(1, 2, 3, 10);
+
+            MigrateResult first = ratchet(db, code).migrate();
+            assertEquals(List.of("1_create_t1", "2_create_t2", "3_create_t3", "10_create_t10"),
+                    first.applied().stream().map(AppliedMigration::name).toList());
+            assertEquals(expectedRows(code), trackerRows(db), "tracker rows equal the code, with checksums");
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "10", 1), effects(db));
+
+            String before = SchemaFingerprint.of(db);
+            MigrateResult second = ratchet(db, code).migrate();
+            assertTrue(second.applied().isEmpty(), "second run applies nothing: " + second.applied());
+            assertEquals(before, SchemaFingerprint.of(db));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aGapRunsOnlyTheMissingMigration(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, creates(1, 2, 4)).migrate();
+            assertFalse(tableExists(db, "t3"));
+
+            MigrateResult result = ratchet(db, creates(1, 2, 3, 4)).migrate();
+
+            assertEquals(List.of("3_create_t3"), result.applied().stream().map(AppliedMigration::name).toList());
+            assertTrue(tableExists(db, "t3"));
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(db));
+            assertEquals(expectedRows(creates(1, 2, 3, 4)), trackerRows(db));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void failingBodyLeavesNoRowAndNoObjectThenSucceedsWhenFixed(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            List<Migration> broken = List.of(create(1), create(2), failing(3), create(4));
+
+            RatchetException e = assertThrows(RatchetException.class, () -> ratchet(db, broken).migrate());
+
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind());
+            assertEquals("3_create_t3", e.context().get("migration"));
+            assertEquals(3, e.context().get("statement"), "the third statement failed");
+            assertTrue(e.getMessage().contains("nothing of it remains"), e.getMessage());
+            assertEquals(expectedRows(creates(1, 2)), trackerRows(db), "1 and 2 committed, 3 has no row");
+            assertFalse(tableExists(db, "t3"), "what the failed body created is gone");
+            assertFalse(tableExists(db, "t4"), "nothing after the failure ran");
+            assertEquals(Map.of("1", 1, "2", 1), effects(db));
+
+            List<Migration> fixed = creates(1, 2, 3, 4);
+            MigrateResult result = ratchet(db, fixed).migrate();
+            assertEquals(List.of("3_create_t3", "4_create_t4"),
+                    result.applied().stream().map(AppliedMigration::name).toList());
+            assertEquals(expectedRows(fixed), trackerRows(db));
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(db));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void chainModeRollsBackTheWholePendingChain(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, TransactionMode.CHAIN, creates(1)).migrate();
+            String before = SchemaFingerprint.of(db);
+
+            List<Migration> broken = List.of(create(1), create(2), create(3), failing(4), create(5));
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, TransactionMode.CHAIN, broken).migrate());
+
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind());
+            assertEquals("4_create_t4", e.context().get("migration"));
+            assertTrue(e.getMessage().contains("chain transaction was rolled back"), e.getMessage());
+            assertEquals(before, SchemaFingerprint.of(db), "the whole chain (2, 3, 4) is gone");
+            assertEquals(expectedRows(creates(1)), trackerRows(db));
+
+            MigrateResult result = ratchet(db, TransactionMode.CHAIN, creates(1, 2, 3, 4, 5)).migrate();
+            assertEquals(4, result.applied().size());
+            assertEquals(expectedRows(creates(1, 2, 3, 4, 5)), trackerRows(db));
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1, "5", 1), effects(db));
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.ratchet.tracker.appliedset;
+
+import dev.ratchet.AppliedEntry;
+import dev.ratchet.ChecksumVerification;
+import dev.ratchet.ErrorKind;
+import dev.ratchet.History;
+import dev.ratchet.Migration;
+import dev.ratchet.Namespace;
+import dev.ratchet.Plan;
+import dev.ratchet.RatchetException;
+import dev.ratchet.Version;
+import dev.ratchet.spi.Capability;
+import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.Identifiers;
+import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.TableState;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.spi.TrackerContext;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The applied-set tracker: one row per applied migration,
+ * {@code (namespace, version, name, checksum, applied_at, execution_ms)} with primary key
+ * {@code (namespace, version)}. "Applied" is set membership, so gaps are first-class:
+ * pending = code \ applied, run in ascending version order. A migration merged late with a
+ * lower version simply runs, where a counter would skip it forever.
+ *
+ * <p>It refuses, before running anything: an applied version with no code migration
+ * ({@link ErrorKind#UNKNOWN_APPLIED_VERSION}: this binary is older than the database), an
+ * applied version whose code migration has another name ({@link ErrorKind#RENAMED_AFTER_APPLY}),
+ * and, in {@link ChecksumVerification#FAIL} mode, an applied migration whose text changed
+ * ({@link ErrorKind#CHECKSUM_DRIFT}). A row with a NULL checksum has unknown provenance
+ * (backfilled from an older tracker) and is never flagged.
+ *
+ * <pre>{@code
+ * Tracker tracker = AppliedSetTracker.builder()
+ *         .table("applied_migrations")
+ *         .checksumVerification(ChecksumVerification.WARN)
+ *         .build();
+ * }</pre>
+ */
+public final class AppliedSetTracker implements Tracker {
+    /** The default table name. */
+    public static final String DEFAULT_TABLE = "ratchet_applied_migrations";
+
+    private static final Set<String> COLUMNS = Set.of("namespace", "version", "name", "checksum", "applied_at",
+            "execution_ms");
+
+    private final String table;
+    private final String schema;
+    private final ChecksumVerification verification;
+
+    private AppliedSetTracker(Builder b) {
+        this.table = b.table;
+        this.schema = b.schema;
+        this.verification = b.verification;
+    }
+
+    /** A builder with the defaults: table {@value #DEFAULT_TABLE}, current schema, checksum {@code FAIL}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return "applied-set";
+    }
+
+    @Override
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public Optional<String> schema() {
+        return Optional.ofNullable(schema);
+    }
+
+    /** The configured checksum verification. */
+    public ChecksumVerification checksumVerification() {
+        return verification;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
+                Capability.UNKNOWN_APPLIED_DETECTION, Capability.MULTIPLE_NAMESPACES);
+    }
+
+    private String qualified(TrackerContext ctx) {
+        return ctx.dialect().qualify(ctx.defaultSchema(), table);
+    }
+
+    @Override
+    public TableState detect(TrackerContext ctx) throws SQLException {
+        Optional<Set<String>> columns = ctx.dialect().columns(ctx.connection(), ctx.defaultSchema(), table);
+        if (columns.isEmpty()) {
+            return TableState.ABSENT;
+        }
+        return columns.get().containsAll(COLUMNS) ? TableState.PRESENT : TableState.FOREIGN_SHAPE;
+    }
+
+    @Override
+    public void install(TrackerContext ctx) throws SQLException {
+        Dialect d = ctx.dialect();
+        String sql = "CREATE TABLE IF NOT EXISTS " + qualified(ctx) + " ("
+                + "namespace " + d.textType() + " NOT NULL, "
+                + "version " + d.textType() + " NOT NULL, "
+                + "name " + d.textType() + " NOT NULL, "
+                + "checksum " + d.textType() + " NULL, "
+                + "applied_at " + d.timestampType() + " NOT NULL, "
+                + "execution_ms " + d.bigintType() + " NULL, "
+                + "PRIMARY KEY (namespace, version))";
+        try (PreparedStatement ps = ctx.connection().prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    @Override
+    public History read(TrackerContext ctx, String namespace) throws SQLException {
+        List<AppliedEntry> entries = new ArrayList<>();
+        String sql = "SELECT version, name, checksum, applied_at, execution_ms FROM " + qualified(ctx)
+                + " WHERE namespace = ?";
+        try (PreparedStatement ps = ctx.connection().prepareStatement(sql)) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String versionText = rs.getString("version");
+                    String name = rs.getString("name");
+                    Version version;
+                    try {
+                        version = Version.parse(versionText);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw corrupt(ctx, namespace, versionText, "its version '" + versionText
+                                + "' is not a version");
+                    }
+                    if (!version.toString().equals(versionText)) {
+                        throw corrupt(ctx, namespace, versionText, "its version '" + versionText
+                                + "' is not in canonical form ('" + version + "')");
+                    }
+                    if (name == null || name.isBlank()) {
+                        throw corrupt(ctx, namespace, versionText, "it has no name");
+                    }
+                    String checksum = rs.getString("checksum");
+                    Optional<Instant> appliedAt;
+                    try {
+                        appliedAt = ctx.dialect().readInstant(rs, "applied_at");
+                    } catch (RuntimeException e) {
+                        throw corrupt(ctx, namespace, versionText, "its applied_at cannot be read");
+                    }
+                    long ms = rs.getLong("execution_ms");
+                    OptionalLong executionMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(ms);
+                    entries.add(new AppliedEntry(Optional.of(name), Optional.of(version), OptionalLong.empty(),
+                            Optional.ofNullable(checksum), appliedAt, executionMs));
+                }
+            }
+        }
+        entries.sort(Comparator.comparing(e -> e.version().orElseThrow()));
+        return new History(namespace, entries, Map.of());
+    }
+
+    private RatchetException corrupt(TrackerContext ctx, String namespace, String version, String why) {
+        return RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "The row of namespace '" + namespace
+                        + "' at version '" + version + "' in " + ctx.defaultSchema() + "." + table
+                        + " cannot be used: " + why + ".")
+                .with("namespace", namespace).with("version", version)
+                .with("table", ctx.defaultSchema() + "." + table).build();
+    }
+
+    @Override
+    public Plan plan(History history, Namespace namespace) {
+        String ns = namespace.name();
+        Map<Version, Migration> code = new HashMap<>();
+        for (Migration m : namespace.migrations()) {
+            Version v = m.version().orElseThrow(() -> RatchetException.of(ErrorKind.VERSION_REQUIRED,
+                            "Migration '" + m.name() + "' of namespace '" + ns + "' (" + m.origin()
+                                    + ") has no version; the applied-set tracker keys rows by version.")
+                    .with("namespace", ns).with("migration", m.name()).build());
+            Migration other = code.putIfAbsent(v, m);
+            if (other != null) {
+                throw RatchetException.of(ErrorKind.VERSION_COLLISION, "Namespace '" + ns
+                                + "' has two migrations at version " + v + ": " + other.origin() + " and "
+                                + m.origin() + ".")
+                        .with("namespace", ns).with("version", v.toString())
+                        .with("first", other.origin()).with("second", m.origin()).build();
+            }
+        }
+
+        List<String> unknown = new ArrayList<>();
+        List<String> renamed = new ArrayList<>();
+        List<String> drifted = new ArrayList<>();
+        Set<Version> applied = new HashSet<>();
+        for (AppliedEntry e : history.entries()) {
+            Version v = e.version().orElseThrow(() -> RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW,
+                    "An applied entry of namespace '" + ns + "' has no version ("
+                            + e.name().orElse("unnamed") + ").").with("namespace", ns).build());
+            applied.add(v);
+            Migration m = code.get(v);
+            String appliedName = e.name().orElse("?");
+            if (m == null) {
+                unknown.add(v + " (" + appliedName + ")");
+            } else if (e.name().isPresent() && !e.name().get().equals(m.name())) {
+                renamed.add(v + ": applied as '" + appliedName + "', code has '" + m.name() + "' (" + m.origin() + ")");
+            } else if (verification != ChecksumVerification.OFF && e.checksum().isPresent()
+                    && m.checksum().isPresent() && !e.checksum().get().equalsIgnoreCase(m.checksum().get())) {
+                drifted.add(m.name() + " (" + m.origin() + "): recorded " + abbreviate(e.checksum().get())
+                        + ", code " + abbreviate(m.checksum().get()));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw RatchetException.of(ErrorKind.UNKNOWN_APPLIED_VERSION, "Namespace '" + ns + "' has applied "
+                            + unknown.size() + " migration(s) this code does not have: " + String.join(", ", unknown)
+                            + ". The database is newer than this build, or migration files were deleted.")
+                    .with("namespace", ns).with("unknown", List.copyOf(unknown)).build();
+        }
+        if (!renamed.isEmpty()) {
+            throw RatchetException.of(ErrorKind.RENAMED_AFTER_APPLY, "Namespace '" + ns
+                            + "' has applied migrations whose code was renamed: " + String.join("; ", renamed) + ".")
+                    .with("namespace", ns).with("renamed", List.copyOf(renamed)).build();
+        }
+        List<String> warnings = new ArrayList<>();
+        if (!drifted.isEmpty()) {
+            String detail = "Namespace '" + ns + "' has applied migrations whose text changed since they ran: "
+                    + String.join("; ", drifted) + ".";
+            if (verification == ChecksumVerification.FAIL) {
+                throw RatchetException.of(ErrorKind.CHECKSUM_DRIFT, detail)
+                        .with("namespace", ns).with("drifted", List.copyOf(drifted)).build();
+            }
+            warnings.add(detail);
+        }
+
+        List<Migration> pending = new ArrayList<>();
+        for (Migration m : namespace.migrations()) {
+            if (!applied.contains(m.version().orElseThrow())) {
+                pending.add(m);
+            }
+        }
+        pending.sort(Comparator.comparing(m -> m.version().orElseThrow()));
+        return new Plan(namespace, pending, warnings);
+    }
+
+    private static String abbreviate(String checksum) {
+        return checksum.length() > 12 ? checksum.substring(0, 12) + "..." : checksum;
+    }
+
+    @Override
+    public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
+            throws SQLException {
+        insert(ctx, namespace.name(), migration.version().orElseThrow(), migration.name(),
+                migration.checksum().orElse(null), outcome.appliedAt(), outcome.duration().toMillis());
+    }
+
+    @Override
+    public void seed(TrackerContext ctx, String namespace, List<AppliedEntry> entries) throws SQLException {
+        Identifiers.requireNamespace(namespace);
+        Instant now = Instant.now();
+        for (AppliedEntry e : entries) {
+            Version v = e.version().orElseThrow(() -> new IllegalArgumentException(
+                    "the applied-set tracker needs a version for every seeded entry; got " + e));
+            String name = e.name().orElseThrow(() -> new IllegalArgumentException(
+                    "the applied-set tracker needs a name for every seeded entry; got " + e));
+            insert(ctx, namespace, v, name, e.checksum().orElse(null), e.appliedAt().orElse(now),
+                    e.executionMs().isPresent() ? e.executionMs().getAsLong() : null);
+        }
+    }
+
+    private void insert(TrackerContext ctx, String namespace, Version version, String name, String checksum,
+                        Instant appliedAt, Long executionMs) throws SQLException {
+        String sql = "INSERT INTO " + qualified(ctx)
+                + " (namespace, version, name, checksum, applied_at, execution_ms) VALUES (?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = ctx.connection().prepareStatement(sql)) {
+            ps.setString(1, namespace);
+            ps.setString(2, version.toString());
+            ps.setString(3, name);
+            ps.setString(4, checksum);
+            ctx.dialect().bindInstant(ps, 5, appliedAt);
+            if (executionMs == null) {
+                ps.setNull(6, Types.BIGINT);
+            } else {
+                ps.setLong(6, executionMs);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Configures an {@link AppliedSetTracker}; identifiers are validated in {@link #build()}. */
+    public static final class Builder {
+        private String table = DEFAULT_TABLE;
+        private String schema;
+        private ChecksumVerification verification = ChecksumVerification.FAIL;
+
+        private Builder() {
+        }
+
+        /** The table name (default {@value AppliedSetTracker#DEFAULT_TABLE}). */
+        public Builder table(String table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** The schema of the table (default: the session's current schema). */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /** What to do when an applied migration's text changed (default {@code FAIL}). */
+        public Builder checksumVerification(ChecksumVerification verification) {
+            this.verification = Objects.requireNonNull(verification, "verification");
+            return this;
+        }
+
+        /**
+         * The tracker.
+         *
+         * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER} for a bad table or schema name
+         */
+        public AppliedSetTracker build() {
+            Identifiers.requireIdentifier("tracker table", table);
+            Identifiers.requireIdentifier("lock table", table + "_lock");
+            if (schema != null) {
+                Identifiers.requireIdentifier("tracker schema", schema);
+            }
+            return new AppliedSetTracker(this);
+        }
+    }
+}
