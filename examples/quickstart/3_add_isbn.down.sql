@@ -1,0 +1,2 @@
+-- Ratchet ignores .down.sql files; golang-migrate keeps them next to .up.sql.
+ALTER TABLE books DROP COLUMN isbn;
