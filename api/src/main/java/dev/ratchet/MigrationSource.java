@@ -65,7 +65,12 @@ public interface MigrationSource {
         return classpath(location, loader != null ? loader : MigrationSource.class.getClassLoader());
     }
 
-    /** A classpath location read with the given class loader; every match on the classpath counts. */
+    /**
+     * A classpath location read with the given class loader; every match on the classpath
+     * counts. In a jar the location is found through its directory entry, which Maven and
+     * Gradle write; a jar built without directory entries is not seen (load it with
+     * {@link #directory(Path)} from an unpacked copy instead).
+     */
     static MigrationSource classpath(String location, ClassLoader loader) {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(loader, "loader");

@@ -164,20 +164,7 @@ public final class Engine {
     private void runNonTransactional(Session s, MigrationLock lock, Namespace ns, Migration m,
                                      List<AppliedMigration> applied) {
         sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
-        Duration d;
-        try {
-            d = runBody(s, ns, m, null);
-        } catch (RatchetException e) {
-            if (e.kind() != ErrorKind.MIGRATION_FAILED) {
-                throw e;
-            }
-            RatchetException partial = RatchetException.of(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED,
-                            e.getMessage().replaceFirst("^\\[MIGRATION_FAILED] ", "").replaceFirst(" Hint: .*$", "")
-                                    + " It ran outside a transaction, so statements before the failing one"
-                                    + " stay applied; it is not recorded.")
-                    .with("namespace", ns.name()).with("migration", m.name()).cause(e.getCause()).build();
-            throw partial;
-        }
+        Duration d = runBody(s, ns, m, null);
         runRecordOnly(s, ns, m, d);
         applied.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
     }
@@ -232,11 +219,14 @@ public final class Engine {
                                     Exception e, Integer statement, Integer line) {
         String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
         boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
-        String undone = !m.transactional() ? ""
+        String undone = !m.transactional()
+                ? " It ran outside a transaction: statements before the failing one stay applied, and it is not recorded."
                 : chain != null ? " The chain transaction was rolled back: none of the " + chain.size()
                 + " migrations in it remain applied."
                 : " Its transaction was rolled back: nothing of it remains.";
-        return RatchetException.of(connectionLost ? ErrorKind.CONNECTION_FAILED : ErrorKind.MIGRATION_FAILED,
+        ErrorKind kind = connectionLost ? ErrorKind.CONNECTION_FAILED
+                : m.transactional() ? ErrorKind.MIGRATION_FAILED : ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED;
+        return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
                                 + where + ": " + e.getMessage()
                                 + (sqlState == null ? "" : " (SQLSTATE " + sqlState + ")") + "." + undone)

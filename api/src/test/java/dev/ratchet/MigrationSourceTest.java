@@ -1,0 +1,138 @@
+package dev.ratchet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MigrationSourceTest {
+    @TempDir
+    Path dir;
+
+    private void write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private List<Migration> load() {
+        return MigrationSource.directory(dir).load();
+    }
+
+    @Test
+    void acceptsTheThreeNamingStylesAndNamesByCanonicalVersion() throws Exception {
+        write("V0003__add_users.sql", "CREATE TABLE users (id int);");
+        write("1_init.up.sql", "CREATE TABLE a (id int);");
+        write("1_init.down.sql", "DROP TABLE a;");
+        write("2_more.sql", "CREATE TABLE b (id int);");
+        write("V1_10__dotted.sql", "SELECT 1;");
+        write("nested/20191100000001000000_late.up.sql", "SELECT 2;");
+        write("README.md", "not a migration");
+
+        List<Migration> loaded = load();
+
+        assertEquals(List.of("1_init", "1.10_dotted", "2_more", "3_add_users", "20191100000001000000_late"),
+                loaded.stream().map(Migration::name).toList());
+        assertEquals("add_users", loaded.get(3).description());
+        assertTrue(loaded.get(3).origin().endsWith("V0003__add_users.sql"));
+    }
+
+    @Test
+    void aSqlFileWithAnUnreadableNameFailsNamingIt() throws Exception {
+        write("1_ok.sql", "SELECT 1;");
+        for (String bad : List.of("add_users.sql", "V2_missing_separator.sql", "R__repeatable.sql", "V3__.sql",
+                "1..2_x.sql")) {
+            Path file = dir.resolve(bad);
+            Files.writeString(file, "SELECT 1;");
+            RatchetException e = assertThrows(RatchetException.class, this::load, bad);
+            assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind(), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void twoFilesWithOneVersionFailNamingBoth() throws Exception {
+        write("V3__add_users.sql", "SELECT 1;");
+        write("3_add_accounts.up.sql", "SELECT 2;");
+
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+
+        assertEquals(ErrorKind.VERSION_COLLISION, e.kind());
+        assertTrue(e.getMessage().contains("V3__add_users.sql"), e.getMessage());
+        assertTrue(e.getMessage().contains("3_add_accounts.up.sql"), e.getMessage());
+    }
+
+    @Test
+    void versionsThatDifferOnlyInZerosCollide() throws Exception {
+        write("V1__a.sql", "SELECT 1;");
+        write("V1.0__b.sql", "SELECT 2;");
+        assertEquals(ErrorKind.VERSION_COLLISION, assertThrows(RatchetException.class, this::load).kind());
+    }
+
+    @Test
+    void checksumIgnoresLineEndingsAndTheDirectiveMarksNonTransactional() throws Exception {
+        write("1_a.sql", "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n");
+        write("2_b.sql", "CREATE TABLE a (id int);\r\nINSERT INTO a VALUES (1);\r\n");
+        write("3_c.sql", "-- ratchet:no-transaction\nCREATE INDEX CONCURRENTLY i ON a (id);\n");
+
+        List<Migration> loaded = load();
+
+        assertEquals(loaded.get(0).checksum(), loaded.get(1).checksum());
+        assertEquals(64, loaded.get(0).checksum().orElseThrow().length());
+        assertTrue(loaded.get(0).transactional());
+        assertFalse(loaded.get(2).transactional());
+    }
+
+    @Test
+    void invalidUtf8IsReportedNotGuessed() throws Exception {
+        Files.write(dir.resolve("1_bad.sql"), new byte[] {(byte) 0xC3, (byte) 0x28});
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+        assertTrue(e.getMessage().contains("1_bad.sql"));
+    }
+
+    @Test
+    void aMissingDirectoryIsAnError() {
+        RatchetException e = assertThrows(RatchetException.class,
+                () -> MigrationSource.directory(dir.resolve("nope")).load());
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+    }
+
+    @Test
+    void classpathLocationsLoadFromDirectoriesAndJars() throws Exception {
+        write("cp/db/migrations/V1__one.sql", "SELECT 1;");
+        Path jar = dir.resolve("migrations.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            // Build tools write directory entries; the class loader finds a location through them.
+            out.putNextEntry(new JarEntry("db/"));
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("db/migrations/"));
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("db/migrations/V2__two.sql"));
+            out.write("SELECT 2;".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("db/migrations/notes.txt"));
+            out.write("ignored".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {
+                dir.resolve("cp").toUri().toURL(), jar.toUri().toURL()}, null)) {
+            List<Migration> loaded = MigrationSource.classpath("db/migrations", loader).load();
+            assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
+            assertEquals("classpath:db/migrations/V2__two.sql", loaded.get(1).origin());
+        }
+    }
+}
