@@ -1,0 +1,99 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's Java example is this code, and it runs; its error-kind table matches the enum. */
+@Timeout(60)
+class ReadmeTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    private static String readme() throws Exception {
+        return Files.readString(ROOT.resolve("README.md"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theJavaExampleRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            DataSource dataSource = db.dataSource();
+            Path migrations = ROOT.resolve("examples/quickstart");
+            // readme-example:start
+            Ratchet ratchet = Ratchet.builder()
+                    .dataSource(dataSource)
+                    .tracker(AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", MigrationSource.directory(migrations).load()))
+                    .build();
+
+            MigrateResult result = ratchet.migrate();
+            for (AppliedMigration m : result.applied()) {
+                System.out.println("applied " + m.name() + " in " + m.duration().toMillis() + " ms");
+            }
+
+            NamespaceStatus status = ratchet.status().get(0);
+            System.out.println(status.applied().size() + " applied, " + status.pending().size() + " pending");
+            // readme-example:end
+            assertEquals(List.of("1_create_authors", "2_create_books", "3_add_isbn"),
+                    result.applied().stream().map(AppliedMigration::name).toList());
+            assertEquals(3, status.applied().size());
+            assertTrue(status.isUpToDate());
+        }
+    }
+
+    @Test
+    void theReadmeShowsTheExampleVerbatim() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/dev/ratchet/ReadmeTest.java"));
+        String code = between(source, "// readme-example:start\n", "            // readme-example:end");
+        String shown = between(readme(), "<!-- readme-example:start -->\n```java\n", "```\n<!-- readme-example:end -->");
+        assertEquals(dedent(code), dedent(shown));
+    }
+
+    @Test
+    void theReadmeStartsWithTheTwoSetUpCommands() throws Exception {
+        List<String> lines = readme().lines().limit(6).toList();
+        assertEquals(List.of("# Ratchet", "", "```sh", "./ratchet migrate --migrations examples/quickstart",
+                "scripts/test.sh", "```"), lines);
+        assertTrue(Files.readString(ROOT.resolve(".ci/run")).contains("scripts/test.sh"));
+    }
+
+    @Test
+    void everyErrorKindIsDocumentedWithItsFamilyAndHint() throws Exception {
+        String readme = readme();
+        for (ErrorKind kind : ErrorKind.values()) {
+            String hint = kind.defaultHint().replace("<", "&lt;").replace(">", "&gt;");
+            String row = "| `" + kind + "` | " + kind.family() + " | ";
+            assertTrue(readme.contains(row), "README lacks the row of " + kind);
+            String line = readme.lines().filter(l -> l.startsWith(row)).findFirst().orElseThrow();
+            assertTrue(line.endsWith("| " + hint + " |"), "README's hint of " + kind + " differs from the code: " + line);
+        }
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        int to = text.indexOf(end, from);
+        assertTrue(from >= 0 && to > from, "markers " + start.strip() + " ... " + end.strip() + " not found");
+        return text.substring(from + start.length(), to);
+    }
+
+    private static String dedent(String block) {
+        List<String> lines = block.lines().toList();
+        int indent = lines.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.joining("\n"));
+    }
+}
