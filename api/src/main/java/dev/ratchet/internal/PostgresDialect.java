@@ -88,6 +88,13 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public boolean isConnectionError(SQLException e) {
+        // 57P01 admin_shutdown (pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now.
+        String state = e.getSQLState();
+        return super.isConnectionError(e) || state != null && state.startsWith("57P0");
+    }
+
+    @Override
     public boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
     }

@@ -91,7 +91,20 @@ public final class TestDatabases {
     }
 
     private static String resolvePostgres() {
-        String configured = System.getProperty(POSTGRES_URL_VARIABLE, System.getenv(POSTGRES_URL_VARIABLE));
+        return resolvePostgres(System.getProperty(POSTGRES_URL_VARIABLE, System.getenv(POSTGRES_URL_VARIABLE)),
+                TestDatabases::dockerAvailable);
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The server URL from the variable, else Testcontainers, else a failure saying how to provide one. */
+    static String resolvePostgres(String configured, java.util.function.BooleanSupplier docker) {
         if (configured != null && !configured.isBlank()) {
             try (Connection c = DriverManager.getConnection(configured)) {
                 return configured;
@@ -100,13 +113,7 @@ public final class TestDatabases {
                         + " but the server cannot be reached: " + e.getMessage() + ". " + HOW_TO_PROVIDE_POSTGRES, e);
             }
         }
-        boolean docker;
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            docker = false;
-        }
-        if (!docker) {
+        if (!docker.getAsBoolean()) {
             throw new IllegalStateException(HOW_TO_PROVIDE_POSTGRES);
         }
         @SuppressWarnings("resource") // lives as long as the test JVM; Testcontainers' reaper removes it

@@ -1,0 +1,117 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import static dev.ratchet.Fixtures.create;
+import static dev.ratchet.Fixtures.creates;
+import static dev.ratchet.Fixtures.effects;
+import static dev.ratchet.Fixtures.expectedRows;
+import static dev.ratchet.Fixtures.ratchet;
+import static dev.ratchet.Fixtures.trackerRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Lost locks and dead connections in the middle of a run. */
+@Timeout(60)
+class FaultTest {
+
+    @Test
+    void aLostAdvisoryLockIsReportedAtReleaseNotIgnored() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Fixtures.createEffectsTable(db);
+            Migration unlocksEverything = Migration.builder("2_unlock").version(Version.of(2)).checksumOf("unlock")
+                    .body(c -> {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("SELECT pg_advisory_unlock_all()");
+                        }
+                    }).build();
+
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, List.of(create(1), unlocksEverything)).migrate());
+
+            assertEquals(ErrorKind.LOCK_RELEASE_FAILED, e.kind());
+            assertEquals(2, trackerRows(db).size(), "what committed stays committed");
+        }
+    }
+
+    @Test
+    void aTakenOverSqliteLeaseStopsTheRunBeforeTheNextMigration() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            Fixtures.createEffectsTable(db);
+            Migration stealsLease = Migration.builder("2_steal").version(Version.of(2)).checksumOf("steal")
+                    .body(c -> {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("UPDATE ratchet_applied_migrations_lock SET owner = 'someone-else'");
+                        }
+                    }).build();
+
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, List.of(create(1), stealsLease, create(3))).migrate());
+
+            assertEquals(ErrorKind.LOCK_LOST, e.kind());
+            assertEquals(Map.of("1", 1), effects(db), "3 never ran");
+            assertEquals(2, trackerRows(db).size());
+        }
+    }
+
+    @Test
+    void aConnectionKilledMidMigrationRollsBackAndTheNextRunCompletes() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Fixtures.createEffectsTable(db);
+            Migration killed = Migration.builder("2_killed").version(Version.of(2)).checksumOf("killed")
+                    .body(c -> {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("INSERT INTO effects(name) VALUES ('2')");
+                            int pid;
+                            try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                                rs.next();
+                                pid = rs.getInt(1);
+                            }
+                            try (Connection other = DriverManager.getConnection(TestDatabases.postgresServerUrl());
+                                 Statement kill = other.createStatement()) {
+                                kill.execute("SELECT pg_terminate_backend(" + pid + ")");
+                            }
+                            st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
+                        }
+                    }).build();
+
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, List.of(create(1), killed, create(3))).migrate());
+
+            assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
+            assertEquals("2_killed", e.context().get("migration"));
+            assertEquals(Map.of("1", 1), effects(db), "the killed migration's transaction is gone");
+            assertEquals(expectedRows(creates(1)), trackerRows(db));
+
+            List<Migration> fixed = List.of(create(1), create(2), create(3));
+            assertEquals(2, ratchet(db, fixed).migrate().applied().size(), "the next boot needs no manual step");
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1), effects(db));
+        }
+    }
+
+    @Test
+    void anUnreachableServerIsAConnectionFailureWithoutTheSecret() {
+        Ratchet r = Ratchet.builder()
+                .connections(ConnectionSource.url("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2&password=hunter2",
+                        "nobody", "hunter2"))
+                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                .namespace(Namespace.of("app", creates(1)))
+                .build();
+        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("password=***"), e.getMessage());
+    }
+}
