@@ -141,23 +141,14 @@ public final class Engine {
             return;
         }
         List<AppliedMigration> done = new ArrayList<>();
-        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
-        try {
+        inTransaction(s, ns, () -> {
             for (Migration m : migrations) {
                 sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
                 Duration d = runBody(s, ns, m, migrations.size() > 1 ? migrations : null);
                 record(s, ns, m, d);
                 done.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
             }
-            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
-        } catch (RuntimeException | Error e) {
-            try {
-                s.dialect.rollback(s.connection);
-            } catch (SQLException | RuntimeException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
-        }
+        });
         applied.addAll(done);
     }
 
@@ -165,23 +156,8 @@ public final class Engine {
                                      List<AppliedMigration> applied) {
         sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
         Duration d = runBody(s, ns, m, null);
-        runRecordOnly(s, ns, m, d);
+        inTransaction(s, ns, () -> record(s, ns, m, d));
         applied.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
-    }
-
-    private void runRecordOnly(Session s, Namespace ns, Migration m, Duration d) {
-        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
-        try {
-            record(s, ns, m, d);
-            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
-        } catch (RuntimeException | Error e) {
-            try {
-                s.dialect.rollback(s.connection);
-            } catch (SQLException | RuntimeException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
-        }
     }
 
     private Duration runBody(Session s, Namespace ns, Migration m, List<Migration> chain) {
@@ -389,7 +365,7 @@ public final class Engine {
             if (install == Install.CURRENT_TRANSACTION) {
                 sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
             } else if (install == Install.OWN_TRANSACTION) {
-                runInTransaction(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+                inTransaction(s, ns, () -> sql(s, ns, "creating the tracker table", () -> tracker.install(s.context)));
             }
             history = History.empty(ns.name());
         } else {
@@ -398,10 +374,11 @@ public final class Engine {
         return tracker.plan(history, ns);
     }
 
-    private void runInTransaction(Session s, Namespace ns, String doing, SqlAction action) {
+    /** Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. */
+    private static void inTransaction(Session s, Namespace ns, Runnable work) {
         sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
         try {
-            sql(s, ns, doing, action);
+            work.run();
             sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
         } catch (RuntimeException | Error e) {
             try {

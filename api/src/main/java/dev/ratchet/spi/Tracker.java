@@ -9,6 +9,7 @@ import dev.ratchet.RatchetException;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,7 +37,7 @@ public interface Tracker {
     String table();
 
     /** The configured schema of the tracker table; empty means the session's current schema. */
-    java.util.Optional<String> schema();
+    Optional<String> schema();
 
     /** What this tracker can detect; the conformance suite tests exactly these. */
     Set<Capability> capabilities();
