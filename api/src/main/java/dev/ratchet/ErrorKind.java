@@ -11,6 +11,9 @@ public enum ErrorKind {
             "give one of the two migrations a new, unused version; versions must be unique in a namespace"),
     /** Two code migrations share one name. */
     DUPLICATE_NAME(Family.SOURCE, "rename one of the two migrations; names must be unique in a namespace"),
+    /** A version does not fit the tracker's storage (the counter keeps a signed 64-bit integer). */
+    VERSION_OUT_OF_RANGE(Family.SOURCE,
+            "use whole-number versions up to 9223372036854775807 with this tracker, or use the applied-set tracker"),
     /** A migration file name does not follow an accepted pattern. */
     MALFORMED_MIGRATION_NAME(Family.SOURCE,
             "rename the file to V<version>__<name>.sql, <version>_<name>.up.sql or <version>_<name>.sql,"
@@ -26,6 +29,13 @@ public enum ErrorKind {
     UNKNOWN_APPLIED_VERSION(Family.REFUSED,
             "deploy a build that contains these migrations (this one is older than the database),"
                     + " or restore the deleted migration files"),
+    /** The database is ahead of every migration this code has. */
+    BINARY_OLDER_THAN_DB(Family.REFUSED,
+            "deploy a build that contains the database's migrations; this one is older than the database"),
+    /** A migration that ran outside a transaction did not finish: the tracker is dirty. */
+    DIRTY(Family.REFUSED,
+            "inspect the schema; if the migration named here fully applied, force its version;"
+                    + " if not, undo its partial effect and force the version before it"),
     /** An applied migration's body changed since it ran. */
     CHECKSUM_DRIFT(Family.REFUSED,
             "restore the applied migration's original text and put the change in a new migration;"

@@ -9,15 +9,24 @@ import java.util.Objects;
  * mode). A tracker that refuses to plan throws a {@link RatchetException} instead.
  *
  * @param namespace the namespace
- * @param pending   the migrations to run, in order
- * @param warnings  human-readable warnings
+ * @param pending      the migrations to run, in order
+ * @param unverifiable code migrations the tracker cannot tell whether they ran (a counter cannot
+ *                     see below its value); never reported as applied
+ * @param warnings     human-readable warnings
  */
-public record Plan(Namespace namespace, List<Migration> pending, List<String> warnings) {
+public record Plan(Namespace namespace, List<Migration> pending, List<Migration> unverifiable,
+                   List<String> warnings) {
     /** Defensive copies. */
     public Plan {
         Objects.requireNonNull(namespace, "namespace");
         pending = List.copyOf(pending);
+        unverifiable = List.copyOf(unverifiable);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A plan of a tracker that sees every applied migration. */
+    public Plan(Namespace namespace, List<Migration> pending, List<String> warnings) {
+        this(namespace, pending, List.of(), warnings);
     }
 
     /** True when nothing is pending. */

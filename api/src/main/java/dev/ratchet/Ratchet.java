@@ -86,6 +86,21 @@ public final class Ratchet {
     }
 
     /**
+     * Operator repair: marks {@code namespace} as applied up to {@code version} and clean,
+     * without running anything (golang-migrate's {@code force}), under the namespace lock.
+     * Only trackers with such an operation support it (the counter).
+     *
+     * <pre>{@code
+     * ratchet.force("default", Version.parse("41")); // after checking that 41 fully applied
+     * }</pre>
+     *
+     * @throws RatchetException of kind {@link ErrorKind#UNSUPPORTED_FEATURE} for other trackers
+     */
+    public void force(String namespace, Version version) {
+        engine.force(namespace, version);
+    }
+
+    /**
      * Configures a {@link Ratchet}; {@link #build()} validates once and throws
      * {@link IllegalArgumentException} with the fix for any contradiction.
      */
@@ -186,6 +201,7 @@ public final class Ratchet {
             if (lockLease.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("lockLease must be at least 1 second, got " + lockLease);
             }
+            tracker.validate(List.copyOf(namespaces));
             return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), mode,
                     lockTimeout, lockLease, listener)));
         }

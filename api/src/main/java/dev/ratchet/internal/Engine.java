@@ -65,6 +65,7 @@ public final class Engine {
 
     /** Migrates every namespace, in order. */
     public MigrateResult migrate() {
+        requireWritable("migrate");
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         try (Session s = open()) {
@@ -154,7 +155,11 @@ public final class Engine {
 
     private void runNonTransactional(Session s, MigrationLock lock, Namespace ns, Migration m,
                                      List<AppliedMigration> applied) {
-        sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
+        inTransaction(s, ns, () -> {
+            sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
+            sql(s, ns, "marking a non-transactional migration as started",
+                    () -> tracker.beforeNonTransactional(s.context, ns, m));
+        });
         Duration d = runBody(s, ns, m, null);
         inTransaction(s, ns, () -> record(s, ns, m, d));
         applied.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
@@ -221,6 +226,45 @@ public final class Engine {
                         .with("namespace", ns.name()).with("migration", m.name()).cause(e).build();
             }
             throw Errors.database(s.dialect, e, "recording migration '" + m.name() + "'", ns.name());
+        }
+    }
+
+    private void requireWritable(String operation) {
+        if (!tracker.writable()) {
+            throw RatchetException.of(ErrorKind.UNSUPPORTED_FEATURE, "The " + tracker.id() + " tracker on table "
+                            + tracker.table() + " is read-only here; it cannot " + operation + ".")
+                    .hint("cut over to a writable tracker, or use status() and plan() only").build();
+        }
+    }
+
+    // ---------------------------------------------------------------- force
+
+    /** Operator repair through {@link Tracker#force}, under the namespace lock. */
+    public void force(String namespace, dev.ratchet.Version version) {
+        requireWritable("force");
+        Namespace ns = config.namespaces().stream().filter(n -> n.name().equals(namespace)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no namespace '" + namespace + "' is configured"));
+        try (Session s = open()) {
+            MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
+                    config.lockTimeout(), config.lockLease());
+            Throwable primary = null;
+            try {
+                TableState state = detect(s, ns);
+                if (state == TableState.FOREIGN_SHAPE) {
+                    throw foreignTable(s, ns);
+                }
+                inTransaction(s, ns, () -> {
+                    if (state == TableState.ABSENT) {
+                        sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+                    }
+                    sql(s, ns, "forcing the tracker", () -> tracker.force(s.context, ns.name(), version));
+                });
+            } catch (RuntimeException | Error e) {
+                primary = e;
+                throw e;
+            } finally {
+                cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
+            }
         }
     }
 
@@ -317,17 +361,18 @@ public final class Engine {
     private NamespaceStatus statusOf(Session s, Namespace ns) {
         TableState state = detect(s, ns);
         if (state == TableState.FOREIGN_SHAPE) {
-            return new NamespaceStatus(ns.name(), tracker.id(), true, List.of(), List.of(), List.of(),
-                    Optional.of(foreignTable(s, ns)));
+            return new NamespaceStatus(ns.name(), tracker.id(), true, List.of(), java.util.Map.of(), List.of(),
+                    List.of(), List.of(), Optional.of(foreignTable(s, ns)));
         }
         History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
+        boolean installed = state == TableState.PRESENT;
         try {
             Plan plan = tracker.plan(history, ns);
-            return new NamespaceStatus(ns.name(), tracker.id(), state == TableState.PRESENT, history.entries(),
-                    plan.pending(), plan.warnings(), Optional.empty());
+            return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
+                    plan.pending(), plan.unverifiable(), plan.warnings(), Optional.empty());
         } catch (RatchetException e) {
-            return new NamespaceStatus(ns.name(), tracker.id(), state == TableState.PRESENT, history.entries(),
-                    List.of(), List.of(), Optional.of(e));
+            return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
+                    List.of(), List.of(), List.of(), Optional.of(e));
         }
     }
 

@@ -17,6 +17,8 @@ public enum Capability {
     REORDER_DETECTION,
     /** Tracks migrations that have no version. */
     VERSIONLESS_MIGRATIONS,
+    /** Marks a non-transactional migration in progress and refuses until an operator resolves it. */
+    DIRTY_STATE,
     /** Keeps several namespaces in one table. */
     MULTIPLE_NAMESPACES
 }

@@ -62,6 +62,44 @@ public interface Tracker {
     void record(TrackerContext context, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException;
 
+    /**
+     * Checks the whole configuration once, when {@link dev.ratchet.Ratchet.Builder#build()} runs:
+     * for example that every version fits the tracker's storage, or that a single-namespace
+     * layout is not given several namespaces. No I/O.
+     *
+     * @throws RatchetException when the tracker cannot track these namespaces
+     */
+    default void validate(List<Namespace> namespaces) {
+    }
+
+    /**
+     * Whether {@code migrate()} may write through this tracker. A read-only tracker (an old
+     * layout kept for cutover) still serves {@code status()} and {@code plan()}.
+     */
+    default boolean writable() {
+        return true;
+    }
+
+    /**
+     * Called in a transaction of its own, committed before a non-transactional migration's
+     * body runs, so that a crash in the body leaves a trace (a counter's {@code dirty} flag).
+     */
+    default void beforeNonTransactional(TrackerContext context, Namespace namespace, Migration migration)
+            throws SQLException {
+    }
+
+    /**
+     * Operator repair: set the tracker to "applied up to {@code version}, clean" without
+     * running anything (golang-migrate's {@code force}). Called under the namespace lock, in a
+     * transaction.
+     *
+     * @throws RatchetException of kind {@link dev.ratchet.ErrorKind#UNSUPPORTED_FEATURE} by default
+     */
+    default void force(TrackerContext context, String namespace, dev.ratchet.Version version) throws SQLException {
+        throw RatchetException.of(dev.ratchet.ErrorKind.UNSUPPORTED_FEATURE,
+                "The " + id() + " tracker has no force operation.").hint("force applies to the counter tracker").build();
+    }
+
     /** Writes rows without running bodies (baseline, bootstrap, cutover). */
     void seed(TrackerContext context, String namespace, List<AppliedEntry> entries) throws SQLException;
 }

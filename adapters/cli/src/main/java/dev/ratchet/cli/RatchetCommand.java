@@ -196,6 +196,15 @@ public final class RatchetCommand implements Runnable {
                     out.printf("    %s%s%n", e.name().orElse(e.version().map(Object::toString).orElse("?")),
                             e.checksum().isEmpty() ? " (checksum unknown)" : "");
                 }
+                if (!s.facts().isEmpty()) {
+                    out.printf("  tracker facts: %s%n", new java.util.TreeMap<>(s.facts()));
+                }
+                if (!s.unverifiable().isEmpty()) {
+                    out.printf("  unverifiable by this tracker: %d%n", s.unverifiable().size());
+                    for (Migration m : s.unverifiable()) {
+                        out.printf("    %s%n", m.name());
+                    }
+                }
                 out.printf("  pending: %d%n", s.pending().size());
                 for (Migration m : s.pending()) {
                     out.printf("    %s%n", m.name());
