@@ -14,20 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Migrations and database probes shared by the engine tests. */
-final class Fixtures {
-    static final String NS = "app";
+/** Migrations and database probes shared by the engine and tracker tests. */
+public final class Fixtures {
+    public static final String NS = "app";
 
     private Fixtures() {
     }
 
     /** Creates the side table that counts migration effects; it has no unique key on purpose. */
-    static void createEffectsTable(TestDatabase db) throws SQLException {
+    public static void createEffectsTable(TestDatabase db) throws SQLException {
         exec(db, "CREATE TABLE effects (name varchar(200) NOT NULL)");
     }
 
     /** Migration {@code v}: creates table {@code t<v>} and counts its effect. */
-    static Migration create(int v) {
+    public static Migration create(int v) {
         return Migration.builder(v + "_create_t" + v)
                 .version(Version.of(v))
                 .sql("CREATE TABLE t" + v + " (id int PRIMARY KEY);\nINSERT INTO effects(name) VALUES ('" + v + "');")
@@ -35,7 +35,7 @@ final class Fixtures {
     }
 
     /** Migration {@code v} that creates its table, counts an effect, then fails. */
-    static Migration failing(int v) {
+    public static Migration failing(int v) {
         return Migration.builder(v + "_create_t" + v)
                 .version(Version.of(v))
                 .sql("CREATE TABLE t" + v + " (id int PRIMARY KEY);\nINSERT INTO effects(name) VALUES ('" + v + "');\n"
@@ -43,7 +43,7 @@ final class Fixtures {
                 .build();
     }
 
-    static List<Migration> creates(int... versions) {
+    public static List<Migration> creates(int... versions) {
         List<Migration> out = new ArrayList<>();
         for (int v : versions) {
             out.add(create(v));
@@ -51,24 +51,28 @@ final class Fixtures {
         return out;
     }
 
-    static Ratchet.Builder builder(TestDatabase db, List<Migration> migrations) {
+    public static Ratchet.Builder builder(TestDatabase db, List<Migration> migrations) {
+        return builder(db, AppliedSetTracker.builder().build(), migrations);
+    }
+
+    public static Ratchet.Builder builder(TestDatabase db, dev.ratchet.spi.Tracker tracker, List<Migration> migrations) {
         return Ratchet.builder()
                 .dataSource(db.dataSource())
-                .tracker(AppliedSetTracker.builder().build())
+                .tracker(tracker)
                 .namespace(Namespace.of(NS, migrations))
                 .lockTimeout(Duration.ofSeconds(60));
     }
 
-    static Ratchet ratchet(TestDatabase db, List<Migration> migrations) {
+    public static Ratchet ratchet(TestDatabase db, List<Migration> migrations) {
         return builder(db, migrations).build();
     }
 
-    static Ratchet ratchet(TestDatabase db, TransactionMode mode, List<Migration> migrations) {
+    public static Ratchet ratchet(TestDatabase db, TransactionMode mode, List<Migration> migrations) {
         return builder(db, migrations).transactionMode(mode).build();
     }
 
     /** {@code version|name|checksum} of every tracker row of {@link #NS}, by version. */
-    static List<String> trackerRows(TestDatabase db) throws SQLException {
+    public static List<String> trackerRows(TestDatabase db) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT version, name, checksum FROM ratchet_applied_migrations WHERE namespace = ?")) {
@@ -85,7 +89,7 @@ final class Fixtures {
     }
 
     /** The rows the code's migrations should leave in the tracker. */
-    static List<String> expectedRows(List<Migration> migrations) {
+    public static List<String> expectedRows(List<Migration> migrations) {
         List<String> rows = new ArrayList<>();
         for (Migration m : migrations) {
             rows.add(m.version().orElseThrow() + "|" + m.name() + "|" + m.checksum().orElseThrow());
@@ -93,8 +97,25 @@ final class Fixtures {
         return rows;
     }
 
+    /** Every row of a table as {@code a|b|c}, sorted. */
+    public static List<String> rows(TestDatabase db, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
     /** How many times each migration's effect was committed. */
-    static Map<String, Integer> effects(TestDatabase db) throws SQLException {
+    public static Map<String, Integer> effects(TestDatabase db) throws SQLException {
         Map<String, Integer> out = new TreeMap<>();
         try (Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT name, count(*) FROM effects GROUP BY name")) {
@@ -105,7 +126,7 @@ final class Fixtures {
         return out;
     }
 
-    static boolean tableExists(TestDatabase db, String table) throws SQLException {
+    public static boolean tableExists(TestDatabase db, String table) throws SQLException {
         try (Connection c = db.connect();
              ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
             while (rs.next()) {
@@ -119,11 +140,11 @@ final class Fixtures {
     }
 
     /** A fingerprint without SQLite's lease table (Ratchet's lock, created on first use). */
-    static String withoutLeaseTable(String fingerprint) {
+    public static String withoutLeaseTable(String fingerprint) {
         return fingerprint.replaceAll("(?m)^[^ ]*_lock(_1)?: .*\\n(  .*\\n)*", "");
     }
 
-    static void exec(TestDatabase db, String sql) throws SQLException {
+    public static void exec(TestDatabase db, String sql) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
