@@ -32,6 +32,21 @@ public enum ErrorKind {
     /** The database is ahead of every migration this code has. */
     BINARY_OLDER_THAN_DB(Family.REFUSED,
             "deploy a build that contains the database's migrations; this one is older than the database"),
+    /** The applied names are not a prefix of the code's names: reordered or renamed code, or a deleted row. */
+    NAME_DIVERGENCE(Family.REFUSED,
+            "if the code was reordered or renamed, restore the applied order and names and add new migrations at the end;"
+                    + " if a tracker row was deleted by hand, restore it"),
+    /** The tracker table has an older layout that this tracker must not touch. */
+    OLD_TRACKER_SHAPE(Family.REFUSED,
+            "move the old table's history with a cutover (or rename or drop the old table), then run again"),
+    /** A baseline names a migration the code does not have. */
+    BASELINE_NAME_NOT_IN_CODE(Family.REFUSED,
+            "check that the deployed build matches what the baseline script was written against"),
+    /** A baseline's names are not a prefix of the code's order. */
+    BASELINE_OUT_OF_ORDER(Family.REFUSED, "list the baseline names in the code's order, from its first migration"),
+    /** A baseline for a namespace that already has tracker rows. */
+    BASELINE_NAMESPACE_POPULATED(Family.REFUSED,
+            "this namespace is already baselined (a resumed script may skip it); to baseline again, delete its rows first"),
     /** A migration that ran outside a transaction did not finish: the tracker is dirty. */
     DIRTY(Family.REFUSED,
             "inspect the schema; if the migration named here fully applied, force its version;"

@@ -101,6 +101,24 @@ public final class Ratchet {
     }
 
     /**
+     * Records {@code names} as already applied in {@code namespace}, without running them —
+     * for a database whose schema was created some other way. Creates the tracker table if
+     * missing, takes the namespace lock, and writes in one transaction. Every refusal (a name
+     * not in code, names out of order, a namespace that already has rows) happens before any
+     * insert, so a baseline script that stopped halfway can simply be run again: the finished
+     * namespaces refuse with {@link ErrorKind#BASELINE_NAMESPACE_POPULATED}, the rest proceed.
+     *
+     * <pre>{@code
+     * ratchet.baseline("app", List.of("1_create_users", "2_add_email"));
+     * }</pre>
+     *
+     * @throws RatchetException with the tracker's refusal, or {@link ErrorKind#UNSUPPORTED_FEATURE}
+     */
+    public void baseline(String namespace, List<String> names) {
+        engine.baseline(namespace, List.copyOf(names));
+    }
+
+    /**
      * Configures a {@link Ratchet}; {@link #build()} validates once and throws
      * {@link IllegalArgumentException} with the fix for any contradiction.
      */
@@ -108,7 +126,7 @@ public final class Ratchet {
         private ConnectionSource source;
         private Tracker tracker;
         private final List<Namespace> namespaces = new ArrayList<>();
-        private TransactionMode mode = TransactionMode.PER_MIGRATION;
+        private TransactionMode mode;
         private Duration lockTimeout = Duration.ofMinutes(2);
         private Duration lockLease = Duration.ofMinutes(1);
         private MigrationListener listener = MigrationListener.logging();
@@ -145,7 +163,7 @@ public final class Ratchet {
             return namespace(Namespace.of(DEFAULT_NAMESPACE, source.load()));
         }
 
-        /** Per-migration (the default) or chain transactions. */
+        /** Per-migration or chain transactions (default: the tracker's, per-migration for most). */
         public Builder transactionMode(TransactionMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
@@ -202,7 +220,8 @@ public final class Ratchet {
                 throw new IllegalArgumentException("lockLease must be at least 1 second, got " + lockLease);
             }
             tracker.validate(List.copyOf(namespaces));
-            return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), mode,
+            TransactionMode effective = mode != null ? mode : tracker.defaultTransactionMode();
+            return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), effective,
                     lockTimeout, lockLease, listener)));
         }
     }

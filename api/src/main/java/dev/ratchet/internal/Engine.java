@@ -87,6 +87,9 @@ public final class Engine {
 
     private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
         checkTargetSchema(s, ns);
+        if (detect(s, ns) == TableState.FOREIGN_SHAPE) {
+            throw foreignTable(s, ns); // before any write, even the lock's
+        }
         MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
                 config.lockTimeout(), config.lockLease());
         Throwable primary = null;
@@ -242,23 +245,54 @@ public final class Engine {
     /** Operator repair through {@link Tracker#force}, under the namespace lock. */
     public void force(String namespace, dev.ratchet.Version version) {
         requireWritable("force");
-        Namespace ns = config.namespaces().stream().filter(n -> n.name().equals(namespace)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no namespace '" + namespace + "' is configured"));
+        underLock(namespace, (s, ns, state) -> inTransaction(s, ns, () -> {
+            if (state == TableState.ABSENT) {
+                sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+            }
+            sql(s, ns, "forcing the tracker", () -> tracker.force(s.context, ns.name(), version));
+        }));
+    }
+
+    /** Records names as applied without running them, through {@link Tracker#baseline}. */
+    public void baseline(String namespace, List<String> names) {
+        requireWritable("baseline");
+        // Names not in code or out of order refuse before the lock, which on SQLite is a write.
+        tracker.baseline(History.empty(namespace), namespace(namespace), names);
+        underLock(namespace, (s, ns, state) -> {
+            History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
+            List<dev.ratchet.AppliedEntry> entries = tracker.baseline(history, ns, names);
+            inTransaction(s, ns, () -> {
+                if (state == TableState.ABSENT) {
+                    sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
+                }
+                sql(s, ns, "writing the baseline", () -> tracker.seed(s.context, ns.name(), entries));
+            });
+        });
+    }
+
+    @FunctionalInterface
+    private interface LockedWork {
+        void run(Session s, Namespace ns, TableState state);
+    }
+
+    /** Opens a session, takes the namespace lock, detects the tracker table and runs {@code work}. */
+    private Namespace namespace(String name) {
+        return config.namespaces().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no namespace '" + name + "' is configured"));
+    }
+
+    private void underLock(String namespace, LockedWork work) {
+        Namespace ns = namespace(namespace);
         try (Session s = open()) {
+            TableState before = detect(s, ns); // an old or foreign shape refuses before any write, even the lock's
+            if (before == TableState.FOREIGN_SHAPE) {
+                throw foreignTable(s, ns);
+            }
             MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
                     config.lockTimeout(), config.lockLease());
             Throwable primary = null;
             try {
-                TableState state = detect(s, ns);
-                if (state == TableState.FOREIGN_SHAPE) {
-                    throw foreignTable(s, ns);
-                }
-                inTransaction(s, ns, () -> {
-                    if (state == TableState.ABSENT) {
-                        sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
-                    }
-                    sql(s, ns, "forcing the tracker", () -> tracker.force(s.context, ns.name(), version));
-                });
+                work.run(s, ns, detect(s, ns));
             } catch (RuntimeException | Error e) {
                 primary = e;
                 throw e;
@@ -359,7 +393,16 @@ public final class Engine {
     }
 
     private NamespaceStatus statusOf(Session s, Namespace ns) {
-        TableState state = detect(s, ns);
+        TableState state;
+        try {
+            state = detect(s, ns);
+        } catch (RatchetException e) {
+            if (e.kind().family() != ErrorKind.Family.REFUSED) {
+                throw e;
+            }
+            return new NamespaceStatus(ns.name(), tracker.id(), true, List.of(), java.util.Map.of(), List.of(),
+                    List.of(), List.of(), Optional.of(e));
+        }
         if (state == TableState.FOREIGN_SHAPE) {
             return new NamespaceStatus(ns.name(), tracker.id(), true, List.of(), java.util.Map.of(), List.of(),
                     List.of(), List.of(), Optional.of(foreignTable(s, ns)));

@@ -100,6 +100,22 @@ public interface Tracker {
                 "The " + id() + " tracker has no force operation.").hint("force applies to the counter tracker").build();
     }
 
+    /** The transaction mode used when the application does not choose one. */
+    default dev.ratchet.TransactionMode defaultTransactionMode() {
+        return dev.ratchet.TransactionMode.PER_MIGRATION;
+    }
+
+    /**
+     * Decides what a baseline writes: the entries that record {@code names} as applied without
+     * running them. Pure; every refusal happens here, before any insert.
+     *
+     * @throws RatchetException of kind {@link dev.ratchet.ErrorKind#UNSUPPORTED_FEATURE} by default
+     */
+    default List<AppliedEntry> baseline(History history, Namespace namespace, List<String> names) {
+        throw RatchetException.of(dev.ratchet.ErrorKind.UNSUPPORTED_FEATURE,
+                "The " + id() + " tracker has no baseline operation.").build();
+    }
+
     /** Writes rows without running bodies (baseline, bootstrap, cutover). */
     void seed(TrackerContext context, String namespace, List<AppliedEntry> entries) throws SQLException;
 }

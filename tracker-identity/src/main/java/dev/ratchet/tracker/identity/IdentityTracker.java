@@ -1,0 +1,334 @@
+package dev.ratchet.tracker.identity;
+
+import dev.ratchet.AppliedEntry;
+import dev.ratchet.ChecksumVerification;
+import dev.ratchet.ErrorKind;
+import dev.ratchet.History;
+import dev.ratchet.Migration;
+import dev.ratchet.Namespace;
+import dev.ratchet.Plan;
+import dev.ratchet.RatchetException;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Capability;
+import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.Identifiers;
+import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.TableState;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.spi.TrackerContext;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The identity tracker: the applied migrations of a namespace, by name, in the order they ran.
+ * The applied names must be a <em>prefix</em> of the code's ordered list; what follows the
+ * prefix is pending. Table {@code (namespace, name, sequence, applied_at, checksum)}, primary
+ * key {@code (namespace, name)}, unique {@code (namespace, sequence)}.
+ *
+ * <p>Checks, per namespace, in this order (the order is part of the contract):
+ * <ol>
+ *   <li>an old counter-shaped table of the same name ({@code version} column) refuses with
+ *       {@link ErrorKind#OLD_TRACKER_SHAPE}, before any DDL;</li>
+ *   <li><b>length first</b>: more applied rows than code migrations refuses with
+ *       {@link ErrorKind#BINARY_OLDER_THAN_DB}, listing the unknown names — so an old binary
+ *       is told it is old even when its overlap also differs;</li>
+ *   <li><b>name prefix</b>: {@code applied[i] != code[i]} refuses with
+ *       {@link ErrorKind#NAME_DIVERGENCE} at index {@code i}, naming both;</li>
+ *   <li>checksums of the applied prefix (default {@link ChecksumVerification#WARN});</li>
+ *   <li>equal length: up to date; otherwise the tail runs, each row at {@code sequence = last + 1}.</li>
+ * </ol>
+ * Versions are optional: a namespace may be a plain ordered list of named Java migrations.
+ * Chain mode (the whole tail in one transaction) is this tracker's default.
+ *
+ * <pre>{@code
+ * Tracker tracker = IdentityTracker.builder().build();           // table schema_version
+ * ratchet.baseline("app", List.of("001_init", "002_users"));     // adopt an existing schema
+ * }</pre>
+ */
+public final class IdentityTracker implements Tracker {
+    /** The default table name (as in the design this tracker follows). */
+    public static final String DEFAULT_TABLE = "schema_version";
+
+    private static final Set<String> COLUMNS = Set.of("namespace", "name", "sequence", "applied_at", "checksum");
+
+    private final String table;
+    private final String schema;
+    private final ChecksumVerification verification;
+
+    private IdentityTracker(Builder b) {
+        this.table = b.table;
+        this.schema = b.schema;
+        this.verification = b.verification;
+    }
+
+    /** Defaults: table {@value #DEFAULT_TABLE}, current schema, checksum verification {@code WARN}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return "identity";
+    }
+
+    @Override
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public Optional<String> schema() {
+        return Optional.ofNullable(schema);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
+                Capability.UNKNOWN_APPLIED_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
+                Capability.VERSIONLESS_MIGRATIONS, Capability.MULTIPLE_NAMESPACES);
+    }
+
+    @Override
+    public TransactionMode defaultTransactionMode() {
+        return TransactionMode.CHAIN;
+    }
+
+    private String qualified(TrackerContext ctx) {
+        return ctx.dialect().qualify(ctx.defaultSchema(), table);
+    }
+
+    /** Refuses an old counter-shaped table before anything else touches it. */
+    @Override
+    public TableState detect(TrackerContext ctx) throws SQLException {
+        Optional<Set<String>> found = ctx.dialect().columns(ctx.connection(), ctx.defaultSchema(), table);
+        if (found.isEmpty()) {
+            return TableState.ABSENT;
+        }
+        if (found.get().contains("version") && !found.get().contains("name")) {
+            String where = ctx.defaultSchema() + "." + table;
+            throw RatchetException.of(ErrorKind.OLD_TRACKER_SHAPE, "Table " + where + " has the old counter shape"
+                            + " (a version column, no name column); the identity tracker will not touch it.")
+                    .with("table", where).build();
+        }
+        return found.get().containsAll(COLUMNS) ? TableState.PRESENT : TableState.FOREIGN_SHAPE;
+    }
+
+    @Override
+    public void install(TrackerContext ctx) throws SQLException {
+        Dialect d = ctx.dialect();
+        String sql = "CREATE TABLE IF NOT EXISTS " + qualified(ctx) + " ("
+                + "namespace " + d.textType() + " NOT NULL, "
+                + "name " + d.textType() + " NOT NULL, "
+                + "sequence " + d.bigintType() + " NOT NULL, "
+                + "applied_at " + d.timestampType() + " NOT NULL, "
+                + "checksum " + d.textType() + " NULL, "
+                + "PRIMARY KEY (namespace, name), "
+                + "UNIQUE (namespace, sequence))";
+        try (PreparedStatement ps = ctx.connection().prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    @Override
+    public History read(TrackerContext ctx, String namespace) throws SQLException {
+        List<AppliedEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT name, sequence, checksum, applied_at FROM "
+                + qualified(ctx) + " WHERE namespace = ? ORDER BY sequence")) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString("name");
+                    long sequence = rs.getLong("sequence");
+                    Optional<Instant> appliedAt;
+                    try {
+                        appliedAt = ctx.dialect().readInstant(rs, "applied_at");
+                    } catch (RuntimeException e) {
+                        throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "The row '" + name + "' of namespace '"
+                                        + namespace + "' in " + ctx.defaultSchema() + "." + table
+                                        + " has an applied_at that cannot be read.")
+                                .with("namespace", namespace).with("name", name).build();
+                    }
+                    entries.add(new AppliedEntry(Optional.of(name), Optional.empty(), OptionalLong.of(sequence),
+                            Optional.ofNullable(rs.getString("checksum")), appliedAt, OptionalLong.empty()));
+                }
+            }
+        }
+        return new History(namespace, entries, Map.of());
+    }
+
+    @Override
+    public Plan plan(History history, Namespace namespace) {
+        String ns = namespace.name();
+        List<AppliedEntry> applied = history.entries();
+        List<Migration> code = namespace.migrations();
+        if (applied.size() > code.size()) {
+            List<String> unknown = applied.subList(code.size(), applied.size()).stream()
+                    .map(e -> e.name().orElse("?")).toList();
+            throw RatchetException.of(ErrorKind.BINARY_OLDER_THAN_DB, "Namespace '" + ns + "' has " + applied.size()
+                            + " applied migrations but this code has " + code.size() + "; unknown to it: "
+                            + String.join(", ", unknown) + ".")
+                    .with("namespace", ns).with("unknown", unknown).build();
+        }
+        List<String> drifted = new ArrayList<>();
+        for (int i = 0; i < applied.size(); i++) {
+            String appliedName = applied.get(i).name().orElse("?");
+            Migration m = code.get(i);
+            if (!appliedName.equals(m.name())) {
+                throw RatchetException.of(ErrorKind.NAME_DIVERGENCE, "Namespace '" + ns + "' diverges at index " + i
+                                + ": the database applied '" + appliedName + "' there, the code has '" + m.name()
+                                + "' (" + m.origin() + ").")
+                        .with("namespace", ns).with("index", i).with("applied", appliedName)
+                        .with("code", m.name()).build();
+            }
+            Optional<String> recorded = applied.get(i).checksum();
+            if (verification != ChecksumVerification.OFF && recorded.isPresent() && m.checksum().isPresent()
+                    && !recorded.get().equalsIgnoreCase(m.checksum().get())) {
+                drifted.add(m.name() + " (" + m.origin() + ")");
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        if (!drifted.isEmpty()) {
+            String detail = "Namespace '" + ns + "' has applied migrations whose text changed since they ran: "
+                    + String.join("; ", drifted) + ".";
+            if (verification == ChecksumVerification.FAIL) {
+                throw RatchetException.of(ErrorKind.CHECKSUM_DRIFT, detail).with("namespace", ns)
+                        .with("drifted", List.copyOf(drifted)).build();
+            }
+            warnings.add(detail);
+        }
+        return new Plan(namespace, code.subList(applied.size(), code.size()), warnings);
+    }
+
+    @Override
+    public List<AppliedEntry> baseline(History history, Namespace namespace, List<String> names) {
+        String ns = namespace.name();
+        List<String> code = namespace.migrations().stream().map(Migration::name).toList();
+        Set<String> known = new HashSet<>(code);
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw RatchetException.of(ErrorKind.BASELINE_NAME_NOT_IN_CODE, "Baseline of namespace '" + ns
+                                + "': '" + name + "' is not one of its migrations.")
+                        .with("namespace", ns).with("name", name).build();
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (!names.get(i).equals(code.get(i))) {
+                throw RatchetException.of(ErrorKind.BASELINE_OUT_OF_ORDER, "Baseline of namespace '" + ns
+                                + "': the names are not a prefix of the code's order; at index " + i + " the baseline"
+                                + " has '" + names.get(i) + "', the code has '" + code.get(i) + "'.")
+                        .with("namespace", ns).with("index", i).build();
+            }
+        }
+        if (!history.isEmpty()) {
+            throw RatchetException.of(ErrorKind.BASELINE_NAMESPACE_POPULATED, "Baseline of namespace '" + ns
+                            + "' refused: it already has " + history.entries().size() + " tracker rows.")
+                    .with("namespace", ns).build();
+        }
+        List<AppliedEntry> entries = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            // The baseline asserts these ran some other way; what exactly ran is unknown: no checksum.
+            entries.add(new AppliedEntry(Optional.of(names.get(i)), Optional.empty(), OptionalLong.of(i),
+                    Optional.empty(), Optional.empty(), OptionalLong.empty()));
+        }
+        return entries;
+    }
+
+    @Override
+    public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
+            throws SQLException {
+        // sequence = last + 1, computed in the same statement; a concurrent writer loses on the
+        // (namespace, sequence) or (namespace, name) key.
+        try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO " + qualified(ctx)
+                + " (namespace, name, sequence, applied_at, checksum)"
+                + " SELECT ?, ?, COALESCE(MAX(sequence), -1) + 1, ?, ? FROM " + qualified(ctx) + " WHERE namespace = ?")) {
+            ps.setString(1, namespace.name());
+            ps.setString(2, migration.name());
+            ctx.dialect().bindInstant(ps, 3, outcome.appliedAt());
+            ps.setString(4, migration.checksum().orElse(null));
+            ps.setString(5, namespace.name());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void seed(TrackerContext ctx, String namespace, List<AppliedEntry> entries) throws SQLException {
+        Identifiers.requireNamespace(namespace);
+        long next = -1;
+        try (PreparedStatement ps = ctx.connection().prepareStatement(
+                "SELECT COALESCE(MAX(sequence), -1) FROM " + qualified(ctx) + " WHERE namespace = ?")) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                next = rs.getLong(1) + 1;
+            }
+        }
+        Instant now = Instant.now();
+        try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO " + qualified(ctx)
+                + " (namespace, name, sequence, applied_at, checksum) VALUES (?, ?, ?, ?, ?)")) {
+            for (AppliedEntry e : entries) {
+                ps.setString(1, namespace);
+                ps.setString(2, e.name().orElseThrow(() -> new IllegalArgumentException(
+                        "the identity tracker needs a name for every seeded entry; got " + e)));
+                ps.setLong(3, next++);
+                ctx.dialect().bindInstant(ps, 4, e.appliedAt().orElse(now));
+                ps.setString(5, e.checksum().orElse(null));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Configures an {@link IdentityTracker}. */
+    public static final class Builder {
+        private String table = DEFAULT_TABLE;
+        private String schema;
+        private ChecksumVerification verification = ChecksumVerification.WARN;
+
+        private Builder() {
+        }
+
+        /** The table (default {@value IdentityTracker#DEFAULT_TABLE}). */
+        public Builder table(String table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** The schema of the table (default: the session's current schema). */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /** What to do when an applied migration's text changed (default {@code WARN}). */
+        public Builder checksumVerification(ChecksumVerification verification) {
+            this.verification = Objects.requireNonNull(verification, "verification");
+            return this;
+        }
+
+        /**
+         * The tracker.
+         *
+         * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER} for a bad table or schema name
+         */
+        public IdentityTracker build() {
+            Identifiers.requireIdentifier("tracker table", table);
+            Identifiers.requireIdentifier("lock table", table + "_lock");
+            if (schema != null) {
+                Identifiers.requireIdentifier("tracker schema", schema);
+            }
+            return new IdentityTracker(this);
+        }
+    }
+}
