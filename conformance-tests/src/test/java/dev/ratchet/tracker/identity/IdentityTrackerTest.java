@@ -280,4 +280,23 @@ class IdentityTrackerTest {
             assertEquals(List.of("red"), rows(db, "SELECT name FROM colours"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void perMigrationModeKeepsWhatCommittedBeforeAFailure(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Migration broken = Migration.builder("c_broken").sql("CREATE TABLE c_broken (id int); SELECT * FROM nowhere;")
+                    .build();
+            Ratchet perMigration = Ratchet.builder().dataSource(db.dataSource())
+                    .tracker(IdentityTracker.builder().build())
+                    .transactionMode(dev.ratchet.TransactionMode.PER_MIGRATION)
+                    .namespace(Namespace.of(Fixtures.NS, List.of(named("a"), named("b"), broken))).build();
+
+            assertEquals(ErrorKind.MIGRATION_FAILED, assertThrows(RatchetException.class, perMigration::migrate).kind());
+
+            assertEquals(List.of("app|0|a", "app|1|b"), rows(db, ROWS));
+            assertFalse(tableExists(db, "c_broken"));
+        }
+    }
 }
