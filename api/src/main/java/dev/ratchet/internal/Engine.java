@@ -1,5 +1,9 @@
 package dev.ratchet.internal;
 
+import static dev.ratchet.internal.Session.cleanup;
+import static dev.ratchet.internal.Session.inTransaction;
+import static dev.ratchet.internal.Session.sql;
+
 import dev.ratchet.AppliedMigration;
 import dev.ratchet.ConnectionSource;
 import dev.ratchet.ErrorKind;
@@ -68,7 +72,7 @@ public final class Engine {
         requireWritable("migrate");
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        try (Session s = open()) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {
                 for (int attempt = 1; ; attempt++) {
                     try {
@@ -283,7 +287,7 @@ public final class Engine {
 
     private void underLock(String namespace, LockedWork work) {
         Namespace ns = namespace(namespace);
-        try (Session s = open()) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             TableState before = detect(s, ns); // an old or foreign shape refuses before any write, even the lock's
             if (before == TableState.FOREIGN_SHAPE) {
                 throw foreignTable(s, ns);
@@ -309,7 +313,7 @@ public final class Engine {
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
-        try (Session s = open()) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {
                 failure = verifyNamespace(s, ns, verified, notVerified);
                 if (failure.isPresent()) {
@@ -384,7 +388,7 @@ public final class Engine {
     /** The state of every namespace; writes nothing, takes no lock. */
     public List<NamespaceStatus> status() {
         List<NamespaceStatus> out = new ArrayList<>();
-        try (Session s = open()) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {
                 out.add(statusOf(s, ns));
             }
@@ -422,7 +426,7 @@ public final class Engine {
     /** The plan of every namespace; no lock, no writes. Throws the first refusal. */
     public List<Plan> plan() {
         List<Plan> out = new ArrayList<>();
-        try (Session s = open()) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {
                 out.add(lockedPlan(s, ns, Install.NONE));
             }
@@ -462,22 +466,6 @@ public final class Engine {
         return tracker.plan(history, ns);
     }
 
-    /** Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. */
-    private static void inTransaction(Session s, Namespace ns, Runnable work) {
-        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
-        try {
-            work.run();
-            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
-        } catch (RuntimeException | Error e) {
-            try {
-                s.dialect.rollback(s.connection);
-            } catch (SQLException | RuntimeException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
-        }
-    }
-
     private TableState detect(Session s, Namespace ns) {
         try {
             return tracker.detect(s.context);
@@ -511,99 +499,7 @@ public final class Engine {
     }
 
     private String lockScope(Session s) {
-        return s.context.defaultSchema() + "." + tracker.table();
+        return s.lockScope(tracker);
     }
 
-    @FunctionalInterface
-    private interface SqlAction {
-        void run() throws SQLException;
-    }
-
-    private static void sql(Session s, Namespace ns, String doing, SqlAction action) {
-        try {
-            action.run();
-        } catch (SQLException e) {
-            throw Errors.database(s.dialect, e, doing, ns == null ? null : ns.name());
-        }
-    }
-
-    private static void cleanup(Session s, Throwable primary, String doing, Namespace ns, SqlAction action) {
-        try {
-            action.run();
-        } catch (SQLException | RuntimeException e) {
-            RuntimeException wrapped = e instanceof SQLException se
-                    ? Errors.database(s.dialect, se, doing, ns.name()) : (RuntimeException) e;
-            if (primary != null) {
-                primary.addSuppressed(wrapped);
-            } else {
-                throw wrapped;
-            }
-        }
-    }
-
-    private Session open() {
-        Connection c;
-        try {
-            c = config.source().open();
-        } catch (SQLException e) {
-            throw RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a connection to "
-                            + config.source().describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
-                            + " (SQLSTATE " + e.getSQLState() + ").")
-                    .with("source", config.source().describe()).cause(e).build();
-        }
-        try {
-            DatabaseDialect dialect = DatabaseDialect.of(c);
-            SessionState state;
-            try {
-                state = dialect.prepare(c, config.lockTimeout());
-            } catch (SQLException e) {
-                throw Errors.database(dialect, e, "preparing the session", null);
-            }
-            String schema = tracker.schema().orElse(state.currentSchema());
-            return new Session(c, dialect, state, new TrackerContext(c, dialect, schema));
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
-            if (e instanceof SQLException se) {
-                throw Errors.database(null, se, "reading connection metadata", null);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    /** The pinned connection of one run, with what to restore when it goes back. */
-    private static final class Session implements AutoCloseable {
-        final Connection connection;
-        final DatabaseDialect dialect;
-        final SessionState state;
-        final TrackerContext context;
-
-        Session(Connection connection, DatabaseDialect dialect, SessionState state, TrackerContext context) {
-            this.connection = connection;
-            this.dialect = dialect;
-            this.state = state;
-            this.context = context;
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (!connection.isClosed()) {
-                    dialect.rollback(connection);
-                    dialect.restore(connection, state);
-                }
-            } catch (SQLException e) {
-                throw Errors.database(dialect, e, "restoring the session before returning the connection", null);
-            } finally {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    // Nothing more can be done with a connection that does not close.
-                }
-            }
-        }
-    }
 }

@@ -1,0 +1,141 @@
+package dev.ratchet.internal;
+
+import dev.ratchet.ConnectionSource;
+import dev.ratchet.ErrorKind;
+import dev.ratchet.Namespace;
+import dev.ratchet.RatchetException;
+import dev.ratchet.internal.DatabaseDialect.SessionState;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.spi.TrackerContext;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The pinned connection of one run, with the session settings to restore when it goes back,
+ * and the small helpers every run uses: SQL wrapped into classified errors, transactions that
+ * roll back on any failure, and clean-up that never hides the original failure.
+ */
+final class Session implements AutoCloseable {
+    final Connection connection;
+    final DatabaseDialect dialect;
+    final SessionState state;
+    /** The context of the run's main tracker. */
+    final TrackerContext context;
+
+    private Session(Connection connection, DatabaseDialect dialect, SessionState state, TrackerContext context) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.state = state;
+        this.context = context;
+    }
+
+    /** Opens (borrows) the connection, picks the dialect and prepares the session. */
+    static Session open(ConnectionSource source, Duration busyTimeout, Tracker tracker) {
+        Connection c;
+        try {
+            c = source.open();
+        } catch (SQLException e) {
+            throw RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a connection to "
+                            + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
+                            + " (SQLSTATE " + e.getSQLState() + ").")
+                    .with("source", source.describe()).cause(e).build();
+        }
+        try {
+            DatabaseDialect dialect = DatabaseDialect.of(c);
+            SessionState state;
+            try {
+                state = dialect.prepare(c, busyTimeout);
+            } catch (SQLException e) {
+                throw Errors.database(dialect, e, "preparing the session", null);
+            }
+            String schema = tracker.schema().orElse(state.currentSchema());
+            return new Session(c, dialect, state, new TrackerContext(c, dialect, schema));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof SQLException se) {
+                throw Errors.database(null, se, "reading connection metadata", null);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The context of another tracker on this session (its own schema, or the session's). */
+    TrackerContext contextFor(Tracker tracker) {
+        return new TrackerContext(connection, dialect, tracker.schema().orElse(state.currentSchema()));
+    }
+
+    /** The stable lock scope of a tracker: its schema-qualified table. */
+    String lockScope(Tracker tracker) {
+        return contextFor(tracker).defaultSchema() + "." + tracker.table();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!connection.isClosed()) {
+                dialect.rollback(connection);
+                dialect.restore(connection, state);
+            }
+        } catch (SQLException e) {
+            throw Errors.database(dialect, e, "restoring the session before returning the connection", null);
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // Nothing more can be done with a connection that does not close.
+            }
+        }
+    }
+
+    /** An action on the database. */
+    @FunctionalInterface
+    interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code action}, turning an {@link SQLException} into a classified {@link RatchetException}. */
+    static void sql(Session s, Namespace ns, String doing, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, doing, ns == null ? null : ns.name());
+        }
+    }
+
+    /** Runs a clean-up step; its failure is suppressed into {@code primary}, or thrown when there is none. */
+    static void cleanup(Session s, Throwable primary, String doing, Namespace ns, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException wrapped = e instanceof SQLException se
+                    ? Errors.database(s.dialect, se, doing, ns == null ? null : ns.name()) : (RuntimeException) e;
+            if (primary != null) {
+                primary.addSuppressed(wrapped);
+            } else {
+                throw wrapped;
+            }
+        }
+    }
+
+    /** Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. */
+    static void inTransaction(Session s, Namespace ns, Runnable work) {
+        sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
+        try {
+            work.run();
+            sql(s, ns, "committing", () -> s.dialect.commit(s.connection));
+        } catch (RuntimeException | Error e) {
+            try {
+                s.dialect.rollback(s.connection);
+            } catch (SQLException | RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+}
