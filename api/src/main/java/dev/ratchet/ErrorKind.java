@@ -47,6 +47,18 @@ public enum ErrorKind {
     /** A baseline for a namespace that already has tracker rows. */
     BASELINE_NAMESPACE_POPULATED(Family.REFUSED,
             "this namespace is already baselined (a resumed script may skip it); to baseline again, delete its rows first"),
+    /** A cutover would leave a gap the target tracker cannot represent. */
+    CUTOVER_GAP(Family.REFUSED,
+            "run the missing migrations with the source tracker first (it can run gaps), then cut over"),
+    /** The cutover target already holds history that differs from the source's. */
+    CUTOVER_TARGET_DISAGREES(Family.REFUSED,
+            "compare the two lists; remove the target's rows if they are stale, or fix the source, then cut over again"),
+    /** Retiring the source would drop history of namespaces this cutover does not move. */
+    CUTOVER_WOULD_LOSE_HISTORY(Family.REFUSED,
+            "include every namespace of the source table in the cutover, or keep the source table"),
+    /** Another tracker's table holds history for this namespace, and this tracker has none. */
+    FOREIGN_HISTORY_FOUND(Family.REFUSED,
+            "configure bootstrapFrom(<that tracker>) or run a cutover, so that history is moved, not re-run"),
     /** A migration that ran outside a transaction did not finish: the tracker is dirty. */
     DIRTY(Family.REFUSED,
             "inspect the schema; if the migration named here fully applied, force its version;"

@@ -130,6 +130,8 @@ public final class Ratchet {
         private Duration lockTimeout = Duration.ofMinutes(2);
         private Duration lockLease = Duration.ofMinutes(1);
         private MigrationListener listener = MigrationListener.logging();
+        private Tracker bootstrapFrom;
+        private boolean lookForOtherTrackers = true;
 
         private Builder() {
         }
@@ -192,6 +194,34 @@ public final class Ratchet {
         }
 
         /**
+         * Bootstrap: when the configured tracker holds no history for a namespace and
+         * {@code previous} does, {@code migrate()} first moves that history over (as a
+         * {@link Cutover} would, keeping the old table), under both trackers' locks, then
+         * migrates as usual. Without it, such history makes {@code migrate()} refuse with
+         * {@link ErrorKind#FOREIGN_HISTORY_FOUND}, never re-running it.
+         *
+         * <pre>{@code
+         * Ratchet.builder().tracker(AppliedSetTracker.builder().build())
+         *        .bootstrapFrom(CounterTracker.builder().build())   // golang-migrate's schema_migrations
+         * }</pre>
+         */
+        public Builder bootstrapFrom(Tracker previous) {
+            this.bootstrapFrom = Objects.requireNonNull(previous, "previous");
+            return this;
+        }
+
+        /**
+         * Do not look for history kept by other known trackers (by default, a namespace with no
+         * history here is checked against every tracker layout registered through
+         * {@link dev.ratchet.spi.TrackerProvider}, and {@code migrate()} refuses if one holds some).
+         * For databases where such a table belongs to something else.
+         */
+        public Builder ignoreOtherTrackers() {
+            this.lookForOtherTrackers = false;
+            return this;
+        }
+
+        /**
          * The configured instance.
          *
          * @throws IllegalArgumentException when something required is missing or contradictory
@@ -220,9 +250,14 @@ public final class Ratchet {
                 throw new IllegalArgumentException("lockLease must be at least 1 second, got " + lockLease);
             }
             tracker.validate(List.copyOf(namespaces));
+            if (bootstrapFrom != null && bootstrapFrom.table().equals(tracker.table())
+                    && bootstrapFrom.schema().equals(tracker.schema())) {
+                throw new IllegalArgumentException("bootstrapFrom names the configured tracker's own table "
+                        + tracker.table() + ": a same-table move needs an explicit Cutover with retire(RENAME or DROP)");
+            }
             TransactionMode effective = mode != null ? mode : tracker.defaultTransactionMode();
             return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), effective,
-                    lockTimeout, lockLease, listener)));
+                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers)));
         }
     }
 }

@@ -68,6 +68,11 @@ public abstract class DatabaseDialect implements Dialect {
     public abstract MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                                        Duration timeout, Duration lease);
 
+    /** Whether taking a lock writes to the database (a lease row), so refusals should come first. */
+    public boolean lockWrites() {
+        return false;
+    }
+
     /** True when the error means the connection is gone. */
     public boolean isConnectionError(SQLException e) {
         String state = e.getSQLState();

@@ -51,9 +51,12 @@ public final class Engine {
      * @param lockTimeout how long to wait for a lock
      * @param lockLease   how long a lease lasts without renewal (lease-based locks)
      * @param listener    progress hooks
+     * @param bootstrapFrom the tracker to move history from when this one is empty, or null
+     * @param lookForOtherTrackers whether to refuse when another known tracker holds history
      */
     public record Config(ConnectionSource source, Tracker tracker, List<Namespace> namespaces, TransactionMode mode,
-                         Duration lockTimeout, Duration lockLease, MigrationListener listener) {
+                         Duration lockTimeout, Duration lockLease, MigrationListener listener, Tracker bootstrapFrom,
+                         boolean lookForOtherTrackers) {
     }
 
     private final Config config;
@@ -91,14 +94,21 @@ public final class Engine {
 
     private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
         checkTargetSchema(s, ns);
-        if (detect(s, ns) == TableState.FOREIGN_SHAPE) {
-            throw foreignTable(s, ns); // before any write, even the lock's
+        if (s.dialect.lockWrites() && detect(s, ns) == TableState.FOREIGN_SHAPE) {
+            throw foreignTable(s, ns); // before the lock writes its lease
         }
         MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
                 config.lockTimeout(), config.lockLease());
         Throwable primary = null;
         try {
-            Plan plan = lockedPlan(s, ns, Install.OWN_TRANSACTION);
+            Observed observed = observe(s, ns);
+            if (nothingApplied(observed.plan()) && bootstrapOrRefuse(s, ns)) {
+                observed = observe(s, ns);
+            }
+            if (observed.state() == TableState.ABSENT) {
+                inTransaction(s, ns, () -> sql(s, ns, "creating the tracker table", () -> tracker.install(s.context)));
+            }
+            Plan plan = observed.plan();
             for (String w : plan.warnings()) {
                 warnings.add(ns.name() + ": " + w);
                 config.listener().warning(ns.name(), w);
@@ -112,6 +122,72 @@ public final class Engine {
         } finally {
             cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
         }
+    }
+
+    /** True when the tracker records nothing for this namespace (a fresh database, or another tracker's). */
+    private static boolean nothingApplied(Plan plan) {
+        return plan.pending().size() == plan.namespace().migrations().size() && plan.unverifiable().isEmpty();
+    }
+
+    /**
+     * With {@code bootstrapFrom}: moves the other tracker's history here (returns true when it
+     * did). Without: refuses when a known other tracker holds history for this namespace, so
+     * that history is never re-run.
+     */
+    private boolean bootstrapOrRefuse(Session s, Namespace ns) {
+        if (config.bootstrapFrom() != null) {
+            return new Mover(config.bootstrapFrom(), tracker, dev.ratchet.Cutover.Retire.KEEP, config.lockTimeout(),
+                    config.lockLease()).bootstrap(s, ns, config.lockTimeout(), config.lockLease());
+        }
+        Optional<RatchetException> foreign = foreignHistory(s, ns);
+        if (foreign.isPresent()) {
+            throw foreign.get();
+        }
+        return false;
+    }
+
+    /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
+    private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
+        if (!config.lookForOtherTrackers()) {
+            return Optional.empty();
+        }
+        String ownScope = s.lockScope(tracker);
+        for (dev.ratchet.spi.TrackerProvider provider : java.util.ServiceLoader.load(
+                dev.ratchet.spi.TrackerProvider.class, Engine.class.getClassLoader())) {
+            for (Tracker other : provider.knownLayouts()) {
+                if (s.lockScope(other).equals(ownScope)) {
+                    continue;
+                }
+                TrackerContext ctx = s.contextFor(other);
+                boolean holdsHistory;
+                try {
+                    if (other.detect(ctx) != TableState.PRESENT) {
+                        continue;
+                    }
+                    History h = other.read(ctx, ns.name());
+                    try {
+                        holdsHistory = !nothingApplied(other.plan(h, ns));
+                    } catch (RatchetException refused) {
+                        holdsHistory = true; // dirty, diverged ...: history all the same
+                    }
+                } catch (SQLException | RatchetException e) {
+                    continue; // not that tracker's table after all
+                }
+                if (holdsHistory) {
+                    String table = ctx.defaultSchema() + "." + other.table();
+                    return Optional.of(RatchetException.of(ErrorKind.FOREIGN_HISTORY_FOUND, "Namespace '" + ns.name()
+                                    + "' has no history in the " + tracker.id() + " tracker, but the " + other.id()
+                                    + " tracker's table " + table + " holds history for it; running everything again"
+                                    + " would re-run migrations that already ran.")
+                            .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
+                            .hint("configure bootstrapFrom(<the " + other.id() + " tracker on " + table + ">) or run a"
+                                    + " cutover, so that the history is moved; or, if that table belongs to something"
+                                    + " else, call ignoreOtherTrackers()")
+                            .build());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void run(Session s, MigrationLock lock, Plan plan, List<AppliedMigration> applied) {
@@ -288,9 +364,8 @@ public final class Engine {
     private void underLock(String namespace, LockedWork work) {
         Namespace ns = namespace(namespace);
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
-            TableState before = detect(s, ns); // an old or foreign shape refuses before any write, even the lock's
-            if (before == TableState.FOREIGN_SHAPE) {
-                throw foreignTable(s, ns);
+            if (s.dialect.lockWrites() && detect(s, ns) == TableState.FOREIGN_SHAPE) {
+                throw foreignTable(s, ns); // an old or foreign shape refuses before the lock writes its lease
             }
             MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
                     config.lockTimeout(), config.lockLease());
@@ -415,6 +490,12 @@ public final class Engine {
         boolean installed = state == TableState.PRESENT;
         try {
             Plan plan = tracker.plan(history, ns);
+            Optional<RatchetException> foreign = nothingApplied(plan) && config.bootstrapFrom() == null
+                    ? foreignHistory(s, ns) : Optional.empty();
+            if (foreign.isPresent()) {
+                return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
+                        List.of(), List.of(), plan.warnings(), foreign);
+            }
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                     plan.pending(), plan.unverifiable(), plan.warnings(), Optional.empty());
         } catch (RatchetException e) {
@@ -436,34 +517,35 @@ public final class Engine {
 
     // ---------------------------------------------------------------- shared steps
 
+    /** What the tracker found for a namespace: its table's state and the plan. */
+    private record Observed(TableState state, Plan plan) {
+    }
+
+    /** Detect, read and plan, writing nothing. */
+    private Observed observe(Session s, Namespace ns) {
+        TableState state = detect(s, ns);
+        if (state == TableState.FOREIGN_SHAPE) {
+            throw foreignTable(s, ns);
+        }
+        History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
+        return new Observed(state, tracker.plan(history, ns));
+    }
+
     /** Where {@link #lockedPlan} may create a missing tracker table. */
     private enum Install {
         /** Never (plan, status). */
         NONE,
-        /** In a transaction of its own (migrate). */
-        OWN_TRANSACTION,
         /** In the transaction already open (verify, which rolls it back). */
         CURRENT_TRANSACTION
     }
 
     /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
     private Plan lockedPlan(Session s, Namespace ns, Install install) {
-        TableState state = detect(s, ns);
-        if (state == TableState.FOREIGN_SHAPE) {
-            throw foreignTable(s, ns);
+        Observed observed = observe(s, ns);
+        if (observed.state() == TableState.ABSENT && install == Install.CURRENT_TRANSACTION) {
+            sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
         }
-        History history;
-        if (state == TableState.ABSENT) {
-            if (install == Install.CURRENT_TRANSACTION) {
-                sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
-            } else if (install == Install.OWN_TRANSACTION) {
-                inTransaction(s, ns, () -> sql(s, ns, "creating the tracker table", () -> tracker.install(s.context)));
-            }
-            history = History.empty(ns.name());
-        } else {
-            history = read(s, ns);
-        }
-        return tracker.plan(history, ns);
+        return observed.plan();
     }
 
     private TableState detect(Session s, Namespace ns) {

@@ -114,6 +114,11 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public boolean lockWrites() {
+        return true;
+    }
+
+    @Override
     public boolean supportsTargetSchema() {
         return false;
     }

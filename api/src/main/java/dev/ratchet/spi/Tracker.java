@@ -116,6 +116,14 @@ public interface Tracker {
                 "The " + id() + " tracker has no baseline operation.").build();
     }
 
+    /**
+     * Whether the tracker table holds history of no namespace outside {@code namespaces}, so
+     * that retiring it after a cutover of those namespaces loses nothing.
+     */
+    default boolean holdsOnly(TrackerContext context, Set<String> namespaces) throws SQLException {
+        return false;
+    }
+
     /** Writes rows without running bodies (baseline, bootstrap, cutover). */
     void seed(TrackerContext context, String namespace, List<AppliedEntry> entries) throws SQLException;
 }

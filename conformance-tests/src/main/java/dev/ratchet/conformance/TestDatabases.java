@@ -107,6 +107,9 @@ public final class TestDatabases {
     static String resolvePostgres(String configured, java.util.function.BooleanSupplier docker) {
         if (configured != null && !configured.isBlank()) {
             try (Connection c = DriverManager.getConnection(configured)) {
+                if (!c.isValid(10)) {
+                    throw new SQLException("the connection is not valid");
+                }
                 return configured;
             } catch (SQLException e) {
                 throw new IllegalStateException(POSTGRES_URL_VARIABLE + " is set to " + mask(configured)

@@ -260,6 +260,19 @@ public final class AppliedSetTracker implements Tracker {
     }
 
     @Override
+    public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
+        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT DISTINCT namespace FROM " + qualified(ctx));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!namespaces.contains(rs.getString(1))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
     public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException {
         insert(ctx, namespace.name(), migration.version().orElseThrow(), migration.name(),

@@ -342,6 +342,22 @@ public final class CounterTracker implements Tracker {
     }
 
     @Override
+    public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
+        if (layout == Layout.SINGLE_ROW) {
+            return namespaces.size() == 1; // one row, for the one namespace being moved
+        }
+        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT namespace FROM " + qualified(ctx));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!namespaces.contains(rs.getString(1))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
     public void beforeNonTransactional(TrackerContext ctx, Namespace namespace, Migration migration)
             throws SQLException {
         write(ctx, namespace.name(), counterValue(namespace, migration), true, true, migration);

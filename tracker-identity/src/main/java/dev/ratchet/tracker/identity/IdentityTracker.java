@@ -246,6 +246,19 @@ public final class IdentityTracker implements Tracker {
     }
 
     @Override
+    public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
+        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT DISTINCT namespace FROM " + qualified(ctx));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!namespaces.contains(rs.getString(1))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
     public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException {
         // sequence = last + 1, computed in the same statement; a concurrent writer loses on the

@@ -1,0 +1,14 @@
+package dev.ratchet.spi;
+
+import java.util.List;
+
+/**
+ * Makes a tracker's usual layouts discoverable through {@link java.util.ServiceLoader}, so that
+ * Ratchet notices history kept by a tracker it was not configured with (and refuses to re-run
+ * it) before a first {@code migrate()} writes anything. Register an implementation in
+ * {@code META-INF/services/dev.ratchet.spi.TrackerProvider}.
+ */
+public interface TrackerProvider {
+    /** The tracker configurations to look for, typically each layout with its default table. */
+    List<Tracker> knownLayouts();
+}
