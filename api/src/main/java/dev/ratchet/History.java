@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param namespace the namespace name
  * @param entries   the applied entries, in tracker order
- * @param facts     tracker facts, by name
+ * @param facts     tracker facts, by name; empty when the tracker records nothing for the namespace
  */
 public record History(String namespace, List<AppliedEntry> entries, Map<String, String> facts) {
     /** Defensive copies. */

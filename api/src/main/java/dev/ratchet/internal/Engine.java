@@ -165,11 +165,7 @@ public final class Engine {
                         continue;
                     }
                     History h = other.read(ctx, ns.name());
-                    try {
-                        holdsHistory = !nothingApplied(other.plan(h, ns));
-                    } catch (RatchetException refused) {
-                        holdsHistory = true; // dirty, diverged ...: history all the same
-                    }
+                    holdsHistory = !h.entries().isEmpty() || !h.facts().isEmpty();
                 } catch (SQLException | RatchetException e) {
                     continue; // not that tracker's table after all
                 }

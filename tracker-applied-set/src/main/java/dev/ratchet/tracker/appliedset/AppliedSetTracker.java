@@ -103,6 +103,21 @@ public final class AppliedSetTracker implements Tracker {
                 Capability.UNKNOWN_APPLIED_DETECTION, Capability.MULTIPLE_NAMESPACES);
     }
 
+    /** Every migration needs a version: rows are keyed by it. */
+    @Override
+    public void validate(List<Namespace> namespaces) {
+        for (Namespace ns : namespaces) {
+            for (Migration m : ns.migrations()) {
+                if (m.version().isEmpty()) {
+                    throw RatchetException.of(ErrorKind.VERSION_REQUIRED, "Migration '" + m.name() + "' of namespace '"
+                                    + ns.name() + "' (" + m.origin() + ") has no version; the applied-set tracker keys"
+                                    + " rows by version.")
+                            .with("namespace", ns.name()).with("migration", m.name()).build();
+                }
+            }
+        }
+    }
+
     private String qualified(TrackerContext ctx) {
         return ctx.dialect().qualify(ctx.defaultSchema(), table);
     }

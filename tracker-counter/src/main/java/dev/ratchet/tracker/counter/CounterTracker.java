@@ -247,7 +247,9 @@ public final class CounterTracker implements Tracker {
                         if (version < 0) {
                             throw corrupt(ctx, namespace, "its count " + version + " is negative");
                         }
-                        facts.put(FACT_COUNT, Long.toString(version));
+                        if (version > 0) {
+                            facts.put(FACT_COUNT, Long.toString(version));
+                        }
                     } else {
                         boolean dirty = rs.getBoolean(2);
                         // golang-migrate writes version -1 ("no version") with dirty=true when
@@ -265,9 +267,6 @@ public final class CounterTracker implements Tracker {
                     throw corrupt(ctx, namespace, "it has " + rows + " rows where one is expected");
                 }
             }
-        }
-        if (!facts.containsKey(FACT_DIRTY) && layout != Layout.LEGACY_COUNT) {
-            facts.put(FACT_DIRTY, "false");
         }
         return new History(namespace, List.of(), facts);
     }

@@ -1,0 +1,374 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.SchemaFingerprint;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import dev.ratchet.tracker.counter.CounterTracker;
+import dev.ratchet.tracker.identity.IdentityTracker;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static dev.ratchet.Fixtures.creates;
+import static dev.ratchet.Fixtures.effects;
+import static dev.ratchet.Fixtures.rows;
+import static dev.ratchet.Fixtures.tableExists;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Cutover between every pair of trackers, on PostgreSQL and SQLite. */
+@Timeout(180)
+class CutoverTest {
+    /** The three trackers with their default tables. */
+    enum Kind {
+        COUNTER(() -> CounterTracker.builder().build(), "schema_migrations",
+                "SELECT version, dirty FROM schema_migrations"),
+        APPLIED_SET(() -> AppliedSetTracker.builder().build(), "ratchet_applied_migrations",
+                "SELECT version, name, checksum, applied_at FROM ratchet_applied_migrations"),
+        IDENTITY(() -> IdentityTracker.builder().build(), "schema_version",
+                "SELECT sequence, name, checksum, applied_at FROM schema_version");
+
+        final Supplier<Tracker> tracker;
+        final String table;
+        final String rowsQuery;
+
+        Kind(Supplier<Tracker> tracker, String table, String rowsQuery) {
+            this.tracker = tracker;
+            this.table = table;
+            this.rowsQuery = rowsQuery;
+        }
+    }
+
+    static Stream<Arguments> directions() {
+        List<Arguments> out = new ArrayList<>();
+        for (DatabaseKind db : DatabaseKind.values()) {
+            for (Kind from : Kind.values()) {
+                for (Kind to : Kind.values()) {
+                    if (from != to) {
+                        out.add(Arguments.of(db, from, to));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    private static Ratchet migrator(DataSource ds, Kind kind, List<Migration> code) {
+        return Ratchet.builder().dataSource(ds).tracker(kind.tracker.get())
+                .transactionMode(TransactionMode.PER_MIGRATION)
+                .namespace(Namespace.of(Fixtures.NS, code)).build();
+    }
+
+    private static Cutover.Builder cutover(DataSource ds, Kind from, Kind to, List<Migration> code) {
+        return Cutover.builder().dataSource(ds).from(from.tracker.get()).to(to.tracker.get())
+                .namespace(Namespace.of(Fixtures.NS, code));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @MethodSource("directions")
+    void everyDirectionMovesHistorySoThatMigrateRunsExactlyWhatWasPending(DatabaseKind db, Kind from, Kind to)
+            throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            migrator(d.dataSource(), from, creates(1, 2, 3)).migrate();
+            List<Migration> code = creates(1, 2, 3, 4, 5);
+
+            CutoverResult result = cutover(d.dataSource(), from, to, code).retire(Cutover.Retire.RENAME).build().run();
+
+            assertEquals(CutoverResult.Status.MOVED, result.moves().get(0).status());
+            assertEquals(3, result.moves().get(0).rows().size());
+            assertEquals(d.schema() + "." + from.table + "_retired", result.retiredAs().orElseThrow());
+            assertFalse(tableExists(d, from.table), "the source is retired");
+            MigrateResult after = migrator(d.dataSource(), to, code).migrate();
+            assertEquals(List.of("4_create_t4", "5_create_t5"), after.applied().stream().map(a -> a.name()).toList(),
+                    "no re-run, no skip");
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1, "5", 1), effects(d));
+
+            CutoverResult again = cutover(d.dataSource(), from, to, code).retire(Cutover.Retire.RENAME).build().run();
+            assertEquals(CutoverResult.Status.ALREADY_MOVED, again.moves().get(0).status(), "a second run is a no-op");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2} -> {1}")
+    @MethodSource("directions")
+    void aRoundTripReproducesTheOriginalRows(DatabaseKind db, Kind a, Kind b) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            List<Migration> code = creates(1, 2, 3);
+            migrator(d.dataSource(), a, code).migrate();
+            List<String> original = rows(d, a.rowsQuery);
+
+            cutover(d.dataSource(), a, b, code).retire(Cutover.Retire.DROP).build().run();
+            cutover(d.dataSource(), b, a, code).retire(Cutover.Retire.DROP).build().run();
+
+            List<String> back = rows(d, a.rowsQuery);
+            boolean bothCarryChecksums = a != Kind.COUNTER && b != Kind.COUNTER;
+            if (bothCarryChecksums || a == Kind.COUNTER) {
+                assertEquals(original, back);
+            } else {
+                // Through a counter, names and order survive; what ran (checksum, time) is unknown.
+                assertEquals(original.stream().map(CutoverTest::identityColumns).toList(),
+                        back.stream().map(CutoverTest::identityColumns).toList());
+                assertTrue(back.stream().allMatch(r -> r.split("\\|")[2].equals("null")), back.toString());
+            }
+        }
+    }
+
+    private static String identityColumns(String row) {
+        String[] c = row.split("\\|");
+        return c[0] + "|" + c[1];
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void everyLossyMoveIsRefusedBeforeAnyWrite(DatabaseKind db) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            List<Migration> code = creates(1, 2, 3, 4);
+            migrator(d.dataSource(), Kind.APPLIED_SET, creates(1, 2, 4)).migrate();
+            String before = SchemaFingerprint.of(d);
+
+            RatchetException gap = assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.APPLIED_SET, Kind.IDENTITY, code).build().run());
+            assertEquals(ErrorKind.CUTOVER_GAP, gap.kind());
+            assertEquals(List.of("3"), gap.context().get("missing"));
+            assertTrue(gap.hint().contains("applied-set tracker first"), gap.hint());
+            assertEquals(ErrorKind.CUTOVER_GAP, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.APPLIED_SET, Kind.COUNTER, code).build().run()).kind());
+            assertEquals(ErrorKind.UNKNOWN_APPLIED_VERSION, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.APPLIED_SET, Kind.IDENTITY, creates(1, 2)).build().run()).kind(),
+                    "a source row unknown to the code is refused, never dropped");
+            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+
+            CutoverResult dry = cutover(d.dataSource(), Kind.APPLIED_SET, Kind.IDENTITY, creates(1, 2, 4))
+                    .build().dryRun();
+            assertTrue(dry.dryRun());
+            assertEquals(CutoverResult.Status.WOULD_MOVE, dry.moves().get(0).status());
+            assertEquals(List.of("1_create_t1", "2_create_t2", "4_create_t4"),
+                    dry.moves().get(0).rows().stream().map(r -> r.name().orElseThrow()).toList());
+            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)),
+                    "a dry run changes nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void dirtyCountersVersionlessNamesDisagreeingTargetsAndSharedTablesAreRefused(DatabaseKind db) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            Fixtures.exec(d, "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+            Fixtures.exec(d, "INSERT INTO schema_migrations VALUES (2, " + (db == DatabaseKind.SQLITE ? "1" : "true") + ")");
+            String before = SchemaFingerprint.of(d);
+            assertEquals(ErrorKind.DIRTY, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.COUNTER, Kind.APPLIED_SET, creates(1, 2, 3)).build().run()).kind());
+            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+
+            Migration versionless = Migration.builder("seed_data").sql("SELECT 1").build();
+            assertEquals(ErrorKind.VERSION_REQUIRED, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.IDENTITY, Kind.APPLIED_SET, List.of(versionless)).build()).kind());
+            assertEquals(ErrorKind.VERSION_REQUIRED, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.IDENTITY, Kind.COUNTER, List.of(versionless)).build()).kind());
+
+            Fixtures.exec(d, "DROP TABLE schema_migrations");
+
+            // A target that already holds other history.
+            migrator(d.dataSource(), Kind.IDENTITY, creates(1, 2, 3)).migrate();
+            Ratchet appliedSet = Ratchet.builder().dataSource(d.dataSource()).tracker(Kind.APPLIED_SET.tracker.get())
+                    .ignoreOtherTrackers().namespace(Namespace.of(Fixtures.NS, creates(1, 2, 3))).build();
+            Fixtures.exec(d, "DELETE FROM effects");
+            Fixtures.exec(d, "DROP TABLE t1");
+            Fixtures.exec(d, "DROP TABLE t2");
+            Fixtures.exec(d, "DROP TABLE t3");
+            appliedSet.migrate();
+            Fixtures.exec(d, "DELETE FROM ratchet_applied_migrations WHERE version = '3'");
+            String beforeDisagree = SchemaFingerprint.of(d);
+            RatchetException disagree = assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.IDENTITY, Kind.APPLIED_SET, creates(1, 2, 3)).build().run());
+            assertEquals(ErrorKind.CUTOVER_TARGET_DISAGREES, disagree.kind());
+            assertEquals(List.of("1_create_t1", "2_create_t2"), disagree.context().get("target"));
+            assertEquals(List.of("1_create_t1", "2_create_t2", "3_create_t3"), disagree.context().get("source"));
+            assertEquals(Fixtures.withoutLeaseTable(beforeDisagree), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+
+            // Retiring a table that holds another namespace's history would lose it.
+            Ratchet.builder().dataSource(d.dataSource()).tracker(Kind.IDENTITY.tracker.get())
+                    .namespace(Namespace.of("other", List.of(Migration.builder("o1").sql("SELECT 1").build())))
+                    .build().migrate();
+            Fixtures.exec(d, "DROP TABLE ratchet_applied_migrations");
+            String beforeRetire = SchemaFingerprint.of(d);
+            assertEquals(ErrorKind.CUTOVER_WOULD_LOSE_HISTORY, assertThrows(RatchetException.class,
+                    () -> cutover(d.dataSource(), Kind.IDENTITY, Kind.APPLIED_SET, creates(1, 2, 3))
+                            .retire(Cutover.Retire.DROP).build().run()).kind());
+            assertEquals(Fixtures.withoutLeaseTable(beforeRetire), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theOldCounterTableBecomesTheIdentityTableOfTheSameName(DatabaseKind db) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.exec(d, "CREATE TABLE schema_version (namespace text PRIMARY KEY, version integer NOT NULL,"
+                    + " applied_at timestamp)");
+            Fixtures.exec(d, "INSERT INTO schema_version (namespace, version) VALUES ('app', 2)");
+            List<Migration> code = List.of(Migration.builder("init").sql("SELECT 1").build(),
+                    Migration.builder("users").sql("SELECT 2").build(), Migration.builder("posts").sql("SELECT 3").build());
+            Tracker legacy = CounterTracker.builder().layout(CounterTracker.Layout.LEGACY_COUNT).build();
+
+            assertThrows(IllegalArgumentException.class, () -> Cutover.builder().dataSource(d.dataSource()).from(legacy)
+                    .to(IdentityTracker.builder().build()).namespace(Namespace.of("app", code)).build(),
+                    "the same table name needs the source retired");
+            CutoverResult result = Cutover.builder().dataSource(d.dataSource()).from(legacy)
+                    .to(IdentityTracker.builder().build()).namespace(Namespace.of("app", code))
+                    .retire(Cutover.Retire.RENAME).build().run();
+
+            assertEquals(CutoverResult.Status.MOVED, result.moves().get(0).status());
+            assertEquals(List.of("0|init", "1|users"), rows(d, "SELECT sequence, name FROM schema_version"));
+            assertEquals(List.of("app|2"), rows(d, "SELECT namespace, version FROM schema_version_retired"));
+            assertEquals(CutoverResult.Status.ALREADY_MOVED, Cutover.builder().dataSource(d.dataSource()).from(legacy)
+                    .to(IdentityTracker.builder().build()).namespace(Namespace.of("app", code))
+                    .retire(Cutover.Retire.RENAME).build().run().moves().get(0).status());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aPartialMultiNamespaceCutoverIsCompletedByTheNextRun(DatabaseKind db) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            Namespace a = Namespace.of("a", creates(1, 2));
+            Namespace b = Namespace.of("b", creates(7));
+            Ratchet.builder().dataSource(d.dataSource()).tracker(Kind.APPLIED_SET.tracker.get())
+                    .namespace(a).namespace(b).build().migrate();
+
+            Cutover.builder().dataSource(d.dataSource()).from(Kind.APPLIED_SET.tracker.get())
+                    .to(Kind.IDENTITY.tracker.get()).namespace(a).build().run();
+            CutoverResult rest = Cutover.builder().dataSource(d.dataSource()).from(Kind.APPLIED_SET.tracker.get())
+                    .to(Kind.IDENTITY.tracker.get()).namespace(a).namespace(b).retire(Cutover.Retire.DROP).build().run();
+
+            assertEquals(List.of(CutoverResult.Status.ALREADY_MOVED, CutoverResult.Status.MOVED),
+                    rest.moves().stream().map(CutoverResult.NamespaceMove::status).toList());
+            assertEquals(List.of("a|0|1_create_t1", "a|1|2_create_t2", "b|0|7_create_t7"),
+                    rows(d, "SELECT namespace, sequence, name FROM schema_version"));
+            assertFalse(tableExists(d, "ratchet_applied_migrations"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aCutoverAbortedAtAnyStatementLeavesOneAuthoritativeTrackerAndARerunFinishes(DatabaseKind db)
+            throws Exception {
+        int aborted = 0;
+        for (int failAt = 1; ; failAt++) {
+            try (TestDatabase d = TestDatabases.open(db)) {
+                Fixtures.createEffectsTable(d);
+                migrator(d.dataSource(), Kind.COUNTER, creates(1, 2, 3)).migrate();
+                List<String> sourceBefore = rows(d, Kind.COUNTER.rowsQuery);
+                FaultInjectingDataSource faulty = new FaultInjectingDataSource(d.dataSource(), failAt);
+                List<Migration> code = creates(1, 2, 3, 4);
+                try {
+                    cutover(faulty, Kind.COUNTER, Kind.APPLIED_SET, code).retire(Cutover.Retire.RENAME).build().run();
+                } catch (RatchetException e) {
+                    assertTrue(faulty.fired(), "only the injected fault fails the cutover: " + e.getMessage());
+                }
+                if (!faulty.fired()) {
+                    break; // every statement has had its fault
+                }
+                aborted++;
+                // Exactly one authoritative tracker: the source untouched and no target rows, or
+                // (a fault after the commit) the target complete and the source retired.
+                boolean sourceAuthoritative = tableExists(d, Kind.COUNTER.table)
+                        && sourceBefore.equals(rows(d, Kind.COUNTER.rowsQuery))
+                        && (!tableExists(d, Kind.APPLIED_SET.table) || rows(d, Kind.APPLIED_SET.rowsQuery).isEmpty());
+                boolean targetAuthoritative = !tableExists(d, Kind.COUNTER.table)
+                        && rows(d, "SELECT version FROM ratchet_applied_migrations").equals(List.of("1", "2", "3"));
+                assertTrue(sourceAuthoritative ^ targetAuthoritative, "abort at statement " + failAt);
+
+                cutover(d.dataSource(), Kind.COUNTER, Kind.APPLIED_SET, code).retire(Cutover.Retire.RENAME).build().run();
+                assertFalse(tableExists(d, Kind.COUNTER.table));
+                assertEquals(List.of("4_create_t4"), migrator(d.dataSource(), Kind.APPLIED_SET, code).migrate().applied()
+                        .stream().map(a -> a.name()).toList(), "abort at statement " + failAt);
+            }
+        }
+        assertTrue(aborted >= 5, "the cutover was aborted at each of its " + aborted + " statements");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void bootstrapMovesHistoryOnFirstMigrateAndWithoutItMigrateRefuses(DatabaseKind db) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            migrator(d.dataSource(), Kind.COUNTER, creates(1, 2)).migrate();
+            List<Migration> code = creates(1, 2, 3, 4);
+            String before = SchemaFingerprint.of(d);
+
+            Ratchet withoutBootstrap = Ratchet.builder().dataSource(d.dataSource())
+                    .tracker(Kind.APPLIED_SET.tracker.get()).namespace(Namespace.of(Fixtures.NS, code)).build();
+            RatchetException refused = assertThrows(RatchetException.class, withoutBootstrap::migrate);
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, refused.kind());
+            assertTrue(refused.hint().contains("bootstrapFrom"), refused.hint());
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND,
+                    withoutBootstrap.status().get(0).problem().orElseThrow().kind(), "status() reports it");
+            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+
+            MigrateResult result = Ratchet.builder().dataSource(d.dataSource())
+                    .tracker(Kind.APPLIED_SET.tracker.get()).bootstrapFrom(Kind.COUNTER.tracker.get())
+                    .namespace(Namespace.of(Fixtures.NS, code)).build().migrate();
+
+            assertEquals(List.of("3_create_t3", "4_create_t4"), result.applied().stream().map(a -> a.name()).toList());
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(d));
+            List<String> rows = rows(d, "SELECT version, checksum FROM ratchet_applied_migrations");
+            assertEquals("1|null", rows.get(0), "bootstrapped rows have unknown provenance");
+            assertFalse(rows.get(2).endsWith("|null"), "migrations run by Ratchet have checksums");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    @Timeout(600)
+    void concurrentBootsWithBootstrapBootstrapOnce(DatabaseKind db) throws Exception {
+        List<Migration> code = creates(1, 2, 3, 4);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                try (TestDatabase d = TestDatabases.open(db)) {
+                    Fixtures.createEffectsTable(d);
+                    migrator(d.dataSource(), Kind.COUNTER, creates(1, 2)).migrate();
+                    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                    List<java.util.concurrent.Future<MigrateResult>> runs = new ArrayList<>();
+                    for (int r = 0; r < 4; r++) {
+                        Ratchet ratchet = Ratchet.builder().dataSource(d.dataSource())
+                                .tracker(Kind.APPLIED_SET.tracker.get()).bootstrapFrom(Kind.COUNTER.tracker.get())
+                                .namespace(Namespace.of(Fixtures.NS, code)).build();
+                        runs.add(pool.submit(() -> {
+                            start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            return ratchet.migrate();
+                        }));
+                    }
+                    for (var run : runs) {
+                        run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(d), "round " + round);
+                    assertEquals(List.of("1|null", "2|null"),
+                            rows(d, "SELECT version, checksum FROM ratchet_applied_migrations WHERE checksum IS NULL"),
+                            "round " + round + ": bootstrapped once");
+                    assertEquals(4, rows(d, "SELECT version FROM ratchet_applied_migrations").size());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
