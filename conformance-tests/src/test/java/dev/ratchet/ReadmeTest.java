@@ -4,6 +4,7 @@ import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import dev.ratchet.tracker.counter.CounterTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class ReadmeTest {
         try (TestDatabase db = TestDatabases.open(kind)) {
             DataSource dataSource = db.dataSource();
             Path migrations = ROOT.resolve("examples/quickstart");
-            // readme-example:start
+            // readme-example:migrate:start
             Ratchet ratchet = Ratchet.builder()
                     .dataSource(dataSource)
                     .tracker(AppliedSetTracker.builder().build())
@@ -47,7 +48,7 @@ class ReadmeTest {
 
             NamespaceStatus status = ratchet.status().get(0);
             System.out.println(status.applied().size() + " applied, " + status.pending().size() + " pending");
-            // readme-example:end
+            // readme-example:migrate:end
             assertEquals(List.of("1_create_authors", "2_create_books", "3_add_isbn"),
                     result.applied().stream().map(AppliedMigration::name).toList());
             assertEquals(3, status.applied().size());
@@ -55,11 +56,36 @@ class ReadmeTest {
         }
     }
 
-    @Test
-    void theReadmeShowsTheExampleVerbatim() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theCutoverExampleRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            DataSource dataSource = db.dataSource();
+            Path migrations = ROOT.resolve("examples/quickstart");
+            Ratchet.builder().dataSource(dataSource).tracker(CounterTracker.builder().build())
+                    .namespace(Namespace.of("app", MigrationSource.directory(migrations).load())).build().migrate();
+            // readme-example:cutover:start
+            CutoverResult moved = Cutover.builder()
+                    .dataSource(dataSource)
+                    .from(CounterTracker.builder().build())        // golang-migrate's schema_migrations
+                    .to(AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", MigrationSource.directory(migrations).load()))
+                    .retire(Cutover.Retire.RENAME)                 // schema_migrations -> schema_migrations_retired
+                    .build()
+                    .run();
+            // readme-example:cutover:end
+            assertEquals(CutoverResult.Status.MOVED, moved.moves().get(0).status());
+            assertEquals(3, moved.moves().get(0).rows().size());
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"migrate", "cutover"})
+    void theReadmeShowsTheExamplesVerbatim(String id) throws Exception {
         String source = Files.readString(Path.of("src/test/java/dev/ratchet/ReadmeTest.java"));
-        String code = between(source, "// readme-example:start\n", "            // readme-example:end");
-        String shown = between(readme(), "<!-- readme-example:start -->\n```java\n", "```\n<!-- readme-example:end -->");
+        String code = between(source, "// readme-example:" + id + ":start\n", "            // readme-example:" + id + ":end");
+        String shown = between(readme(), "<!-- readme-example:" + id + ":start -->\n```java\n",
+                "```\n<!-- readme-example:" + id + ":end -->");
         assertEquals(dedent(code), dedent(shown));
     }
 
