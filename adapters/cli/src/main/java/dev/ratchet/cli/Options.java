@@ -1,0 +1,171 @@
+package dev.ratchet.cli;
+
+import dev.ratchet.ConnectionSource;
+import dev.ratchet.Migration;
+import dev.ratchet.MigrationListener;
+import dev.ratchet.MigrationSource;
+import dev.ratchet.Namespace;
+import dev.ratchet.Ratchet;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Tracker;
+import picocli.CommandLine.Option;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Options shared by every command. */
+final class Options {
+    /** Output format. */
+    enum Format { TEXT, JSON }
+
+    @Option(names = "--url", defaultValue = RatchetCommand.DEFAULT_URL, paramLabel = "JDBC_URL",
+            description = "Database (default: ${DEFAULT-VALUE}, a SQLite file in the working directory).")
+    String url;
+
+    @Option(names = "--user", description = "Database user. The password comes from the RATCHET_PASSWORD"
+            + " environment variable, or is asked for when the server wants one and a terminal is attached.")
+    String user;
+
+    @Option(names = "--format", defaultValue = "TEXT", description = "text or json (default: text).")
+    Format format;
+
+    @Option(names = "--migrations", paramLabel = "DIR",
+            description = "Migration files of the namespace '" + Ratchet.DEFAULT_NAMESPACE + "'.")
+    Path migrations;
+
+    @Option(names = "--namespace", paramLabel = "NAME=DIR", description = "Migration files of another namespace;"
+            + " repeatable. Namespaces migrate in the order given, after --migrations.")
+    Map<String, Path> namespaces = new LinkedHashMap<>();
+
+    @Option(names = "--tracker", defaultValue = "applied-set", paramLabel = "TRACKER",
+            description = "Tracker (default: ${DEFAULT-VALUE}): " + TrackerSpec.SYNTAX + ".")
+    String tracker;
+
+    @Option(names = "--transaction-mode", paramLabel = "MODE",
+            description = "PER_MIGRATION or CHAIN (default: the tracker's; CHAIN for identity).")
+    TransactionMode transactionMode;
+
+    @Option(names = "--lock-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long to wait for another runner's lock (default: ${DEFAULT-VALUE}).")
+    long lockTimeoutSeconds;
+
+    boolean json() {
+        return format == Format.JSON;
+    }
+
+    String maskedUrl() {
+        return ConnectionSource.maskUrl(url);
+    }
+
+    /** The namespaces named by --migrations and --namespace; none is a usage error when required. */
+    List<Namespace> namespaces(boolean required) {
+        List<Namespace> out = new ArrayList<>();
+        if (migrations != null) {
+            out.add(Namespace.of(Ratchet.DEFAULT_NAMESPACE, MigrationSource.directory(migrations).load()));
+        }
+        for (Map.Entry<String, Path> e : namespaces.entrySet()) {
+            out.add(Namespace.of(e.getKey(), MigrationSource.directory(e.getValue()).load()));
+        }
+        if (required && out.isEmpty()) {
+            throw new IllegalArgumentException("no migrations: give --migrations DIR and/or --namespace NAME=DIR");
+        }
+        return out;
+    }
+
+    Duration lockTimeout() {
+        return Duration.ofSeconds(Math.max(1, lockTimeoutSeconds));
+    }
+
+    /**
+     * Connections for {@code --url}: the password from RATCHET_PASSWORD; else, when the server
+     * rejects the login (SQLSTATE class 28) and a terminal is attached, asked for once.
+     */
+    ConnectionSource connections() {
+        String password = System.getenv("RATCHET_PASSWORD");
+        ConnectionSource direct = ConnectionSource.url(url, user, password);
+        Console console = System.console();
+        if (password != null || console == null) {
+            return direct;
+        }
+        return new ConnectionSource() {
+            private ConnectionSource withPassword;
+
+            @Override
+            public synchronized Connection open() throws SQLException {
+                if (withPassword != null) {
+                    return withPassword.open();
+                }
+                try {
+                    return direct.open();
+                } catch (SQLException e) {
+                    if (e.getSQLState() == null || !e.getSQLState().startsWith("28")) {
+                        throw e;
+                    }
+                    char[] typed = console.readPassword("Password for %s: ", maskedUrl());
+                    withPassword = ConnectionSource.url(url, user, typed == null ? "" : new String(typed));
+                    return withPassword.open();
+                }
+            }
+
+            @Override
+            public String describe() {
+                return maskedUrl();
+            }
+        };
+    }
+
+    Tracker tracker() {
+        return TrackerSpec.parse(tracker);
+    }
+
+    Ratchet.Builder ratchet(PrintWriter out, List<Namespace> namespaces) {
+        Ratchet.Builder b = Ratchet.builder()
+                .connections(connections())
+                .tracker(tracker())
+                .lockTimeout(lockTimeout());
+        if (transactionMode != null) {
+            b.transactionMode(transactionMode);
+        }
+        for (Namespace ns : namespaces) {
+            b.namespace(ns);
+        }
+        if (json()) {
+            b.listener(new MigrationListener() {
+            });
+        } else {
+            b.listener(new MigrationListener() {
+                @Override
+                public void afterMigration(String ns, Migration m, Duration d) {
+                    out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
+                    out.flush();
+                }
+
+                @Override
+                public void warning(String ns, String message) {
+                    out.printf("  warning [%s]: %s%n", ns, message);
+                    out.flush();
+                }
+            });
+        }
+        return b;
+    }
+
+    /** The one namespace an operation targets: --of, or the only one configured. */
+    static String pick(String of, List<Namespace> namespaces) {
+        if (of != null) {
+            return of;
+        }
+        if (namespaces.size() == 1) {
+            return namespaces.get(0).name();
+        }
+        throw new IllegalArgumentException("several namespaces are configured: say which with --of NAME");
+    }
+}

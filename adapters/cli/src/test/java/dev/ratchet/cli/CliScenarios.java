@@ -1,0 +1,304 @@
+package dev.ratchet.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every command, with its exit codes and JSON, on PostgreSQL and SQLite. Run in-process by
+ * {@link RatchetCommandTest} and as the built jar by {@link RatchetJarIT}.
+ */
+@Timeout(180)
+abstract class CliScenarios {
+    /** The README's example migrations. */
+    static final Path QUICKSTART = Path.of("../../examples/quickstart").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (exit " + code + "): " + out + "\nstderr: " + err, e);
+            }
+        }
+    }
+
+    /** Runs {@code ratchet args...} in {@link #work}. */
+    abstract Run ratchet(String... args) throws Exception;
+
+    private Run json(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--format");
+        all.add("json");
+        return ratchet(all.toArray(String[]::new));
+    }
+
+    private Path dir(String name, String... files) throws Exception {
+        Path d = Files.createDirectories(work.resolve(name));
+        for (String f : files) {
+            Files.copy(QUICKSTART.resolve(f), d.resolve(f));
+        }
+        return d;
+    }
+
+    private static void sql(TestDatabase db, String statement) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void planVerifyMigrateStatusInJson(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String q = QUICKSTART.toString();
+            Run plan = json("plan", "--url", db.url(), "--migrations", q);
+            assertEquals(0, plan.code(), plan.err());
+            assertEquals("plan", plan.json().get("command").asText());
+            assertEquals(3, plan.json().at("/namespaces/0/pending").size());
+
+            Run verify = json("verify", "--url", db.url(), "--migrations", q);
+            assertEquals(0, verify.code(), verify.out());
+            assertEquals(3, verify.json().get("verified").size());
+
+            Run migrate = json("migrate", "--url", db.url(), "--migrations", q);
+            assertEquals(0, migrate.code(), migrate.out());
+            JsonNode applied = migrate.json().get("applied");
+            assertEquals(3, applied.size(), "verify rolled back, so migrate applies all three");
+            assertEquals("1_create_authors", applied.get(0).get("name").asText());
+            assertTrue(applied.get(0).has("durationMs"));
+            assertTrue(migrate.json().get("ok").asBoolean());
+
+            Run status = json("status", "--url", db.url(), "--migrations", q);
+            assertEquals(0, status.code());
+            JsonNode ns = status.json().at("/namespaces/0");
+            assertEquals("default", ns.get("namespace").asText());
+            assertEquals(3, ns.get("applied").size());
+            assertEquals(0, ns.get("pending").size());
+            assertTrue(ns.get("problem").isNull());
+
+            Run text = ratchet("migrate", "--url", db.url(), "--migrations", q);
+            assertEquals(0, text.code());
+            assertTrue(text.out().contains("0 migration(s) applied"), text.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refusalsAndFailuresHaveTheirExitCodesAndJson(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path m = dir("m", "V1__create_authors.sql", "V2__create_books.sql");
+            assertEquals(0, ratchet("migrate", "--url", db.url(), "--migrations", m.toString()).code());
+
+            Files.delete(m.resolve("V2__create_books.sql"));
+            Run refused = json("migrate", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(3, refused.code());
+            assertEquals("UNKNOWN_APPLIED_VERSION", refused.json().at("/error/kind").asText());
+            assertEquals("REFUSED", refused.json().at("/error/family").asText());
+            assertFalse(refused.json().get("ok").asBoolean());
+            Run status = json("status", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(3, status.code());
+            assertEquals("UNKNOWN_APPLIED_VERSION", status.json().at("/namespaces/0/problem/kind").asText());
+
+            Files.copy(QUICKSTART.resolve("V2__create_books.sql"), m.resolve("V2__create_books.sql"));
+            Files.writeString(m.resolve("V3__broken.sql"), "CREATE TABLE c (id int);\nSELECT * FROM nowhere;");
+            Run verify = json("verify", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(1, verify.code(), verify.out());
+            assertEquals("MIGRATION_FAILED", verify.json().at("/failure/kind").asText());
+            Run failed = json("migrate", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(1, failed.code());
+            assertEquals("MIGRATION_FAILED", failed.json().at("/error/kind").asText());
+            assertEquals(2, failed.json().at("/error/context/statement").asInt());
+            Run failedText = ratchet("migrate", "--url", db.url(), "--migrations", m.toString());
+            assertTrue(failedText.err().contains("V3__broken.sql"), failedText.err());
+
+            Files.writeString(m.resolve("oops.sql"), "SELECT 1;");
+            Run malformed = json("status", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(3, malformed.code());
+            assertEquals("MALFORMED_MIGRATION_NAME", malformed.json().at("/error/kind").asText());
+            Files.delete(m.resolve("oops.sql"));
+
+            Run unsupported = json("force", "2", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(6, unsupported.code(), "force is the counter's");
+            assertEquals("UNSUPPORTED_FEATURE", unsupported.json().at("/error/kind").asText());
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseExitsWithFiveAndNoPassword() throws Exception {
+        Run r = json("status", "--url", "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2&password=hunter2",
+                "--migrations", QUICKSTART.toString());
+        assertEquals(5, r.code());
+        assertEquals("CONNECTION_FAILED", r.json().at("/error/kind").asText());
+        assertFalse((r.out() + r.err()).contains("hunter2"));
+        assertTrue(r.json().get("url").asText().contains("password=***"));
+    }
+
+    /** The README's "Conversion scripts" example: golang-migrate -> applied-set -> identity. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aGolangMigrateDatabaseIsConvertedToAppliedSetThenIdentity(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String url = db.url();
+            Path old = dir("old", "V1__create_authors.sql", "V2__create_books.sql");
+            String all = QUICKSTART.toString();
+            assertEquals(0, ratchet("migrate", "--url", url, "--tracker", "counter", "--migrations", old.toString()).code());
+
+            Run trackers = json("trackers", "--url", url, "--migrations", all);
+            assertEquals(0, trackers.code());
+            boolean counterPresent = false;
+            for (JsonNode t : trackers.json().get("trackers")) {
+                if (t.get("table").asText().endsWith(".schema_migrations")) {
+                    counterPresent = t.get("state").asText().equals("PRESENT")
+                            && t.at("/histories/default/facts/version").asText().equals("2");
+                }
+            }
+            assertTrue(counterPresent, trackers.out());
+
+            Run foreign = json("migrate", "--url", url, "--migrations", all);
+            assertEquals(3, foreign.code(), "the applied-set tracker refuses to re-run counter history");
+            assertEquals("FOREIGN_HISTORY_FOUND", foreign.json().at("/error/kind").asText());
+
+            Run dry = json("convert", "--url", url, "--from", "counter", "--to", "applied-set", "--migrations", all,
+                    "--dry-run");
+            assertEquals(0, dry.code(), dry.out());
+            assertEquals("WOULD_MOVE", dry.json().at("/moves/0/status").asText());
+            assertEquals(2, dry.json().at("/moves/0/rows").size());
+            assertTrue(dry.json().at("/moves/0/rows/0/checksum").isNull(), "a counter knows no checksums");
+
+            Run convert = json("convert", "--url", url, "--from", "counter", "--to", "applied-set", "--migrations", all,
+                    "--retire-source");
+            assertEquals(0, convert.code(), convert.out());
+            assertEquals("MOVED", convert.json().at("/moves/0/status").asText());
+            assertTrue(convert.json().get("retiredAs").asText().endsWith("schema_migrations_retired"));
+            Run again = json("convert", "--url", url, "--from", "counter", "--to", "applied-set", "--migrations", all,
+                    "--retire-source");
+            assertEquals("ALREADY_MOVED", again.json().at("/moves/0/status").asText(), "idempotent");
+
+            Run migrate = json("migrate", "--url", url, "--migrations", all);
+            assertEquals(0, migrate.code(), migrate.out());
+            assertEquals("3_add_isbn", migrate.json().at("/applied/0/name").asText());
+
+            Run toIdentity = json("convert", "--url", url, "--from", "applied-set", "--to", "identity",
+                    "--migrations", all, "--retire-source=drop");
+            assertEquals(0, toIdentity.code(), toIdentity.out());
+            assertEquals("dropped", toIdentity.json().get("retiredAs").asText());
+            Run status = json("status", "--url", url, "--tracker", "identity", "--migrations", all);
+            assertEquals(0, status.code(), status.out());
+            assertEquals(3, status.json().at("/namespaces/0/applied").size());
+            assertEquals(0, status.json().at("/namespaces/0/pending").size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void convertRefusesAGapWithItsExitCode(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path gap = dir("gap", "V1__create_authors.sql", "3_add_isbn.up.sql");
+            Files.writeString(gap.resolve("3_add_isbn.up.sql"), "CREATE TABLE isbn (id int);");
+            assertEquals(0, ratchet("migrate", "--url", db.url(), "--migrations", gap.toString()).code());
+            Files.copy(QUICKSTART.resolve("V2__create_books.sql"), gap.resolve("V2__create_books.sql"));
+
+            Run r = json("convert", "--url", db.url(), "--from", "applied-set", "--to", "identity",
+                    "--migrations", gap.toString());
+            assertEquals(3, r.code());
+            assertEquals("CUTOVER_GAP", r.json().at("/error/kind").asText());
+            assertEquals("2", r.json().at("/error/context/missing/0").asText());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void baselineAndForce(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String q = QUICKSTART.toString();
+            Run baseline = json("baseline", "--url", db.url(), "--tracker", "identity", "--migrations", q,
+                    "--names", "1_create_authors,2_create_books");
+            assertEquals(0, baseline.code(), baseline.out());
+            Run again = json("baseline", "--url", db.url(), "--tracker", "identity", "--migrations", q,
+                    "--names", "1_create_authors");
+            assertEquals(3, again.code());
+            assertEquals("BASELINE_NAMESPACE_POPULATED", again.json().at("/error/kind").asText());
+            Run outOfOrder = json("baseline", "--url", db.url(), "--tracker", "identity@other_table", "--migrations", q,
+                    "--names", "2_create_books");
+            assertEquals("BASELINE_OUT_OF_ORDER", outOfOrder.json().at("/error/kind").asText());
+
+            sql(db, "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+            sql(db, "INSERT INTO schema_migrations VALUES (3, " + (kind == DatabaseKind.SQLITE ? "1" : "true") + ")");
+            Run dirty = json("migrate", "--url", db.url(), "--tracker", "counter", "--migrations", q);
+            assertEquals(3, dirty.code());
+            assertEquals("DIRTY", dirty.json().at("/error/kind").asText());
+            Run force = json("force", "3", "--url", db.url(), "--tracker", "counter", "--migrations", q);
+            assertEquals(0, force.code(), force.out());
+            Run status = json("status", "--url", db.url(), "--tracker", "counter", "--migrations", q);
+            assertEquals(0, status.code(), status.out());
+            assertEquals("3", status.json().at("/namespaces/0/facts/version").asText());
+            assertEquals("false", status.json().at("/namespaces/0/facts/dirty").asText());
+            assertEquals(3, status.json().at("/namespaces/0/unverifiable").size());
+        }
+    }
+
+    @Test
+    void aPasswordInTheUrlIsNeverPrinted() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            String url = db.url() + "&password=hunter2";
+            Path m = dir("pw", "V1__create_authors.sql");
+            Files.writeString(m.resolve("V2__broken.sql"), "SELECT * FROM nowhere;");
+            for (Run r : List.of(ratchet("migrate", "--url", url, "--migrations", m.toString()),
+                    json("migrate", "--url", url, "--migrations", m.toString()),
+                    ratchet("status", "--url", url, "--migrations", m.toString()),
+                    json("trackers", "--url", url))) {
+                assertFalse((r.out() + r.err()).contains("hunter2"), r.out() + r.err());
+            }
+        }
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndEveryCommandHasHelpWithAnExample() throws Exception {
+        assertEquals(2, ratchet("migrate").code(), "no migrations given");
+        assertEquals(2, ratchet("frobnicate").code());
+        assertEquals(2, ratchet().code());
+        assertEquals(2, ratchet("status", "--migrations", QUICKSTART.toString(), "--tracker", "nonsense").code());
+        assertEquals(2, ratchet("migrate", "--migrations", QUICKSTART.toString(), "--format", "xml").code());
+        for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "force", "trackers")) {
+            Run help = ratchet(command, "--help");
+            assertEquals(0, help.code(), command);
+            assertTrue(help.out().contains("Example") && help.out().contains("ratchet " + command), help.out());
+        }
+    }
+
+    @Test
+    void withoutUrlItUsesASqliteFileInTheWorkingDirectory() throws Exception {
+        Run r = ratchet("migrate", "--migrations", QUICKSTART.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("Migrating jdbc:sqlite:ratchet.db"), r.out());
+        Path file = work.resolve("ratchet.db");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM ratchet_applied_migrations")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1));
+        }
+    }
+}

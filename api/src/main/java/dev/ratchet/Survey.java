@@ -1,0 +1,59 @@
+package dev.ratchet;
+
+import dev.ratchet.internal.Surveyor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every known tracker layout finds in a database: which tracker tables exist, in which
+ * shape, and which namespaces they hold history for. Read-only; takes no lock. Known layouts
+ * are those registered through {@link dev.ratchet.spi.TrackerProvider} (Ratchet's three
+ * trackers register theirs). Operators use it (the CLI's {@code trackers} command) before a
+ * conversion.
+ *
+ * <pre>{@code
+ * for (Survey.Finding f : Survey.run(ConnectionSource.of(ds), List.of(appNamespace))) {
+ *     System.out.println(f.tracker() + " " + f.table() + " " + f.state());
+ * }
+ * }</pre>
+ */
+public final class Survey {
+    private Survey() {
+    }
+
+    /** The state of one tracker table. */
+    public enum State {
+        /** No such table. */
+        ABSENT,
+        /** The tracker's own table. */
+        PRESENT,
+        /** A table of that name in another shape. */
+        FOREIGN_SHAPE,
+        /** The tracker refused to read it (e.g. an old shape); see {@link Finding#problem()}. */
+        REFUSED
+    }
+
+    /**
+     * One tracker layout's view.
+     *
+     * @param tracker   the tracker id
+     * @param table     the schema-qualified table
+     * @param state     what the table is
+     * @param histories per namespace asked about: its history as that tracker reads it (only when present)
+     * @param problem   the tracker's refusal, when {@link State#REFUSED}
+     */
+    public record Finding(String tracker, String table, State state, Map<String, History> histories,
+                          Optional<RatchetException> problem) {
+        /** Defensive copy. */
+        public Finding {
+            histories = Map.copyOf(histories);
+        }
+    }
+
+    /** Surveys the database behind {@code source} for the given namespaces. */
+    public static List<Finding> run(ConnectionSource source, List<Namespace> namespaces) {
+        return Surveyor.survey(source, namespaces);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ratchet.internal;
+
+import dev.ratchet.ConnectionSource;
+import dev.ratchet.History;
+import dev.ratchet.Namespace;
+import dev.ratchet.RatchetException;
+import dev.ratchet.Survey;
+import dev.ratchet.spi.TableState;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.spi.TrackerContext;
+import dev.ratchet.spi.TrackerProvider;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** Behind {@link Survey}. */
+public final class Surveyor {
+    private Surveyor() {
+    }
+
+    /** Every known layout's view of the database, for these namespaces. */
+    public static List<Survey.Finding> survey(ConnectionSource source, List<Namespace> namespaces) {
+        List<Tracker> layouts = new ArrayList<>();
+        for (TrackerProvider p : ServiceLoader.load(TrackerProvider.class, Surveyor.class.getClassLoader())) {
+            layouts.addAll(p.knownLayouts());
+        }
+        List<Survey.Finding> out = new ArrayList<>();
+        if (layouts.isEmpty()) {
+            return out;
+        }
+        try (Session s = Session.open(source, Duration.ofSeconds(10), layouts.get(0))) {
+            for (Tracker t : layouts) {
+                TrackerContext ctx = s.contextFor(t);
+                String table = ctx.defaultSchema() + "." + t.table();
+                try {
+                    TableState state = t.detect(ctx);
+                    Map<String, History> histories = new LinkedHashMap<>();
+                    if (state == TableState.PRESENT) {
+                        for (Namespace ns : namespaces) {
+                            histories.put(ns.name(), t.read(ctx, ns.name()));
+                        }
+                    }
+                    out.add(new Survey.Finding(t.id(), table, Survey.State.valueOf(state.name()), histories,
+                            Optional.empty()));
+                } catch (RatchetException e) {
+                    out.add(new Survey.Finding(t.id(), table, Survey.State.REFUSED, Map.of(), Optional.of(e)));
+                } catch (SQLException e) {
+                    throw Errors.database(s.dialect, e, "surveying " + table, null);
+                }
+            }
+        }
+        return out;
+    }
+}
