@@ -1,0 +1,273 @@
+package dev.ratchet.conformance;
+
+import dev.ratchet.Cutover;
+import dev.ratchet.CutoverResult;
+import dev.ratchet.ErrorKind;
+import dev.ratchet.MigrateResult;
+import dev.ratchet.RatchetException;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Capability;
+import dev.ratchet.spi.Tracker;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The in-memory model of the stateful property: the code's migrations and which of them have
+ * committed effects, mirrored on one database per provider. Every action changes the code,
+ * boots, and checks the databases against what the model predicts for the tracker's claimed
+ * capabilities.
+ */
+public final class Model {
+    private static final List<Model> OPEN = Collections.synchronizedList(new ArrayList<>());
+
+    private final TrackerContract contract;
+    private final List<TestDatabase> databases = new ArrayList<>();
+    private final List<Spec> code = new ArrayList<>();
+    private final Set<Integer> committed = new HashSet<>();
+    /** Committed migrations whose checksum the current tracker holds (none after a move from a counter). */
+    private final Set<Integer> checksummed = new HashSet<>();
+    private Tracker tracker;
+    private int nextId;
+
+    private Model(TrackerContract contract) {
+        this.contract = contract;
+        this.tracker = contract.tracker();
+        OPEN.add(this);
+        for (DatabaseProvider p : contract.databases()) {
+            TestDatabase db = p.open();
+            databases.add(db);
+            Probe.createEffects(db);
+        }
+    }
+
+    /** Closes every model's databases. */
+    static void closeAll() {
+        synchronized (OPEN) {
+            for (Model m : OPEN) {
+                m.databases.forEach(TestDatabase::close);
+            }
+            OPEN.clear();
+        }
+    }
+
+    static Arbitrary<ActionChain<Model>> chains(TrackerContract contract) {
+        Arbitrary<String> description = Arbitraries.strings().withChars("abcxyz_éжω日").ofMinLength(1).ofMaxLength(30);
+        Action.Independent<Model> add = () -> description.map(d -> Transformer.mutate("add migration " + d,
+                m -> m.add(d, false)));
+        Action.Independent<Model> addFailing = new Action.Independent<>() {
+            @Override
+            public boolean precondition(Model m) {
+                return m.failing().isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<Model>> transformer() {
+                return description.map(d -> Transformer.mutate("add failing migration " + d, m -> m.add(d, true)));
+            }
+        };
+        Action.Independent<Model> boot = () -> Arbitraries.just(Transformer.mutate("boot", Model::boot));
+        Action.Independent<Model> fix = when(m -> m.failing().isPresent(), "fix the failing migration", Model::fix);
+        Action.Independent<Model> edit = when(Model::allCommitted, "edit an applied body, boot, revert", Model::editBootRevert);
+        Action.Independent<Model> rename = when(Model::allCommitted, "rename an applied migration, boot, revert",
+                Model::renameBootRevert);
+        Action.Independent<Model> drop = when(Model::allCommitted, "boot an older binary, revert", Model::dropBootRevert);
+        Action.Independent<Model> cutover = new Action.Independent<>() {
+            @Override
+            public boolean precondition(Model m) {
+                return !m.contract.cutoverTargets().isEmpty() && m.failing().isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<Model>> transformer() {
+                return Arbitraries.integers().between(0, 99).map(i -> Transformer.mutate("cut over to target " + i,
+                        m -> m.cutover(i)));
+            }
+        };
+        return ActionChain.startWith(() -> new Model(contract))
+                .withAction(4, add).withAction(1, addFailing).withAction(4, boot).withAction(2, fix)
+                .withAction(1, edit).withAction(1, rename).withAction(1, drop).withAction(1, cutover)
+                .withMaxTransformations(12);
+    }
+
+    private static Action.Independent<Model> when(java.util.function.Predicate<Model> precondition, String description,
+                                                  java.util.function.Consumer<Model> mutation) {
+        return new Action.Independent<>() {
+            @Override
+            public boolean precondition(Model m) {
+                return precondition.test(m);
+            }
+
+            @Override
+            public Arbitrary<Transformer<Model>> transformer() {
+                return Arbitraries.just(Transformer.mutate(description, mutation));
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ state
+
+    private java.util.Optional<Spec> failing() {
+        return code.stream().filter(s -> s.failAt() >= 0).findFirst();
+    }
+
+    private boolean allCommitted() {
+        return !code.isEmpty() && code.stream().allMatch(s -> committed.contains(s.id()));
+    }
+
+    private void add(String description, boolean fails) {
+        Spec s = Spec.of(List.of(description), 0, nextId++, tracker).get(0);
+        code.add(fails ? s.failing(1) : s);
+    }
+
+    private void fix() {
+        Spec f = failing().orElseThrow();
+        code.set(code.indexOf(f), f.fixed());
+    }
+
+    // ------------------------------------------------------------------ boots
+
+    private MigrateResult migrate(TestDatabase db, List<Spec> specs) {
+        return contract.ratchet(db, tracker, Spec.namespace("app", specs)).build().migrate();
+    }
+
+    private void boot() {
+        List<Spec> pending = code.stream().filter(s -> !committed.contains(s.id())).toList();
+        int failAt = -1;
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.get(i).failAt() >= 0) {
+                failAt = i;
+                break;
+            }
+        }
+        TransactionMode mode = tracker.defaultTransactionMode();
+        List<Spec> willCommit = failAt < 0 ? pending
+                : mode == TransactionMode.PER_MIGRATION ? pending.subList(0, failAt) : List.of();
+        for (TestDatabase db : databases) {
+            try {
+                MigrateResult r = migrate(db, code);
+                if (failAt >= 0) {
+                    throw new AssertionError(db + ": a boot with failing migration " + pending.get(failAt).name()
+                            + " succeeded: " + r.applied());
+                }
+                equal(pending.size(), r.applied().size(), db + ": migrations applied by the boot");
+            } catch (RatchetException e) {
+                if (failAt < 0 || e.kind() != ErrorKind.MIGRATION_FAILED) {
+                    throw new AssertionError(db + ": boot failed unexpectedly: " + e.getMessage(), e);
+                }
+            }
+        }
+        willCommit.forEach(s -> committed.add(s.id()));
+        if (tracker.capabilities().contains(Capability.CHECKSUM_DRIFT_DETECTION)) {
+            willCommit.forEach(s -> checksummed.add(s.id()));
+        }
+    }
+
+    /** Boots with changed code; expects a refusal of one of {@code kinds} when the capability is claimed. */
+    private void bootChanged(List<Spec> changed, Capability capability, Set<ErrorKind> kinds, boolean warningSuffices,
+                             String change) {
+        bootChanged(changed, capability, tracker.capabilities().contains(capability), kinds, warningSuffices, change);
+    }
+
+    private void bootChanged(List<Spec> changed, Capability capability, boolean claimed, Set<ErrorKind> kinds,
+                             boolean warningSuffices, String change) {
+        for (TestDatabase db : databases) {
+            String before = SchemaFingerprint.of(db);
+            try {
+                MigrateResult r = migrate(db, changed);
+                if (claimed && !(warningSuffices && !r.warnings().isEmpty())) {
+                    throw new AssertionError(db + ": the " + tracker.id() + " tracker claims " + capability
+                            + " but accepted " + change);
+                }
+                check(r.applied().isEmpty(), db + ": " + change + " applied " + r.applied());
+            } catch (RatchetException e) {
+                if (!claimed) {
+                    throw new AssertionError(db + ": the " + tracker.id() + " tracker cannot detect this (" + capability + ")"
+                            + " but refused " + change + ": " + e.getMessage(), e);
+                }
+                check(kinds.contains(e.kind()), db + ": " + change + " refused with " + e.kind() + ", expected " + kinds);
+            }
+            equal(before, SchemaFingerprint.of(db), db + ": " + change + " changed the database");
+        }
+    }
+
+    private void editBootRevert() {
+        List<Spec> changed = new ArrayList<>(code);
+        int i = code.size() - 1;
+        changed.set(i, code.get(i).edit());
+        boolean detectable = tracker.capabilities().contains(Capability.CHECKSUM_DRIFT_DETECTION)
+                && checksummed.contains(code.get(i).id());
+        bootChanged(changed, Capability.CHECKSUM_DRIFT_DETECTION, detectable, Set.of(ErrorKind.CHECKSUM_DRIFT), true,
+                "an edited applied migration" + (detectable ? "" : " (no checksum recorded for it)"));
+    }
+
+    private void renameBootRevert() {
+        List<Spec> changed = new ArrayList<>(code);
+        changed.set(0, code.get(0).renamed());
+        bootChanged(changed, Capability.RENAME_DETECTION,
+                Set.of(ErrorKind.RENAMED_AFTER_APPLY, ErrorKind.NAME_DIVERGENCE), false, "a renamed applied migration");
+    }
+
+    private void dropBootRevert() {
+        bootChanged(code.subList(0, code.size() - 1), Capability.UNKNOWN_APPLIED_DETECTION,
+                Set.of(ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.UNKNOWN_APPLIED_VERSION), false,
+                "a binary without the last applied migration");
+    }
+
+    private void cutover(int pick) {
+        List<Supplier<Tracker>> targets = contract.cutoverTargets();
+        Tracker target = targets.get(pick % targets.size()).get();
+        if (target.id().equals(tracker.id()) && target.table().equals(tracker.table())) {
+            return;
+        }
+        for (TestDatabase db : databases) {
+            CutoverResult r = Cutover.builder().dataSource(db.dataSource()).from(tracker).to(target)
+                    .namespace(Spec.namespace("app", code)).retire(Cutover.Retire.DROP)
+                    .lockTimeout(Duration.ofSeconds(60)).build().run();
+            CutoverResult.Status expected = committed.isEmpty() ? CutoverResult.Status.NOTHING_TO_MOVE
+                    : CutoverResult.Status.MOVED;
+            equal(expected, r.moves().get(0).status(), db + ": cutover from " + tracker.id() + " to " + target.id());
+        }
+        if (!tracker.capabilities().contains(Capability.CHECKSUM_DRIFT_DETECTION)) {
+            checksummed.clear(); // the source knew no checksums; the move records them as unknown
+        }
+        tracker = target;
+    }
+
+    // ------------------------------------------------------------------ invariant
+
+    void checkInvariant() {
+        for (TestDatabase db : databases) {
+            equal(Probe.once(code.stream().filter(s -> committed.contains(s.id())).toList()), Probe.effects(db),
+                    db + ": committed effects (tracker " + tracker.id() + ")");
+        }
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private static void equal(Object expected, Object actual, String message) {
+        if (!expected.equals(actual)) {
+            throw new AssertionError(message + ": expected " + expected + " but was " + actual);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Model(tracker=" + tracker.id() + ", code=" + code.stream().map(Spec::name).toList()
+                + ", committed=" + committed + ")";
+    }
+}

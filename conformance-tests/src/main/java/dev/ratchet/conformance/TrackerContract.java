@@ -1,0 +1,393 @@
+package dev.ratchet.conformance;
+
+import dev.ratchet.ErrorKind;
+import dev.ratchet.MigrateResult;
+import dev.ratchet.MigrationListener;
+import dev.ratchet.Namespace;
+import dev.ratchet.NamespaceStatus;
+import dev.ratchet.Ratchet;
+import dev.ratchet.RatchetException;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Capability;
+import dev.ratchet.spi.Tracker;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.state.ActionChain;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The tracker conformance suite. A tracker passes when every property here holds on every
+ * database of {@link #databases()}; a property about a capability the tracker does not claim
+ * is skipped (see {@link RequiresCapability}), never counted as passed.
+ *
+ * <p>Run it against a tracker with a test class of a few lines:
+ * <pre>{@code
+ * class MyTrackerConformanceTest implements TrackerContract {
+ *     public Tracker tracker() { return new MyTracker(); }
+ * }
+ * }</pre>
+ * Every property opens fresh databases for each try and reports the seed of a failure, which
+ * {@code @Property(seed = "...")} replays. See {@code conformance-tests/README.md}.
+ */
+public interface TrackerContract {
+    /** Tries per database-backed property: enough to find bugs, small enough for CI. */
+    int TRIES = 12;
+
+    /** A new tracker, configured as an application would. */
+    Tracker tracker();
+
+    /** The databases to run on (default: PostgreSQL and SQLite). */
+    default List<DatabaseProvider> databases() {
+        return List.of(DatabaseProvider.postgres(), DatabaseProvider.sqlite());
+    }
+
+    /** Trackers the stateful model may cut over to and back (default: none). */
+    default List<Supplier<Tracker>> cutoverTargets() {
+        return List.of();
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    /** Migration lists: 1 to 6 migrations with unicode and long names, plain, dotted or 20-digit versions. */
+    @Provide
+    default Arbitrary<List<Spec>> code() {
+        Arbitrary<String> description = Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyz_éßüжω日本")
+                .withCharRange('a', 'z')
+                .ofMinLength(1).ofMaxLength(80);
+        return Combinators.combine(description.list().ofMinSize(1).ofMaxSize(6), Arbitraries.integers().between(0, 2))
+                .as((descriptions, style) -> Spec.of(descriptions, style, 0, tracker()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A Ratchet for the tracker under test (quiet, not looking at other trackers). */
+    default Ratchet.Builder ratchet(TestDatabase db, Tracker tracker, Namespace... namespaces) {
+        Ratchet.Builder b = Ratchet.builder().dataSource(db.dataSource()).tracker(tracker).ignoreOtherTrackers()
+                .lockTimeout(Duration.ofSeconds(60)).listener(new MigrationListener() {
+                });
+        for (Namespace ns : namespaces) {
+            b.namespace(ns);
+        }
+        return b;
+    }
+
+    /** Runs {@code check} on a fresh database of every provider, closing it afterwards. */
+    default void onEveryDatabase(DatabaseCheck check) throws Exception {
+        for (DatabaseProvider provider : databases()) {
+            try (TestDatabase db = provider.open()) {
+                Probe.createEffects(db);
+                try {
+                    check.run(db);
+                } catch (AssertionError e) {
+                    throw new AssertionError("on " + provider.name() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** A check against one database. */
+    @FunctionalInterface
+    interface DatabaseCheck {
+        void run(TestDatabase db) throws Exception;
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private static void equal(Object expected, Object actual, String message) {
+        if (!expected.equals(actual)) {
+            throw new AssertionError(message + ": expected " + expected + " but was " + actual);
+        }
+    }
+
+    private static RatchetException refusal(Runnable action, String what) {
+        try {
+            action.run();
+        } catch (RatchetException e) {
+            return e;
+        }
+        throw new AssertionError(what + " was not refused");
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    /** Migrating twice equals migrating once; status() and plan() never write; namespaces stay apart. */
+    @Property(tries = TRIES)
+    default void migratingTwiceEqualsMigratingOnce(@ForAll("code") List<Spec> code, @ForAll boolean split)
+            throws Exception {
+        Tracker tracker = tracker();
+        boolean two = split && code.size() > 1 && tracker.capabilities().contains(Capability.MULTIPLE_NAMESPACES);
+        List<Spec> first = two ? code.subList(0, code.size() / 2) : code;
+        List<Spec> second = two ? code.subList(code.size() / 2, code.size()) : List.of();
+        Namespace[] namespaces = two
+                ? new Namespace[] {Spec.namespace("alpha", first), Spec.namespace("beta", second)}
+                : new Namespace[] {Spec.namespace("alpha", first)};
+        onEveryDatabase(db -> {
+            Ratchet ratchet = ratchet(db, tracker, namespaces).build();
+            String fresh = SchemaFingerprint.of(db);
+            ratchet.status();
+            ratchet.plan();
+            equal(fresh, SchemaFingerprint.of(db), "status() and plan() wrote to a fresh database");
+
+            MigrateResult once = ratchet.migrate();
+            equal(code.size(), once.applied().size(), "migrations applied by the first migrate()");
+            equal(Probe.once(code), Probe.effects(db), "effects after the first migrate()");
+            String migrated = SchemaFingerprint.of(db);
+
+            MigrateResult twice = ratchet(db, tracker(), namespaces).build().migrate();
+            check(twice.applied().isEmpty(), "the second migrate() applied " + twice.applied());
+            equal(migrated, SchemaFingerprint.of(db), "the second migrate() changed the database");
+            for (NamespaceStatus s : ratchet.status()) {
+                check(s.isUpToDate(), "status of " + s.namespace() + " after migrate(): " + s);
+                Probe.checkSequences(s);
+            }
+            ratchet.plan().forEach(p -> check(p.isUpToDate(), "plan() after migrate(): " + p.pending()));
+            equal(migrated, SchemaFingerprint.of(db), "status() or plan() wrote to a migrated database");
+        });
+    }
+
+    /** K runners released together: every migration's effect committed exactly once. */
+    @Property(tries = TRIES)
+    default void concurrentBootsApplyEachMigrationOnce(@ForAll("code") List<Spec> code,
+                                                       @ForAll @IntRange(min = 2, max = 8) int runners,
+                                                       @ForAll @IntRange(min = 0, max = 6) int alreadyApplied)
+            throws Exception {
+        List<Spec> prefix = code.subList(0, Math.min(alreadyApplied, code.size()));
+        onEveryDatabase(db -> {
+            if (!prefix.isEmpty()) {
+                ratchet(db, tracker(), Spec.namespace("app", prefix)).build().migrate();
+            }
+            CyclicBarrier start = new CyclicBarrier(runners);
+            ExecutorService pool = Executors.newFixedThreadPool(runners);
+            try {
+                List<Future<MigrateResult>> runs = new ArrayList<>();
+                for (int i = 0; i < runners; i++) {
+                    Ratchet ratchet = ratchet(db, tracker(), Spec.namespace("app", code)).build();
+                    runs.add(pool.submit(() -> {
+                        start.await(60, TimeUnit.SECONDS);
+                        return ratchet.migrate();
+                    }));
+                }
+                for (Future<MigrateResult> run : runs) {
+                    try {
+                        run.get(180, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!(e.getCause() instanceof RatchetException r) || r.kind() != ErrorKind.CONCURRENT_APPLY) {
+                            throw new AssertionError("a runner failed with a non-retryable error: " + e.getCause(),
+                                    e.getCause());
+                        }
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            equal(Probe.once(code), Probe.effects(db), runners + " concurrent runners");
+            NamespaceStatus status = ratchet(db, tracker(), Spec.namespace("app", code)).build().status().get(0);
+            check(status.isUpToDate(), "status after concurrent boots: " + status);
+            Probe.checkSequences(status);
+        });
+    }
+
+    /** A history with holes: the holes run in order (GAPS), or the tracker refuses, or reports them unverifiable. */
+    @Property(tries = TRIES)
+    default void gapsFollowTheClaimedBehaviour(@ForAll("code") List<Spec> code, @ForAll long holeSeed)
+            throws Exception {
+        if (code.size() < 3) {
+            return;
+        }
+        java.util.Random random = new java.util.Random(holeSeed);
+        List<Spec> holes = new ArrayList<>();
+        List<Spec> applied = new ArrayList<>();
+        for (int i = 0; i < code.size(); i++) {
+            boolean hole = i > 0 && i < code.size() - 1 && (holes.isEmpty() || random.nextBoolean());
+            (hole ? holes : applied).add(code.get(i));
+        }
+        boolean gaps = tracker().capabilities().contains(Capability.GAPS);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", applied)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            Ratchet full = ratchet(db, tracker(), Spec.namespace("app", code)).build();
+            if (gaps) {
+                MigrateResult result = full.migrate();
+                equal(holes.stream().map(Spec::name).toList(),
+                        result.applied().stream().map(a -> a.name()).toList(), "the holes run, in order");
+                equal(Probe.once(code), Probe.effects(db), "effects after running the holes");
+                return;
+            }
+            try {
+                MigrateResult result = full.migrate();
+                check(result.applied().isEmpty(), "a tracker without GAPS ran " + result.applied());
+                Set<String> unverifiable = new HashSet<>(full.status().get(0).unverifiable().stream()
+                        .map(m -> m.name()).toList());
+                for (Spec hole : holes) {
+                    check(unverifiable.contains(hole.name()), "hole " + hole.name()
+                            + " was neither run, nor refused, nor reported unverifiable");
+                }
+            } catch (RatchetException e) {
+                equal(ErrorKind.Family.REFUSED, e.kind().family(), "kind of the refusal " + e.kind());
+                if (e.context().containsKey("index")) {
+                    equal(code.indexOf(holes.get(0)), e.context().get("index"), "index of the first hole");
+                }
+                equal(before, SchemaFingerprint.of(db), "a refusal changed the database");
+            }
+        });
+    }
+
+    /** An applied migration renamed in code is refused; nothing is applied. */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.RENAME_DETECTION)
+    default void aRenamedAppliedMigrationIsRefused(@ForAll("code") List<Spec> code, @ForAll int pick)
+            throws Exception {
+        int i = Math.floorMod(pick, code.size());
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            List<Spec> renamed = new ArrayList<>(code);
+            renamed.set(i, code.get(i).renamed());
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", renamed)).build().migrate(),
+                    "renaming applied migration " + code.get(i).name());
+            check(Set.of(ErrorKind.RENAMED_AFTER_APPLY, ErrorKind.NAME_DIVERGENCE).contains(e.kind()),
+                    "a rename was refused with " + e.kind());
+            equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
+    /** Applied migrations reordered in code are refused; nothing is applied. */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.REORDER_DETECTION)
+    default void reorderedAppliedMigrationsAreRefused(@ForAll("code") List<Spec> code, @ForAll int pick)
+            throws Exception {
+        if (code.size() < 2) {
+            return;
+        }
+        int i = Math.floorMod(pick, code.size() - 1);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            List<Spec> reordered = new ArrayList<>(code);
+            reordered.set(i, code.get(i + 1));
+            reordered.set(i + 1, code.get(i));
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", reordered)).build()
+                    .migrate(), "swapping applied migrations " + i + " and " + (i + 1));
+            equal(ErrorKind.NAME_DIVERGENCE, e.kind(), "kind of the refusal");
+            equal(i, e.context().get("index"), "index of the divergence");
+            equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
+    /** A binary older than the database (code lacks the last applied migrations) is refused. */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.UNKNOWN_APPLIED_DETECTION)
+    default void aBinaryOlderThanTheDatabaseIsRefused(@ForAll("code") List<Spec> code,
+                                                      @ForAll @IntRange(min = 1, max = 6) int missing)
+            throws Exception {
+        int keep = Math.max(0, code.size() - missing);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", code.subList(0, keep)))
+                    .build().migrate(), "code without its last " + (code.size() - keep) + " applied migrations");
+            check(Set.of(ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.UNKNOWN_APPLIED_VERSION).contains(e.kind()),
+                    "an older binary was refused with " + e.kind());
+            equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
+    /** An applied migration whose body changed is refused or warned about, never ignored. */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.CHECKSUM_DRIFT_DETECTION)
+    default void checksumDriftIsDetected(@ForAll("code") List<Spec> code, @ForAll int pick) throws Exception {
+        int i = Math.floorMod(pick, code.size());
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            List<Spec> edited = new ArrayList<>(code);
+            edited.set(i, code.get(i).edit());
+            try {
+                MigrateResult result = ratchet(db, tracker(), Spec.namespace("app", edited)).build().migrate();
+                check(result.warnings().stream().anyMatch(w -> w.contains(code.get(i).name())),
+                        "the edit of " + code.get(i).name() + " was neither refused nor warned about: "
+                                + result.warnings());
+            } catch (RatchetException e) {
+                equal(ErrorKind.CHECKSUM_DRIFT, e.kind(), "kind of the refusal");
+                equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+            }
+        });
+    }
+
+    /**
+     * A body failing at a random migration and statement leaves the last committed state of
+     * the transaction mode, no trace of the failed migration, and a clean re-run after the fix.
+     */
+    @Property(tries = TRIES)
+    default void aFailingBodyRollsBackToTheLastCommittedState(@ForAll("code") List<Spec> code,
+                                                             @ForAll int failPick,
+                                                             @ForAll @IntRange(min = 0, max = 2) int statement,
+                                                             @ForAll @IntRange(min = 0, max = 6) int alreadyApplied,
+                                                             @ForAll TransactionMode mode) throws Exception {
+        int fail = Math.floorMod(failPick, code.size());
+        List<Spec> prefix = code.subList(0, Math.min(alreadyApplied, fail));
+        List<Spec> broken = new ArrayList<>(code);
+        broken.set(fail, code.get(fail).failing(statement));
+        onEveryDatabase(db -> {
+            if (!prefix.isEmpty()) {
+                ratchet(db, tracker(), Spec.namespace("app", prefix)).transactionMode(mode).build().migrate();
+            }
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", broken))
+                    .transactionMode(mode).build().migrate(), "a failing migration");
+            equal(ErrorKind.MIGRATION_FAILED, e.kind(), "kind of the failure");
+            List<Spec> committed = mode == TransactionMode.PER_MIGRATION ? code.subList(0, fail) : prefix;
+            equal(Probe.once(committed), Probe.effects(db), "effects after the failure in " + mode + " mode");
+            NamespaceStatus status = ratchet(db, tracker(), Spec.namespace("app", code)).build().status().get(0);
+            check(status.problem().isEmpty(), "status after the failure: " + status.problem());
+            check(status.pending().stream().anyMatch(m -> m.name().equals(code.get(fail).name())),
+                    "the failed migration is not pending: it was recorded");
+
+            MigrateResult fixed = ratchet(db, tracker(), Spec.namespace("app", code)).transactionMode(mode).build()
+                    .migrate();
+            equal(code.size() - committed.size(), fixed.applied().size(), "migrations applied after the fix");
+            equal(Probe.once(code), Probe.effects(db), "effects after the fix");
+        });
+    }
+
+    /**
+     * The stateful model: random sequences of adding migrations (some failing), booting, fixing,
+     * editing, renaming and dropping applied migrations in code, and cutting over to another
+     * tracker and back; the database is compared with an in-memory model after every step.
+     */
+    @Property(tries = 6)
+    default void theTrackerFollowsTheModel(@ForAll("modelChains") ActionChain<Model> chain) {
+        try {
+            chain.withInvariant("effects match the model", Model::checkInvariant).run();
+        } finally {
+            Model.closeAll();
+        }
+    }
+
+    /** The model's action chains. */
+    @Provide
+    default Arbitrary<ActionChain<Model>> modelChains() {
+        return Model.chains(this);
+    }
+}
