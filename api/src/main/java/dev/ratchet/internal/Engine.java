@@ -106,7 +106,7 @@ public final class Engine {
                 observed = observe(s, ns);
             }
             if (observed.state() == TableState.ABSENT) {
-                inTransaction(s, ns, () -> sql(s, ns, "creating the tracker table", () -> tracker.install(s.context)));
+                inTransaction(s, ns, () -> install(s, ns));
             }
             Plan plan = observed.plan();
             for (String w : plan.warnings()) {
@@ -121,6 +121,23 @@ public final class Engine {
             throw e;
         } finally {
             cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
+        }
+    }
+
+    /**
+     * Creates the tracker table. Two runners that both found it missing (possible only without
+     * a working lock) race on the catalog; the loser gets a retryable {@code CONCURRENT_APPLY}.
+     */
+    private void install(Session s, Namespace ns) {
+        try {
+            tracker.install(s.context);
+        } catch (SQLException e) {
+            if (s.dialect.isUniqueViolation(e)) {
+                throw RatchetException.of(ErrorKind.CONCURRENT_APPLY, "Another runner created the "
+                                + tracker.id() + " tracker table at the same time.")
+                        .with("namespace", ns.name()).cause(e).build();
+            }
+            throw Errors.database(s.dialect, e, "creating the tracker table", ns.name());
         }
     }
 
