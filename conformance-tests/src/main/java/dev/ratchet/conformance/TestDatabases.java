@@ -164,6 +164,9 @@ public final class TestDatabases {
 
         @Override
         public void close() {
+            if (!Files.exists(directory)) {
+                return;
+            }
             try (Stream<Path> files = Files.walk(directory)) {
                 for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                     Files.deleteIfExists(p);
