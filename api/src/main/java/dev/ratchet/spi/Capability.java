@@ -11,8 +11,13 @@ public enum Capability {
     RENAME_DETECTION,
     /** Refuses (or warns) when an applied migration's body changed. */
     CHECKSUM_DRIFT_DETECTION,
-    /** Refuses when the database records a migration the code does not have. */
+    /**
+     * Refuses when the database records a migration the code does not have, wherever it is in
+     * the history (a file deleted after it ran). A counter cannot: it sees only its value.
+     */
     UNKNOWN_APPLIED_DETECTION,
+    /** Refuses code older than the database: the newest applied migrations are missing from it. */
+    BINARY_OLDER_DETECTION,
     /** Refuses when code reorders applied migrations. */
     REORDER_DETECTION,
     /** Tracks migrations that have no version. */

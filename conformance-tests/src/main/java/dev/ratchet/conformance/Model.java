@@ -229,7 +229,7 @@ public final class Model {
     }
 
     private void dropBootRevert() {
-        bootChanged(code.subList(0, code.size() - 1), Capability.UNKNOWN_APPLIED_DETECTION,
+        bootChanged(code.subList(0, code.size() - 1), Capability.BINARY_OLDER_DETECTION,
                 Set.of(ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.UNKNOWN_APPLIED_VERSION), false,
                 "a binary without the last applied migration");
     }

@@ -298,7 +298,7 @@ public interface TrackerContract {
 
     /** A binary older than the database (code lacks the last applied migrations) is refused. */
     @Property(tries = TRIES)
-    @RequiresCapability(Capability.UNKNOWN_APPLIED_DETECTION)
+    @RequiresCapability(Capability.BINARY_OLDER_DETECTION)
     default void aBinaryOlderThanTheDatabaseIsRefused(@ForAll("code") List<Spec> code,
                                                       @ForAll @IntRange(min = 1, max = 6) int missing)
             throws Exception {
@@ -310,6 +310,28 @@ public interface TrackerContract {
                     .build().migrate(), "code without its last " + (code.size() - keep) + " applied migrations");
             check(Set.of(ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.UNKNOWN_APPLIED_VERSION).contains(e.kind()),
                     "an older binary was refused with " + e.kind());
+            equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
+    /** An applied migration deleted from the code, anywhere in it, is refused; nothing is applied. */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.UNKNOWN_APPLIED_DETECTION)
+    default void anAppliedMigrationDeletedFromTheCodeIsRefused(@ForAll("code") List<Spec> code, @ForAll int pick,
+                                                               @ForAll boolean addPending) throws Exception {
+        int i = Math.floorMod(pick, code.size());
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            List<Spec> deleted = new ArrayList<>(code);
+            deleted.remove(i);
+            if (addPending) {
+                deleted.addAll(Spec.of(List.of("later"), 0, 1000, tracker()));
+            }
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", deleted)).build().migrate(),
+                    "deleting applied migration " + code.get(i).name() + " from the code");
+            check(Set.of(ErrorKind.UNKNOWN_APPLIED_VERSION, ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.NAME_DIVERGENCE)
+                    .contains(e.kind()), "a deleted migration was refused with " + e.kind());
             equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
         });
     }

@@ -52,7 +52,7 @@ public final class JournalTracker implements Tracker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.GAPS, Capability.UNKNOWN_APPLIED_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
+        return EnumSet.of(Capability.GAPS, Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
                 Capability.VERSIONLESS_MIGRATIONS, Capability.MULTIPLE_NAMESPACES);
     }
 

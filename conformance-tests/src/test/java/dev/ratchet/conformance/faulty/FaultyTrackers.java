@@ -54,7 +54,7 @@ final class FaultyTrackers {
         CATALOGUE.put(RecordsNothing.class, "migratingTwiceEqualsMigratingOnce");
         CATALOGUE.put(ReadsEveryNamespace.class, "migratingTwiceEqualsMigratingOnce");
         CATALOGUE.put(WritesWhenDetecting.class, "migratingTwiceEqualsMigratingOnce");
-        CATALOGUE.put(DropsUnknownRows.class, "aBinaryOlderThanTheDatabaseIsRefused");
+        CATALOGUE.put(DropsUnknownRows.class, "anAppliedMigrationDeletedFromTheCodeIsRefused");
         CATALOGUE.put(BlindToRenames.class, "aRenamedAppliedMigrationIsRefused");
         CATALOGUE.put(BlindToReorders.class, "reorderedAppliedMigrationsAreRefused");
     }

@@ -100,7 +100,7 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
-                Capability.UNKNOWN_APPLIED_DETECTION, Capability.MULTIPLE_NAMESPACES);
+                Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.MULTIPLE_NAMESPACES);
     }
 
     /** Every migration needs a version: rows are keyed by it. */

@@ -133,7 +133,7 @@ public final class CounterTracker implements Tracker {
 
     @Override
     public Set<Capability> capabilities() {
-        EnumSet<Capability> caps = EnumSet.of(Capability.UNKNOWN_APPLIED_DETECTION);
+        EnumSet<Capability> caps = EnumSet.of(Capability.BINARY_OLDER_DETECTION);
         if (layout != Layout.LEGACY_COUNT) {
             caps.add(Capability.DIRTY_STATE);
         }

@@ -96,7 +96,7 @@ public final class IdentityTracker implements Tracker {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
-                Capability.UNKNOWN_APPLIED_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
+                Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
                 Capability.VERSIONLESS_MIGRATIONS, Capability.MULTIPLE_NAMESPACES);
     }
 
