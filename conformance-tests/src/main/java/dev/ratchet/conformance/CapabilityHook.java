@@ -13,12 +13,17 @@ public final class CapabilityHook implements SkipExecutionHook {
     @Override
     public SkipResult shouldBeSkipped(LifecycleContext context) {
         Optional<RequiresCapability> required = context.findAnnotation(RequiresCapability.class);
+        boolean needsDeleter = context.findAnnotation(RequiresRowDeleter.class).isPresent();
         Optional<Class<?>> container = context.optionalContainerClass();
-        if (required.isEmpty() || container.isEmpty() || !TrackerContract.class.isAssignableFrom(container.get())) {
+        if ((required.isEmpty() && !needsDeleter) || container.isEmpty()
+                || !TrackerContract.class.isAssignableFrom(container.get())) {
             return SkipResult.doNotSkip();
         }
         TrackerContract contract = (TrackerContract) context.newInstance(container.get());
-        if (contract.tracker().capabilities().contains(required.get().value())) {
+        if (needsDeleter && contract.rowDeleter().isEmpty()) {
+            return SkipResult.skip("no rowDeleter(): rows deleted from the tracker table by hand are not tested");
+        }
+        if (required.isEmpty() || contract.tracker().capabilities().contains(required.get().value())) {
             return SkipResult.doNotSkip();
         }
         return SkipResult.skip("the " + contract.tracker().id() + " tracker does not claim " + required.get().value());

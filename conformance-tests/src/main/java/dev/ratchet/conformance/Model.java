@@ -90,6 +90,21 @@ public final class Model {
         Action.Independent<Model> rename = when(Model::allCommitted, "rename an applied migration, boot, revert",
                 Model::renameBootRevert);
         Action.Independent<Model> drop = when(Model::allCommitted, "boot an older binary, revert", Model::dropBootRevert);
+        Action.Independent<Model> deleteRow = new Action.Independent<>() {
+            @Override
+            public boolean precondition(Model m) {
+                // The row deleter knows the contract's own tracker table, not a cutover target's.
+                Tracker own = m.contract.tracker();
+                return m.contract.rowDeleter().isPresent() && m.allCommitted() && m.code.size() >= 2
+                        && m.tracker.id().equals(own.id()) && m.tracker.table().equals(own.table());
+            }
+
+            @Override
+            public Arbitrary<Transformer<Model>> transformer() {
+                return Arbitraries.integers().between(0, 99).map(i -> Transformer.mutate(
+                        "delete a tracker row, boot, repair", m -> m.deleteRowBootRepair(i)));
+            }
+        };
         Action.Independent<Model> cutover = new Action.Independent<>() {
             @Override
             public boolean precondition(Model m) {
@@ -104,7 +119,7 @@ public final class Model {
         };
         return ActionChain.startWith(() -> new Model(contract))
                 .withAction(4, add).withAction(1, addFailing).withAction(4, boot).withAction(2, fix)
-                .withAction(1, edit).withAction(1, rename).withAction(1, drop).withAction(1, cutover)
+                .withAction(1, edit).withAction(1, rename).withAction(1, drop).withAction(1, deleteRow).withAction(1, cutover)
                 .withMaxTransformations(12);
     }
 
@@ -232,6 +247,53 @@ public final class Model {
         bootChanged(code.subList(0, code.size() - 1), Capability.BINARY_OLDER_DETECTION,
                 Set.of(ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.UNKNOWN_APPLIED_VERSION), false,
                 "a binary without the last applied migration");
+    }
+
+    /**
+     * An operator deletes the tracker row of applied migration {@code i} (not the last). The next
+     * boot must change nothing: a name-prefix tracker refuses; a gap-tolerant one re-runs the
+     * migration, whose body then fails on its existing table. Then the operator repairs: deletes
+     * the rows from {@code i} on and undoes those migrations, which become pending again.
+     */
+    private void deleteRowBootRepair(int pick) {
+        int i = pick % (code.size() - 1);
+        TrackerContract.RowDeleter deleter = contract.rowDeleter().orElseThrow();
+        boolean prefix = tracker.capabilities().contains(Capability.REORDER_DETECTION);
+        List<Spec> undone = code.subList(i, code.size());
+        for (TestDatabase db : databases()) {
+            try (java.sql.Connection c = db.connect()) {
+                deleter.delete(c, "app", code.get(i).name());
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            String before = SchemaFingerprint.of(db);
+            try {
+                MigrateResult r = migrate(db, code);
+                throw new AssertionError(db + ": a boot after deleting the row of " + code.get(i).name()
+                        + " succeeded: " + r.applied());
+            } catch (RatchetException e) {
+                Set<ErrorKind> expected = prefix ? Set.of(ErrorKind.NAME_DIVERGENCE)
+                        : Set.of(ErrorKind.MIGRATION_FAILED, ErrorKind.NAME_DIVERGENCE, ErrorKind.CORRUPT_TRACKER_ROW);
+                check(expected.contains(e.kind()), db + ": boot after a deleted row failed with " + e.kind()
+                        + ", expected " + expected + ": " + e.getMessage());
+            }
+            equal(before, SchemaFingerprint.of(db), db + ": the boot after a deleted row changed the database");
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+                for (Spec s : undone) {
+                    if (s != code.get(i)) {
+                        deleter.delete(c, "app", s.name());
+                    }
+                    st.execute("DROP TABLE c" + s.id());
+                    st.execute("DELETE FROM effects WHERE id = " + s.id());
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        undone.forEach(s -> {
+            committed.remove(s.id());
+            checksummed.remove(s.id());
+        });
     }
 
     private void cutover(int pick) {

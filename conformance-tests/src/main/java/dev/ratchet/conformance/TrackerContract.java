@@ -58,6 +58,21 @@ public interface TrackerContract {
         return List.of(DatabaseProvider.postgres(), DatabaseProvider.sqlite());
     }
 
+    /**
+     * How to delete one tracker row by hand, for the property about tampered tracker tables
+     * (default: none, and that property is skipped). The SPI has no such operation, so the
+     * tracker's author supplies the SQL: {@code (connection, namespace, name) -> DELETE ...}.
+     */
+    default java.util.Optional<RowDeleter> rowDeleter() {
+        return java.util.Optional.empty();
+    }
+
+    /** Deletes the tracker row of one applied migration, as an operator editing the table would. */
+    @FunctionalInterface
+    interface RowDeleter {
+        void delete(java.sql.Connection connection, String namespace, String name) throws java.sql.SQLException;
+    }
+
     /** Trackers the stateful model may cut over to and back (default: none). */
     default List<Supplier<Tracker>> cutoverTargets() {
         return List.of();
@@ -333,6 +348,42 @@ public interface TrackerContract {
             check(Set.of(ErrorKind.UNKNOWN_APPLIED_VERSION, ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.NAME_DIVERGENCE)
                     .contains(e.kind()), "a deleted migration was refused with " + e.kind());
             equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
+    /**
+     * A tracker row deleted by hand (not the last one): a name-prefix tracker refuses at that
+     * index; a gap-tolerant tracker reports the migration pending again (it cannot tell a deleted
+     * row from a gap). Skipped without a {@link #rowDeleter()}.
+     */
+    @Property(tries = TRIES)
+    @RequiresRowDeleter
+    default void aDeletedTrackerRowIsDetectedOrReportedPending(@ForAll("code") List<Spec> code, @ForAll int pick)
+            throws Exception {
+        if (code.size() < 2) {
+            return;
+        }
+        RowDeleter deleter = rowDeleter().orElseThrow();
+        int i = Math.floorMod(pick, code.size() - 1);
+        boolean prefix = tracker().capabilities().contains(Capability.REORDER_DETECTION);
+        boolean gaps = tracker().capabilities().contains(Capability.GAPS);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            try (java.sql.Connection c = db.connect()) {
+                deleter.delete(c, "app", code.get(i).name());
+            }
+            String before = SchemaFingerprint.of(db);
+            Ratchet ratchet = ratchet(db, tracker(), Spec.namespace("app", code)).build();
+            if (prefix) {
+                RatchetException e = refusal(ratchet::migrate, "a deleted tracker row at index " + i);
+                equal(ErrorKind.NAME_DIVERGENCE, e.kind(), "kind of the refusal");
+                equal(i, e.context().get("index"), "index of the divergence");
+                equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+            } else if (gaps) {
+                NamespaceStatus status = ratchet.status().get(0);
+                equal(List.of(code.get(i).name()), status.pending().stream().map(m -> m.name()).toList(),
+                        "pending after deleting the row of " + code.get(i).name());
+            }
         });
     }
 

@@ -16,6 +16,17 @@ class AppliedSetConformanceTest implements TrackerContract {
     }
 
     @Override
+    public java.util.Optional<RowDeleter> rowDeleter() {
+        return java.util.Optional.of((connection, namespace, name) -> {
+            try (var ps = connection.prepareStatement("DELETE FROM ratchet_applied_migrations WHERE namespace = ? AND name = ?")) {
+                ps.setString(1, namespace);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public List<Supplier<Tracker>> cutoverTargets() {
         return List.of(() -> IdentityTracker.builder().build(), () -> CounterTracker.builder().build(), this::tracker);
     }

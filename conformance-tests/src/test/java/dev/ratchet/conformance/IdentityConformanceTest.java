@@ -16,6 +16,17 @@ class IdentityConformanceTest implements TrackerContract {
     }
 
     @Override
+    public java.util.Optional<RowDeleter> rowDeleter() {
+        return java.util.Optional.of((connection, namespace, name) -> {
+            try (var ps = connection.prepareStatement("DELETE FROM schema_version WHERE namespace = ? AND name = ?")) {
+                ps.setString(1, namespace);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public List<Supplier<Tracker>> cutoverTargets() {
         return List.of(() -> AppliedSetTracker.builder().build(), () -> CounterTracker.builder().build(), this::tracker);
     }
