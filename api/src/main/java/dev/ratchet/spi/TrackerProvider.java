@@ -11,4 +11,15 @@ import java.util.List;
 public interface TrackerProvider {
     /** The tracker configurations to look for, typically each layout with its default table. */
     List<Tracker> knownLayouts();
+
+    /**
+     * The tracker this provider knows by {@code name} (such as {@code applied-set}), configured
+     * with the given layout, schema and table where present; empty for a name it does not know.
+     *
+     * @throws IllegalArgumentException for a layout the tracker does not have
+     */
+    default java.util.Optional<Tracker> create(String name, java.util.Optional<String> layout,
+                                               java.util.Optional<String> schema, java.util.Optional<String> table) {
+        return java.util.Optional.empty();
+    }
 }

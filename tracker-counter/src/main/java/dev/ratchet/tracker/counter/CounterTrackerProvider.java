@@ -16,4 +16,22 @@ public final class CounterTrackerProvider implements TrackerProvider {
                 CounterTracker.builder().layout(CounterTracker.Layout.PER_NAMESPACE).build(),
                 CounterTracker.builder().layout(CounterTracker.Layout.LEGACY_COUNT).build());
     }
+
+    @Override
+    public java.util.Optional<Tracker> create(String name, java.util.Optional<String> layout,
+                                              java.util.Optional<String> schema, java.util.Optional<String> table) {
+        if (!name.equals("counter")) {
+            return java.util.Optional.empty();
+        }
+        CounterTracker.Layout l = switch (layout.orElse("single-row")) {
+            case "single-row", "golang-migrate" -> CounterTracker.Layout.SINGLE_ROW;
+            case "per-namespace" -> CounterTracker.Layout.PER_NAMESPACE;
+            case "legacy" -> CounterTracker.Layout.LEGACY_COUNT;
+            default -> throw new IllegalArgumentException("unknown counter layout '" + layout.get()
+                    + "': use single-row, per-namespace or legacy");
+        };
+        CounterTracker.Builder b = CounterTracker.builder().layout(l).schema(schema.orElse(null));
+        table.ifPresent(b::table);
+        return java.util.Optional.of(b.build());
+    }
 }

@@ -1,0 +1,121 @@
+package dev.ratchet.micronaut;
+
+import dev.ratchet.TransactionMode;
+import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Parameter;
+import io.micronaut.core.util.Toggleable;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ratchet's settings for one data source, under {@code ratchet.datasources.<name>} where
+ * {@code <name>} is the data source's name ({@code default} for the default one).
+ *
+ * <pre>
+ * ratchet:
+ *   datasources:
+ *     default:
+ *       enabled: true                       # default true
+ *       tracker: applied-set                # applied-set (default), counter, counter:per-namespace, identity, ...@TABLE
+ *       locations: [classpath:db/migrations] # namespace "default" (the default location)
+ *       namespaces:                         # more namespaces: name -> location
+ *         billing: classpath:db/billing
+ *       transaction-mode: PER_MIGRATION     # default: the tracker's
+ *       lock-timeout: 2m                    # default 2 minutes
+ *       bootstrap-from: counter             # move another tracker's history first (default: none)
+ * </pre>
+ */
+@EachProperty("ratchet.datasources")
+public class RatchetConfiguration implements Toggleable {
+    private final String name;
+    private boolean enabled = true;
+    private String tracker = "applied-set";
+    private List<String> locations = List.of("classpath:db/migrations");
+    private Map<String, String> namespaces = new LinkedHashMap<>();
+    private TransactionMode transactionMode;
+    private Duration lockTimeout = Duration.ofMinutes(2);
+    private String bootstrapFrom;
+
+    /** Bound by Micronaut to the data source name. */
+    public RatchetConfiguration(@Parameter String name) {
+        this.name = name;
+    }
+
+    /** The data source name. */
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Whether Ratchet migrates this data source (default true). */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** The tracker, by name (default {@code applied-set}); see {@link dev.ratchet.Trackers}. */
+    public String getTracker() {
+        return tracker;
+    }
+
+    /** Sets the tracker by name. */
+    public void setTracker(String tracker) {
+        this.tracker = tracker;
+    }
+
+    /** Locations of the namespace {@code default}: {@code classpath:DIR} or {@code filesystem:DIR}. */
+    public List<String> getLocations() {
+        return locations;
+    }
+
+    /** Sets the locations of the namespace {@code default}; empty for none. */
+    public void setLocations(List<String> locations) {
+        this.locations = List.copyOf(locations);
+    }
+
+    /** More namespaces: name to location. */
+    public Map<String, String> getNamespaces() {
+        return namespaces;
+    }
+
+    /** Sets the additional namespaces. */
+    public void setNamespaces(Map<String, String> namespaces) {
+        this.namespaces = new LinkedHashMap<>(namespaces);
+    }
+
+    /** The transaction mode; null for the tracker's default. */
+    public TransactionMode getTransactionMode() {
+        return transactionMode;
+    }
+
+    /** Sets the transaction mode. */
+    public void setTransactionMode(TransactionMode transactionMode) {
+        this.transactionMode = transactionMode;
+    }
+
+    /** How long to wait for another instance's lock (default 2 minutes). */
+    public Duration getLockTimeout() {
+        return lockTimeout;
+    }
+
+    /** Sets the lock timeout. */
+    public void setLockTimeout(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** The tracker to bootstrap from, by name; null for none. */
+    public String getBootstrapFrom() {
+        return bootstrapFrom;
+    }
+
+    /** Sets the tracker to bootstrap from. */
+    public void setBootstrapFrom(String bootstrapFrom) {
+        this.bootstrapFrom = bootstrapFrom;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ratchet.micronaut;
+
+import dev.ratchet.Migration;
+import dev.ratchet.MigrationSource;
+import dev.ratchet.Namespace;
+import dev.ratchet.NamespaceStatus;
+import dev.ratchet.Ratchet;
+import dev.ratchet.Trackers;
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.jdbc.DataSourceResolver;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Migrates each data source as Micronaut creates it, before any bean receives it; a failure
+ * stops the application's start-up with the {@link dev.ratchet.RatchetException}. Keeps the
+ * configured {@link Ratchet} of each data source for {@link RatchetHealthIndicator}.
+ */
+@Singleton
+public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
+    private static final Logger LOG = LoggerFactory.getLogger(RatchetMigrator.class);
+
+    private final BeanContext context;
+    private final Map<String, Ratchet> migrated = new ConcurrentHashMap<>();
+
+    /** Created by Micronaut. */
+    public RatchetMigrator(BeanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
+        DataSource dataSource = event.getBean();
+        // Migrate on the real pool, not on a transaction- or connection-aware proxy of it, which
+        // would need beans that are still being created.
+        DataSource real = context.findBean(DataSourceResolver.class).map(r -> r.resolve(dataSource)).orElse(dataSource);
+        String name = event.getBeanIdentifier().getName();
+        Optional<RatchetConfiguration> config = context.findBean(RatchetConfiguration.class, Qualifiers.byName(name));
+        if (config.isEmpty() || !config.get().isEnabled()) {
+            return dataSource;
+        }
+        Ratchet ratchet = ratchet(config.get(), real);
+        LOG.info("Ratchet: migrating data source '{}'", name);
+        ratchet.migrate();
+        migrated.put(name, ratchet);
+        return dataSource;
+    }
+
+    /** The status of every migrated data source, by data source name. Read-only. */
+    public Map<String, List<NamespaceStatus>> status() {
+        Map<String, List<NamespaceStatus>> out = new java.util.TreeMap<>();
+        migrated.forEach((name, ratchet) -> out.put(name, ratchet.status()));
+        return out;
+    }
+
+    static Ratchet ratchet(RatchetConfiguration c, DataSource dataSource) {
+        Ratchet.Builder b = Ratchet.builder()
+                .dataSource(dataSource)
+                .tracker(Trackers.byName(c.getTracker()))
+                .lockTimeout(c.getLockTimeout());
+        if (c.getTransactionMode() != null) {
+            b.transactionMode(c.getTransactionMode());
+        }
+        if (c.getBootstrapFrom() != null) {
+            b.bootstrapFrom(Trackers.byName(c.getBootstrapFrom()));
+        }
+        if (!c.getLocations().isEmpty()) {
+            b.namespace(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations()));
+        }
+        c.getNamespaces().forEach((ns, location) -> b.namespace(namespace(ns, List.of(location))));
+        return b.build();
+    }
+
+    private static Namespace namespace(String name, List<String> locations) {
+        List<Migration> all = new ArrayList<>();
+        for (String location : locations) {
+            all.addAll(source(location).load());
+        }
+        all.sort(java.util.Comparator.comparing(m -> m.version().orElseThrow()));
+        return Namespace.of(name, all);
+    }
+
+    private static MigrationSource source(String location) {
+        if (location.startsWith("classpath:")) {
+            return MigrationSource.classpath(location.substring("classpath:".length()));
+        }
+        if (location.startsWith("filesystem:")) {
+            return MigrationSource.directory(Path.of(location.substring("filesystem:".length())));
+        }
+        throw new IllegalArgumentException("migration location '" + location
+                + "' must start with classpath: or filesystem:");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ratchet.micronaut;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.micronaut.example.Book;
+import dev.ratchet.micronaut.example.BookCatalog;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The application restarted with a new migration, and with a broken one. */
+@Timeout(120)
+class RestartTest {
+    @TempDir
+    Path migrations;
+
+    private ApplicationContext start(TestDatabase db) {
+        return ApplicationContext.run(MicronautDatabases.properties(db, "filesystem:" + migrations));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aRestartWithANewMigrationAppliesIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            try (ApplicationContext app = start(db)) {
+                app.getBean(BookCatalog.class).add(new Book(1L, "Kindred"));
+            }
+            Files.writeString(migrations.resolve("V2__add_year.sql"), "ALTER TABLE book ADD COLUMN year_published int;\n"
+                    + "UPDATE book SET year_published = 1979 WHERE id = 1;");
+            try (ApplicationContext app = start(db)) {
+                assertEquals(1, app.getBean(BookCatalog.class).count());
+                try (Connection c = db.connect(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT year_published FROM book WHERE id = 1")) {
+                    rs.next();
+                    assertEquals(1979, rs.getInt(1), "the new migration ran on restart");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aFailingMigrationStopsStartUpWithItsMessage(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.writeString(migrations.resolve("V1__broken.sql"), "CREATE TABLE book (id bigint PRIMARY KEY);\n"
+                    + "SELECT * FROM nowhere;");
+            Throwable e = assertThrows(Throwable.class, () -> start(db).close());
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertTrue(messages.toString().contains("[MIGRATION_FAILED]") && messages.toString().contains("V1__broken.sql"),
+                    messages.toString());
+        }
+    }
+}
