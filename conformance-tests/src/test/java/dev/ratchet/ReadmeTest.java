@@ -14,7 +14,6 @@ import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,12 +80,9 @@ class ReadmeTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"migrate", "cutover"})
-    void theReadmeShowsTheExamplesVerbatim(String id) throws Exception {
-        String source = Files.readString(Path.of("src/test/java/dev/ratchet/ReadmeTest.java"));
-        String code = between(source, "// readme-example:" + id + ":start\n", "            // readme-example:" + id + ":end");
-        String shown = between(readme(), "<!-- readme-example:" + id + ":start -->\n```java\n",
-                "```\n<!-- readme-example:" + id + ":end -->");
-        assertEquals(dedent(code), dedent(shown));
+    void theReadmeShowsTheExamplesVerbatim(String id) {
+        dev.ratchet.conformance.ReadmeSnippets.assertShown(ROOT.resolve("README.md"),
+                Path.of("src/test/java/dev/ratchet/ReadmeTest.java"), id);
     }
 
     @Test
@@ -107,19 +103,5 @@ class ReadmeTest {
             String line = readme.lines().filter(l -> l.startsWith(row)).findFirst().orElseThrow();
             assertTrue(line.endsWith("| " + hint + " |"), "README's hint of " + kind + " differs from the code: " + line);
         }
-    }
-
-    private static String between(String text, String start, String end) {
-        int from = text.indexOf(start);
-        int to = text.indexOf(end, from);
-        assertTrue(from >= 0 && to > from, "markers " + start.strip() + " ... " + end.strip() + " not found");
-        return text.substring(from + start.length(), to);
-    }
-
-    private static String dedent(String block) {
-        List<String> lines = block.lines().toList();
-        int indent = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.joining("\n"));
     }
 }

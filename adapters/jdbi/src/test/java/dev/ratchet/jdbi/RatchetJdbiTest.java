@@ -136,4 +136,33 @@ class RatchetJdbiTest {
             assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "the handle was closed after the failure");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theReadmeExampleRunsAndIsShownVerbatim(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Jdbi jdbi = Jdbi.create(db.dataSource());
+            Path migrations = QUICKSTART;
+            // readme-example:jdbi:start
+            RatchetJdbi ratchetJdbi = RatchetJdbi.of(jdbi);
+            JdbiMigration seed = JdbiMigration.builder("4_seed_authors")
+                    .version(Version.parse("4"))
+                    .checksumOf("seed authors v1")          // change it whenever the effect changes
+                    .body(handle -> handle.prepareBatch("INSERT INTO authors (id, name) VALUES (?, ?)")
+                            .add(1, "Ursula K. Le Guin")
+                            .add(2, "Octavia E. Butler")
+                            .execute())
+                    .build();
+            ratchetJdbi.builder()
+                    .tracker(AppliedSetTracker.builder().build())
+                    .namespace(ratchetJdbi.namespace("app", MigrationSource.directory(migrations).load(), List.of(seed)))
+                    .build()
+                    .migrate();
+            // readme-example:jdbi:end
+            int authors = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM authors").mapTo(Integer.class).one());
+            assertEquals(2, authors);
+        }
+        dev.ratchet.conformance.ReadmeSnippets.assertShown(Path.of("../../README.md"),
+                Path.of("src/test/java/dev/ratchet/jdbi/RatchetJdbiTest.java"), "jdbi");
+    }
 }
