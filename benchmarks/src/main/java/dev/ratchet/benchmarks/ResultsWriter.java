@@ -1,0 +1,139 @@
+package dev.ratchet.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns JMH's JSON results (and the round-trip counts) into {@code benchmarks/RESULTS.md}:
+ * medians with min–max and the ratio of each tool to the plain-JDBC floor, then the targets.
+ * Usage: {@code ResultsWriter OUT.md ROUNDTRIPS.txt HEADER.txt RESULT.json...}.
+ */
+public final class ResultsWriter {
+    private ResultsWriter() {
+    }
+
+    /** One measured configuration. */
+    record Row(String benchmark, String db, int n, String tool, double median, double min, double max) {
+    }
+
+    /** Writes the report. */
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        String roundTrips = Files.exists(Path.of(args[1])) ? Files.readString(Path.of(args[1])) : "";
+        String header = Files.readString(Path.of(args[2]));
+        List<Row> rows = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 3; i < args.length; i++) {
+            for (JsonNode r : json.readTree(Path.of(args[i]).toFile())) {
+                String benchmark = r.get("benchmark").asText().replaceAll(".*\\.", "");
+                JsonNode params = r.get("params");
+                List<Double> raw = new ArrayList<>();
+                r.at("/primaryMetric/rawData").forEach(fork -> fork.forEach(v -> raw.add(v.asDouble())));
+                double[] values = raw.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                rows.add(new Row(benchmark, params.get("db").asText(), params.get("n").asInt(),
+                        params.has("tool") ? params.get("tool").asText() : "RATCHET_CUTOVER",
+                        median(values), values[0], values[values.length - 1]));
+            }
+        }
+        StringBuilder md = new StringBuilder(header).append('\n');
+        Map<String, String> titles = Map.of(
+                "upToDateBoot", "Up-to-date boot (a fresh runner, nothing pending)",
+                "freshApply", "Fresh apply of N trivial migrations",
+                "status", "Status with N applied",
+                "cutover", "Cutover of an N-row history (applied-set to identity)");
+        for (String benchmark : List.of("upToDateBoot", "freshApply", "status", "cutover")) {
+            Map<String, List<Row>> groups = new TreeMap<>();
+            rows.stream().filter(r -> r.benchmark().equals(benchmark))
+                    .forEach(r -> groups.computeIfAbsent(r.db() + "|" + String.format("%06d", r.n()), k -> new ArrayList<>()).add(r));
+            if (groups.isEmpty()) {
+                continue;
+            }
+            md.append("\n## ").append(titles.get(benchmark)).append("\n");
+            for (List<Row> group : groups.values()) {
+                Row first = group.get(0);
+                double floor = group.stream().filter(r -> r.tool().equals("FLOOR")).mapToDouble(Row::median).findFirst()
+                        .orElse(Double.NaN);
+                md.append("\n**").append(first.db()).append(", N = ").append(first.n()).append("**\n\n")
+                        .append("| tool | median ms | min–max ms | × floor |\n|---|---:|---:|---:|\n");
+                group.sort(java.util.Comparator.comparingDouble(Row::median));
+                for (Row r : group) {
+                    md.append("| ").append(label(r.tool())).append(" | ").append(fmt(r.median())).append(" | ")
+                            .append(fmt(r.min())).append("–").append(fmt(r.max())).append(" | ")
+                            .append(Double.isNaN(floor) ? "" : String.format("%.2f", r.median() / floor)).append(" |\n");
+                }
+            }
+        }
+        if (!roundTrips.isBlank()) {
+            md.append("\n## Statements per up-to-date boot (PostgreSQL statement log)\n\n| tool | statements |\n|---|---:|\n");
+            for (String line : roundTrips.strip().split("\n")) {
+                String[] kv = line.split("=");
+                md.append("| ").append(label(kv[0])).append(" | ").append(kv[1]).append(" |\n");
+            }
+        }
+        md.append(targets(rows));
+        Files.writeString(out, md);
+    }
+
+    private static String targets(List<Row> rows) {
+        StringBuilder t = new StringBuilder("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        for (String db : List.of("postgresql", "sqlite")) {
+            int big = db.equals("postgresql") ? 5000 : 1000;
+            int mid = db.equals("postgresql") ? 1000 : 100;
+            ratio(t, rows, "upToDateBoot", db, big, "RATCHET_APPLIED_SET", "FLOOR", 1.5,
+                    "up-to-date boot, " + db + ", N = " + big + ", applied-set ≤ 1.5 × floor");
+            ratio(t, rows, "freshApply", db, big, "RATCHET_APPLIED_SET", "FLOOR", 1.15,
+                    "fresh apply, " + db + ", N = " + big + ", per-migration ≤ 1.15 × floor");
+            ratio(t, rows, "freshApply", db, big, "RATCHET_APPLIED_SET_CHAIN", "FLOOR", 1.0,
+                    "fresh apply, " + db + ", N = " + big + ", chain < per-migration floor");
+            find(rows, "freshApply", db, big, "RATCHET_APPLIED_SET").ifPresent(b -> find(rows, "freshApply", db, mid,
+                    "RATCHET_APPLIED_SET").ifPresent(m -> {
+                double growth = b.median() / m.median();
+                double limit = 5.5 * big / (mid * 5.0);
+                t.append("| fresh apply, ").append(db).append(", time(").append(big).append(") / time(").append(mid)
+                        .append(") ≤ ").append(String.format("%.1f", limit)).append(" (linear) | ")
+                        .append(String.format("%.2f", growth)).append(" | ").append(growth <= limit ? "yes" : "no").append(" |\n");
+            }));
+        }
+        find(rows, "cutover", "postgresql", 5000, "RATCHET_CUTOVER").ifPresent(c -> t.append("| cutover of 5,000 rows, postgresql, < 1 s | ")
+                .append(fmt(c.median())).append(" ms | ").append(c.median() < 1000 ? "yes" : "no").append(" |\n"));
+        return t.toString();
+    }
+
+    private static void ratio(StringBuilder t, List<Row> rows, String benchmark, String db, int n, String tool,
+                              String base, double limit, String text) {
+        var a = find(rows, benchmark, db, n, tool);
+        var b = find(rows, benchmark, db, n, base);
+        if (a.isPresent() && b.isPresent()) {
+            double r = a.get().median() / b.get().median();
+            t.append("| ").append(text).append(" | ").append(String.format("%.2f ×", r)).append(" | ")
+                    .append(r <= limit ? "yes" : "no").append(" |\n");
+        }
+    }
+
+    private static java.util.Optional<Row> find(List<Row> rows, String benchmark, String db, int n, String tool) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.db().equals(db) && r.n() == n
+                && r.tool().equals(tool)).findFirst();
+    }
+
+    private static double median(double[] sorted) {
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static String fmt(double ms) {
+        return ms >= 100 ? String.format("%.0f", ms) : String.format("%.1f", ms);
+    }
+
+    private static String label(String tool) {
+        return Arrays.stream(Tool.values()).filter(t -> t.name().equals(tool)).map(t -> t.label).findFirst()
+                .orElse(tool.equals("RATCHET_CUTOVER") ? "ratchet cutover" : tool);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ratchet.benchmarks;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Counts, from the server side, the statements each tool sends for one up-to-date boot: the
+ * boot runs as a role whose {@code log_statement} is {@code all}, and the lines that role adds
+ * to the PostgreSQL log are counted. Usage: {@code RoundTrips LOGFILE N OUTFILE}.
+ */
+public final class RoundTrips {
+    private static final String ROLE = "ratchet_roundtrips";
+
+    private RoundTrips() {
+    }
+
+    /** Writes {@code tool=count} lines to OUTFILE. */
+    public static void main(String[] args) throws Exception {
+        Path log = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        String server = BenchDatabase.server();
+        BenchDatabase.exec(server, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE
+                + "') THEN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; END IF; END $$");
+        BenchDatabase.exec(server, "ALTER ROLE " + ROLE + " SET log_statement = 'all'");
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (Workload w = Workload.create(n)) {
+            for (Tool tool : new Tool[] {Tool.RATCHET_APPLIED_SET, Tool.RATCHET_COUNTER, Tool.RATCHET_IDENTITY,
+                    Tool.FLYWAY, Tool.LIQUIBASE, Tool.FLOOR}) {
+                try (BenchDatabase db = BenchDatabase.create("postgresql")) {
+                    tool.migrate(db, w);
+                    String url = db.url.replaceAll("user=[^&]*", "user=" + ROLE);
+                    BenchDatabase asRole = BenchDatabase.attach(db, url);
+                    long before = Files.size(log);
+                    tool.migrate(asRole, w);
+                    Thread.sleep(300); // let the server flush its log
+                    counts.put(tool.name(), count(log, before));
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        counts.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+        Files.writeString(Path.of(args[2]), out);
+        System.out.print(out);
+    }
+
+    private static int count(Path log, long from) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            f.seek(from);
+            byte[] bytes = new byte[(int) (f.length() - from)];
+            f.readFully(bytes);
+            int count = 0;
+            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                if (line.contains(ROLE + "@") && (line.contains("LOG:  statement:") || line.contains("LOG:  execute"))) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+}

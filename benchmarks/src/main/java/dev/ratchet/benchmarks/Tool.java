@@ -1,0 +1,230 @@
+package dev.ratchet.benchmarks;
+
+import dev.ratchet.Cutover;
+import dev.ratchet.MigrationListener;
+import dev.ratchet.MigrationSource;
+import dev.ratchet.Namespace;
+import dev.ratchet.Ratchet;
+import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import dev.ratchet.tracker.counter.CounterTracker;
+import dev.ratchet.tracker.identity.IdentityTracker;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.StatusCommandStep;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.DirectoryResourceAccessor;
+import liquibase.ui.LoggerUIService;
+import org.flywaydb.core.Flyway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** A migration tool under benchmark: apply pending migrations, and report status. */
+enum Tool {
+    /** Ratchet, applied-set tracker, one transaction per migration. */
+    RATCHET_APPLIED_SET("ratchet applied-set") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION).migrate();
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION).status();
+        }
+    },
+    /** Ratchet, applied-set tracker, the whole pending chain in one transaction. */
+    RATCHET_APPLIED_SET_CHAIN("ratchet applied-set (chain)") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.CHAIN).migrate();
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.CHAIN).status();
+        }
+    },
+    /** Ratchet, counter tracker (golang-migrate layout). */
+    RATCHET_COUNTER("ratchet counter") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            ratchet(db, w, CounterTracker.builder().build(), TransactionMode.PER_MIGRATION).migrate();
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            ratchet(db, w, CounterTracker.builder().build(), TransactionMode.PER_MIGRATION).status();
+        }
+    },
+    /** Ratchet, identity tracker, chain mode (its default). */
+    RATCHET_IDENTITY("ratchet identity (chain)") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            ratchet(db, w, IdentityTracker.builder().build(), TransactionMode.CHAIN).migrate();
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            ratchet(db, w, IdentityTracker.builder().build(), TransactionMode.CHAIN).status();
+        }
+    },
+    /** Flyway. */
+    FLYWAY("flyway") {
+        private Flyway flyway(BenchDatabase db, Workload w) {
+            return Flyway.configure().dataSource(db.dataSource).locations("filesystem:" + w.sqlDirectory())
+                    .load();
+        }
+
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            flyway(db, w).migrate();
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            flyway(db, w).info().pending();
+        }
+    },
+    /** Liquibase, formatted SQL changelog. */
+    LIQUIBASE("liquibase") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            liquibase(db, w, UpdateCommandStep.COMMAND_NAME);
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            liquibase(db, w, StatusCommandStep.COMMAND_NAME);
+        }
+    },
+    /**
+     * The floor: plain JDBC, each body plus one tracker insert in one transaction per migration;
+     * an up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
+     */
+    FLOOR("plain JDBC floor") {
+        @Override
+        void migrate(BenchDatabase db, Workload w) {
+            try (Connection c = db.dataSource.getConnection()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE IF NOT EXISTS floor_tracker (version bigint PRIMARY KEY, name text NOT NULL,"
+                            + " applied_at text NOT NULL)");
+                }
+                Set<Long> applied = applied(c);
+                List<Path> files = files(w);
+                c.setAutoCommit(false);
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO floor_tracker (version, name, applied_at) VALUES (?, ?, ?)");
+                     Statement body = c.createStatement()) {
+                    for (Path f : files) {
+                        long version = version(f);
+                        if (applied.contains(version)) {
+                            continue;
+                        }
+                        for (String statement : Files.readString(f).split(";")) {
+                            if (!statement.isBlank()) {
+                                body.execute(statement);
+                            }
+                        }
+                        insert.setLong(1, version);
+                        insert.setString(2, f.getFileName().toString());
+                        insert.setString(3, java.time.Instant.now().toString());
+                        insert.executeUpdate();
+                        c.commit();
+                    }
+                }
+                c.setAutoCommit(true);
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        void status(BenchDatabase db, Workload w) {
+            migrate(db, w);
+        }
+    };
+
+    final String label;
+
+    Tool(String label) {
+        this.label = label;
+    }
+
+    /** Applies every pending migration of {@code w}; with nothing pending, this is an up-to-date boot. */
+    abstract void migrate(BenchDatabase db, Workload w);
+
+    /** Reports applied and pending migrations, writing nothing. */
+    abstract void status(BenchDatabase db, Workload w);
+
+    static Ratchet ratchet(BenchDatabase db, Workload w, Tracker tracker, TransactionMode mode) {
+        return Ratchet.builder().dataSource(db.dataSource).tracker(tracker).transactionMode(mode)
+                .namespace(Namespace.of(Ratchet.DEFAULT_NAMESPACE, MigrationSource.directory(w.sqlDirectory()).load()))
+                .ignoreOtherTrackers().listener(new MigrationListener() {
+                }).build();
+    }
+
+    /** Moves an applied-set history of {@code w} to the identity tracker. */
+    static void cutover(BenchDatabase db, Workload w) {
+        Cutover.builder().dataSource(db.dataSource).from(AppliedSetTracker.builder().build())
+                .to(IdentityTracker.builder().build())
+                .namespace(Namespace.of(Ratchet.DEFAULT_NAMESPACE, MigrationSource.directory(w.sqlDirectory()).load()))
+                .retire(Cutover.Retire.DROP).build().run();
+    }
+
+    static void liquibase(BenchDatabase db, Workload w, String[] command) {
+        System.setProperty("liquibase.analytics.enabled", "false");
+        System.setProperty("liquibase.showBanner", "false");
+        try (Connection c = db.dataSource.getConnection()) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+            Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(w.liquibaseDirectory()),
+                    Scope.Attr.ui.name(), new LoggerUIService()), () -> new CommandScope(command)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, "changelog.sql")
+                    .setOutput(OutputStream.nullOutputStream())
+                    .execute());
+        } catch (Exception e) {
+            throw new IllegalStateException("liquibase " + String.join(" ", command) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<Long> applied(Connection c) throws SQLException {
+        Set<Long> applied = new HashSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM floor_tracker")) {
+            while (rs.next()) {
+                applied.add(rs.getLong(1));
+            }
+        }
+        return applied;
+    }
+
+    private static List<Path> files(Workload w) throws IOException {
+        try (Stream<Path> s = Files.list(w.sqlDirectory())) {
+            return s.sorted(java.util.Comparator.comparingLong(Tool::version)).toList();
+        }
+    }
+
+    private static long version(Path f) {
+        String name = f.getFileName().toString();
+        return Long.parseLong(name.substring(1, name.indexOf("__")));
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks (Ratchet's trackers, Flyway, Liquibase, the plain-JDBC floor) on the
+# local PostgreSQL and on SQLite, counts statements per up-to-date boot from the PostgreSQL log,
+# and rewrites benchmarks/RESULTS.md. Not part of scripts/test.sh (which runs a smoke test).
+# Environment: RATCHET_BENCH_POSTGRES_URL (default: local server as postgres); BENCH_QUICK=1 for
+# a short run (N <= 1000, fewer iterations) while developing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RATCHET_BENCH_POSTGRES_URL=${RATCHET_BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}
+
+pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+mvn -q -B -ntp -DskipTests -pl benchmarks -am package </dev/null
+jar=benchmarks/target/benchmarks.jar
+out=benchmarks/target/bench
+mkdir -p "$out"
+
+iterations=(-wi 1 -i 5)
+pg_n=100,1000,5000
+sqlite_n=100,1000
+if [ "${BENCH_QUICK:-}" = 1 ]; then
+  iterations=(-wi 0 -i 3)
+  pg_n=100,1000
+  sqlite_n=100
+fi
+
+run() { # db n-list output
+  java -jar "$jar" -f 1 "${iterations[@]}" -p db="$1" -p n="$2" -rf json -rff "$3" MigrationBenchmarks </dev/null
+}
+run postgresql "$pg_n" "$out/postgresql.json"
+run sqlite "$sqlite_n" "$out/sqlite.json"
+
+version=$(ls /etc/postgresql | sort -V | tail -n 1)
+log=/var/log/postgresql/postgresql-${version}-main.log
+if [ -r "$log" ]; then
+  java -cp "$jar" dev.ratchet.benchmarks.RoundTrips "$log" 5000 "$out/roundtrips.txt" </dev/null
+else
+  echo "bench.sh: cannot read $log; statement counts skipped" >&2
+  : > "$out/roundtrips.txt"
+fi
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+mvn_prop() { grep -m1 "<$1>" pom.xml | sed -E 's/.*>([^<]+)<.*/\1/'; }
+cat > "$out/header.md" <<HEADER
+# Benchmark results
+
+Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
+
+- Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
+- Java: $(java -version 2>&1 | head -n 1)
+- PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback; SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, $(echo "${iterations[*]}" | sed 's/-wi /warm-up /; s/ -i / + measured /') iterations, one fork
+- Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
+- "× floor" is the ratio of medians to the floor's median in the same table.
+HEADER
+java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
+  "$out/postgresql.json" "$out/sqlite.json" </dev/null
+echo "bench.sh: wrote benchmarks/RESULTS.md"
