@@ -8,7 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RATCHET_BENCH_POSTGRES_URL=${RATCHET_BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}
 
-pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+version=$(ls /etc/postgresql | sort -V | tail -n 1)
+pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect "$version" main start
+# A chain transaction of 5,000 CREATE TABLEs holds ~20,000 locks until it commits; PostgreSQL's
+# default lock table (64 per connection) is too small for that, so the benchmark server gets more.
+locks=$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null)
+if [ "$locks" -lt 512 ]; then
+  echo "bench.sh: raising max_locks_per_transaction from $locks to 512 (restarts PostgreSQL)" >&2
+  psql -h 127.0.0.1 -U postgres -d postgres -qc 'ALTER SYSTEM SET max_locks_per_transaction = 512' </dev/null
+  pg_ctlcluster --skip-systemctl-redirect "$version" main restart </dev/null
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+fi
 mvn -q -B -ntp -DskipTests -pl benchmarks -am package </dev/null
 jar=benchmarks/target/benchmarks.jar
 out=benchmarks/target/bench
@@ -29,7 +39,6 @@ run() { # db n-list output
 run postgresql "$pg_n" "$out/postgresql.json"
 run sqlite "$sqlite_n" "$out/sqlite.json"
 
-version=$(ls /etc/postgresql | sort -V | tail -n 1)
 log=/var/log/postgresql/postgresql-${version}-main.log
 if [ -r "$log" ]; then
   java -cp "$jar" dev.ratchet.benchmarks.RoundTrips "$log" 5000 "$out/roundtrips.txt" </dev/null
@@ -47,7 +56,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
-- PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback; SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
+- PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
 - Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, $(echo "${iterations[*]}" | sed 's/-wi /warm-up /; s/ -i / + measured /') iterations, one fork
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.

@@ -94,8 +94,23 @@ public final class Engine {
 
     private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
         checkTargetSchema(s, ns);
-        if (s.dialect.lockWrites() && detect(s, ns) == TableState.FOREIGN_SHAPE) {
-            throw foreignTable(s, ns); // before the lock writes its lease
+        // The fast path of every boot after the first: a namespace that is up to date needs no
+        // lock (on SQLite the lease is a write). Applied migrations are committed, so a read
+        // without the lock that finds nothing pending is final; anything else is decided again
+        // under the lock, from a fresh read.
+        TableState state = detect(s, ns);
+        if (state == TableState.FOREIGN_SHAPE) {
+            throw foreignTable(s, ns);
+        }
+        if (state == TableState.PRESENT) {
+            try {
+                Plan unlocked = tracker.plan(read(s, ns), ns);
+                if (unlocked.isUpToDate() && unlocked.warnings().isEmpty()) {
+                    return;
+                }
+            } catch (RatchetException refusedWithoutLock) {
+                // decided under the lock below
+            }
         }
         MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
                 config.lockTimeout(), config.lockLease());
@@ -303,13 +318,17 @@ public final class Engine {
                 : " Its transaction was rolled back: nothing of it remains.";
         ErrorKind kind = connectionLost ? ErrorKind.CONNECTION_FAILED
                 : m.transactional() ? ErrorKind.MIGRATION_FAILED : ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED;
+        String hint = "53200".equals(sqlState) && chain != null
+                ? "a chain transaction holds the locks of every object its " + chain.size() + " migrations touch until"
+                + " it commits; raise max_locks_per_transaction, or use TransactionMode.PER_MIGRATION"
+                : kind.defaultHint();
         return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
                                 + where + ": " + e.getMessage()
                                 + (sqlState == null ? "" : " (SQLSTATE " + sqlState + ")") + "." + undone)
                 .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                 .with("statement", statement).with("line", line).with("sqlState", sqlState)
-                .cause(e).build();
+                .hint(hint).cause(e).build();
     }
 
     private void record(Session s, Namespace ns, Migration m, Duration d) {

@@ -298,32 +298,42 @@ public final class AppliedSetTracker implements Tracker {
     public void seed(TrackerContext ctx, String namespace, List<AppliedEntry> entries) throws SQLException {
         Identifiers.requireNamespace(namespace);
         Instant now = Instant.now();
-        for (AppliedEntry e : entries) {
-            Version v = e.version().orElseThrow(() -> new IllegalArgumentException(
-                    "the applied-set tracker needs a version for every seeded entry; got " + e));
-            String name = e.name().orElseThrow(() -> new IllegalArgumentException(
-                    "the applied-set tracker needs a name for every seeded entry; got " + e));
-            insert(ctx, namespace, v, name, e.checksum().orElse(null), e.appliedAt().orElse(now),
-                    e.executionMs().isPresent() ? e.executionMs().getAsLong() : null);
+        try (PreparedStatement ps = ctx.connection().prepareStatement(INSERT.formatted(qualified(ctx)))) {
+            for (AppliedEntry e : entries) {
+                Version v = e.version().orElseThrow(() -> new IllegalArgumentException(
+                        "the applied-set tracker needs a version for every seeded entry; got " + e));
+                String name = e.name().orElseThrow(() -> new IllegalArgumentException(
+                        "the applied-set tracker needs a name for every seeded entry; got " + e));
+                bind(ctx, ps, namespace, v, name, e.checksum().orElse(null), e.appliedAt().orElse(now),
+                        e.executionMs().isPresent() ? e.executionMs().getAsLong() : null);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
+    private static final String INSERT =
+            "INSERT INTO %s (namespace, version, name, checksum, applied_at, execution_ms) VALUES (?, ?, ?, ?, ?, ?)";
+
     private void insert(TrackerContext ctx, String namespace, Version version, String name, String checksum,
                         Instant appliedAt, Long executionMs) throws SQLException {
-        String sql = "INSERT INTO " + qualified(ctx)
-                + " (namespace, version, name, checksum, applied_at, execution_ms) VALUES (?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement ps = ctx.connection().prepareStatement(sql)) {
-            ps.setString(1, namespace);
-            ps.setString(2, version.toString());
-            ps.setString(3, name);
-            ps.setString(4, checksum);
-            ctx.dialect().bindInstant(ps, 5, appliedAt);
-            if (executionMs == null) {
-                ps.setNull(6, Types.BIGINT);
-            } else {
-                ps.setLong(6, executionMs);
-            }
+        try (PreparedStatement ps = ctx.connection().prepareStatement(INSERT.formatted(qualified(ctx)))) {
+            bind(ctx, ps, namespace, version, name, checksum, appliedAt, executionMs);
             ps.executeUpdate();
+        }
+    }
+
+    private static void bind(TrackerContext ctx, PreparedStatement ps, String namespace, Version version, String name,
+                             String checksum, Instant appliedAt, Long executionMs) throws SQLException {
+        ps.setString(1, namespace);
+        ps.setString(2, version.toString());
+        ps.setString(3, name);
+        ps.setString(4, checksum);
+        ctx.dialect().bindInstant(ps, 5, appliedAt);
+        if (executionMs == null) {
+            ps.setNull(6, Types.BIGINT);
+        } else {
+            ps.setLong(6, executionMs);
         }
     }
 
