@@ -194,6 +194,9 @@ enum Tool {
     static void liquibase(BenchDatabase db, Workload w, String[] command) {
         System.setProperty("liquibase.analytics.enabled", "false");
         System.setProperty("liquibase.showBanner", "false");
+        // Liquibase logs every changeset through java.util.logging at INFO; printing that would
+        // be measured too. The other tools log nothing here either (SLF4J goes to slf4j-nop).
+        java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
         try (Connection c = db.dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(w.liquibaseDirectory()),
