@@ -18,13 +18,11 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.TransactionMode;
 import dev.ratchet.VerifyResult;
 import dev.ratchet.internal.DatabaseDialect.MigrationLock;
-import dev.ratchet.internal.DatabaseDialect.SessionState;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
 import dev.ratchet.spi.Outcome;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;

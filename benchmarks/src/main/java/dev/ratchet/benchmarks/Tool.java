@@ -36,58 +36,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** A migration tool under benchmark: apply pending migrations, and report status. */
 enum Tool {
     /** Ratchet, applied-set tracker, one transaction per migration. */
-    RATCHET_APPLIED_SET("ratchet applied-set") {
-        @Override
-        void migrate(BenchDatabase db, Workload w) {
-            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION).migrate();
-        }
-
-        @Override
-        void status(BenchDatabase db, Workload w) {
-            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION).status();
-        }
-    },
+    RATCHET_APPLIED_SET("ratchet applied-set", () -> AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION),
     /** Ratchet, applied-set tracker, the whole pending chain in one transaction. */
-    RATCHET_APPLIED_SET_CHAIN("ratchet applied-set (chain)") {
-        @Override
-        void migrate(BenchDatabase db, Workload w) {
-            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.CHAIN).migrate();
-        }
-
-        @Override
-        void status(BenchDatabase db, Workload w) {
-            ratchet(db, w, AppliedSetTracker.builder().build(), TransactionMode.CHAIN).status();
-        }
-    },
+    RATCHET_APPLIED_SET_CHAIN("ratchet applied-set (chain)", () -> AppliedSetTracker.builder().build(),
+            TransactionMode.CHAIN),
     /** Ratchet, counter tracker (golang-migrate layout). */
-    RATCHET_COUNTER("ratchet counter") {
-        @Override
-        void migrate(BenchDatabase db, Workload w) {
-            ratchet(db, w, CounterTracker.builder().build(), TransactionMode.PER_MIGRATION).migrate();
-        }
-
-        @Override
-        void status(BenchDatabase db, Workload w) {
-            ratchet(db, w, CounterTracker.builder().build(), TransactionMode.PER_MIGRATION).status();
-        }
-    },
+    RATCHET_COUNTER("ratchet counter", () -> CounterTracker.builder().build(), TransactionMode.PER_MIGRATION),
     /** Ratchet, identity tracker, chain mode (its default). */
-    RATCHET_IDENTITY("ratchet identity (chain)") {
-        @Override
-        void migrate(BenchDatabase db, Workload w) {
-            ratchet(db, w, IdentityTracker.builder().build(), TransactionMode.CHAIN).migrate();
-        }
-
-        @Override
-        void status(BenchDatabase db, Workload w) {
-            ratchet(db, w, IdentityTracker.builder().build(), TransactionMode.CHAIN).status();
-        }
-    },
+    RATCHET_IDENTITY("ratchet identity (chain)", () -> IdentityTracker.builder().build(), TransactionMode.CHAIN),
     /** Flyway. */
     FLYWAY("flyway") {
         private Flyway flyway(BenchDatabase db, Workload w) {
@@ -165,16 +127,29 @@ enum Tool {
     };
 
     final String label;
+    private final Supplier<Tracker> tracker;
+    private final TransactionMode mode;
 
     Tool(String label) {
+        this(label, null, null);
+    }
+
+    /** A Ratchet configuration: a new tracker instance and runner for every operation. */
+    Tool(String label, Supplier<Tracker> tracker, TransactionMode mode) {
         this.label = label;
+        this.tracker = tracker;
+        this.mode = mode;
     }
 
     /** Applies every pending migration of {@code w}; with nothing pending, this is an up-to-date boot. */
-    abstract void migrate(BenchDatabase db, Workload w);
+    void migrate(BenchDatabase db, Workload w) {
+        ratchet(db, w, tracker.get(), mode).migrate();
+    }
 
     /** Reports applied and pending migrations, writing nothing. */
-    abstract void status(BenchDatabase db, Workload w);
+    void status(BenchDatabase db, Workload w) {
+        ratchet(db, w, tracker.get(), mode).status();
+    }
 
     static Ratchet ratchet(BenchDatabase db, Workload w, Tracker tracker, TransactionMode mode) {
         return Ratchet.builder().dataSource(db.dataSource).tracker(tracker).transactionMode(mode)
