@@ -24,7 +24,9 @@ jar=benchmarks/target/benchmarks.jar
 out=benchmarks/target/bench
 mkdir -p "$out"
 
-iterations=(-wi 1 -i 5)
+# Iterations come from the benchmarks' annotations: up-to-date boot and status 5 warm-up + 10
+# measured, fresh apply 0 + 5 (each takes seconds), cutover 1 + 5.
+iterations=()
 pg_n=100,1000,5000
 sqlite_n=100,1000
 if [ "${BENCH_QUICK:-}" = 1 ]; then
@@ -33,8 +35,18 @@ if [ "${BENCH_QUICK:-}" = 1 ]; then
   sqlite_n=100
 fi
 
+# The up-to-date boot and status benchmarks share one prepared database per tool and N; drop
+# what an interrupted run left, and what this run leaves.
+drop_prepared() {
+  psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bench\_prepared\_%'" </dev/null |
+    while read -r db; do [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE \"$db\" WITH (FORCE)" </dev/null; done
+  rm -rf "${TMPDIR:-/tmp}/ratchet-bench-prepared"
+}
+drop_prepared
+trap drop_prepared EXIT
+
 run() { # db n-list output
-  java -jar "$jar" -f 1 "${iterations[@]}" -p db="$1" -p n="$2" -rf json -rff "$3" MigrationBenchmarks </dev/null
+  java -jar "$jar" -f 1 ${iterations[@]+"${iterations[@]}"} -p db="$1" -p n="$2" -rf json -rff "$3" MigrationBenchmarks </dev/null
 }
 run postgresql "$pg_n" "$out/postgresql.json"
 run sqlite "$sqlite_n" "$out/sqlite.json"
@@ -57,7 +69,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, $(echo "${iterations[*]}" | sed 's/-wi /warm-up /; s/ -i / + measured /') iterations, one fork
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot and status 5 + 10, fresh apply 0 + 5, cutover 1 + 5$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 HEADER

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One migration: its identity (a name unique in its namespace, an optional {@link Version},
@@ -34,22 +36,58 @@ public final class Migration {
     private final String name;
     private final Version version;
     private final String description;
-    private final String script;
     private final MigrationBody callback;
-    private final String checksum;
-    private final boolean transactional;
+    /** What the body's text decides: the script, its checksum, whether it is transactional. */
+    private final CompletableFuture<Text> text;
+    /** The file behind a script not read yet, or null. */
+    private final ScriptFiles.Script file;
     private final String origin;
+
+    /** A script (or null for a Java body), its checksum and its transaction flag. */
+    private record Text(String script, String checksum, boolean transactional) {
+    }
 
     private Migration(Builder b) {
         this.name = b.name;
         this.version = b.version;
         this.description = b.description == null ? b.name : b.description;
-        this.script = b.script;
         this.callback = b.callback;
-        this.transactional = b.transactional == null ? !hasNoTransactionDirective(b.script) : b.transactional;
-        this.checksum = b.script != null ? sha256(normalize(b.script))
-                : b.checksumSource == null ? null : sha256(b.checksumSource);
-        this.origin = b.origin == null ? (b.script != null ? "script " + b.name : "code " + b.name) : b.origin;
+        Boolean override = b.transactional;
+        if (b.script != null) {
+            this.text = CompletableFuture.completedFuture(textOf(b.script, override));
+        } else if (b.file != null) {
+            // Computed by whichever thread reads the file (a background reader, or the first caller).
+            this.text = b.file.future().thenApply(script -> textOf(script, override));
+        } else {
+            this.text = CompletableFuture.completedFuture(new Text(null,
+                    b.checksumSource == null ? null : sha256(b.checksumSource), override == null || override));
+        }
+        this.file = b.file;
+        boolean isScript = b.script != null || b.file != null;
+        this.origin = b.origin == null ? (isScript ? "script " + b.name : "code " + b.name) : b.origin;
+    }
+
+    private static Text textOf(String script, Boolean override) {
+        return new Text(script, sha256(normalize(script)),
+                override == null ? !hasNoTransactionDirective(script) : override);
+    }
+
+    /**
+     * The body's text, waiting for it when the file is still being read. A file that could not
+     * be read fails here, every time it is asked for, with the reader's {@link RatchetException}.
+     */
+    private Text text() {
+        if (file != null && !file.isDone()) {
+            file.text();
+        }
+        try {
+            return text.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RatchetException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     /** Starts a migration with this name (unique in its namespace). */
@@ -74,7 +112,7 @@ public final class Migration {
 
     /** The SQL script, when the body is a script. */
     public Optional<String> script() {
-        return Optional.ofNullable(script);
+        return Optional.ofNullable(text().script());
     }
 
     /** The Java body, when the body is code. */
@@ -84,12 +122,24 @@ public final class Migration {
 
     /** SHA-256 hex of the normalized script or of the author's checksum text; empty when unknown. */
     public Optional<String> checksum() {
-        return Optional.ofNullable(checksum);
+        return Optional.ofNullable(text().checksum());
+    }
+
+    /**
+     * Starts reading this migration's file in the background when it comes from a
+     * {@link MigrationSource} and nothing has read it yet; otherwise does nothing. Runners call
+     * it for trackers that verify checksums, so the files are read while they connect; calling
+     * it is never required.
+     */
+    public void prefetch() {
+        if (file != null && !file.isDone()) {
+            file.prefetch();
+        }
     }
 
     /** Whether the body may run inside a transaction. */
     public boolean transactional() {
-        return transactional;
+        return text().transactional();
     }
 
     /** Where this migration came from (a file path or resource), for messages. */
@@ -131,6 +181,7 @@ public final class Migration {
         private Version version;
         private String description;
         private String script;
+        private ScriptFiles.Script file;
         private MigrationBody callback;
         private String checksumSource;
         private Boolean transactional;
@@ -155,6 +206,12 @@ public final class Migration {
         /** The body as an SQL script. */
         public Builder sql(String script) {
             this.script = script;
+            return this;
+        }
+
+        /** The body as an SQL file, read when first needed (by {@link MigrationSource}). */
+        Builder sql(ScriptFiles.Script notYetRead) {
+            this.file = notYetRead;
             return this;
         }
 
@@ -194,11 +251,11 @@ public final class Migration {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a migration needs a non-blank name");
             }
-            if ((script == null) == (callback == null)) {
+            if ((script == null && file == null) == (callback == null)) {
                 throw new IllegalArgumentException("migration '" + name
                         + "' needs exactly one body: call sql(...) or body(...)");
             }
-            if (script != null && checksumSource != null) {
+            if ((script != null || file != null) && checksumSource != null) {
                 throw new IllegalArgumentException("migration '" + name
                         + "' is a script: its checksum is its text; remove checksumOf(...)");
             }

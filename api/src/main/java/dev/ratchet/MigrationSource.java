@@ -6,14 +6,13 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Loads versioned SQL migrations from a filesystem directory or a classpath location.
@@ -49,7 +47,14 @@ public interface MigrationSource {
     /**
      * The migrations, sorted by version.
      *
-     * @throws RatchetException on a malformed name, a collision or an unreadable source
+     * <p>A directory source decides names, versions and collisions here and reads the files'
+     * contents only when they are needed: a runner whose tracker verifies checksums reads them in
+     * the background while it connects to the database, and any runner reads the bodies it is
+     * about to apply before it applies the first. A file that cannot be read, or is not UTF-8,
+     * fails with {@link ErrorKind#SOURCE_UNREADABLE} when its script or checksum is first asked
+     * for (an applied migration's body is not needed by a tracker that keeps no checksums).
+     *
+     * @throws RatchetException on a malformed name, a collision or an unreadable location
      */
     List<Migration> load();
 
@@ -113,21 +118,20 @@ public interface MigrationSource {
         }
 
         /**
-         * Parses a file name into a migration, or returns null for a file that is not a
-         * migration ({@code .down.sql}, not {@code .sql}).
+         * Parses a file name into a migration without its body, or returns null for a file that
+         * is not a migration ({@code .down.sql}, not {@code .sql}).
          */
-        static Migration parse(String fileName, String origin, String script) {
-            if (!fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".sql")) {
+        static Migration.Builder parse(String fileName, String origin) {
+            if (!isSql(fileName)) {
                 return null;
             }
-            if (DOWN.matcher(fileName).matches()) {
+            // Each pattern has a fixed start or end, so one regular expression runs per file.
+            if (fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches()) {
                 return null;
             }
-            Matcher m = FLYWAY.matcher(fileName);
-            if (!m.matches()) {
-                m = UP.matcher(fileName);
-            }
-            if (!m.matches()) {
+            Matcher m = (fileName.startsWith("V") ? FLYWAY : fileName.endsWith(".up.sql") ? UP : PLAIN)
+                    .matcher(fileName);
+            if (!m.matches() && m.pattern() == UP) {
                 m = PLAIN.matcher(fileName);
             }
             if (!m.matches() || m.group(2).isBlank()) {
@@ -144,9 +148,11 @@ public interface MigrationSource {
             return Migration.builder(version + "_" + description)
                     .version(version)
                     .description(description)
-                    .sql(script)
-                    .origin(origin)
-                    .build();
+                    .origin(origin);
+        }
+
+        private static boolean isSql(String fileName) {
+            return fileName.regionMatches(true, fileName.length() - 4, ".sql", 0, 4);
         }
 
         private static RatchetException malformed(String origin, String why) {
@@ -155,31 +161,69 @@ public interface MigrationSource {
                     .with("file", origin).build();
         }
 
+        /**
+         * Names, versions and collisions are decided here, from the directory listing; the files'
+         * contents are read later, by {@link ScriptFiles}.
+         */
         static List<Migration> loadDirectory(Path directory, String label) {
             if (!Files.isDirectory(directory)) {
                 throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
                         "Migrations directory '" + label + "' does not exist or is not a directory.")
                         .with("location", label).build();
             }
-            List<Migration> out = new ArrayList<>();
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                    String fileName = file.getFileName().toString();
-                    if (!fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".sql")) {
-                        continue;
-                    }
-                    String script = decode(Files.readAllBytes(file), file.toString());
-                    Migration m = parse(fileName, file.toString(), script);
-                    if (m != null) {
-                        out.add(m);
-                    }
-                }
+            List<Path> files = new ArrayList<>();
+            try {
+                listSqlFiles(directory, files);
             } catch (IOException | UncheckedIOException e) {
                 throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
                         "Cannot read migrations directory '" + label + "': " + e.getMessage())
                         .with("location", label).cause(e).build();
             }
+            List<Migration> out = new ArrayList<>(files.size());
+            ScriptFiles.Batch batch = new ScriptFiles.Batch();
+            Path firstMalformed = null;
+            RatchetException malformed = null;
+            for (Path file : files) {
+                Migration.Builder m;
+                try {
+                    m = parse(file.getFileName().toString(), file.toString());
+                } catch (RatchetException e) {
+                    // The listing is in no particular order: report the first bad name by path.
+                    if (firstMalformed == null || file.compareTo(firstMalformed) < 0) {
+                        firstMalformed = file;
+                        malformed = e;
+                    }
+                    continue;
+                }
+                if (m == null || malformed != null) {
+                    continue;
+                }
+                out.add(m.sql(batch.add(file)).build());
+                if (batch.isFull()) {
+                    batch = new ScriptFiles.Batch();
+                }
+            }
+            if (malformed != null) {
+                throw malformed;
+            }
             return out;
+        }
+
+        /**
+         * Every file under {@code directory} whose name ends in {@code .sql}. Only other entries
+         * cost a file-type lookup (to descend into subdirectories; links to directories are not
+         * followed); a directory named {@code *.sql} fails when it is read.
+         */
+        private static void listSqlFiles(Path directory, List<Path> out) throws IOException {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                for (Path entry : entries) {
+                    if (isSql(entry.getFileName().toString())) {
+                        out.add(entry);
+                    } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        listSqlFiles(entry, out);
+                    }
+                }
+            }
         }
 
         static List<Migration> loadJar(URL url, String prefix) throws IOException {
@@ -195,14 +239,14 @@ public interface MigrationSource {
                         continue;
                     }
                     String fileName = path.substring(path.lastIndexOf('/') + 1);
-                    if (!fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".sql")) {
+                    if (!isSql(fileName)) {
                         continue;
                     }
                     String origin = "classpath:" + path;
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        Migration m = parse(fileName, origin, decode(in.readAllBytes(), origin));
-                        if (m != null) {
-                            out.add(m);
+                    Migration.Builder m = parse(fileName, origin);
+                    if (m != null) {
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            out.add(m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build());
                         }
                     }
                 }
@@ -210,24 +254,25 @@ public interface MigrationSource {
             return out;
         }
 
-        private static String decode(byte[] bytes, String origin) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                        "Migration file '" + origin + "' is not valid UTF-8.").with("file", origin).cause(e).build();
-            }
-        }
-
         static List<Migration> sorted(List<Migration> migrations) {
-            List<Migration> copy = new ArrayList<>(migrations);
-            // Version collisions and duplicate names are reported here, naming both files.
-            Namespace.checkUnique("The migration source", null, copy);
-            copy.sort(Comparator.comparing(m -> m.version().orElseThrow()));
-            return List.copyOf(copy);
+            Migration[] byVersion = migrations.toArray(new Migration[0]);
+            Arrays.sort(byVersion, Comparator.comparing(m -> m.version().orElseThrow()));
+            // A file's name starts with its canonical version, so only equal versions can collide:
+            // they are neighbours now. Every collision is reported, naming both files.
+            List<String> collisions = new ArrayList<>();
+            for (int i = 1; i < byVersion.length; i++) {
+                Migration a = byVersion[i - 1];
+                Migration b = byVersion[i];
+                if (a.version().equals(b.version())) {
+                    collisions.add(b.version().orElseThrow() + " (" + a.origin() + " and " + b.origin() + ")");
+                }
+            }
+            if (!collisions.isEmpty()) {
+                throw RatchetException.of(ErrorKind.VERSION_COLLISION, "The migration source has more than one"
+                                + " migration at version " + String.join(", ", collisions) + ".")
+                        .with("namespace", null).with("collisions", List.copyOf(collisions)).build();
+            }
+            return List.of(byVersion);
         }
     }
 }

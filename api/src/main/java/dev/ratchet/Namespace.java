@@ -65,8 +65,8 @@ public final class Namespace {
     }
 
     static void checkUnique(String where, String namespace, List<Migration> migrations) {
-        Map<String, Migration> byName = new HashMap<>();
-        Map<Version, Migration> byVersion = new HashMap<>();
+        Map<String, Migration> byName = new HashMap<>(migrations.size() * 2);
+        Map<Version, Migration> byVersion = new HashMap<>(migrations.size() * 2);
         List<String> collisions = new ArrayList<>();
         for (Migration m : migrations) {
             Migration sameName = byName.putIfAbsent(m.name(), m);

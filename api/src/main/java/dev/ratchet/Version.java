@@ -21,9 +21,24 @@ import java.util.Objects;
  */
 public final class Version implements Comparable<Version> {
     private final List<BigInteger> parts;
+    /** The same parts as longs when every part fits one (nearly always): the fast comparisons. */
+    private final long[] small;
+    private final int hash;
+    private String text;
 
     private Version(List<BigInteger> parts) {
         this.parts = List.copyOf(parts);
+        long[] longs = new long[this.parts.size()];
+        for (int i = 0; i < longs.length; i++) {
+            BigInteger p = this.parts.get(i);
+            if (p.bitLength() >= Long.SIZE) {
+                longs = null;
+                break;
+            }
+            longs[i] = p.longValue();
+        }
+        this.small = longs;
+        this.hash = this.parts.hashCode();
     }
 
     /**
@@ -37,7 +52,7 @@ public final class Version implements Comparable<Version> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty version; expected digits such as 7 or 1.2.10");
         }
-        List<BigInteger> parts = new ArrayList<>();
+        List<BigInteger> parts = new ArrayList<>(4);
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || text.charAt(i) == '.' || text.charAt(i) == '_') {
@@ -45,7 +60,9 @@ public final class Version implements Comparable<Version> {
                     throw new IllegalArgumentException("malformed version '" + text
                             + "': empty part; expected digits separated by dots, such as 1.2.10");
                 }
-                parts.add(new BigInteger(text.substring(start, i)));
+                // Up to 18 digits always fit a long, which parses far faster than a BigInteger.
+                parts.add(i - start <= 18 ? BigInteger.valueOf(Long.parseLong(text, start, i, 10))
+                        : new BigInteger(text.substring(start, i)));
                 start = i + 1;
             } else if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 throw new IllegalArgumentException("malformed version '" + text
@@ -78,6 +95,16 @@ public final class Version implements Comparable<Version> {
 
     @Override
     public int compareTo(Version other) {
+        if (small != null && other.small != null) {
+            int n = Math.max(small.length, other.small.length);
+            for (int i = 0; i < n; i++) {
+                int c = Long.compare(i < small.length ? small[i] : 0, i < other.small.length ? other.small[i] : 0);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        }
         int n = Math.max(parts.size(), other.parts.size());
         for (int i = 0; i < n; i++) {
             BigInteger a = i < parts.size() ? parts.get(i) : BigInteger.ZERO;
@@ -92,24 +119,32 @@ public final class Version implements Comparable<Version> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Version v && parts.equals(v.parts);
+        if (!(o instanceof Version v) || hash != v.hash) {
+            return false;
+        }
+        return small != null && v.small != null ? java.util.Arrays.equals(small, v.small) : parts.equals(v.parts);
     }
 
     @Override
     public int hashCode() {
-        return parts.hashCode();
+        return hash;
     }
 
     /** The canonical text, for example {@code 1.2.10}. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        for (BigInteger p : parts) {
-            if (sb.length() > 0) {
-                sb.append('.');
+        String t = text;
+        if (t == null) {
+            StringBuilder sb = new StringBuilder();
+            for (BigInteger p : parts) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(p);
             }
-            sb.append(p);
+            t = sb.toString();
+            text = t;
         }
-        return sb.toString();
+        return t;
     }
 }

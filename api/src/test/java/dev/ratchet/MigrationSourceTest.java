@@ -99,9 +99,40 @@ class MigrationSourceTest {
     @Test
     void invalidUtf8IsReportedNotGuessed() throws Exception {
         Files.write(dir.resolve("1_bad.sql"), new byte[] {(byte) 0xC3, (byte) 0x28});
-        RatchetException e = assertThrows(RatchetException.class, this::load);
+        write("2_good.sql", "SELECT 2;");
+        List<Migration> loaded = load();
+        // Contents are read when needed: the bad file fails when its body is used, every time.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            RatchetException e = assertThrows(RatchetException.class, () -> loaded.get(0).checksum());
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+            assertTrue(e.getMessage().contains("1_bad.sql"));
+            assertThrows(RatchetException.class, () -> loaded.get(0).script());
+        }
+        assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
+    }
+
+    @Test
+    void aDirectoryNamedLikeAScriptFailsWhenRead() throws Exception {
+        Files.createDirectories(dir.resolve("3_dir.sql"));
+        List<Migration> loaded = load();
+        RatchetException e = assertThrows(RatchetException.class, () -> loaded.get(0).transactional());
         assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
-        assertTrue(e.getMessage().contains("1_bad.sql"));
+        assertTrue(e.getMessage().contains("3_dir.sql"), e.getMessage());
+    }
+
+    @Test
+    void manyFilesReadInTheBackgroundKeepTheirOwnBodies() throws Exception {
+        for (int i = 1; i <= 300; i++) {
+            write("sub" + (i % 3) + "/V" + i + "__m" + i + ".sql", "SELECT " + i + ";");
+        }
+        List<Migration> loaded = load();
+        assertEquals(300, loaded.size());
+        loaded.subList(0, 150).forEach(Migration::prefetch); // half in the background, half on demand
+        for (int i = 1; i <= 300; i++) {
+            Migration m = loaded.get(i - 1);
+            assertEquals(i + "_m" + i, m.name());
+            assertEquals("SELECT " + i + ";", m.script().orElseThrow());
+        }
     }
 
     @Test

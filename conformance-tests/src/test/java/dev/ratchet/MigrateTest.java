@@ -5,9 +5,12 @@ import dev.ratchet.conformance.SchemaFingerprint;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -114,6 +117,46 @@ class MigrateTest {
             assertEquals(4, result.applied().size());
             assertEquals(expectedRows(creates(1, 2, 3, 4, 5)), trackerRows(db));
             assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1, "5", 1), effects(db));
+        }
+    }
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anUnreadableFileAmongThePendingAppliesNothing(DatabaseKind kind, @TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.writeString(dir.resolve("V1__one.sql"), "CREATE TABLE one (id int);");
+            Files.write(dir.resolve("V2__two.sql"), new byte[] {(byte) 0xC3, (byte) 0x28});
+
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, MigrationSource.directory(dir).load()).migrate());
+
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+            assertTrue(e.getMessage().contains("V2__two.sql"), e.getMessage());
+            assertFalse(tableExists(db, "one"), "the readable first migration did not run either");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anUpToDateBootReadsFilesOnlyForATrackerThatKeepsChecksums(DatabaseKind kind, @TempDir Path dir)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path file = dir.resolve("V1__one.sql");
+            Files.writeString(file, "CREATE TABLE IF NOT EXISTS one (id int);"); // both trackers apply it
+            for (dev.ratchet.spi.Tracker tracker : List.of(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder()
+                    .build(), dev.ratchet.tracker.counter.CounterTracker.builder().build())) {
+                Fixtures.builder(db, tracker, MigrationSource.directory(dir).load()).ignoreOtherTrackers().build()
+                        .migrate();
+            }
+            Files.write(file, new byte[] {(byte) 0xC3, (byte) 0x28}); // now unreadable as UTF-8
+
+            // The counter keeps no checksum: an applied migration's body is never needed.
+            assertTrue(Fixtures.builder(db, dev.ratchet.tracker.counter.CounterTracker.builder().build(),
+                    MigrationSource.directory(dir).load()).ignoreOtherTrackers().build().migrate().applied().isEmpty());
+            // The applied-set tracker verifies every checksum, so it must read the file, and says it cannot.
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db,
+                    dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build(),
+                    MigrationSource.directory(dir).load()).ignoreOtherTrackers().build().migrate());
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
         }
     }
 }

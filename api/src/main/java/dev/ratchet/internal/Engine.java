@@ -71,6 +71,7 @@ public final class Engine {
     /** Migrates every namespace, in order. */
     public MigrateResult migrate() {
         requireWritable("migrate");
+        prefetch();
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
@@ -127,6 +128,7 @@ public final class Engine {
                 config.listener().warning(ns.name(), w);
             }
             if (!plan.isUpToDate()) {
+                requireReadable(plan.pending());
                 run(s, lock, plan, applied);
             }
         } catch (RuntimeException | Error e) {
@@ -134,6 +136,29 @@ public final class Engine {
             throw e;
         } finally {
             cleanup(s, primary, "releasing the migration lock", ns, () -> lock.release(s.connection));
+        }
+    }
+
+    /**
+     * Every body about to be applied has been read (a directory source reads files when they are
+     * needed): an unreadable file fails the run before anything is applied.
+     */
+    private static void requireReadable(List<Migration> pending) {
+        pending.forEach(Migration::prefetch);
+        for (Migration m : pending) {
+            m.checksum();
+        }
+    }
+
+    /**
+     * A tracker that verifies checksums needs every file's text: reading starts in the background
+     * now, while the runner connects and reads the tracker.
+     */
+    private void prefetch() {
+        if (tracker.capabilities().contains(dev.ratchet.spi.Capability.CHECKSUM_DRIFT_DETECTION)) {
+            for (Namespace ns : config.namespaces()) {
+                ns.migrations().forEach(Migration::prefetch);
+            }
         }
     }
 
@@ -415,6 +440,7 @@ public final class Engine {
 
     /** Runs every pending migration in a transaction per namespace, then rolls it back. */
     public VerifyResult verify() {
+        prefetch();
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
@@ -492,6 +518,7 @@ public final class Engine {
 
     /** The state of every namespace; writes nothing, takes no lock. */
     public List<NamespaceStatus> status() {
+        prefetch();
         List<NamespaceStatus> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {
@@ -536,6 +563,7 @@ public final class Engine {
 
     /** The plan of every namespace; no lock, no writes. Throws the first refusal. */
     public List<Plan> plan() {
+        prefetch();
         List<Plan> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
             for (Namespace ns : config.namespaces()) {

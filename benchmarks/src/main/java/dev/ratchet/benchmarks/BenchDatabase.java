@@ -26,13 +26,99 @@ final class BenchDatabase implements AutoCloseable {
     final DataSource dataSource;
     private final String name;
     private final Path file;
+    private final boolean kept;
 
     private BenchDatabase(String kind, String url, DataSource dataSource, String name, Path file) {
+        this(kind, url, dataSource, name, file, false);
+    }
+
+    private BenchDatabase(String kind, String url, DataSource dataSource, String name, Path file, boolean kept) {
         this.kind = kind;
         this.url = url;
         this.dataSource = dataSource;
         this.name = name;
         this.file = file;
+        this.kept = kept;
+    }
+
+    /** The prefix of the databases {@link #prepared} keeps; {@code scripts/bench.sh} drops them. */
+    static final String PREPARED_PREFIX = "bench_prepared_";
+
+    /** Where {@link #prepared} keeps its SQLite files. */
+    static Path preparedSqliteDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "ratchet-bench-prepared");
+    }
+
+    /**
+     * A database that {@code prepare} brings to a state once, kept (not dropped on close) and
+     * reused by later trials with the same key: the up-to-date boot and the status benchmarks of a
+     * tool read the same N-migration history, which only one of them needs to apply (Flyway takes
+     * minutes for N = 5000). A database is reused only when its preparation finished.
+     */
+    static BenchDatabase prepared(String kind, String key, java.util.function.Consumer<BenchDatabase> prepare) {
+        String id = key.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        BenchDatabase db;
+        if (kind.equals("sqlite")) {
+            try {
+                Path f = Files.createDirectories(preparedSqliteDirectory()).resolve(id + ".db");
+                if (Files.exists(f.resolveSibling(id + ".ready"))) {
+                    return open(kind, "jdbc:sqlite:" + f, null, f);
+                }
+                Files.deleteIfExists(f);
+                db = open(kind, "jdbc:sqlite:" + f, null, f);
+                prepare.accept(db);
+                Files.createFile(f.resolveSibling(id + ".ready"));
+                return db;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        String name = PREPARED_PREFIX + id;
+        String url = withDatabase(server(), name);
+        if (exists(name) && ready(url)) {
+            return open(kind, url, name, null);
+        }
+        exec(server(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        exec(server(), "CREATE DATABASE " + name);
+        db = open(kind, url, name, null);
+        prepare.accept(db);
+        exec(url, "CREATE TABLE bench_prepared_ready (ok int)");
+        return db;
+    }
+
+    private static BenchDatabase open(String kind, String url, String name, Path file) {
+        DataSource ds;
+        if (kind.equals("sqlite")) {
+            SQLiteDataSource lite = new SQLiteDataSource();
+            lite.setUrl(url);
+            ds = lite;
+        } else {
+            PGSimpleDataSource pg = new PGSimpleDataSource();
+            pg.setURL(url);
+            ds = pg;
+        }
+        return new BenchDatabase(kind, url, ds, name, file, true);
+    }
+
+    private static boolean exists(String database) {
+        try (Connection c = DriverManager.getConnection(server());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean ready(String url) {
+        try (Connection c = DriverManager.getConnection(url);
+             java.sql.ResultSet rs = c.getMetaData().getTables(null, null, "bench_prepared_ready", null)) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** RATCHET_BENCH_POSTGRES_URL, else the tests' RATCHET_TEST_POSTGRES_URL, else the local server. */
@@ -91,6 +177,13 @@ final class BenchDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!kept) {
+            discard();
+        }
+    }
+
+    /** Drops the database (or deletes the file), prepared or not; an attached one is left alone. */
+    void discard() {
         if (name == null && file == null) {
             return; // attached
         }
@@ -99,7 +192,11 @@ final class BenchDatabase implements AutoCloseable {
         } else {
             try {
                 Files.deleteIfExists(file);
-                Files.deleteIfExists(file.getParent());
+                String base = file.getFileName().toString().replaceAll("\\.db$", "");
+                Files.deleteIfExists(file.resolveSibling(base + ".ready"));
+                if (!kept) {
+                    Files.deleteIfExists(file.getParent());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -3,6 +3,7 @@ package dev.ratchet.benchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -10,6 +11,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +41,9 @@ public class MigrationBenchmarks {
 
         @Setup(Level.Trial)
         public void setUp() {
-            database = BenchDatabase.create(db);
             workload = Workload.create(n);
-            Tool.valueOf(tool).migrate(database, workload);
+            database = BenchDatabase.prepared(db, "applied " + tool + " " + n,
+                    fresh -> Tool.valueOf(tool).migrate(fresh, workload));
         }
 
         @TearDown(Level.Trial)
@@ -122,26 +124,75 @@ public class MigrationBenchmarks {
         }
     }
 
+    /** The migration files alone, for the cost of reading them. */
+    @State(Scope.Benchmark)
+    public static class FilesOnly {
+        /** Unused: lets the file-reading figure appear beside each database's up-to-date boot. */
+        @Param({"postgresql"})
+        public String db;
+
+        @Param({"100"})
+        public int n;
+
+        Workload workload;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            workload = Workload.create(n);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            workload.close();
+        }
+    }
+
+    /**
+     * What any checksum-verifying tool must at least do on every boot: read each of the N files
+     * (one thread, open-read-close each). Shown beside the up-to-date boot.
+     */
+    @Benchmark
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
+    public long readFiles(FilesOnly s) throws java.io.IOException {
+        long bytes = 0;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> files =
+                     java.nio.file.Files.newDirectoryStream(s.workload.sqlDirectory())) {
+            for (java.nio.file.Path f : files) {
+                bytes += java.nio.file.Files.readAllBytes(f).length;
+            }
+        }
+        return bytes;
+    }
+
     /** A fresh runner instance boots on an up-to-date database: nothing to apply. */
     @Benchmark
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
     public void upToDateBoot(Applied s) {
         Tool.valueOf(s.tool).migrate(s.database, s.workload);
     }
 
     /** Status (applied and pending) with N applied. */
     @Benchmark
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
     public void status(Applied s) {
         Tool.valueOf(s.tool).status(s.database, s.workload);
     }
 
-    /** N trivial migrations applied to an empty database. */
+    /** N trivial migrations applied to an empty database (seconds each: no warm-up iteration). */
     @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 5)
     public void freshApply(Empty s) {
         Tool.valueOf(s.tool).migrate(s.database, s.workload);
     }
 
     /** An N-row applied-set history moved to the identity tracker. */
     @Benchmark
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 5)
     public void cutover(AppliedSetHistory s) {
         Tool.cutover(s.database, s.workload);
     }

@@ -51,4 +51,28 @@ class BenchmarkSmokeTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"postgresql", "sqlite"})
+    void aPreparedDatabaseIsPreparedOnceAndKeptUntilDiscarded(String kind) throws Exception {
+        String key = "smoke " + kind + " " + System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger preparations = new java.util.concurrent.atomic.AtomicInteger();
+        try (Workload w = Workload.create(2)) {
+            BenchDatabase first = BenchDatabase.prepared(kind, key, db -> {
+                preparations.incrementAndGet();
+                Tool.FLOOR.migrate(db, w);
+            });
+            first.close();
+            BenchDatabase again = BenchDatabase.prepared(kind, key, db -> preparations.incrementAndGet());
+            try {
+                assertEquals(1, preparations.get(), "the second trial reuses the first one's database");
+                assertEquals(2, tables(again), "closing the first kept its tables");
+            } finally {
+                again.discard();
+            }
+            BenchDatabase afterDiscard = BenchDatabase.prepared(kind, key, db -> preparations.incrementAndGet());
+            afterDiscard.discard();
+            assertEquals(2, preparations.get(), "a discarded database is prepared again");
+        }
+    }
 }

@@ -201,7 +201,7 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public Plan plan(History history, Namespace namespace) {
         String ns = namespace.name();
-        Map<Version, Migration> code = new HashMap<>();
+        Map<Version, Migration> code = new HashMap<>(namespace.migrations().size() * 2);
         for (Migration m : namespace.migrations()) {
             Version v = m.version().orElseThrow(() -> RatchetException.of(ErrorKind.VERSION_REQUIRED,
                             "Migration '" + m.name() + "' of namespace '" + ns + "' (" + m.origin()
@@ -220,7 +220,7 @@ public final class AppliedSetTracker implements Tracker {
         List<String> unknown = new ArrayList<>();
         List<String> renamed = new ArrayList<>();
         List<String> drifted = new ArrayList<>();
-        Set<Version> applied = new HashSet<>();
+        Set<Version> applied = new HashSet<>(history.entries().size() * 2);
         for (AppliedEntry e : history.entries()) {
             Version v = e.version().orElseThrow(() -> RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW,
                     "An applied entry of namespace '" + ns + "' has no version ("

@@ -173,7 +173,7 @@ public final class CounterTracker implements Tracker {
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin()
                                 + ") has no version; the counter tracker stores versions.")
                 .with("namespace", ns.name()).with("migration", m.name()).build());
-        if (v.parts().size() != 1 || v.parts().get(0).compareTo(MAX) > 0) {
+        if (v.parts().size() != 1 || v.parts().get(0).bitLength() >= Long.SIZE) {
             throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Migration '" + m.name() + "' of namespace '"
                             + ns.name() + "' (" + m.origin() + ") has version " + v + ", which the counter cannot store:"
                             + " it keeps one signed 64-bit integer (at most " + Long.MAX_VALUE + ").")
@@ -294,8 +294,7 @@ public final class CounterTracker implements Tracker {
                             + "; if not, undo its partial effect and force the version before it")
                     .build();
         }
-        List<Migration> code = new ArrayList<>(namespace.migrations());
-        code.sort(Comparator.comparingLong(m -> counterValue(namespace, m)));
+        List<Migration> code = inCounterOrder(namespace);
         if (counter.isEmpty()) {
             return new Plan(namespace, code, List.of(), List.of());
         }
@@ -326,6 +325,30 @@ public final class CounterTracker implements Tracker {
                     .with("namespace", ns).with("unknown", List.of(String.valueOf(n))).build();
         }
         return new Plan(namespace, pending, unverifiable, List.of());
+    }
+
+    /** The namespace's migrations by counter value (each value computed once; usually already in order). */
+    private static List<Migration> inCounterOrder(Namespace namespace) {
+        List<Migration> code = namespace.migrations();
+        long[] values = new long[code.size()];
+        boolean sorted = true;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = counterValue(namespace, code.get(i));
+            sorted &= i == 0 || values[i - 1] <= values[i];
+        }
+        if (sorted) {
+            return code;
+        }
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingLong(i -> values[i]));
+        List<Migration> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(code.get(i));
+        }
+        return out;
     }
 
     private Plan planLegacy(Namespace namespace, long count) {
@@ -445,7 +468,7 @@ public final class CounterTracker implements Tracker {
         for (AppliedEntry e : entries) {
             Version v = e.version().orElseThrow(() -> new IllegalArgumentException(
                     "the counter needs a version for every seeded entry; got " + e));
-            if (v.parts().size() != 1 || v.parts().get(0).compareTo(MAX) > 0) {
+            if (v.parts().size() != 1 || v.parts().get(0).bitLength() >= Long.SIZE) {
                 throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Cannot seed version " + v
                         + " into the counter: it keeps one signed 64-bit integer.").with("namespace", namespace).build();
             }
