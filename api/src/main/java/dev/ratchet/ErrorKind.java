@@ -73,6 +73,19 @@ public enum ErrorKind {
     /** The tracker table exists in a shape this tracker does not own. */
     FOREIGN_TRACKER_TABLE(Family.REFUSED,
             "configure another table name for this tracker, or move the existing table's history with a cutover"),
+    /** Another tool's history records a migration that failed: adopting it would call it applied. */
+    FOREIGN_MIGRATION_FAILED(Family.REFUSED,
+            "resolve the failed migration with the tool that ran it (repair, rollback or rerun), then adopt"),
+    /** Another tool's history records a migration that started and never finished. */
+    FOREIGN_MIGRATION_UNFINISHED(Family.REFUSED,
+            "let the other tool finish or resolve that migration (e.g. prisma migrate resolve), then adopt"),
+    /** Another tool's history holds entries that match no migration of the code. */
+    FOREIGN_ENTRY_UNMATCHED(Family.REFUSED,
+            "add the missing migrations to the code, map the entries to migration names,"
+                    + " or allow unmatched entries explicitly to leave them out"),
+    /** Another tool's history holds an entry of a kind Ratchet cannot represent. */
+    FOREIGN_ENTRY_UNSUPPORTED(Family.REFUSED,
+            "resolve that entry with the tool that wrote it, or allow unmatched entries explicitly to leave it out"),
     /** A migration body failed; its transaction was rolled back where it had one. */
     MIGRATION_FAILED(Family.MIGRATION, "fix the migration named here and run migrate again"),
     /** A migration body failed outside a transaction: part of it may have taken effect. */
