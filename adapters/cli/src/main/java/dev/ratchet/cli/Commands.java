@@ -11,6 +11,10 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.Survey;
 import dev.ratchet.Version;
 import dev.ratchet.VerifyResult;
+import dev.ratchet.adopt.Adoption;
+import dev.ratchet.adopt.AdoptionResult;
+import dev.ratchet.adopt.ForeignTool;
+import dev.ratchet.adopt.LeftOut;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +72,38 @@ final class Commands {
                 out.printf(format + "%n", args);
             }
         }
+
+        /** Reports and prints the rows a cutover (or an adoption) moved, per namespace. */
+        void moves(Report report, CutoverResult r) {
+            List<Map<String, Object>> moves = new ArrayList<>();
+            for (CutoverResult.NamespaceMove m : r.moves()) {
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("namespace", m.namespace());
+                n.put("status", m.status().name());
+                n.put("rows", Report.entries(m.rows()));
+                moves.add(n);
+                text("namespace %s: %s%s", m.namespace(), m.status(),
+                        m.rows().isEmpty() ? "" : " (" + m.rows().size() + " rows)");
+                m.rows().forEach(e -> text("  %s%s", e.name().orElse("?"),
+                        e.checksum().map(c -> "").orElse(" (checksum unknown)")));
+            }
+            report.put("dryRun", r.dryRun()).put("moves", moves).put("retiredAs", r.retiredAs().orElse(null));
+            r.retiredAs().ifPresent(t -> text("source table retired: %s", t));
+        }
+
+    }
+
+    /** The options of a history move, shared by {@code convert} and {@code adopt}. */
+    static final class Move {
+        @Option(names = "--to", required = true, paramLabel = "TRACKER", description = "Ratchet's tracker to move the history to.")
+        String to;
+
+        @Option(names = "--retire-source", arity = "0..1", fallbackValue = "RENAME", paramLabel = "RENAME|DROP",
+                description = "Retire the source table afterwards: rename it to <table>_retired (the default) or drop it.")
+        Cutover.Retire retire;
+
+        @Option(names = "--dry-run", description = "Print the rows it would write (and what it leaves out); change nothing.")
+        boolean dryRun;
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -232,38 +268,91 @@ final class Commands {
         @Option(names = "--from", required = true, paramLabel = "TRACKER", description = "The tracker holding the history.")
         String from;
 
-        @Option(names = "--to", required = true, paramLabel = "TRACKER", description = "The tracker to move it to.")
-        String to;
-
-        @Option(names = "--retire-source", arity = "0..1", fallbackValue = "RENAME", paramLabel = "RENAME|DROP",
-                description = "Retire the source table afterwards: rename it to <table>_retired (the default) or drop it.")
-        Cutover.Retire retire;
-
-        @Option(names = "--dry-run", description = "Print the rows it would write; change nothing.")
-        boolean dryRun;
+        @Mixin
+        Move move;
 
         @Override
         int run(Report report) {
+            String to = move.to;
+            Cutover.Retire retire = move.retire;
+            boolean dryRun = move.dryRun;
             Cutover.Builder b = Cutover.builder().connections(options.connections())
                     .from(TrackerSpec.parse(from)).to(TrackerSpec.parse(to)).lockTimeout(options.lockTimeout())
                     .retire(retire == null ? Cutover.Retire.KEEP : retire);
             options.namespaces(true).forEach(b::namespace);
             Cutover cutover = b.build();
-            CutoverResult r = dryRun ? cutover.dryRun() : cutover.run();
-            List<Map<String, Object>> moves = new ArrayList<>();
-            for (CutoverResult.NamespaceMove m : r.moves()) {
-                Map<String, Object> n = new LinkedHashMap<>();
-                n.put("namespace", m.namespace());
-                n.put("status", m.status().name());
-                n.put("rows", Report.entries(m.rows()));
-                moves.add(n);
-                text("namespace %s: %s%s", m.namespace(), m.status(),
-                        m.rows().isEmpty() ? "" : " (" + m.rows().size() + " rows)");
-                m.rows().forEach(e -> text("  %s%s", e.name().orElse("?"),
-                        e.checksum().map(c -> "").orElse(" (checksum unknown)")));
+            moves(report, dryRun ? cutover.dryRun() : cutover.run());
+            return 0;
+        }
+    }
+
+    @Command(name = "adopt", mixinStandardHelpOptions = true,
+            description = "Adopts a database another migration tool manages: reads its history table, matches it to"
+                    + " the migrations, and writes it into a Ratchet tracker, running nothing. Refuses failed,"
+                    + " unfinished and unmatched entries; atomic and idempotent like convert. Stop the other tool first.",
+            footerHeading = "%nTools and their tables:%n",
+            footer = {"  flyway          flyway_schema_history       liquibase  databasechangelog",
+                    "  golang-migrate  schema_migrations (dirty)   goose      goose_db_version",
+                    "  dbmate, rails   schema_migrations           prisma     _prisma_migrations",
+                    "  django          django_migrations (one --namespace per app)",
+                    "%nExample:%n",
+                    "  ratchet adopt --from flyway --to applied-set --migrations db/migrations --dry-run",
+                    "  ratchet adopt --from django --to applied-set --namespace books=db/books --namespace authors=db/authors"})
+    static final class Adopt extends Base {
+        @Option(names = "--from", required = true, paramLabel = "TOOL",
+                description = "The tool that manages the database: flyway, liquibase, golang-migrate, goose, dbmate,"
+                        + " rails, prisma or django.")
+        String from;
+
+        @Mixin
+        Move move;
+
+        @Option(names = "--source-table", paramLabel = "[SCHEMA.]TABLE",
+                description = "The tool's table, when not its default.")
+        String sourceTable;
+
+        @Option(names = "--allow-unmatched",
+                description = "Leave out (and list) entries that match no migration instead of refusing.")
+        boolean allowUnmatched;
+
+        @Option(names = "--map", paramLabel = "ENTRY=NAME",
+                description = "Map one of the tool's entries (as the refusal lists it) to a migration name; repeatable.")
+        Map<String, String> names = new LinkedHashMap<>();
+
+        @Override
+        int run(Report report) {
+            ForeignTool tool;
+            try {
+                tool = ForeignTool.byName(from);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--from: " + e.getMessage());
             }
-            report.put("dryRun", r.dryRun()).put("moves", moves).put("retiredAs", r.retiredAs().orElse(null));
-            r.retiredAs().ifPresent(t -> text("source table retired: %s", t));
+            Adoption.Builder b = Adoption.builder().connections(options.connections()).from(tool)
+                    .to(TrackerSpec.parse(move.to)).lockTimeout(options.lockTimeout())
+                    .retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
+            if (sourceTable != null) {
+                int dot = sourceTable.lastIndexOf('.');
+                b.table(sourceTable.substring(dot + 1)).schema(dot < 0 ? null : sourceTable.substring(0, dot));
+            }
+            if (allowUnmatched) {
+                b.allowUnmatched();
+            }
+            names.forEach(b::map);
+            options.namespaces(true).forEach(b::namespace);
+            Adoption adoption = b.build();
+            AdoptionResult r = move.dryRun ? adoption.dryRun() : adoption.run();
+            report.put("from", tool.cliName());
+            moves(report, r.moves());
+            List<Map<String, Object>> leftOut = new ArrayList<>();
+            for (LeftOut l : r.leftOut()) {
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("namespace", l.namespace());
+                n.put("entry", l.identity());
+                n.put("reason", l.reason());
+                leftOut.add(n);
+                text("left out of %s: %s (%s)", l.namespace(), l.identity(), l.reason());
+            }
+            report.put("leftOut", leftOut);
             return 0;
         }
     }

@@ -22,7 +22,7 @@ import java.io.PrintWriter;
         description = "Tracks which schema migrations a database has applied, applies the rest, and moves"
                 + " history between tracking strategies.",
         subcommands = {Commands.Status.class, Commands.Plan.class, Commands.Migrate.class, Commands.Verify.class,
-                Commands.Baseline.class, Commands.Convert.class, Commands.Force.class, Commands.Trackers.class},
+                Commands.Baseline.class, Commands.Convert.class, Commands.Adopt.class, Commands.Force.class, Commands.Trackers.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

@@ -301,4 +301,54 @@ abstract class CliScenarios {
             assertEquals(3, rs.getInt(1));
         }
     }
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void adoptFromGooseDryRunThenRunThenIdempotentAndRefusals(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            boolean pg = kind == DatabaseKind.POSTGRESQL;
+            sql(db, pg ? "CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL,"
+                    + " is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now())"
+                    : "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL,"
+                    + " is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime('now')))");
+            // The schema goose built: the quickstart's first two migrations.
+            sql(db, Files.readString(QUICKSTART.resolve("V1__create_authors.sql")));
+            sql(db, Files.readString(QUICKSTART.resolve("V2__create_books.sql")));
+            String yes = pg ? "true" : "1";
+            sql(db, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, " + yes + "), (1, " + yes
+                    + "), (2, " + yes + ")");
+            String q = QUICKSTART.toString();
+
+            Run dry = json("adopt", "--url", db.url(), "--from", "goose", "--to", "applied-set", "--migrations", q,
+                    "--dry-run");
+            assertEquals(0, dry.code(), dry.out() + dry.err());
+            assertEquals("WOULD_MOVE", dry.json().at("/moves/0/status").asText());
+            assertEquals("2_create_books", dry.json().at("/moves/0/rows/1/name").asText());
+            assertEquals("0", dry.json().at("/leftOut/0/entry").asText(), "goose's initial row is listed");
+
+            Run run = ratchet("adopt", "--url", db.url(), "--from", "goose", "--to", "applied-set", "--migrations", q,
+                    "--retire-source");
+            assertEquals(0, run.code(), run.out() + run.err());
+            assertTrue(run.out().contains("namespace default: MOVED (2 rows)"), run.out());
+            assertTrue(run.out().contains("source table retired"), run.out());
+            Run migrate = json("migrate", "--url", db.url(), "--migrations", q);
+            assertEquals(0, migrate.code(), migrate.out());
+            assertEquals("3_add_isbn", migrate.json().at("/applied/0/name").asText(), "only the new one runs");
+
+            Run unknownTool = ratchet("adopt", "--url", db.url(), "--from", "sqitch", "--to", "applied-set",
+                    "--migrations", q);
+            assertEquals(2, unknownTool.code());
+            assertTrue(unknownTool.err().contains("known: flyway, liquibase"), unknownTool.err());
+
+            sql(db, "CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL,"
+                    + " finished_at " + (pg ? "timestamptz" : "DATETIME") + ", migration_name varchar(255) NOT NULL,"
+                    + " logs text, rolled_back_at " + (pg ? "timestamptz" : "DATETIME") + ", started_at "
+                    + (pg ? "timestamptz" : "DATETIME") + " NOT NULL DEFAULT CURRENT_TIMESTAMP,"
+                    + " applied_steps_count integer NOT NULL DEFAULT 0)");
+            sql(db, "INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('x', 'c', '1_create_authors')");
+            Run unfinished = json("adopt", "--url", db.url(), "--from", "prisma", "--to", "identity@prisma_adopted",
+                    "--migrations", q);
+            assertEquals(3, unfinished.code(), unfinished.out());
+            assertEquals("FOREIGN_MIGRATION_UNFINISHED", unfinished.json().at("/error/kind").asText());
+        }
+    }
 }
