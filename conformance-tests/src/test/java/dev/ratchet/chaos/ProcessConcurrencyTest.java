@@ -1,0 +1,100 @@
+package dev.ratchet.chaos;
+
+import dev.ratchet.conformance.TestDatabase;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * K boots in separate JVMs, released together on one database, on fresh and on partly migrated
+ * databases: every migration applied exactly once, every boot succeeds, no {@code SQLITE_BUSY}
+ * reaches a caller.
+ */
+@Timeout(1800)
+class ProcessConcurrencyTest {
+    private static final int MIGRATIONS = 6;
+
+    static Stream<Arguments> configurations() {
+        List<Arguments> out = new ArrayList<>();
+        for (Chaos.Db db : Chaos.Db.values()) {
+            for (int k : new int[] {2, 8}) {
+                out.add(Arguments.of(db, k));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, K = {1}")
+    @MethodSource("configurations")
+    void concurrentProcessesApplyEachMigrationOnce(Chaos.Db kind, int k, @TempDir Path dir) throws Exception {
+        int rounds = Chaos.rounds();
+        List<String> failures = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            int round = r;
+            String tracker = Chaos.TRACKERS.get(round % Chaos.TRACKERS.size());
+            Path scratch = Files.createDirectories(dir.resolve("round" + round));
+            try (TestDatabase db = kind.open()) {
+                Path migrations = Chaos.workload(scratch, MIGRATIONS, 0, kind == Chaos.Db.POSTGRESQL);
+                int prefix = round % 2 == 1 ? 1 + round % (MIGRATIONS - 1) : 0; // odd rounds: partly migrated
+                if (prefix > 0) {
+                    Chaos.applyPrefix(db, migrations, tracker, prefix, scratch);
+                }
+                List<Chaos.Child> children = new ArrayList<>();
+                try {
+                    for (int i = 0; i < k; i++) {
+                        children.add(new Chaos.Child(db.url(), migrations, tracker, 30, "--wait"));
+                    }
+                    for (Chaos.Child c : children) {
+                        if (!c.await("READY", Duration.ofSeconds(120))) {
+                            failures.add("round " + round + ": a boot did not start: " + c.output());
+                        }
+                    }
+                    for (Chaos.Child c : children) {
+                        c.go();
+                    }
+                    int appliedByAll = 0;
+                    for (Chaos.Child c : children) {
+                        int code = c.exit(Duration.ofSeconds(300));
+                        String out = c.output();
+                        if (code != 0) {
+                            failures.add("round " + round + " (" + tracker + "): a boot failed (exit " + code + "): " + out);
+                        }
+                        if (out.contains("SQLITE_BUSY") || out.contains("database is locked")) {
+                            failures.add("round " + round + ": SQLITE_BUSY reached the caller: " + out);
+                        }
+                        for (String line : out.split("\n")) {
+                            if (line.startsWith("OK ")) {
+                                appliedByAll += Integer.parseInt(line.substring(3).strip());
+                            }
+                        }
+                    }
+                    if (appliedByAll != MIGRATIONS - prefix) {
+                        failures.add("round " + round + " (" + tracker + "): the boots applied " + appliedByAll
+                                + " migrations in all, expected " + (MIGRATIONS - prefix));
+                    }
+                    List<String> broken = Chaos.violations(db, migrations, tracker, MIGRATIONS);
+                    broken.forEach(v -> failures.add("round " + round + " (" + tracker + "): " + v));
+                } finally {
+                    for (Chaos.Child c : children) {
+                        c.close();
+                    }
+                }
+            }
+        }
+        Chaos.record("separate processes, K = " + k, kind.name().toLowerCase().replace('_', ' '),
+                "rounds (fresh and partly migrated; " + String.join(", ", Chaos.TRACKERS) + ")", rounds,
+                (int) failures.stream().map(f -> f.replaceAll(":.*", "")).distinct().count());
+        assertEquals(List.of(), failures);
+    }
+}
