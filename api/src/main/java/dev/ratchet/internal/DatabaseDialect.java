@@ -15,6 +15,14 @@ import java.util.Locale;
  * transactions, locks and schema switching.
  */
 public abstract class DatabaseDialect implements Dialect {
+    /** A tracker table name that names something else than a table: never read or written. */
+    static RatchetException notATable(String schema, String table, String what) {
+        String where = schema + "." + table;
+        return RatchetException.of(ErrorKind.FOREIGN_TRACKER_TABLE, where + " is " + what + ", not a table;"
+                        + " Ratchet will not read or write tracker history through it.")
+                .with("table", where).build();
+    }
+
 
     /** Chooses the dialect from connection metadata; no SQL is sent. */
     public static DatabaseDialect of(Connection connection) throws SQLException {

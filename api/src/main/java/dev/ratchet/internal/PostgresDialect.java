@@ -59,16 +59,26 @@ final class PostgresDialect extends DatabaseDialect {
 
     @Override
     public Optional<Instant> readInstant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        OffsetDateTime t;
+        try {
+            t = rs.getObject(column, OffsetDateTime.class);
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if ("42821".equals(state) || state != null && state.startsWith("22")) {
+                // A column that is not a timestamp, or a value that is none: the row is unreadable.
+                throw new IllegalArgumentException("column " + column + " is not a timestamp: " + e.getMessage(), e);
+            }
+            throw e;
+        }
         return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
     }
 
     @Override
     public Optional<Set<String>> columns(Connection connection, String schema, String table) throws SQLException {
-        String sql = "SELECT a.attname FROM pg_catalog.pg_class c"
+        String sql = "SELECT c.relkind, a.attname FROM pg_catalog.pg_class c"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')";
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, schema);
             ps.setString(2, table);
@@ -77,7 +87,15 @@ final class PostgresDialect extends DatabaseDialect {
                 boolean found = false;
                 while (rs.next()) {
                     found = true;
-                    String c = rs.getString(1);
+                    String kind = rs.getString(1);
+                    if (!kind.equals("r") && !kind.equals("p")) {
+                        throw notATable(schema, table, switch (kind) {
+                            case "v" -> "a view";
+                            case "m" -> "a materialized view";
+                            default -> "a foreign table";
+                        });
+                    }
+                    String c = rs.getString(2);
                     if (c != null) {
                         columns.add(c.toLowerCase(Locale.ROOT));
                     }

@@ -65,6 +65,15 @@ final class SqliteDialect extends DatabaseDialect {
 
     @Override
     public Optional<Set<String>> columns(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT type FROM " + quote(schema)
+                + ".sqlite_master WHERE lower(name) = lower(?) AND type IN ('table', 'view')")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !rs.getString(1).equals("table")) {
+                    throw notATable(schema, table, "a view");
+                }
+            }
+        }
         try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_table_info(?, ?)")) {
             ps.setString(1, table);
             ps.setString(2, schema);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * After each: no partial state, the tracker agrees with the schema, and the next boot succeeds
  * within the lock lease with no manual step.
  */
-@Timeout(3600)
+@Timeout(7200)
 class KillTest {
     private static final int MIGRATIONS = 5;
     private static final int LEASE_SECONDS = 3;

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * databases: every migration applied exactly once, every boot succeeds, no {@code SQLITE_BUSY}
  * reaches a caller.
  */
-@Timeout(1800)
+@Timeout(7200)
 class ProcessConcurrencyTest {
     private static final int MIGRATIONS = 6;
 

@@ -187,6 +187,12 @@ public final class AppliedSetTracker implements Tracker {
             }
         }
         entries.sort(Comparator.comparing(e -> e.version().orElseThrow()));
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).version().equals(entries.get(i - 1).version())) {
+                String v = entries.get(i).version().orElseThrow().toString();
+                throw corrupt(ctx, namespace, v, "the version has two rows (the table lost its primary key)");
+            }
+        }
         return new History(namespace, entries, Map.of());
     }
 

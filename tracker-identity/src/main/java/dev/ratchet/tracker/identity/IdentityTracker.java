@@ -181,6 +181,15 @@ public final class IdentityTracker implements Tracker {
                             + String.join(", ", unknown) + ".")
                     .with("namespace", ns).with("unknown", unknown).build();
         }
+        Set<String> seen = new java.util.HashSet<>();
+        for (AppliedEntry e : applied) {
+            String name = e.name().orElse("?");
+            if (!seen.add(name)) {
+                throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "Namespace '" + ns + "' has two rows named '"
+                                + name + "' (the table lost its primary key).")
+                        .with("namespace", ns).with("name", name).build();
+            }
+        }
         List<String> drifted = new ArrayList<>();
         for (int i = 0; i < applied.size(); i++) {
             String appliedName = applied.get(i).name().orElse("?");
@@ -196,6 +205,19 @@ public final class IdentityTracker implements Tracker {
             if (verification != ChecksumVerification.OFF && recorded.isPresent() && m.checksum().isPresent()
                     && !recorded.get().equalsIgnoreCase(m.checksum().get())) {
                 drifted.add(m.name() + " (" + m.origin() + ")");
+            }
+        }
+        for (int i = 0; i < applied.size(); i++) {
+            // Rows are numbered 0, 1, 2 ... in apply order: with the names a prefix of the code, a
+            // hole or a repeated number can only be a hand edit, and the next row's number would
+            // build on it.
+            OptionalLong sequence = applied.get(i).sequence();
+            if (sequence.isPresent() && sequence.getAsLong() != i) {
+                String name = applied.get(i).name().orElse("?");
+                throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "The row '" + name + "' of namespace '" + ns
+                                + "' has sequence " + sequence.getAsLong() + " where " + i + " was expected (a hole,"
+                                + " a repeated number or an edit).")
+                        .with("namespace", ns).with("name", name).with("sequence", sequence.getAsLong()).build();
             }
         }
         List<String> warnings = new ArrayList<>();
