@@ -246,10 +246,18 @@ public final class Migration {
          * The migration.
          *
          * @throws IllegalArgumentException when the name is blank, or not exactly one body is given
+         * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER} when the name contains a
+         *                          control character
          */
         public Migration build() {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a migration needs a non-blank name");
+            }
+            if (name.codePoints().anyMatch(Character::isISOControl)) {
+                // NUL cannot be stored by PostgreSQL; line breaks and other controls would forge log lines.
+                throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "Migration name '"
+                                + name.replaceAll("\\p{Cntrl}", "?") + "' contains a control character.")
+                        .with("what", "migration").with("name", name).build();
             }
             if ((script == null && file == null) == (callback == null)) {
                 throw new IllegalArgumentException("migration '" + name

@@ -31,6 +31,41 @@ final class Session implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * The driver's exception with every secret masked in its message and its causes' (some drivers
+     * quote the whole URL, password included): what a log of the cause chain would show. The
+     * state, vendor code and stack traces are kept; an exception without secrets is returned as is.
+     */
+    static SQLException withoutSecrets(SQLException e) {
+        if (clean(e)) {
+            return e;
+        }
+        SQLException copy = new SQLException(ConnectionSource.maskUrl(e.getMessage()), e.getSQLState(), e.getErrorCode());
+        copy.setStackTrace(e.getStackTrace());
+        Throwable cause = e.getCause();
+        if (cause != null) {
+            copy.initCause(cause instanceof SQLException sql ? withoutSecrets(sql) : clean(cause) ? cause
+                    : masked(cause));
+        }
+        return copy;
+    }
+
+    private static boolean clean(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            String m = x.getMessage();
+            if (m != null && !m.equals(ConnectionSource.maskUrl(m))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Throwable masked(Throwable t) {
+        Exception copy = new Exception(t.getClass().getName() + ": " + ConnectionSource.maskUrl(t.getMessage()));
+        copy.setStackTrace(t.getStackTrace());
+        return copy;
+    }
+
     /** Opens (borrows) the connection, picks the dialect and prepares the session. */
     static Session open(ConnectionSource source, Duration busyTimeout, Tracker tracker) {
         Connection c;
@@ -40,7 +75,7 @@ final class Session implements AutoCloseable {
             throw RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a connection to "
                             + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
                             + " (SQLSTATE " + e.getSQLState() + ").")
-                    .with("source", source.describe()).cause(e).build();
+                    .with("source", source.describe()).cause(withoutSecrets(e)).build();
         }
         try {
             DatabaseDialect dialect = DatabaseDialect.of(c);

@@ -351,4 +351,25 @@ abstract class CliScenarios {
             assertEquals("FOREIGN_MIGRATION_UNFINISHED", unfinished.json().at("/error/kind").asText());
         }
     }
+    @org.junit.jupiter.api.Test
+    void aCanaryPasswordInTheUrlNeverReachesTheOutput() throws Exception {
+        String canary = "Canary-51e0c2b7-pass";
+        String q = QUICKSTART.toString();
+        String unreachable = "jdbc:postgresql://127.0.0.1:1/app?user=app&password=" + canary;
+        String noDriver = "jdbc:nosuchdriver://h/app?password=" + canary;
+        int runs = 0;
+        for (String url : List.of(unreachable, noDriver)) {
+            for (String command : List.of("status", "migrate", "plan", "verify", "trackers")) {
+                for (boolean json : new boolean[] {false, true}) {
+                    Run r = json ? json(command, "--url", url, "--migrations", q) : ratchet(command, "--url", url,
+                            "--migrations", q);
+                    runs++;
+                    assertTrue(r.code() != 0, command + " against " + url + " failed");
+                    assertFalse((r.out() + r.err()).contains(canary), command + " printed the password: " + r.out()
+                            + r.err());
+                }
+            }
+        }
+        assertEquals(20, runs);
+    }
 }
