@@ -116,6 +116,11 @@ public abstract class DatabaseDialect implements Dialect {
         final String searchPath;
         final Integer busyTimeout;
         boolean searchPathChanged;
+        /** Set once a migration body ran: it may have changed session settings, checked on restore. */
+        boolean bodiesRan;
+        /** PostgreSQL: the session's role and default isolation (which JDBC's isolation level sets) at the start. */
+        String role;
+        String defaultIsolation;
 
         SessionState(boolean autoCommit, String currentSchema, String searchPath, Integer busyTimeout) {
             this.autoCommit = autoCommit;

@@ -242,6 +242,7 @@ public final class Engine {
     }
 
     private void run(Session s, MigrationLock lock, Plan plan, List<AppliedMigration> applied) {
+        s.state.bodiesRan = true;
         Namespace ns = plan.namespace();
         Throwable primary = null;
         try {

@@ -124,7 +124,8 @@ final class PostgresDialect extends DatabaseDialect {
             connection.setAutoCommit(true);
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT current_setting('search_path'), current_schema()");
+                "SELECT current_setting('search_path'), current_schema(), current_setting('role'),"
+                        + " current_setting('default_transaction_isolation')");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             String searchPath = rs.getString(1);
@@ -135,13 +136,43 @@ final class PostgresDialect extends DatabaseDialect {
                                 + " tracker table.")
                         .hint("create a schema on the search_path, or configure the tracker's schema").build();
             }
-            return new SessionState(autoCommit, schema, searchPath, null);
+            SessionState state = new SessionState(autoCommit, schema, searchPath, null);
+            state.role = rs.getString(3);
+            // The JDBC isolation level is this setting too (pgjdbc sets the session characteristics).
+            state.defaultIsolation = rs.getString(4);
+            return state;
         }
     }
 
     @Override
     public void restore(Connection connection, SessionState state) throws SQLException {
         leaveSchema(connection, state);
+        if (state.bodiesRan) {
+            // A migration body may have run SET ROLE, SET search_path or SET SESSION CHARACTERISTICS:
+            // the pooled connection goes back as it came (one query when nothing changed).
+            if (!connection.getAutoCommit()) {
+                connection.rollback(); // nothing of Ratchet's is open here; do not leave a transaction behind
+                connection.setAutoCommit(true);
+            }
+            try (PreparedStatement ps = connection.prepareStatement("SELECT current_setting('search_path'),"
+                    + " current_setting('role'), current_setting('default_transaction_isolation')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getString(2).equals(state.role)) {
+                    execute(connection, state.role.equals("none") ? "RESET ROLE" : "SET ROLE " + quote(state.role));
+                }
+                if (!rs.getString(1).equals(state.searchPath)) {
+                    setSearchPath(connection, state.searchPath);
+                }
+                if (!rs.getString(3).equals(state.defaultIsolation)) {
+                    try (PreparedStatement set = connection.prepareStatement(
+                            "SELECT set_config('default_transaction_isolation', ?, false)")) {
+                        set.setString(1, state.defaultIsolation);
+                        set.executeQuery().close();
+                    }
+                }
+            }
+        }
         if (connection.getAutoCommit() != state.autoCommit) {
             connection.setAutoCommit(state.autoCommit);
         }
