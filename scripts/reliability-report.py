@@ -34,6 +34,8 @@ def upper_bound(failures, n, confidence=0.95):
 
 
 results, out, rounds, kills, seconds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+identifiers = sys.argv[6] if len(sys.argv) > 6 else "10000"
+origin = sys.argv[7] if len(sys.argv) > 7 else "scripts/chaos.sh"
 rows = collections.OrderedDict()
 for line in open(results, encoding="utf-8"):
     item, database, detail, runs, failures = line.rstrip("\n").split("\t")
@@ -46,10 +48,12 @@ java = subprocess.run(["java", "-version"], capture_output=True, text=True).stde
 lines = [
     "# Reliability figures",
     "",
-    f"Written by `scripts/chaos.sh` on {datetime.date.today().isoformat()} — do not edit by hand.",
+    f"Written by `scripts/reliability-report.py` from a run of {origin} on {datetime.date.today().isoformat()} — do not"
+    " edit by hand.",
     "",
     f"- Machine: {platform.system()} {platform.release()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores; {java}",
-    f"- Size of this run: {rounds} rounds per separate-process configuration, {kills} kills (or terminations) per database; {seconds // 60} minutes",
+    f"- Size of this run: {rounds} rounds per separate-process configuration, {kills} kills (or terminations) per"
+    f" database, {identifiers} generated identifiers per database; {seconds // 60} minutes",
     "- Every run checks: no migration applied twice (a side table without a key counts applications), every boot"
     " succeeds (separate processes), no `SQLITE_BUSY` reaches a caller, after a kill the schema is the state before or"
     " after each migration and the tracker agrees with it, and the next boot succeeds within the lock lease (3 s) with"

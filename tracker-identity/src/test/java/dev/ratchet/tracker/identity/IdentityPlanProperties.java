@@ -30,7 +30,9 @@ class IdentityPlanProperties {
 
     @Provide
     Arbitrary<List<String>> names() {
+        // Any text but control characters, which migration names may not contain.
         return Arbitraries.strings().ofMinLength(1).ofMaxLength(200).filter(s -> !s.isBlank())
+                .filter(s -> s.codePoints().noneMatch(Character::isISOControl))
                 .list().uniqueElements().ofMinSize(1).ofMaxSize(25);
     }
 
