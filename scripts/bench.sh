@@ -45,8 +45,12 @@ drop_prepared() {
 drop_prepared
 trap drop_prepared EXIT
 
+# BENCH_ONLY: a JMH regular expression selecting some benchmarks (e.g. 'upToDateBoot|readFiles');
+# RESULTS.md then says which ones this run measured.
+only=${BENCH_ONLY:-}
 run() { # db n-list output
-  java -jar "$jar" -f 1 ${iterations[@]+"${iterations[@]}"} -p db="$1" -p n="$2" -rf json -rff "$3" MigrationBenchmarks </dev/null
+  java -jar "$jar" -f 1 ${iterations[@]+"${iterations[@]}"} -p db="$1" -p n="$2" -rf json -rff "$3" \
+    "MigrationBenchmarks${only:+.(${only})}" </dev/null
 }
 run postgresql "$pg_n" "$out/postgresql.json"
 run sqlite "$sqlite_n" "$out/sqlite.json"
@@ -72,6 +76,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot and status 5 + 10, fresh apply 0 + 5, cutover 1 + 5$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
+$( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
 HEADER
 java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
   "$out/postgresql.json" "$out/sqlite.json" </dev/null
