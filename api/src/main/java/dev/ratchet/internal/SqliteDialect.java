@@ -65,27 +65,28 @@ final class SqliteDialect extends DatabaseDialect {
 
     @Override
     public Optional<Set<String>> columns(Connection connection, String schema, String table) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT type FROM " + quote(schema)
-                + ".sqlite_master WHERE lower(name) = lower(?) AND type IN ('table', 'view')")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && !rs.getString(1).equals("table")) {
-                    throw notATable(schema, table, "a view");
-                }
-            }
-        }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_table_info(?, ?)")) {
-            ps.setString(1, table);
-            ps.setString(2, schema);
+        // One statement: what the name is (a view is refused) and its columns.
+        try (PreparedStatement ps = connection.prepareStatement("SELECT m.type, p.name FROM " + quote(schema)
+                + ".sqlite_master m LEFT JOIN pragma_table_info(m.name, ?) p"
+                + " WHERE lower(m.name) = lower(?) AND m.type IN ('table', 'view')")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 Set<String> columns = new HashSet<>();
                 while (rs.next()) {
-                    columns.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                    if (!rs.getString(1).equals("table")) {
+                        throw notATable(schema, table, "a view");
+                    }
+                    String column = rs.getString(2);
+                    if (column != null) {
+                        columns.add(column.toLowerCase(Locale.ROOT));
+                    }
                 }
                 return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
             }
         }
     }
+
 
     @Override
     public boolean isUniqueViolation(SQLException e) {

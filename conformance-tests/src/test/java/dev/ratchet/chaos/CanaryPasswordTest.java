@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,11 +45,10 @@ class CanaryPasswordTest {
         System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
             String good = db.url() + "&password=" + CANARY;
-            Function<String, String> withDb = u -> u; // readability below
             List<ConnectionSource> sources = List.of(
                     ConnectionSource.url("jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=" + CANARY, null, null),
                     ConnectionSource.url("jdbc:postgresql://127.0.0.1:1/test", "postgres", CANARY),
-                    ConnectionSource.url(withDb.apply(server.replaceFirst("/[^/?]+(\\?|$)", "/no_such_db_x$1"))
+                    ConnectionSource.url(server.replaceFirst("/[^/?]+(\\?|$)", "/no_such_db_x$1")
                             + sep + "password=" + CANARY, null, null),
                     ConnectionSource.url("jdbc:postgresql://[::1:5432/x?password=" + CANARY, null, null),
                     ConnectionSource.url("jdbc:nosuchdriver://h/x?password=" + CANARY, null, CANARY));
