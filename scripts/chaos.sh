@@ -3,7 +3,8 @@
 # writes RELIABILITY.md: separate processes (K = 2 and 8, CHAOS_ROUNDS rounds per database),
 # SIGKILL at instrumented points and at random and pg_terminate_backend (CHAOS_KILLS per
 # database), CREATE INDEX CONCURRENTLY with 4 boots, tampered tracker tables, CHAOS_IDENTIFIERS
-# generated hostile identifiers per database, a canary password, session hygiene. scripts/test.sh
+# generated hostile identifiers per database, a canary password, session hygiene, K = 8 boots
+# through a transaction-pooling PgBouncer (CHAOS_ROUNDS rounds). scripts/test.sh
 # runs the same tests at CI size. Takes hours at the default size; the variables make it smaller.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: makes sure a local PostgreSQL is running (installing it with apt
-# when missing), creates the test database, exports RATCHET_TEST_POSTGRES_URL and runs
-# `mvn -B verify`. Set RATCHET_TEST_POSTGRES_URL yourself to use another server.
+# when missing), creates the test database, starts a transaction-pooling PgBouncer in front of
+# it (installing it when missing), exports RATCHET_TEST_POSTGRES_URL and
+# RATCHET_TEST_PGBOUNCER_URL and runs `mvn -B verify`. Set RATCHET_TEST_POSTGRES_URL (and
+# RATCHET_TEST_PGBOUNCER_URL) yourself to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,6 +64,61 @@ if [ -z "${RATCHET_TEST_POSTGRES_URL:-}" ]; then
   export RATCHET_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:${PGPORT:-5432}/$db?user=postgres"
 fi
 log "PostgreSQL for tests: ${RATCHET_TEST_POSTGRES_URL%%\?*}"
+
+# A transaction-pooling PgBouncer in front of the local server, for the pooler tests
+# (PgBouncerTest): Debian's pgbouncer, installed when missing, on 127.0.0.1:${BOUNCER_PORT}.
+BOUNCER_PORT=${RATCHET_TEST_PGBOUNCER_PORT:-6433}
+ensure_pgbouncer() {
+  if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+    log "PgBouncer is not installed; installing it with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq </dev/null
+    apt-get install -y -qq pgbouncer </dev/null
+  fi
+  local bin dir
+  bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+  dir=${TMPDIR:-/tmp}/ratchet-pgbouncer
+  mkdir -p "$dir"
+  if [ -f "$dir/pgbouncer.pid" ] && kill -0 "$(cat "$dir/pgbouncer.pid")" 2>/dev/null; then
+    return
+  fi
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=${PGPORT:-5432}
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = ${BOUNCER_PORT}
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+default_pool_size = 4
+max_client_conn = 500
+server_reset_query =
+ignore_startup_parameters = extra_float_digits,options,search_path
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  echo '"postgres" ""' >"$dir/userlist.txt"
+  if [ "$(id -u)" = 0 ]; then
+    chown -R postgres "$dir"
+    "$bin" -d -u postgres "$dir/pgbouncer.ini" </dev/null
+  else
+    "$bin" -d "$dir/pgbouncer.ini" </dev/null
+  fi
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT" 2>/dev/null && return
+    sleep 1
+  done
+  log "PgBouncer did not start; see $dir/pgbouncer.log"
+  exit 1
+}
+if [ -z "${RATCHET_TEST_PGBOUNCER_URL:-}" ] && [[ "$RATCHET_TEST_POSTGRES_URL" == jdbc:postgresql://127.0.0.1:${PGPORT:-5432}/* ]]; then
+  ensure_pgbouncer
+  # prepareThreshold=0: PgBouncer 1.18 in transaction mode cannot keep server-side prepared statements.
+  export RATCHET_TEST_PGBOUNCER_URL="jdbc:postgresql://127.0.0.1:$BOUNCER_PORT/ratchet_bouncer?user=postgres&prepareThreshold=0"
+fi
+log "PgBouncer for tests: ${RATCHET_TEST_PGBOUNCER_URL:-none (PgBouncerTest will fail and say how to provide one)}"
 
 mvn -B -ntp verify "$@" </dev/null
 

@@ -62,7 +62,7 @@ public final class Cutover {
     private Cutover(Builder b) {
         this.source = b.source;
         this.namespaces = List.copyOf(b.namespaces);
-        this.mover = new Mover(b.from, b.to, b.retire, b.lockTimeout, b.lockLease);
+        this.mover = new Mover(b.from, b.to, b.retire, b.lockTimeout, b.lockLease, b.lockStrategy);
     }
 
     /** A new builder. */
@@ -93,6 +93,7 @@ public final class Cutover {
         private Retire retire = Retire.KEEP;
         private Duration lockTimeout = Duration.ofMinutes(2);
         private Duration lockLease = Duration.ofMinutes(1);
+        private LockStrategy lockStrategy = LockStrategy.AUTO;
 
         private Builder() {
         }
@@ -139,9 +140,15 @@ public final class Cutover {
             return this;
         }
 
-        /** The lease of lease-based locks (SQLite; default 1 minute). */
+        /** The lease of lease-based locks (SQLite, or {@link LockStrategy#LEASE}; default 1 minute). */
         public Builder lockLease(Duration lease) {
             this.lockLease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** How the cutover excludes runners (default {@link LockStrategy#AUTO}). */
+        public Builder lockStrategy(LockStrategy strategy) {
+            this.lockStrategy = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 

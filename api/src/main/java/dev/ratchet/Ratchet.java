@@ -132,6 +132,7 @@ public final class Ratchet {
         private MigrationListener listener = MigrationListener.logging();
         private Tracker bootstrapFrom;
         private boolean lookForOtherTrackers = true;
+        private LockStrategy lockStrategy = LockStrategy.AUTO;
 
         private Builder() {
         }
@@ -178,7 +179,17 @@ public final class Ratchet {
         }
 
         /**
-         * How long a lease-based lock (SQLite) stays valid without renewal (default 1 minute).
+         * How runners exclude each other while migrating (default {@link LockStrategy#AUTO}: a
+         * PostgreSQL advisory lock when a probe shows it excludes, a lease row otherwise).
+         * {@link LockStrategy#LEASE} behind a transaction-pooling PgBouncer skips the probe.
+         */
+        public Builder lockStrategy(LockStrategy strategy) {
+            this.lockStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * How long a lease-based lock (SQLite, {@link LockStrategy#LEASE}) stays valid without renewal (default 1 minute).
          * It is renewed before each migration; a crashed holder blocks others for at most this
          * long.
          */
@@ -257,7 +268,7 @@ public final class Ratchet {
             }
             TransactionMode effective = mode != null ? mode : tracker.defaultTransactionMode();
             return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), effective,
-                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers)));
+                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers, lockStrategy)));
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.ratchet.internal;
 
+import dev.ratchet.ConnectionSource;
 import dev.ratchet.ErrorKind;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.RatchetException;
 import dev.ratchet.spi.Dialect;
 
@@ -15,6 +17,8 @@ import java.util.Locale;
  * transactions, locks and schema switching.
  */
 public abstract class DatabaseDialect implements Dialect {
+    /** Who holds a lease: this process (pid@host) plus a random part per lock. */
+    static final String OWNER_PREFIX = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     /** A tracker table name that names something else than a table: never read or written. */
     static RatchetException notATable(String schema, String table, String what) {
         String where = schema + "." + table;
@@ -76,8 +80,8 @@ public abstract class DatabaseDialect implements Dialect {
     public abstract MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                                        Duration timeout, Duration lease);
 
-    /** Whether taking a lock writes to the database (a lease row), so refusals should come first. */
-    public boolean lockWrites() {
+    /** Whether taking a lock may write to the database (a lease row), so refusals should come first. */
+    public boolean lockWrites(SessionState state) {
         return false;
     }
 
@@ -92,6 +96,20 @@ public abstract class DatabaseDialect implements Dialect {
     static void execute(Connection connection, String sql) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    /** Deletes this runner's lease row; {@code LOCK_RELEASE_FAILED} when it is no longer there. */
+    static void releaseLease(Connection connection, String table, String namespace, String owner) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                "DELETE FROM " + table + " WHERE name = ? AND owner = ?")) {
+            ps.setString(1, namespace);
+            ps.setString(2, owner);
+            if (ps.executeUpdate() == 0) {
+                throw RatchetException.of(ErrorKind.LOCK_RELEASE_FAILED, "The migration lease of namespace '"
+                                + namespace + "' was no longer held by this runner at release.")
+                        .with("namespace", namespace).with("owner", owner).build();
+            }
         }
     }
 
@@ -121,6 +139,9 @@ public abstract class DatabaseDialect implements Dialect {
         /** PostgreSQL: the session's role and default isolation (which JDBC's isolation level sets) at the start. */
         String role;
         String defaultIsolation;
+        /** Where the session came from: a lock probe opens a second session from it. */
+        ConnectionSource source;
+        LockStrategy lockStrategy = LockStrategy.AUTO;
 
         SessionState(boolean autoCommit, String currentSchema, String searchPath, Integer busyTimeout) {
             this.autoCommit = autoCommit;

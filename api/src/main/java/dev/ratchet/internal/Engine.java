@@ -8,6 +8,7 @@ import dev.ratchet.AppliedMigration;
 import dev.ratchet.ConnectionSource;
 import dev.ratchet.ErrorKind;
 import dev.ratchet.History;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.MigrateResult;
 import dev.ratchet.Migration;
 import dev.ratchet.MigrationListener;
@@ -51,10 +52,11 @@ public final class Engine {
      * @param listener    progress hooks
      * @param bootstrapFrom the tracker to move history from when this one is empty, or null
      * @param lookForOtherTrackers whether to refuse when another known tracker holds history
+     * @param lockStrategy how runners exclude each other
      */
     public record Config(ConnectionSource source, Tracker tracker, List<Namespace> namespaces, TransactionMode mode,
                          Duration lockTimeout, Duration lockLease, MigrationListener listener, Tracker bootstrapFrom,
-                         boolean lookForOtherTrackers) {
+                         boolean lookForOtherTrackers, LockStrategy lockStrategy) {
     }
 
     private final Config config;
@@ -74,7 +76,7 @@ public final class Engine {
         prefetch();
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
                 for (int attempt = 1; ; attempt++) {
                     try {
@@ -192,7 +194,7 @@ public final class Engine {
     private boolean bootstrapOrRefuse(Session s, Namespace ns) {
         if (config.bootstrapFrom() != null) {
             return new Mover(config.bootstrapFrom(), tracker, dev.ratchet.Cutover.Retire.KEEP, config.lockTimeout(),
-                    config.lockLease()).bootstrap(s, ns, config.lockTimeout(), config.lockLease());
+                    config.lockLease(), config.lockStrategy()).bootstrap(s, ns, config.lockTimeout(), config.lockLease());
         }
         Optional<RatchetException> foreign = foreignHistory(s, ns);
         if (foreign.isPresent()) {
@@ -419,8 +421,8 @@ public final class Engine {
 
     private void underLock(String namespace, LockedWork work) {
         Namespace ns = namespace(namespace);
-        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
-            if (s.dialect.lockWrites() && detect(s, ns) == TableState.FOREIGN_SHAPE) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
+            if (s.dialect.lockWrites(s.state) && detect(s, ns) == TableState.FOREIGN_SHAPE) {
                 throw foreignTable(s, ns); // an old or foreign shape refuses before the lock writes its lease
             }
             MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
@@ -445,7 +447,7 @@ public final class Engine {
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
-        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
                 failure = verifyNamespace(s, ns, verified, notVerified);
                 if (failure.isPresent()) {
@@ -521,7 +523,7 @@ public final class Engine {
     public List<NamespaceStatus> status() {
         prefetch();
         List<NamespaceStatus> out = new ArrayList<>();
-        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
                 out.add(statusOf(s, ns));
             }
@@ -566,7 +568,7 @@ public final class Engine {
     public List<Plan> plan() {
         prefetch();
         List<Plan> out = new ArrayList<>();
-        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker)) {
+        try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
                 out.add(lockedPlan(s, ns, Install.NONE));
             }

@@ -8,6 +8,7 @@ import dev.ratchet.CutoverResult.NamespaceMove;
 import dev.ratchet.CutoverResult.Status;
 import dev.ratchet.ErrorKind;
 import dev.ratchet.History;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.Migration;
 import dev.ratchet.Namespace;
 import dev.ratchet.Plan;
@@ -47,19 +48,22 @@ public final class Mover {
     private final Cutover.Retire retire;
     private final Duration lockTimeout;
     private final Duration lockLease;
+    private final LockStrategy lockStrategy;
 
     /** A mover between two trackers. */
-    public Mover(Tracker source, Tracker target, Cutover.Retire retire, Duration lockTimeout, Duration lockLease) {
+    public Mover(Tracker source, Tracker target, Cutover.Retire retire, Duration lockTimeout, Duration lockLease,
+                 LockStrategy lockStrategy) {
         this.source = source;
         this.target = target;
         this.retire = retire;
         this.lockTimeout = lockTimeout;
         this.lockLease = lockLease;
+        this.lockStrategy = lockStrategy;
     }
 
     /** Runs a cutover of {@code namespaces}: one transaction under both trackers' locks, or a dry run. */
     public CutoverResult run(ConnectionSource connections, List<Namespace> namespaces, boolean dryRun) {
-        try (Session s = Session.open(connections, lockTimeout, target)) {
+        try (Session s = Session.open(connections, lockTimeout, target, lockStrategy)) {
             if (dryRun) {
                 return new CutoverResult(prepare(s, namespaces, true).moves(), Optional.empty(), true);
             }

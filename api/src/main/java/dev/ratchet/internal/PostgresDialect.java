@@ -1,6 +1,8 @@
 package dev.ratchet.internal;
 
+import dev.ratchet.ConnectionSource;
 import dev.ratchet.ErrorKind;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.RatchetException;
 
 import java.nio.ByteBuffer;
@@ -15,17 +17,39 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL: session advisory locks taken by polling {@code pg_try_advisory_lock} (never a
  * blocking lock call, so a {@code CREATE INDEX CONCURRENTLY} in the holder cannot deadlock
- * against a waiter), {@code search_path} switching for target schemas, restored afterwards.
+ * against a waiter), proved by a probe to exclude before they are relied on, with a lease row
+ * where they do not (transaction-pooling PgBouncer); {@code search_path} switching for target
+ * schemas, restored afterwards.
  */
 final class PostgresDialect extends DatabaseDialect {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.ratchet");
+    /** How long the lock probe waits for its second connection. */
+    private static final Duration PROBE_CONNECT_WAIT = Duration.ofSeconds(3);
+    /**
+     * Probe verdicts per connection source: empty when its sessions' advisory locks proved to
+     * exclude, else why not (then its runs use the lease row without probing again).
+     */
+    private static final Map<ConnectionSource, String> PROBED = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public String name() {
@@ -236,31 +260,232 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public boolean lockWrites(SessionState state) {
+        return state.lockStrategy != LockStrategy.ADVISORY;
+    }
+
+    @Override
     public MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                               Duration timeout, Duration lease) {
         long key = lockKey(scope, namespace);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int attempt = 0;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            ps.setLong(1, key);
-            while (true) {
+        String leaseTable = leaseTable(scope);
+        try {
+            if (state.lockStrategy == LockStrategy.LEASE) {
+                return PgLease.take(this, connection, leaseTable, namespace, key, timeout, lease);
+            }
+            if (state.lockStrategy == LockStrategy.AUTO) {
+                String refusal = state.source == null ? null : PROBED.get(state.source);
+                if (refusal == null) {
+                    return probeAndLock(connection, state, leaseTable, namespace, key, timeout, lease);
+                }
+                if (!refusal.isEmpty()) {
+                    LOG.debug("[{}] using the lease row in {}: {}", namespace, leaseTable, refusal);
+                    return PgLease.take(this, connection, leaseTable, namespace, key, timeout, lease);
+                }
+            }
+            return advisory(connection, leaseTable, namespace, key, timeout, OptionalInt.empty());
+        } catch (SQLException e) {
+            throw Errors.database(this, e, "taking the migration lock", namespace);
+        }
+    }
+
+    /** {@code <schema>.<tracker table>_lock}, quoted: where lease rows live. */
+    private String leaseTable(String scope) {
+        int dot = scope.indexOf('.');
+        return qualify(scope.substring(0, dot), scope.substring(dot + 1) + "_lock");
+    }
+
+    /**
+     * The first lock of a connection source under {@link LockStrategy#AUTO}: proves that a session
+     * advisory lock excludes before relying on it, and falls back to the lease row (logged) when it
+     * cannot. The verdict is kept per source (a pool that could not give a second session, say of
+     * size one, keeps using the lease row without waiting again).
+     */
+    private MigrationLock probeAndLock(Connection connection, SessionState state, String leaseTable,
+                                       String namespace, long key, Duration timeout, Duration lease)
+            throws SQLException {
+        int serverPid = serverPid(connection);
+        OptionalInt driverPid = driverPid(connection);
+        if (driverPid.isPresent() && driverPid.getAsInt() != serverPid) {
+            return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                    "the driver's session (backend key " + driverPid.getAsInt() + ") is not the server session it"
+                            + " talks to (pid " + serverPid + "): a connection pooler or proxy is in between, and"
+                            + " a transaction-pooling one hands the session, and its advisory lock, to others");
+        }
+        Connection second;
+        try {
+            second = openSecond(state.source, timeout);
+        } catch (SQLException | RuntimeException e) {
+            return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                    "no second session to prove the advisory lock excludes with ("
+                            + ConnectionSource.maskUrl(String.valueOf(e.getMessage())) + ")");
+        }
+        if (second == connection) {
+            return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                    "the connection source handed out the same connection twice, so no second session can test"
+                            + " the advisory lock");
+        }
+        try (second) {
+            if (serverPid(second) == serverPid) {
+                return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                        "a second connection reached the same server session (pid " + serverPid + "): sessions"
+                                + " are shared between connections, so a session advisory lock would be too");
+            }
+            AdvisoryLock lock = advisory(connection, leaseTable, namespace, key, timeout, OptionalInt.of(serverPid));
+            if (lock == null) {
+                // The server session changed under the connection: any lock taken there is unreachable.
+                return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                        "the connection's server session changed between two statements (pid " + serverPid
+                                + " before): a transaction-pooling connection pooler is in between");
+            }
+            boolean excluded;
+            try (PreparedStatement ps = second.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getBoolean(1)) {
-                        return new AdvisoryLock(key, namespace);
+                    excluded = !rs.getBoolean(1);
+                }
+            } catch (SQLException | RuntimeException e) {
+                lock.release(connection);
+                throw e;
+            }
+            if (!excluded) {
+                lock.release(connection);
+                return fallBack(connection, state, leaseTable, namespace, key, timeout, lease,
+                        "a second session took the advisory lock " + key + " while this one held it: advisory"
+                                + " locks do not exclude on this server");
+            }
+            PROBED.put(state.source, "");
+            LOG.debug("[{}] session advisory lock {} proved to exclude a second session", namespace, key);
+            return lock;
+        }
+    }
+
+    private MigrationLock fallBack(Connection connection, SessionState state, String leaseTable, String namespace,
+                                   long key, Duration timeout, Duration lease, String reason)
+            throws SQLException {
+        PROBED.put(state.source, reason);
+        LOG.warn("[{}] PostgreSQL session advisory locks cannot be relied on here: {}. Using the lease row in {}"
+                        + " instead (set lockStrategy(LEASE) to skip this probe).", namespace, reason, leaseTable);
+        return PgLease.take(this, connection, leaseTable, namespace, key, timeout, lease);
+    }
+
+    private static int serverPid(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_backend_pid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The backend process id the driver was given at connection start (pgjdbc), if it says. */
+    static OptionalInt driverPid(Connection connection) {
+        for (ClassLoader loader : new ClassLoader[] {connection.getClass().getClassLoader(),
+                Thread.currentThread().getContextClassLoader(), PostgresDialect.class.getClassLoader()}) {
+            try {
+                Class<?> pg = Class.forName("org.postgresql.PGConnection", false, loader);
+                if (connection.isWrapperFor(pg)) {
+                    Object unwrapped = connection.unwrap(pg);
+                    return OptionalInt.of((Integer) pg.getMethod("getBackendPID").invoke(unwrapped));
+                }
+                return OptionalInt.empty();
+            } catch (ClassNotFoundException | NullPointerException e) {
+                // not visible from this loader; try the next
+            } catch (ReflectiveOperationException | SQLException | LinkageError | ClassCastException e) {
+                return OptionalInt.empty();
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** A second connection from the same source, waiting at most a few seconds (a pool may be exhausted). */
+    private static Connection openSecond(ConnectionSource source, Duration timeout) throws SQLException {
+        long waitMs = Math.min(timeout.toMillis(), PROBE_CONNECT_WAIT.toMillis());
+        CompletableFuture<Connection> pending = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                Connection c = source.open();
+                if (!pending.complete(c)) {
+                    c.close(); // the probe gave up waiting: give it back at once
+                }
+            } catch (Throwable e) {
+                pending.completeExceptionally(e);
+            }
+        }, "ratchet-lock-probe");
+        opener.setDaemon(true);
+        opener.start();
+        try {
+            return pending.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (!pending.completeExceptionally(e)) {
+                return pending.join();
+            }
+            throw new SQLException("no connection within " + waitMs + " ms (an exhausted pool?)", "08001");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException(String.valueOf(cause), "08001");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.completeExceptionally(e);
+            throw new SQLException("interrupted while opening a second session", "08001");
+        }
+    }
+
+    /**
+     * Polls {@code pg_try_advisory_lock} until {@code timeout}. A live lease row of the namespace
+     * (a runner that fell back to the lease) counts as held. With {@code expectedPid}, returns
+     * null when the lock statement ran in another server session than expected (releasing there).
+     */
+    private AdvisoryLock advisory(Connection connection, String leaseTable, String namespace, long key,
+                                  Duration timeout, OptionalInt expectedPid) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int attempt = 0;
+        String holder = "another session holds it";
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_try_advisory_lock(?), pg_backend_pid(), to_regclass(?) IS NOT NULL")) {
+            ps.setLong(1, key);
+            ps.setString(2, leaseTable);
+            while (true) {
+                boolean got;
+                boolean leases;
+                int pid;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    got = rs.getBoolean(1);
+                    pid = rs.getInt(2);
+                    leases = rs.getBoolean(3);
+                }
+                if (got) {
+                    AdvisoryLock lock = new AdvisoryLock(key, namespace);
+                    if (expectedPid.isPresent() && pid != expectedPid.getAsInt()) {
+                        try {
+                            lock.release(connection);
+                        } catch (RuntimeException | SQLException e) {
+                            LOG.warn("[{}] could not release advisory lock {} taken in server session {}: {}",
+                                    namespace, key, pid, e.getMessage());
+                        }
+                        return null;
                     }
+                    Optional<String> leaseHolder = leases ? PgLease.liveHolder(connection, leaseTable, namespace)
+                            : Optional.empty();
+                    if (leaseHolder.isEmpty()) {
+                        return lock;
+                    }
+                    lock.release(connection);
+                    holder = "a runner holds the lease row in " + leaseTable + " (" + leaseHolder.get() + ")";
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     throw RatchetException.of(ErrorKind.LOCK_TIMEOUT, "Could not take the migration lock of namespace '"
-                                    + namespace + "' (tracker table " + scope + ", advisory key " + key + ") within "
-                                    + timeout.toMillis() + " ms: another session holds it.")
+                                    + namespace + "' (advisory key " + key + ") within " + timeout.toMillis()
+                                    + " ms: " + holder + ".")
                             .with("namespace", namespace).with("lockKey", key)
                             .with("timeoutMs", timeout.toMillis()).build();
                 }
                 backoff(attempt++, namespace);
             }
-        } catch (SQLException e) {
-            throw Errors.database(this, e, "taking the migration lock", namespace);
         }
     }
 
@@ -291,6 +516,149 @@ final class PostgresDialect extends DatabaseDialect {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The lease row: one row per namespace in {@code <tracker table>_lock}, its expiry kept by the
+     * server's clock (runners' clocks may disagree). Every write also takes the namespace's
+     * transaction-scoped advisory lock, so a lease holder and a session-lock holder exclude each
+     * other; all of it works through a transaction-pooling connection pooler.
+     */
+    private static final class PgLease implements MigrationLock {
+        private final String table;
+        private final String namespace;
+        private final String owner;
+        private final long key;
+        private final Duration timeout;
+        private final Duration lease;
+
+        private PgLease(String table, String namespace, String owner, long key, Duration timeout, Duration lease) {
+            this.table = table;
+            this.namespace = namespace;
+            this.owner = owner;
+            this.key = key;
+            this.timeout = timeout;
+            this.lease = lease;
+        }
+
+        static PgLease take(PostgresDialect dialect, Connection connection, String table, String namespace, long key,
+                            Duration timeout, Duration lease) throws SQLException {
+            if (!connection.getAutoCommit()) {
+                throw new IllegalStateException("the lease is taken outside a transaction");
+            }
+            createTable(dialect, connection, table);
+            String owner = OWNER_PREFIX + "/" + UUID.randomUUID();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int attempt = 0;
+            while (true) {
+                try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + table + " AS l"
+                        + " (name, owner, expires_at)"
+                        + " SELECT ?, ?, clock_timestamp() + ? * interval '1 millisecond'"
+                        + " WHERE pg_try_advisory_xact_lock(?)"
+                        + " ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at"
+                        + " WHERE l.expires_at < clock_timestamp() RETURNING 1")) {
+                    ps.setString(1, namespace);
+                    ps.setString(2, owner);
+                    ps.setDouble(3, lease.toMillis());
+                    ps.setLong(4, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            LOG.debug("[{}] lease row taken in {} as {}", namespace, table, owner);
+                            return new PgLease(table, namespace, owner, key, timeout, lease);
+                        }
+                    }
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    String holder = liveHolder(connection, table, namespace)
+                            .orElse("a session holding advisory lock " + key);
+                    throw RatchetException.of(ErrorKind.LOCK_TIMEOUT, "Could not take the migration lease of namespace '"
+                                    + namespace + "' in " + table + " within " + timeout.toMillis() + " ms: held by "
+                                    + holder + ".")
+                            .with("namespace", namespace).with("holder", holder).with("lockKey", key)
+                            .with("timeoutMs", timeout.toMillis()).build();
+                }
+                backoff(attempt++, namespace);
+            }
+        }
+
+        private static void createTable(PostgresDialect dialect, Connection connection, String table)
+                throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            try {
+                execute(connection, "CREATE TABLE IF NOT EXISTS " + table + " (name text NOT NULL PRIMARY KEY,"
+                        + " owner text NOT NULL, expires_at timestamptz NOT NULL)");
+            } catch (SQLException e) {
+                // Two runners creating it at once: one of them gets a unique violation on the catalogue.
+                if (!dialect.isUniqueViolation(e) && !"42P07".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+
+        /** The owner and expiry of a live lease of the namespace, if there is one. */
+        static Optional<String> liveHolder(Connection connection, String table, String namespace) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT owner, expires_at FROM " + table
+                    + " WHERE name = ? AND expires_at >= clock_timestamp()")) {
+                ps.setString(1, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1) + " until " + rs.getObject(2, OffsetDateTime.class))
+                            : Optional.empty();
+                }
+            }
+        }
+
+        @Override
+        public void renew(Connection connection) throws SQLException {
+            // The namespace's transaction-scoped advisory lock first, then the row: every lease write
+            // takes them in this order, so two runners never wait on each other in opposite order. A
+            // runner that took the session advisory lock releases it when it sees this live lease.
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int attempt = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                ps.setLong(1, key);
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            break;
+                        }
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw RatchetException.of(ErrorKind.LOCK_LOST, "A session holding advisory lock " + key
+                                        + " of namespace '" + namespace + "' kept it for " + timeout.toMillis()
+                                        + " ms although this runner holds the lease; nothing more is run.")
+                                .with("namespace", namespace).with("lockKey", key).build();
+                    }
+                    backoff(attempt++, namespace);
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + table
+                    + " SET expires_at = clock_timestamp() + ? * interval '1 millisecond'"
+                    + " WHERE name = ? AND owner = ?")) {
+                ps.setDouble(1, lease.toMillis());
+                ps.setString(2, namespace);
+                ps.setString(3, owner);
+                if (ps.executeUpdate() == 0) {
+                    throw RatchetException.of(ErrorKind.LOCK_LOST, "The migration lease of namespace '"
+                                    + namespace + "' in " + table + " expired and was taken over by another"
+                                    + " runner; nothing more is run.")
+                            .with("namespace", namespace).with("owner", owner).build();
+                }
+            }
+        }
+
+        @Override
+        public void release(Connection connection) throws SQLException {
+            releaseLease(connection, table, namespace, owner);
         }
     }
 }

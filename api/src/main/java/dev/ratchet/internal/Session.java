@@ -2,6 +2,7 @@ package dev.ratchet.internal;
 
 import dev.ratchet.ConnectionSource;
 import dev.ratchet.ErrorKind;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.Namespace;
 import dev.ratchet.RatchetException;
 import dev.ratchet.internal.DatabaseDialect.SessionState;
@@ -68,6 +69,11 @@ final class Session implements AutoCloseable {
 
     /** Opens (borrows) the connection, picks the dialect and prepares the session. */
     static Session open(ConnectionSource source, Duration busyTimeout, Tracker tracker) {
+        return open(source, busyTimeout, tracker, LockStrategy.AUTO);
+    }
+
+    /** As {@link #open(ConnectionSource, Duration, Tracker)}, with the lock strategy its locks use. */
+    static Session open(ConnectionSource source, Duration busyTimeout, Tracker tracker, LockStrategy lockStrategy) {
         Connection c;
         try {
             c = source.open();
@@ -82,6 +88,8 @@ final class Session implements AutoCloseable {
             SessionState state;
             try {
                 state = dialect.prepare(c, busyTimeout);
+                state.source = source;
+                state.lockStrategy = lockStrategy;
             } catch (SQLException e) {
                 throw Errors.database(dialect, e, "preparing the session", null);
             }

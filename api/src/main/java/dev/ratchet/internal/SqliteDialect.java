@@ -1,9 +1,9 @@
 package dev.ratchet.internal;
 
 import dev.ratchet.ErrorKind;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.RatchetException;
 
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +25,6 @@ import java.util.UUID;
  * taken over stops with {@code LOCK_LOST} before running anything more.
  */
 final class SqliteDialect extends DatabaseDialect {
-    private static final String OWNER_PREFIX = ManagementFactory.getRuntimeMXBean().getName();
 
     @Override
     public String name() {
@@ -124,7 +123,7 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
-    public boolean lockWrites() {
+    public boolean lockWrites(SessionState state) {
         return true;
     }
 
@@ -170,6 +169,11 @@ final class SqliteDialect extends DatabaseDialect {
     @Override
     public MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                               Duration timeout, Duration lease) {
+        if (state.lockStrategy == LockStrategy.ADVISORY) {
+            throw RatchetException.of(ErrorKind.UNSUPPORTED_FEATURE, "SQLite has no advisory locks: lockStrategy"
+                    + " ADVISORY is for PostgreSQL; SQLite always uses the lease row.")
+                    .hint("use LockStrategy.AUTO or LEASE with SQLite").with("namespace", namespace).build();
+        }
         int dot = scope.indexOf('.');
         String schema = scope.substring(0, dot);
         String table = scope.substring(dot + 1) + "_lock";
@@ -268,16 +272,7 @@ final class SqliteDialect extends DatabaseDialect {
 
         @Override
         public void release(Connection connection) throws SQLException {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "DELETE FROM " + table + " WHERE name = ? AND owner = ?")) {
-                ps.setString(1, namespace);
-                ps.setString(2, owner);
-                if (ps.executeUpdate() == 0) {
-                    throw RatchetException.of(ErrorKind.LOCK_RELEASE_FAILED, "The migration lease of namespace '"
-                                    + namespace + "' was no longer held by this runner at release.")
-                            .with("namespace", namespace).with("owner", owner).build();
-                }
-            }
+            releaseLease(connection, table, namespace, owner);
         }
     }
 }

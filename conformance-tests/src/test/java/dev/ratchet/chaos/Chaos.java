@@ -155,6 +155,49 @@ final class Chaos {
         return out;
     }
 
+    /** What one boot of {@link #together} did: its exit code (-1: it hung), output and migrations applied. */
+    record Boot(int exit, String output, int applied) {
+    }
+
+    /**
+     * Starts {@code k} boots in their own JVMs, releases them together once all are ready and waits
+     * for each (at most 5 minutes; a boot that does not start is reported in {@code failures}).
+     */
+    static List<Boot> together(String url, Path migrations, String tracker, int k, String round, List<String> failures)
+            throws IOException, InterruptedException {
+        List<Child> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < k; i++) {
+                children.add(new Child(url, migrations, tracker, 30, "--wait"));
+            }
+            for (Child c : children) {
+                if (!c.await("READY", Duration.ofSeconds(120))) {
+                    failures.add(round + ": a boot did not start: " + c.output());
+                }
+            }
+            for (Child c : children) {
+                c.go();
+            }
+            List<Boot> boots = new ArrayList<>();
+            for (Child c : children) {
+                int code = c.exit(Duration.ofSeconds(300));
+                String out = c.output();
+                int applied = 0;
+                for (String line : out.split("\n")) {
+                    if (line.startsWith("OK ")) {
+                        applied = Integer.parseInt(line.substring(3).strip());
+                    }
+                }
+                boots.add(new Boot(code, out, applied));
+            }
+            return boots;
+        } finally {
+            for (Child c : children) {
+                c.close();
+            }
+        }
+    }
+
     /** A boot in its own JVM; its output lines are collected as they come. */
     static final class Child implements AutoCloseable {
         final Process process;
@@ -164,7 +207,9 @@ final class Chaos {
 
         Child(String url, Path migrations, String tracker, int leaseSeconds, String... extra) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-cp", System.getProperty("java.class.path"),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                    "-Dorg.slf4j.simpleLogger.log.dev.ratchet=warn", // Ratchet's warnings in the output
+                    "-cp", System.getProperty("java.class.path"),
                     ChaosBoot.class.getName(), url, migrations.toString(), tracker, String.valueOf(leaseSeconds)));
             cmd.addAll(List.of(extra));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -50,46 +49,23 @@ class ProcessConcurrencyTest {
                 if (prefix > 0) {
                     Chaos.applyPrefix(db, migrations, tracker, prefix, scratch);
                 }
-                List<Chaos.Child> children = new ArrayList<>();
-                try {
-                    for (int i = 0; i < k; i++) {
-                        children.add(new Chaos.Child(db.url(), migrations, tracker, 30, "--wait"));
+                int appliedByAll = 0;
+                for (Chaos.Boot b : Chaos.together(db.url(), migrations, tracker, k, "round " + round, failures)) {
+                    if (b.exit() != 0) {
+                        failures.add("round " + round + " (" + tracker + "): a boot failed (exit " + b.exit() + "): "
+                                + b.output());
                     }
-                    for (Chaos.Child c : children) {
-                        if (!c.await("READY", Duration.ofSeconds(120))) {
-                            failures.add("round " + round + ": a boot did not start: " + c.output());
-                        }
+                    if (b.output().contains("SQLITE_BUSY") || b.output().contains("database is locked")) {
+                        failures.add("round " + round + ": SQLITE_BUSY reached the caller: " + b.output());
                     }
-                    for (Chaos.Child c : children) {
-                        c.go();
-                    }
-                    int appliedByAll = 0;
-                    for (Chaos.Child c : children) {
-                        int code = c.exit(Duration.ofSeconds(300));
-                        String out = c.output();
-                        if (code != 0) {
-                            failures.add("round " + round + " (" + tracker + "): a boot failed (exit " + code + "): " + out);
-                        }
-                        if (out.contains("SQLITE_BUSY") || out.contains("database is locked")) {
-                            failures.add("round " + round + ": SQLITE_BUSY reached the caller: " + out);
-                        }
-                        for (String line : out.split("\n")) {
-                            if (line.startsWith("OK ")) {
-                                appliedByAll += Integer.parseInt(line.substring(3).strip());
-                            }
-                        }
-                    }
-                    if (appliedByAll != MIGRATIONS - prefix) {
-                        failures.add("round " + round + " (" + tracker + "): the boots applied " + appliedByAll
-                                + " migrations in all, expected " + (MIGRATIONS - prefix));
-                    }
-                    List<String> broken = Chaos.violations(db, migrations, tracker, MIGRATIONS);
-                    broken.forEach(v -> failures.add("round " + round + " (" + tracker + "): " + v));
-                } finally {
-                    for (Chaos.Child c : children) {
-                        c.close();
-                    }
+                    appliedByAll += b.applied();
                 }
+                if (appliedByAll != MIGRATIONS - prefix) {
+                    failures.add("round " + round + " (" + tracker + "): the boots applied " + appliedByAll
+                            + " migrations in all, expected " + (MIGRATIONS - prefix));
+                }
+                List<String> broken = Chaos.violations(db, migrations, tracker, MIGRATIONS);
+                broken.forEach(v -> failures.add("round " + round + " (" + tracker + "): " + v));
             }
         }
         Chaos.record("separate processes, K = " + k, kind.name().toLowerCase().replace('_', ' '),

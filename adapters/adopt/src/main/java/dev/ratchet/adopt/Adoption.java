@@ -3,6 +3,7 @@ package dev.ratchet.adopt;
 import dev.ratchet.ConnectionSource;
 import dev.ratchet.Cutover;
 import dev.ratchet.CutoverResult;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.Namespace;
 import dev.ratchet.spi.Tracker;
 
@@ -48,6 +49,7 @@ public final class Adoption {
         if (b.lockTimeout != null) {
             c.lockTimeout(b.lockTimeout);
         }
+        c.lockStrategy(b.lockStrategy);
         b.namespaces.forEach(c::namespace);
         this.cutover = c.build();
     }
@@ -92,6 +94,7 @@ public final class Adoption {
         private final Map<String, String> names = new LinkedHashMap<>();
         private Cutover.Retire retire = Cutover.Retire.KEEP;
         private Duration lockTimeout;
+        private LockStrategy lockStrategy = LockStrategy.AUTO;
 
         private Builder() {
         }
@@ -166,6 +169,12 @@ public final class Adoption {
         /** How long to wait for the locks. */
         public Builder lockTimeout(Duration timeout) {
             this.lockTimeout = timeout;
+            return this;
+        }
+
+        /** How the move excludes runners (default {@link LockStrategy#AUTO}). */
+        public Builder lockStrategy(LockStrategy strategy) {
+            this.lockStrategy = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 

@@ -278,7 +278,7 @@ final class Commands {
             boolean dryRun = move.dryRun;
             Cutover.Builder b = Cutover.builder().connections(options.connections())
                     .from(TrackerSpec.parse(from)).to(TrackerSpec.parse(to)).lockTimeout(options.lockTimeout())
-                    .retire(retire == null ? Cutover.Retire.KEEP : retire);
+                    .lockStrategy(options.lockStrategy).retire(retire == null ? Cutover.Retire.KEEP : retire);
             options.namespaces(true).forEach(b::namespace);
             Cutover cutover = b.build();
             moves(report, dryRun ? cutover.dryRun() : cutover.run());
@@ -329,7 +329,7 @@ final class Commands {
             }
             Adoption.Builder b = Adoption.builder().connections(options.connections()).from(tool)
                     .to(TrackerSpec.parse(move.to)).lockTimeout(options.lockTimeout())
-                    .retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
+                    .lockStrategy(options.lockStrategy).retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
             if (sourceTable != null) {
                 int dot = sourceTable.lastIndexOf('.');
                 b.table(sourceTable.substring(dot + 1)).schema(dot < 0 ? null : sourceTable.substring(0, dot));

@@ -1,6 +1,7 @@
 package dev.ratchet.cli;
 
 import dev.ratchet.ConnectionSource;
+import dev.ratchet.LockStrategy;
 import dev.ratchet.Migration;
 import dev.ratchet.MigrationListener;
 import dev.ratchet.MigrationSource;
@@ -56,6 +57,11 @@ final class Options {
     @Option(names = "--lock-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "How long to wait for another runner's lock (default: ${DEFAULT-VALUE}).")
     long lockTimeoutSeconds;
+
+    @Option(names = "--lock-strategy", defaultValue = "AUTO", paramLabel = "STRATEGY",
+            description = "AUTO, ADVISORY or LEASE: how runners exclude each other; LEASE behind a"
+                    + " transaction-pooling PgBouncer (default: ${DEFAULT-VALUE}, which probes).")
+    LockStrategy lockStrategy;
 
     boolean json() {
         return format == Format.JSON;
@@ -130,7 +136,8 @@ final class Options {
         Ratchet.Builder b = Ratchet.builder()
                 .connections(connections())
                 .tracker(tracker())
-                .lockTimeout(lockTimeout());
+                .lockTimeout(lockTimeout())
+                .lockStrategy(lockStrategy);
         if (transactionMode != null) {
             b.transactionMode(transactionMode);
         }

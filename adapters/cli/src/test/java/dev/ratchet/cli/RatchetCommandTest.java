@@ -95,4 +95,29 @@ class RatchetCommandTest extends CliScenarios {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theLockStrategyOptionReachesTheRun(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Run bogus = ratchet("migrate", "--url", db.url(), "--migrations", QUICKSTART.toString(),
+                    "--lock-strategy", "SOMETIMES");
+            assertEquals(2, bogus.code(), bogus.err());
+            assertTrue(bogus.err().contains("AUTO, ADVISORY, LEASE"), bogus.err());
+            if (kind == DatabaseKind.SQLITE) {
+                Run r = ratchet("migrate", "--url", db.url(), "--migrations", QUICKSTART.toString(),
+                        "--lock-strategy", "ADVISORY", "--format", "json");
+                assertEquals(ErrorKind.UNSUPPORTED_FEATURE.name(), r.json().at("/error/kind").asText(), r.out());
+                return;
+            }
+            Run r = ratchet("migrate", "--url", db.url(), "--migrations", QUICKSTART.toString(),
+                    "--lock-strategy", "LEASE", "--format", "json");
+            assertEquals(0, r.code(), r.out() + r.err());
+            try (var c = db.connect(); var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*) FROM ratchet_applied_migrations_lock")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "the lease table was used and the lease released");
+            }
+        }
+    }
 }

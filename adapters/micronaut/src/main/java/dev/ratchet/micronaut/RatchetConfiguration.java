@@ -1,5 +1,6 @@
 package dev.ratchet.micronaut;
 
+import dev.ratchet.LockStrategy;
 import dev.ratchet.TransactionMode;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
@@ -25,6 +26,7 @@ import java.util.Map;
  *         billing: classpath:db/billing
  *       transaction-mode: PER_MIGRATION     # default: the tracker's
  *       lock-timeout: 2m                    # default 2 minutes
+ *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
  *       bootstrap-from: counter             # move another tracker's history first (default: none)
  * </pre>
  */
@@ -37,6 +39,7 @@ public class RatchetConfiguration implements Toggleable {
     private Map<String, String> namespaces = new LinkedHashMap<>();
     private TransactionMode transactionMode;
     private Duration lockTimeout = Duration.ofMinutes(2);
+    private LockStrategy lockStrategy = LockStrategy.AUTO;
     private String bootstrapFrom;
 
     /** Bound by Micronaut to the data source name. */
@@ -107,6 +110,16 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the lock timeout. */
     public void setLockTimeout(Duration lockTimeout) {
         this.lockTimeout = lockTimeout;
+    }
+
+    /** How instances exclude each other while migrating (default AUTO). */
+    public LockStrategy getLockStrategy() {
+        return lockStrategy;
+    }
+
+    /** Sets the lock strategy. */
+    public void setLockStrategy(LockStrategy lockStrategy) {
+        this.lockStrategy = lockStrategy;
     }
 
     /** The tracker to bootstrap from, by name; null for none. */

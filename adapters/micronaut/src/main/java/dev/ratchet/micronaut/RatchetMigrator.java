@@ -69,7 +69,8 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         Ratchet.Builder b = Ratchet.builder()
                 .dataSource(dataSource)
                 .tracker(Trackers.byName(c.getTracker()))
-                .lockTimeout(c.getLockTimeout());
+                .lockTimeout(c.getLockTimeout())
+                .lockStrategy(c.getLockStrategy());
         if (c.getTransactionMode() != null) {
             b.transactionMode(c.getTransactionMode());
         }
