@@ -35,6 +35,7 @@ public final class Migration {
 
     private final String name;
     private final Version version;
+    private final Optional<Version> optionalVersion;
     private final String description;
     private final MigrationBody callback;
     /** What the body's text decides: the script, its checksum, whether it is transactional. */
@@ -50,6 +51,7 @@ public final class Migration {
     private Migration(Builder b) {
         this.name = b.name;
         this.version = b.version;
+        this.optionalVersion = Optional.ofNullable(b.version);
         this.description = b.description == null ? b.name : b.description;
         this.callback = b.callback;
         Boolean override = b.transactional;
@@ -102,7 +104,12 @@ public final class Migration {
 
     /** The version, if this migration has one. */
     public Optional<Version> version() {
-        return Optional.ofNullable(version);
+        return optionalVersion;
+    }
+
+    /** The version or null, without an {@link Optional}: for the per-file loops of large sources. */
+    Version versionOrNull() {
+        return version;
     }
 
     /** A human description. */
@@ -253,7 +260,7 @@ public final class Migration {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a migration needs a non-blank name");
             }
-            if (name.codePoints().anyMatch(Character::isISOControl)) {
+            if (hasControlCharacter(name)) {
                 // NUL cannot be stored by PostgreSQL; line breaks and other controls would forge log lines.
                 throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "Migration name '"
                                 + name.replaceAll("\\p{Cntrl}", "?") + "' contains a control character.")
@@ -269,6 +276,15 @@ public final class Migration {
             }
             Objects.requireNonNull(name);
             return new Migration(this);
+        }
+
+        private static boolean hasControlCharacter(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (Character.isISOControl(s.charAt(i))) { // control characters are all in the BMP
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

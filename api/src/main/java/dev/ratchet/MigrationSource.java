@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
@@ -125,30 +124,97 @@ public interface MigrationSource {
             if (!isSql(fileName)) {
                 return null;
             }
-            // Each pattern has a fixed start or end, so one regular expression runs per file.
-            if (fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches()) {
-                return null;
+            String versionText;
+            String description;
+            int split = simpleSplit(fileName);
+            if (split > 0) {
+                // The common shapes, without a regular expression (what the patterns would match).
+                boolean flyway = fileName.charAt(0) == 'V';
+                versionText = fileName.substring(flyway ? 1 : 0, split);
+                description = fileName.substring(split + (flyway ? 2 : 1), fileName.length() - 4);
+            } else {
+                // Each pattern has a fixed start or end, so one regular expression runs per file.
+                if (fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches()) {
+                    return null;
+                }
+                Matcher m = (fileName.startsWith("V") ? FLYWAY : fileName.endsWith(".up.sql") ? UP : PLAIN)
+                        .matcher(fileName);
+                if (!m.matches() && m.pattern() == UP) {
+                    m = PLAIN.matcher(fileName);
+                }
+                if (!m.matches()) {
+                    throw notAMigrationName(origin);
+                }
+                versionText = m.group(1);
+                description = m.group(2);
             }
-            Matcher m = (fileName.startsWith("V") ? FLYWAY : fileName.endsWith(".up.sql") ? UP : PLAIN)
-                    .matcher(fileName);
-            if (!m.matches() && m.pattern() == UP) {
-                m = PLAIN.matcher(fileName);
-            }
-            if (!m.matches() || m.group(2).isBlank()) {
-                throw malformed(origin, "it does not match V<version>__<name>.sql, <version>_<name>.up.sql"
-                        + " or <version>_<name>.sql");
+            if (description.isBlank()) {
+                throw notAMigrationName(origin);
             }
             Version version;
             try {
-                version = Version.parse(m.group(1));
+                version = Version.parse(versionText);
             } catch (IllegalArgumentException e) {
                 throw malformed(origin, e.getMessage());
             }
-            String description = m.group(2);
             return Migration.builder(version + "_" + description)
                     .version(version)
                     .description(description)
                     .origin(origin);
+        }
+
+        /**
+         * For {@code V<version>__<description>.sql} and {@code <version>_<description>.sql} names
+         * with nothing special (no {@code .up.sql}/{@code .down.sql} ending, an exact lower-case
+         * {@code .sql}, a non-empty description), the index where the version ends; otherwise -1,
+         * and the regular expressions decide. The version scan is the patterns' own: Flyway's
+         * ends at the first {@code __} after [0-9._] characters, the plain one at the first
+         * character outside [0-9.], which must be {@code _}.
+         */
+        static int simpleSplit(String fileName) {
+            int end = fileName.length() - 4;
+            if (end < 3 || !fileName.startsWith(".sql", end) || fileName.endsWith(".up.sql")
+                    || fileName.endsWith(".down.sql")) {
+                return -1;
+            }
+            for (int i = 0; i < end; i++) {
+                char c = fileName.charAt(i);
+                if (c < ' ' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                    return -1; // line terminators: what the patterns' '.' does not match
+                }
+            }
+            if (fileName.charAt(0) == 'V') {
+                if (!digit(fileName.charAt(1))) {
+                    return -1;
+                }
+                for (int i = 2; i + 1 < end; i++) {
+                    char c = fileName.charAt(i);
+                    if (c == '_' && fileName.charAt(i + 1) == '_') {
+                        return i + 2 < end ? i : -1;
+                    }
+                    if (!digit(c) && c != '.' && c != '_') {
+                        return -1;
+                    }
+                }
+                return -1;
+            }
+            if (!digit(fileName.charAt(0))) {
+                return -1;
+            }
+            int i = 1;
+            while (i < end && (digit(fileName.charAt(i)) || fileName.charAt(i) == '.')) {
+                i++;
+            }
+            return i + 1 < end && fileName.charAt(i) == '_' ? i : -1;
+        }
+
+        private static boolean digit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        private static RatchetException notAMigrationName(String origin) {
+            return malformed(origin, "it does not match V<version>__<name>.sql, <version>_<name>.up.sql"
+                    + " or <version>_<name>.sql");
         }
 
         private static boolean isSql(String fileName) {
@@ -256,14 +322,14 @@ public interface MigrationSource {
 
         static List<Migration> sorted(List<Migration> migrations) {
             Migration[] byVersion = migrations.toArray(new Migration[0]);
-            Arrays.sort(byVersion, Comparator.comparing(m -> m.version().orElseThrow()));
+            Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
             // A file's name starts with its canonical version, so only equal versions can collide:
             // they are neighbours now. Every collision is reported, naming both files.
             List<String> collisions = new ArrayList<>();
             for (int i = 1; i < byVersion.length; i++) {
                 Migration a = byVersion[i - 1];
                 Migration b = byVersion[i];
-                if (a.version().equals(b.version())) {
+                if (a.versionOrNull().equals(b.versionOrNull())) {
                     collisions.add(b.version().orElseThrow() + " (" + a.origin() + " and " + b.origin() + ")");
                 }
             }

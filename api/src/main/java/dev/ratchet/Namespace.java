@@ -66,7 +66,14 @@ public final class Namespace {
 
     static void checkUnique(String where, String namespace, List<Migration> migrations) {
         Map<String, Migration> byName = new HashMap<>(migrations.size() * 2);
-        Map<Version, Migration> byVersion = new HashMap<>(migrations.size() * 2);
+        // Versions strictly increasing in code order (a directory source's order) cannot collide.
+        boolean increasing = true;
+        for (int i = 1; i < migrations.size() && increasing; i++) {
+            Version a = migrations.get(i - 1).versionOrNull();
+            Version b = migrations.get(i).versionOrNull();
+            increasing = a != null && b != null && a.compareTo(b) < 0;
+        }
+        Map<Version, Migration> byVersion = increasing ? null : new HashMap<>(migrations.size() * 2);
         List<String> collisions = new ArrayList<>();
         for (Migration m : migrations) {
             Migration sameName = byName.putIfAbsent(m.name(), m);
@@ -76,7 +83,7 @@ public final class Namespace {
                         .with("namespace", namespace).with("migration", m.name())
                         .with("first", sameName.origin()).with("second", m.origin()).build();
             }
-            if (m.version().isPresent()) {
+            if (byVersion != null && m.version().isPresent()) {
                 Migration sameVersion = byVersion.putIfAbsent(m.version().get(), m);
                 if (sameVersion != null) {
                     collisions.add(m.version().get() + " (" + sameVersion.origin() + " and " + m.origin() + ")");

@@ -2,8 +2,10 @@ package dev.ratchet;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A migration version: a dotted sequence of unbounded non-negative integers, compared
@@ -20,25 +22,22 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Version implements Comparable<Version> {
-    private final List<BigInteger> parts;
-    /** The same parts as longs when every part fits one (nearly always): the fast comparisons. */
+    /** The parts when every one fits a long (nearly always), canonical: no trailing zero part. */
     private final long[] small;
+    /** The parts when one does not fit a long; else built on demand by {@link #parts()}. */
+    private List<BigInteger> big;
     private final int hash;
     private String text;
 
+    private Version(long[] small) {
+        this.small = small;
+        this.hash = Arrays.hashCode(small);
+    }
+
     private Version(List<BigInteger> parts) {
-        this.parts = List.copyOf(parts);
-        long[] longs = new long[this.parts.size()];
-        for (int i = 0; i < longs.length; i++) {
-            BigInteger p = this.parts.get(i);
-            if (p.bitLength() >= Long.SIZE) {
-                longs = null;
-                break;
-            }
-            longs[i] = p.longValue();
-        }
-        this.small = longs;
-        this.hash = this.parts.hashCode();
+        this.small = null;
+        this.big = List.copyOf(parts);
+        this.hash = big.hashCode();
     }
 
     /**
@@ -52,24 +51,59 @@ public final class Version implements Comparable<Version> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty version; expected digits such as 7 or 1.2.10");
         }
-        List<BigInteger> parts = new ArrayList<>(4);
+        int count = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.' || c == '_') {
+                count++;
+            } else if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("malformed version '" + text
+                        + "': only digits and dots are allowed, such as 1.2.10");
+            }
+        }
+        long[] parts = new long[count];
+        BigInteger[] huge = null;
         int start = 0;
+        int k = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || text.charAt(i) == '.' || text.charAt(i) == '_') {
                 if (i == start) {
                     throw new IllegalArgumentException("malformed version '" + text
                             + "': empty part; expected digits separated by dots, such as 1.2.10");
                 }
-                // Up to 18 digits always fit a long, which parses far faster than a BigInteger.
-                parts.add(i - start <= 18 ? BigInteger.valueOf(Long.parseLong(text, start, i, 10))
-                        : new BigInteger(text.substring(start, i)));
+                int from = start;
+                while (from < i - 1 && text.charAt(from) == '0') {
+                    from++; // leading zeros carry no meaning
+                }
+                if (i - from <= 18) { // up to 18 digits always fit a long
+                    parts[k] = Long.parseLong(text, from, i, 10);
+                } else {
+                    BigInteger b = new BigInteger(text.substring(from, i));
+                    if (b.bitLength() < Long.SIZE) {
+                        parts[k] = b.longValue();
+                    } else {
+                        if (huge == null) {
+                            huge = new BigInteger[count];
+                        }
+                        huge[k] = b;
+                    }
+                }
+                k++;
                 start = i + 1;
-            } else if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                throw new IllegalArgumentException("malformed version '" + text
-                        + "': only digits and dots are allowed, such as 1.2.10");
             }
         }
-        return new Version(trim(parts));
+        if (huge == null) {
+            return new Version(trim(parts));
+        }
+        List<BigInteger> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(huge[i] != null ? huge[i] : BigInteger.valueOf(parts[i]));
+        }
+        int end = list.size();
+        while (end > 1 && list.get(end - 1).signum() == 0) {
+            end--;
+        }
+        return new Version(list.subList(0, end));
     }
 
     /** A one-part version. */
@@ -77,39 +111,63 @@ public final class Version implements Comparable<Version> {
         if (value < 0) {
             throw new IllegalArgumentException("a version is non-negative, got " + value);
         }
-        return new Version(List.of(BigInteger.valueOf(value)));
+        return new Version(new long[] {value});
     }
 
-    private static List<BigInteger> trim(List<BigInteger> parts) {
-        int end = parts.size();
-        while (end > 1 && parts.get(end - 1).signum() == 0) {
+    private static long[] trim(long[] parts) {
+        int end = parts.length;
+        while (end > 1 && parts[end - 1] == 0) {
             end--;
         }
-        return parts.subList(0, end);
+        return end == parts.length ? parts : Arrays.copyOf(parts, end);
     }
 
     /** The numeric parts, canonical (no trailing zero parts). */
     public List<BigInteger> parts() {
-        return parts;
+        List<BigInteger> b = big;
+        if (b == null) {
+            BigInteger[] out = new BigInteger[small.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = BigInteger.valueOf(small[i]);
+            }
+            b = List.of(out);
+            big = b;
+        }
+        return b;
+    }
+
+    /**
+     * The version as one {@code long}, when it has a single part that fits one (what a counter
+     * can store); empty otherwise.
+     *
+     * <pre>{@code
+     * Version.parse("42").asLong()     // OptionalLong[42]
+     * Version.parse("1.2").asLong()    // empty
+     * }</pre>
+     */
+    public OptionalLong asLong() {
+        return small != null && small.length == 1 ? OptionalLong.of(small[0]) : OptionalLong.empty();
     }
 
     @Override
     public int compareTo(Version other) {
         if (small != null && other.small != null) {
-            int n = Math.max(small.length, other.small.length);
+            long[] a = small;
+            long[] b = other.small;
+            int n = Math.max(a.length, b.length);
             for (int i = 0; i < n; i++) {
-                int c = Long.compare(i < small.length ? small[i] : 0, i < other.small.length ? other.small[i] : 0);
+                int c = Long.compare(i < a.length ? a[i] : 0, i < b.length ? b[i] : 0);
                 if (c != 0) {
                     return c;
                 }
             }
             return 0;
         }
-        int n = Math.max(parts.size(), other.parts.size());
+        List<BigInteger> a = parts();
+        List<BigInteger> b = other.parts();
+        int n = Math.max(a.size(), b.size());
         for (int i = 0; i < n; i++) {
-            BigInteger a = i < parts.size() ? parts.get(i) : BigInteger.ZERO;
-            BigInteger b = i < other.parts.size() ? other.parts.get(i) : BigInteger.ZERO;
-            int c = a.compareTo(b);
+            int c = (i < a.size() ? a.get(i) : BigInteger.ZERO).compareTo(i < b.size() ? b.get(i) : BigInteger.ZERO);
             if (c != 0) {
                 return c;
             }
@@ -122,7 +180,11 @@ public final class Version implements Comparable<Version> {
         if (!(o instanceof Version v) || hash != v.hash) {
             return false;
         }
-        return small != null && v.small != null ? java.util.Arrays.equals(small, v.small) : parts.equals(v.parts);
+        // Canonical forms: a version whose parts all fit a long is never held as BigIntegers.
+        if (small != null || v.small != null) {
+            return small != null && v.small != null && Arrays.equals(small, v.small);
+        }
+        return big.equals(v.big);
     }
 
     @Override
@@ -135,14 +197,18 @@ public final class Version implements Comparable<Version> {
     public String toString() {
         String t = text;
         if (t == null) {
-            StringBuilder sb = new StringBuilder();
-            for (BigInteger p : parts) {
-                if (sb.length() > 0) {
-                    sb.append('.');
+            if (small != null && small.length == 1) {
+                t = Long.toString(small[0]);
+            } else {
+                StringBuilder sb = new StringBuilder();
+                for (BigInteger p : parts()) {
+                    if (sb.length() > 0) {
+                        sb.append('.');
+                    }
+                    sb.append(p);
                 }
-                sb.append(p);
+                t = sb.toString();
             }
-            t = sb.toString();
             text = t;
         }
         return t;

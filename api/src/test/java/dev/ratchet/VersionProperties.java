@@ -81,4 +81,58 @@ class VersionProperties {
             assertThrows(IllegalArgumentException.class, () -> Version.parse(bad), bad);
         }
     }
+
+    /** Parts near and beyond a long's range, with leading zeros: the two representations meet here. */
+    @Provide
+    Arbitrary<String> edgyTexts() {
+        Arbitrary<String> part = Arbitraries.oneOf(
+                Arbitraries.of("0", "00", "9223372036854775807", "9223372036854775808", "09223372036854775807",
+                        "18446744073709551616", "000000000000000000001", "999999999999999999", "1000000000000000000"),
+                Arbitraries.strings().numeric().ofMinLength(17).ofMaxLength(21),
+                Arbitraries.integers().between(0, 3).map(String::valueOf));
+        return part.list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join(".", parts));
+    }
+
+    private static int referenceCompare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            BigInteger p = i < x.length ? new BigInteger(x[i]) : BigInteger.ZERO;
+            BigInteger q = i < y.length ? new BigInteger(y[i]) : BigInteger.ZERO;
+            if (p.compareTo(q) != 0) {
+                return Integer.signum(p.compareTo(q));
+            }
+        }
+        return 0;
+    }
+
+    @Property
+    void agreesWithBigIntegerArithmeticAcrossTheLongBoundary(@ForAll("edgyTexts") String a, @ForAll("edgyTexts") String b) {
+        Version va = Version.parse(a);
+        Version vb = Version.parse(b);
+        int expected = referenceCompare(a, b);
+        assertEquals(expected, Integer.signum(va.compareTo(vb)), a + " vs " + b);
+        assertEquals(expected == 0, va.equals(vb));
+        if (expected == 0) {
+            assertEquals(va.hashCode(), vb.hashCode());
+            assertEquals(va.toString(), vb.toString());
+        }
+        assertEquals(va, Version.parse(va.toString()));
+        BigInteger single = new BigInteger(a.split("\\.")[0]);
+        boolean oneLong = referenceCompare(a, single.toString()) == 0 && single.bitLength() < Long.SIZE;
+        assertEquals(oneLong ? java.util.OptionalLong.of(single.longValue()) : java.util.OptionalLong.empty(),
+                va.asLong(), a);
+    }
+
+    @Example
+    void bothRepresentationsOfOneVersionAreEqual() {
+        Version plain = Version.parse("9223372036854775807");
+        Version padded = Version.parse("0009223372036854775807");
+        assertEquals(plain, padded);
+        assertEquals(plain.hashCode(), padded.hashCode());
+        assertEquals(java.util.OptionalLong.of(Long.MAX_VALUE), padded.asLong());
+        assertEquals(java.util.OptionalLong.empty(), Version.parse("9223372036854775808").asLong());
+        assertEquals(java.util.OptionalLong.empty(), Version.parse("1.2").asLong());
+        assertEquals(java.util.OptionalLong.of(1), Version.parse("1.0").asLong());
+    }
 }

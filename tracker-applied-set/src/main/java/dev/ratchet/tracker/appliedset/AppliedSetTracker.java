@@ -156,8 +156,8 @@ public final class AppliedSetTracker implements Tracker {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String versionText = rs.getString("version");
-                    String name = rs.getString("name");
+                    String versionText = rs.getString(1);
+                    String name = rs.getString(2);
                     Version version;
                     try {
                         version = Version.parse(versionText);
@@ -172,23 +172,24 @@ public final class AppliedSetTracker implements Tracker {
                     if (name == null || name.isBlank()) {
                         throw corrupt(ctx, namespace, versionText, "it has no name");
                     }
-                    String checksum = rs.getString("checksum");
+                    String checksum = rs.getString(3);
                     Optional<Instant> appliedAt;
                     try {
                         appliedAt = ctx.dialect().readInstant(rs, "applied_at");
                     } catch (RuntimeException e) {
                         throw corrupt(ctx, namespace, versionText, "its applied_at cannot be read");
                     }
-                    long ms = rs.getLong("execution_ms");
+                    long ms = rs.getLong(5);
                     OptionalLong executionMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(ms);
                     entries.add(new AppliedEntry(Optional.of(name), Optional.of(version), OptionalLong.empty(),
                             Optional.ofNullable(checksum), appliedAt, executionMs));
                 }
             }
         }
-        entries.sort(Comparator.comparing(e -> e.version().orElseThrow()));
+        // Rows come in no particular order; every entry here has a version.
+        entries.sort((a, b) -> a.version().get().compareTo(b.version().get()));
         for (int i = 1; i < entries.size(); i++) {
-            if (entries.get(i).version().equals(entries.get(i - 1).version())) {
+            if (entries.get(i).version().get().equals(entries.get(i - 1).version().get())) {
                 String v = entries.get(i).version().orElseThrow().toString();
                 throw corrupt(ctx, namespace, v, "the version has two rows (the table lost its primary key)");
             }

@@ -16,7 +16,6 @@ import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
 
-import java.math.BigInteger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -94,7 +94,6 @@ public final class CounterTracker implements Tracker {
         }
     }
 
-    private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private final Layout layout;
     private final String table;
@@ -173,13 +172,14 @@ public final class CounterTracker implements Tracker {
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin()
                                 + ") has no version; the counter tracker stores versions.")
                 .with("namespace", ns.name()).with("migration", m.name()).build());
-        if (v.parts().size() != 1 || v.parts().get(0).bitLength() >= Long.SIZE) {
+        OptionalLong value = v.asLong();
+        if (value.isEmpty()) {
             throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Migration '" + m.name() + "' of namespace '"
                             + ns.name() + "' (" + m.origin() + ") has version " + v + ", which the counter cannot store:"
                             + " it keeps one signed 64-bit integer (at most " + Long.MAX_VALUE + ").")
                     .with("namespace", ns.name()).with("migration", m.name()).with("version", v.toString()).build();
         }
-        return v.parts().get(0).longValueExact();
+        return value.getAsLong();
     }
 
     private String qualified(TrackerContext ctx) {
@@ -393,11 +393,11 @@ public final class CounterTracker implements Tracker {
 
     @Override
     public void force(TrackerContext ctx, String namespace, Version version) throws SQLException {
-        if (version.parts().size() != 1 || version.parts().get(0).compareTo(MAX) > 0) {
+        if (version.asLong().isEmpty()) {
             throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Cannot force namespace '" + namespace
                     + "' to version " + version + ": the counter keeps one signed 64-bit integer.").build();
         }
-        write(ctx, namespace, version.parts().get(0).longValueExact(), false, false, null);
+        write(ctx, namespace, version.asLong().getAsLong(), false, false, null);
     }
 
     /**
@@ -468,11 +468,11 @@ public final class CounterTracker implements Tracker {
         for (AppliedEntry e : entries) {
             Version v = e.version().orElseThrow(() -> new IllegalArgumentException(
                     "the counter needs a version for every seeded entry; got " + e));
-            if (v.parts().size() != 1 || v.parts().get(0).bitLength() >= Long.SIZE) {
+            if (v.asLong().isEmpty()) {
                 throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Cannot seed version " + v
                         + " into the counter: it keeps one signed 64-bit integer.").with("namespace", namespace).build();
             }
-            highest = Math.max(highest, v.parts().get(0).longValueExact());
+            highest = Math.max(highest, v.asLong().getAsLong());
         }
         if (highest >= 0) {
             write(ctx, namespace, highest, false, false, null);

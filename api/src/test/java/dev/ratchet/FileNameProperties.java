@@ -1,0 +1,56 @@
+package dev.ratchet;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hand-written split of common migration file names decides exactly what the documented
+ * patterns decide: whenever it answers, the pattern matches with the same version and description.
+ */
+class FileNameProperties {
+    private static final Pattern FLYWAY = Pattern.compile("V([0-9][0-9._]*?)__(.+)\\.sql");
+    private static final Pattern PLAIN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.sql");
+
+    @Provide
+    Arbitrary<String> names() {
+        Arbitrary<String> piece = Arbitraries.of("V", "1", "2", "0", "9", ".", "_", "__", "a", "x y", " ", "\n", "\u2028",
+                ".sql", ".SQL", ".up", ".down", "é");
+        return piece.list().ofMinSize(1).ofMaxSize(9).map(p -> String.join("", p))
+                .flatMap(body -> Arbitraries.of(body, body + ".sql", body + ".up.sql", body + ".down.sql"));
+    }
+
+    @Property(tries = 5000)
+    void theSplitAgreesWithThePatterns(@ForAll("names") String name) {
+        int split = MigrationSource.FileNames.simpleSplit(name);
+        if (split < 0) {
+            return; // the patterns decide alone
+        }
+        boolean flyway = name.charAt(0) == 'V';
+        Matcher m = (flyway ? FLYWAY : PLAIN).matcher(name);
+        assertTrue(m.matches(), name);
+        assertEquals(m.group(1), name.substring(flyway ? 1 : 0, split), name);
+        assertEquals(m.group(2), name.substring(split + (flyway ? 2 : 1), name.length() - 4), name);
+    }
+
+    @Example
+    void commonShapesAreSplitWithoutThePatterns() {
+        for (String name : List.of("V1__init.sql", "V1_2__x.sql", "V1___x.sql", "001_create.sql", "1.2_x_y.sql")) {
+            assertTrue(MigrationSource.FileNames.simpleSplit(name) > 0, name);
+        }
+        for (String name : List.of("V1__.sql", "1_.sql", "1_a.up.sql", "1_a.down.sql", "V1__a.SQL", "Vx__a.sql",
+                "1_a\nb.sql")) {
+            assertEquals(-1, MigrationSource.FileNames.simpleSplit(name), name);
+        }
+    }
+}
