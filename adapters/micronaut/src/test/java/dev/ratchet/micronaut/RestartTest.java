@@ -67,4 +67,32 @@ class RestartTest {
                     messages.toString());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theLockStrategyComesFromTheConfiguration(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            if (kind == DatabaseKind.SQLITE) {
+                properties.put("ratchet.datasources.default.lock-strategy", "ADVISORY");
+                Throwable e = assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close());
+                StringBuilder messages = new StringBuilder();
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    messages.append(t.getMessage()).append('\n');
+                }
+                assertTrue(messages.toString().contains("[UNSUPPORTED_FEATURE]"), messages.toString());
+                return;
+            }
+            properties.put("ratchet.datasources.default.lock-strategy", "LEASE");
+            try (ApplicationContext app = ApplicationContext.run(properties)) {
+                assertEquals(0, app.getBean(BookCatalog.class).count());
+            }
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM ratchet_applied_migrations_lock")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "the lease table was used, and the lease released");
+            }
+        }
+    }
 }
