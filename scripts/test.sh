@@ -17,14 +17,19 @@ as_postgres() {
   fi
 }
 
+# Installs Debian packages (the machine's package manager; needs root).
+apt_install() {
+  log "$1 is not installed; installing it with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq </dev/null
+  apt-get install -y -qq "$@" </dev/null
+}
+
 pg_ready() { pg_isready -q -h 127.0.0.1 -p "${PGPORT:-5432}" 2>/dev/null; }
 
 ensure_postgres() {
   if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! command -v pg_isready >/dev/null 2>&1; then
-    log "PostgreSQL is not installed; installing it with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq </dev/null
-    apt-get install -y -qq postgresql </dev/null
+    apt_install postgresql
   fi
   if pg_ready; then
     return
@@ -66,14 +71,12 @@ fi
 log "PostgreSQL for tests: ${RATCHET_TEST_POSTGRES_URL%%\?*}"
 
 # A transaction-pooling PgBouncer in front of the local server, for the pooler tests
-# (PgBouncerTest): Debian's pgbouncer, installed when missing, on 127.0.0.1:${BOUNCER_PORT}.
+# (PgBouncerTest): Debian's pgbouncer, installed when missing, on 127.0.0.1:6433
+# (RATCHET_TEST_PGBOUNCER_PORT to change it).
 BOUNCER_PORT=${RATCHET_TEST_PGBOUNCER_PORT:-6433}
 ensure_pgbouncer() {
   if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
-    log "PgBouncer is not installed; installing it with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq </dev/null
-    apt-get install -y -qq pgbouncer </dev/null
+    apt_install pgbouncer
   fi
   local bin dir
   bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)

@@ -28,61 +28,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LockStrategyTest {
     private static final String LEASE_TABLE = "ratchet_applied_migrations_lock";
 
-    /** Migration 1 waits on {@code release} inside its body; the holder runs it in the background. */
-    private static CompletableFuture<MigrateResult> holder(TestDatabase db, LockStrategy strategy, boolean transactional,
-                                                           CountDownLatch inBody, CountDownLatch release) {
-        Migration waiting = Migration.builder("1_waits").version(Version.of(1)).transactional(transactional)
-                .body(connection -> {
-                    inBody.countDown();
-                    try {
-                        assertTrue(release.await(60, TimeUnit.SECONDS));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }).build();
-        Ratchet r = Fixtures.builder(db, List.of(waiting)).lockStrategy(strategy).build();
-        return CompletableFuture.supplyAsync(r::migrate);
-    }
-
-    private static RatchetException contender(TestDatabase db, LockStrategy strategy) {
-        Ratchet r = Fixtures.builder(db, List.of(Migration.builder("1_waits").version(Version.of(1))
-                        .transactional(false).body(connection -> { }).build()))
-                .lockStrategy(strategy).lockTimeout(Duration.ofMillis(800)).build();
-        return assertThrows(RatchetException.class, r::migrate);
+    /**
+     * A holder with one strategy runs migration 1, which waits inside its body; meanwhile a contender
+     * with the other strategy must time out with {@code LOCK_TIMEOUT} naming what holds the lock.
+     * Afterwards the holder has applied its migration and no lease row is left.
+     */
+    private static void contend(LockStrategy holding, boolean transactional, LockStrategy contending,
+                                String heldBy) throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            CountDownLatch inBody = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Migration waiting = Migration.builder("1_waits").version(Version.of(1)).transactional(transactional)
+                    .body(connection -> {
+                        inBody.countDown();
+                        try {
+                            assertTrue(release.await(60, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }).build();
+            Ratchet holder = Fixtures.builder(db, List.of(waiting)).lockStrategy(holding).build();
+            CompletableFuture<MigrateResult> running = CompletableFuture.supplyAsync(holder::migrate);
+            assertTrue(inBody.await(30, TimeUnit.SECONDS));
+            Ratchet contender = Fixtures.builder(db, List.of(Migration.builder("1_waits").version(Version.of(1))
+                            .transactional(false).body(connection -> { }).build()))
+                    .lockStrategy(contending).lockTimeout(Duration.ofMillis(800)).build();
+            RatchetException e = assertThrows(RatchetException.class, contender::migrate);
+            release.countDown();
+            assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind());
+            assertTrue(e.getMessage().contains(heldBy), e.getMessage());
+            assertEquals(1, running.get(30, TimeUnit.SECONDS).applied().size());
+            assertEquals(List.of(), Fixtures.rows(db, "SELECT * FROM " + LEASE_TABLE),
+                    "no lease row left (never taken, or released)");
+        }
     }
 
     @Test
     void aLeaseRunnerWaitsForASessionAdvisoryLockHolder() throws Exception {
-        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
-            CountDownLatch inBody = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<MigrateResult> running = holder(db, LockStrategy.ADVISORY, true, inBody, release);
-            assertTrue(inBody.await(30, TimeUnit.SECONDS));
-            RatchetException e = contender(db, LockStrategy.LEASE);
-            release.countDown();
-            assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind());
-            assertTrue(e.getMessage().contains("advisory lock"), e.getMessage());
-            assertEquals(1, running.get(30, TimeUnit.SECONDS).applied().size());
-            assertEquals(0, Fixtures.rows(db, "SELECT * FROM " + LEASE_TABLE).size(), "the lease row was never taken");
-        }
+        contend(LockStrategy.ADVISORY, true, LockStrategy.LEASE, "advisory lock");
     }
 
     @Test
     void anAdvisoryRunnerWaitsForALeaseHolderBetweenItsTransactions() throws Exception {
-        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
-            CountDownLatch inBody = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            // Non-transactional: the holder is outside any transaction while its body runs, so
-            // only its lease row speaks for it.
-            CompletableFuture<MigrateResult> running = holder(db, LockStrategy.LEASE, false, inBody, release);
-            assertTrue(inBody.await(30, TimeUnit.SECONDS));
-            RatchetException e = contender(db, LockStrategy.ADVISORY);
-            release.countDown();
-            assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind());
-            assertTrue(e.getMessage().contains("lease row"), e.getMessage());
-            assertEquals(1, running.get(30, TimeUnit.SECONDS).applied().size());
-            assertEquals(List.of(), Fixtures.rows(db, "SELECT * FROM " + LEASE_TABLE), "the lease was released");
-        }
+        // Non-transactional: the holder is outside any transaction while its body runs, so only
+        // its lease row speaks for it.
+        contend(LockStrategy.LEASE, false, LockStrategy.ADVISORY, "lease row");
     }
 
     @Test

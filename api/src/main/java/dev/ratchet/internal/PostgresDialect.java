@@ -545,7 +545,7 @@ final class PostgresDialect extends DatabaseDialect {
         static PgLease take(PostgresDialect dialect, Connection connection, String table, String namespace, long key,
                             Duration timeout, Duration lease) throws SQLException {
             if (!connection.getAutoCommit()) {
-                throw new IllegalStateException("the lease is taken outside a transaction");
+                throw new IllegalStateException("a lease must be taken outside a transaction (auto-commit on)");
             }
             createTable(dialect, connection, table);
             String owner = OWNER_PREFIX + "/" + UUID.randomUUID();

@@ -101,6 +101,19 @@ final class Chaos {
                 .namespace(Namespace.of("app", code)).lockLease(lease).lockTimeout(Duration.ofSeconds(120)).build();
     }
 
+    /**
+     * Odd rounds start partly migrated: applies the first 1..n-1 migrations of {@code migrations}
+     * in-process and returns how many (0 for even rounds, which start fresh).
+     */
+    static int partlyMigrate(TestDatabase db, Path migrations, String tracker, int round, int n, Path scratch)
+            throws IOException {
+        int prefix = round % 2 == 1 ? 1 + round % (n - 1) : 0;
+        if (prefix > 0) {
+            applyPrefix(db, migrations, tracker, prefix, scratch);
+        }
+        return prefix;
+    }
+
     /** Applies the first {@code k} migrations in-process (a partly migrated database). */
     static void applyPrefix(TestDatabase db, Path migrations, String tracker, int k, Path scratch) throws IOException {
         Path prefix = Files.createDirectories(scratch.resolve("prefix"));

@@ -43,10 +43,7 @@ class PgBouncerTest {
             Path scratch = Files.createDirectories(dir.resolve("round" + round));
             TestDatabase db = Bouncer.fresh();
             Path migrations = Chaos.workload(scratch, MIGRATIONS, 100, true);
-            int prefix = round % 2 == 1 ? 1 + round % (MIGRATIONS - 1) : 0; // odd rounds: partly migrated
-            if (prefix > 0) {
-                Chaos.applyPrefix(db, migrations, tracker, prefix, scratch);
-            }
+            int prefix = Chaos.partlyMigrate(db, migrations, tracker, round, MIGRATIONS, scratch);
             int appliedByAll = 0;
             for (Chaos.Boot b : Chaos.together(url, migrations, tracker, K, "round " + round, failures)) {
                 if (b.exit() != 0) {

@@ -45,10 +45,7 @@ class ProcessConcurrencyTest {
             Path scratch = Files.createDirectories(dir.resolve("round" + round));
             try (TestDatabase db = kind.open()) {
                 Path migrations = Chaos.workload(scratch, MIGRATIONS, 0, kind == Chaos.Db.POSTGRESQL);
-                int prefix = round % 2 == 1 ? 1 + round % (MIGRATIONS - 1) : 0; // odd rounds: partly migrated
-                if (prefix > 0) {
-                    Chaos.applyPrefix(db, migrations, tracker, prefix, scratch);
-                }
+                int prefix = Chaos.partlyMigrate(db, migrations, tracker, round, MIGRATIONS, scratch);
                 int appliedByAll = 0;
                 for (Chaos.Boot b : Chaos.together(db.url(), migrations, tracker, k, "round " + round, failures)) {
                     if (b.exit() != 0) {
