@@ -6,8 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One migration: its identity (a name unique in its namespace, an optional {@link Version},
@@ -38,10 +36,13 @@ public final class Migration {
     private final Optional<Version> optionalVersion;
     private final String description;
     private final MigrationBody callback;
-    /** What the body's text decides: the script, its checksum, whether it is transactional. */
-    private final CompletableFuture<Text> text;
-    /** The file behind a script not read yet, or null. */
+    /** What an inline script or a Java body decides; null for a file not decided yet. */
+    private final Text known;
+    /** The file behind a script, or null. */
     private final ScriptFiles.Script file;
+    /** The override of the script's directive, or null. */
+    private final Boolean transactionalOverride;
+    private volatile Boolean fileTransactional;
     private final String origin;
 
     /** A script (or null for a Java body), its checksum and its transaction flag. */
@@ -54,42 +55,19 @@ public final class Migration {
         this.optionalVersion = Optional.ofNullable(b.version);
         this.description = b.description == null ? b.name : b.description;
         this.callback = b.callback;
-        Boolean override = b.transactional;
+        this.transactionalOverride = b.transactional;
         if (b.script != null) {
-            this.text = CompletableFuture.completedFuture(textOf(b.script, override));
+            this.known = new Text(b.script, ScriptFiles.checksum(b.script),
+                    b.transactional == null ? !hasNoTransactionDirective(b.script) : b.transactional);
         } else if (b.file != null) {
-            // Computed by whichever thread reads the file (a background reader, or the first caller).
-            this.text = b.file.future().thenApply(script -> textOf(script, override));
+            this.known = null; // read by whichever thread gets to the file first
         } else {
-            this.text = CompletableFuture.completedFuture(new Text(null,
-                    b.checksumSource == null ? null : sha256(b.checksumSource), override == null || override));
+            this.known = new Text(null, b.checksumSource == null ? null : sha256(b.checksumSource),
+                    b.transactional == null || b.transactional);
         }
         this.file = b.file;
         boolean isScript = b.script != null || b.file != null;
         this.origin = b.origin == null ? (isScript ? "script " + b.name : "code " + b.name) : b.origin;
-    }
-
-    private static Text textOf(String script, Boolean override) {
-        return new Text(script, sha256(normalize(script)),
-                override == null ? !hasNoTransactionDirective(script) : override);
-    }
-
-    /**
-     * The body's text, waiting for it when the file is still being read. A file that could not
-     * be read fails here, every time it is asked for, with the reader's {@link RatchetException}.
-     */
-    private Text text() {
-        if (file != null && !file.isDone()) {
-            file.text();
-        }
-        try {
-            return text.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RatchetException re) {
-                throw re;
-            }
-            throw e;
-        }
     }
 
     /** Starts a migration with this name (unique in its namespace). */
@@ -119,7 +97,7 @@ public final class Migration {
 
     /** The SQL script, when the body is a script. */
     public Optional<String> script() {
-        return Optional.ofNullable(text().script());
+        return Optional.ofNullable(file != null ? file.content().text() : known.script());
     }
 
     /** The Java body, when the body is code. */
@@ -129,14 +107,15 @@ public final class Migration {
 
     /** SHA-256 hex of the normalized script or of the author's checksum text; empty when unknown. */
     public Optional<String> checksum() {
-        return Optional.ofNullable(text().checksum());
+        return Optional.ofNullable(file != null ? file.content().checksum() : known.checksum());
     }
 
     /**
      * Starts reading this migration's file in the background when it comes from a
      * {@link MigrationSource} and nothing has read it yet; otherwise does nothing. Runners call
-     * it for trackers that verify checksums, so the files are read while they connect; calling
-     * it is never required.
+     * it for every migration when their tracker verifies checksums (the files are read while
+     * they connect), and for the migrations they are about to apply; calling it is never
+     * required.
      */
     public void prefetch() {
         if (file != null && !file.isDone()) {
@@ -146,7 +125,19 @@ public final class Migration {
 
     /** Whether the body may run inside a transaction. */
     public boolean transactional() {
-        return text().transactional();
+        if (file == null) {
+            return known.transactional();
+        }
+        if (transactionalOverride != null) {
+            file.content(); // an unreadable file fails here, as it would when run
+            return transactionalOverride;
+        }
+        Boolean t = fileTransactional;
+        if (t == null) {
+            t = !hasNoTransactionDirective(file.content().text());
+            fileTransactional = t;
+        }
+        return t;
     }
 
     /** Where this migration came from (a file path or resource), for messages. */
@@ -167,10 +158,6 @@ public final class Migration {
         int eol = s.indexOf('\n');
         String first = (eol < 0 ? s : s.substring(0, eol)).strip();
         return first.equalsIgnoreCase(NO_TRANSACTION_DIRECTIVE);
-    }
-
-    static String normalize(String script) {
-        return script.replace("\r\n", "\n").replace('\r', '\n');
     }
 
     static String sha256(String text) {

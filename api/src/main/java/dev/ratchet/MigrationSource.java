@@ -121,7 +121,7 @@ public interface MigrationSource {
          * is not a migration ({@code .down.sql}, not {@code .sql}).
          */
         static Migration.Builder parse(String fileName, String origin) {
-            if (!isSql(fileName)) {
+            if (!isSql(fileName) || isDown(fileName)) {
                 return null;
             }
             String versionText;
@@ -134,9 +134,6 @@ public interface MigrationSource {
                 description = fileName.substring(split + (flyway ? 2 : 1), fileName.length() - 4);
             } else {
                 // Each pattern has a fixed start or end, so one regular expression runs per file.
-                if (fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches()) {
-                    return null;
-                }
                 Matcher m = (fileName.startsWith("V") ? FLYWAY : fileName.endsWith(".up.sql") ? UP : PLAIN)
                         .matcher(fileName);
                 if (!m.matches() && m.pattern() == UP) {
@@ -217,6 +214,11 @@ public interface MigrationSource {
                     + " or <version>_<name>.sql");
         }
 
+        /** A golang-migrate / dbmate down migration, which Ratchet ignores. */
+        private static boolean isDown(String fileName) {
+            return fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches();
+        }
+
         private static boolean isSql(String fileName) {
             return fileName.regionMatches(true, fileName.length() - 4, ".sql", 0, 4);
         }
@@ -246,7 +248,7 @@ public interface MigrationSource {
                         .with("location", label).cause(e).build();
             }
             List<Migration> out = new ArrayList<>(files.size());
-            ScriptFiles.Batch batch = new ScriptFiles.Batch();
+            ScriptFiles.Group contents = new ScriptFiles.Group();
             Path firstMalformed = null;
             RatchetException malformed = null;
             for (Path file : files) {
@@ -264,15 +266,39 @@ public interface MigrationSource {
                 if (m == null || malformed != null) {
                     continue;
                 }
-                out.add(m.sql(batch.add(file)).build());
-                if (batch.isFull()) {
-                    batch = new ScriptFiles.Batch();
-                }
+                out.add(m.sql(contents.add(file)).build());
             }
             if (malformed != null) {
                 throw malformed;
             }
             return out;
+        }
+
+        /**
+         * Sorts by version when every version is one part small enough to share a long with the
+         * migration's index (the common case: {@code V1__}, {@code 20240101120000_}): the packed
+         * values sort as primitives, without comparing objects. Returns false, leaving the array
+         * alone, otherwise. Equal versions stay neighbours, in listing order.
+         */
+        static boolean sortBySingleLongVersion(Migration[] migrations) {
+            int n = migrations.length;
+            int indexBits = Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(n));
+            long limit = 1L << (Long.SIZE - 1 - indexBits);
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) {
+                java.util.OptionalLong v = migrations[i].versionOrNull().asLong();
+                if (v.isEmpty() || v.getAsLong() >= limit) {
+                    return false;
+                }
+                packed[i] = v.getAsLong() << indexBits | i;
+            }
+            Arrays.sort(packed);
+            Migration[] original = migrations.clone();
+            long mask = (1L << indexBits) - 1;
+            for (int i = 0; i < n; i++) {
+                migrations[i] = original[(int) (packed[i] & mask)];
+            }
+            return true;
         }
 
         /**
@@ -322,7 +348,9 @@ public interface MigrationSource {
 
         static List<Migration> sorted(List<Migration> migrations) {
             Migration[] byVersion = migrations.toArray(new Migration[0]);
-            Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
+            if (!sortBySingleLongVersion(byVersion)) {
+                Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
+            }
             // A file's name starts with its canonical version, so only equal versions can collide:
             // they are neighbours now. Every collision is reported, naming both files.
             List<String> collisions = new ArrayList<>();

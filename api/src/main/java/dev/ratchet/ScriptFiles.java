@@ -2,12 +2,15 @@ package dev.ratchet;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,18 +24,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from the listing alone; the contents of its files are read in batches, either in the
  * background when a runner asks for them early ({@link Migration#prefetch()}: a tracker that
  * verifies checksums reads every file while the runner connects), or in the calling thread
- * when a script or checksum is first asked for. Not API.
+ * when a script or checksum is first asked for. A caller that needs a batch the readers are
+ * still on reads the batches nobody has started meanwhile, so no core waits while files are
+ * left unread. Not API.
+ *
+ * <p>The checksum is computed from the file's bytes: strict UTF-8 decoding and re-encoding is
+ * the identity on valid UTF-8, and CR (0x0D) is never part of a multi-byte sequence, so
+ * normalizing line ends on bytes gives the bytes of the normalized text. The text itself is
+ * decoded only when a script is asked for (an applied migration's body rarely is).
  */
 final class ScriptFiles {
     /** Files per batch: large enough to amortize a task, small enough to spread over the readers. */
-    static final int BATCH = 64;
+    static final int BATCH = 32;
 
+    private static final int THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final ThreadPoolExecutor READERS;
 
     static {
-        int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         AtomicInteger count = new AtomicInteger();
-        READERS = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        READERS = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "ratchet-migration-reader-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -40,84 +50,255 @@ final class ScriptFiles {
         READERS.allowCoreThreadTimeOut(true);
     }
 
+    /** One reader's buffer and digest, reused from file to file. */
+    private static final ThreadLocal<Reader> READER = ThreadLocal.withInitial(Reader::new);
+
     private ScriptFiles() {
+    }
+
+    /**
+     * The files of one load, read batch by batch by whoever claims a batch first: a background
+     * reader started by {@link Script#prefetch()}, or a caller that needs the contents now (and
+     * reads other unclaimed batches while it waits for one a reader is on). Files are added
+     * first, then read.
+     */
+    static final class Group {
+        private final List<Batch> batches = new ArrayList<>();
+        private final AtomicInteger next = new AtomicInteger();
+        private Batch open;
+
+        /** Adds a file; its contents are read with the rest of its batch. Not after reading started. */
+        Script add(Path file) {
+            if (open == null || open.files.size() >= BATCH) {
+                open = new Batch(this);
+                batches.add(open);
+            }
+            return open.add(file);
+        }
+
+        /** Reads unclaimed batches while {@code awaited} is being read by someone else. */
+        private void helpWhileWaiting(Batch awaited) {
+            while (!awaited.done.isDone()) {
+                Batch b = claimNext();
+                if (b == null) {
+                    return;
+                }
+                b.read();
+            }
+        }
+
+        /** The next batch nobody has claimed, now claimed; or null. */
+        private Batch claimNext() {
+            while (true) {
+                int i = next.getAndIncrement();
+                if (i >= batches.size()) {
+                    return null;
+                }
+                Batch b = batches.get(i);
+                if (b.claimed.compareAndSet(false, true)) {
+                    return b;
+                }
+            }
+        }
     }
 
     /** One file's contents, not necessarily read yet. */
     static final class Script {
         private final Batch batch;
-        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private final int index;
 
-        private Script(Batch batch) {
+        private Script(Batch batch, int index) {
             this.batch = batch;
+            this.index = index;
         }
 
-        /** The contents; reads this file's batch in the calling thread when nobody has started it. */
-        CompletableFuture<String> text() {
-            if (!text.isDone()) {
-                batch.readHere();
+        /**
+         * The contents, reading (or helping to read) when they are not known yet.
+         *
+         * @throws RatchetException of kind {@link ErrorKind#SOURCE_UNREADABLE}, every time, for
+         *                          a file that cannot be read or is not UTF-8
+         */
+        Content content() {
+            batch.await();
+            RatchetException failure = batch.failures[index];
+            if (failure != null) {
+                throw failure;
             }
-            return text;
-        }
-
-        /** The contents' future as it stands, without starting a read. */
-        CompletableFuture<String> future() {
-            return text;
+            return batch.contents[index];
         }
 
         /** Starts reading this file's batch in the background, if nobody has. */
         void prefetch() {
-            batch.readInBackground();
+            Batch b = batch;
+            if (!b.claimed.get() && b.prefetchRequested.compareAndSet(false, true)) {
+                READERS.execute(() -> {
+                    if (b.claimed.compareAndSet(false, true)) {
+                        b.read();
+                    }
+                });
+            }
         }
 
         /** True once the contents (or the failure to read them) are known. */
         boolean isDone() {
-            return text.isDone();
+            return batch.done.isDone();
+        }
+    }
+
+    /** A file's bytes, their checksum, and the text decoded on first use. */
+    static final class Content {
+        private final byte[] bytes;
+        private final String checksum;
+        private volatile String text;
+
+        Content(byte[] bytes, String checksum, String text) {
+            this.bytes = bytes;
+            this.checksum = checksum;
+            this.text = text;
+        }
+
+        /** SHA-256 hex of the bytes with line ends normalized to LF. */
+        String checksum() {
+            return checksum;
+        }
+
+        /** The text (the bytes were checked to be UTF-8 when they were read). */
+        String text() {
+            String t = text;
+            if (t == null) {
+                t = new String(bytes, StandardCharsets.UTF_8);
+                text = t;
+            }
+            return t;
         }
     }
 
     /** Files read together. */
-    static final class Batch {
+    private static final class Batch {
+        private final Group group;
         private final List<Path> files = new ArrayList<>(BATCH);
-        private final List<Script> scripts = new ArrayList<>(BATCH);
-        private final AtomicBoolean started = new AtomicBoolean();
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final AtomicBoolean prefetchRequested = new AtomicBoolean();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private Content[] contents;
+        private RatchetException[] failures;
 
-        /** Adds a file; its contents are read with the rest of the batch. */
-        Script add(Path file) {
-            Script s = new Script(this);
+        private Batch(Group group) {
+            this.group = group;
+        }
+
+        private Script add(Path file) {
             files.add(file);
-            scripts.add(s);
-            return s;
+            return new Script(this, files.size() - 1);
         }
 
-        boolean isFull() {
-            return files.size() >= BATCH;
-        }
-
-        void readInBackground() {
-            if (started.compareAndSet(false, true)) {
-                READERS.execute(this::readAll);
+        /** Returns once this batch is read: reads it here when nobody has claimed it. */
+        private void await() {
+            if (done.isDone()) {
+                return;
             }
-        }
-
-        void readHere() {
-            if (started.compareAndSet(false, true)) {
-                readAll();
+            if (claimed.compareAndSet(false, true)) {
+                read();
+                return;
             }
+            group.helpWhileWaiting(this);
+            done.join(); // read() never completes exceptionally: failures are kept per file
         }
 
-        private void readAll() {
-            for (int i = 0; i < files.size(); i++) {
+        private void read() {
+            Content[] c = new Content[files.size()];
+            RatchetException[] f = new RatchetException[files.size()];
+            Reader reader = READER.get();
+            for (int i = 0; i < c.length; i++) {
                 Path file = files.get(i);
-                CompletableFuture<String> text = scripts.get(i).text;
                 try {
-                    text.complete(decode(Files.readAllBytes(file), file.toString()));
+                    c[i] = reader.read(file);
                 } catch (IOException | RuntimeException e) {
-                    text.completeExceptionally(e instanceof RatchetException re ? re
+                    f[i] = e instanceof RatchetException re ? re
                             : RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Cannot read migration file '"
-                                    + file + "': " + e.getMessage()).with("file", file.toString()).cause(e).build());
+                                    + file + "': " + e.getMessage()).with("file", file.toString()).cause(e).build();
                 }
             }
+            contents = c;
+            failures = f;
+            done.complete(null); // publishes both arrays to every thread that sees done
+        }
+    }
+
+    /** A thread's buffer and digest. */
+    private static final class Reader {
+        private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+        private final MessageDigest sha256 = newSha256();
+
+        Content read(Path file) throws IOException {
+            ByteBuffer buf = buffer;
+            buf.clear();
+            try (FileChannel channel = FileChannel.open(file)) {
+                while (channel.read(buf) >= 0) {
+                    if (!buf.hasRemaining()) {
+                        ByteBuffer bigger = ByteBuffer.allocateDirect(buf.capacity() * 2);
+                        buf.flip();
+                        bigger.put(buf);
+                        buffer = buf = bigger;
+                    }
+                }
+            }
+            buf.flip();
+            byte[] bytes = new byte[buf.remaining()];
+            buf.get(bytes);
+            return contentOf(bytes, file.toString(), sha256);
+        }
+    }
+
+    /** The content of a file's bytes, refusing bytes that are not UTF-8. */
+    static Content contentOf(byte[] bytes, String origin, MessageDigest sha256) {
+        boolean ascii = true;
+        boolean carriageReturn = false;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+            } else if (b == '\r') {
+                carriageReturn = true;
+            }
+        }
+        String text = ascii ? null : decode(bytes, origin);
+        return new Content(bytes, checksum(bytes, carriageReturn, sha256), text);
+    }
+
+    /** SHA-256 hex of UTF-8 bytes with CRLF and lone CR normalized to LF. */
+    static String checksum(byte[] utf8, boolean mayHaveCarriageReturn, MessageDigest sha256) {
+        byte[] normalized = mayHaveCarriageReturn ? normalizeLineEnds(utf8) : utf8;
+        return HexFormat.of().formatHex(sha256.digest(normalized));
+    }
+
+    /** SHA-256 hex of a text with CRLF and lone CR normalized to LF. */
+    static String checksum(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return checksum(utf8, text.indexOf('\r') >= 0, newSha256());
+    }
+
+    private static byte[] normalizeLineEnds(byte[] in) {
+        byte[] out = new byte[in.length];
+        int n = 0;
+        for (int i = 0; i < in.length; i++) {
+            byte b = in[i];
+            if (b == '\r') {
+                out[n++] = '\n';
+                if (i + 1 < in.length && in[i + 1] == '\n') {
+                    i++;
+                }
+            } else {
+                out[n++] = b;
+            }
+        }
+        return n == in.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 

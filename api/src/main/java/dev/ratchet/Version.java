@@ -52,10 +52,13 @@ public final class Version implements Comparable<Version> {
             throw new IllegalArgumentException("empty version; expected digits such as 7 or 1.2.10");
         }
         int count = 1;
+        // Canonical text (dots only, no leading zeros, no trailing zero part) is kept as toString().
+        boolean canonical = true;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '.' || c == '_') {
                 count++;
+                canonical &= c == '.';
             } else if (c < '0' || c > '9') {
                 throw new IllegalArgumentException("malformed version '" + text
                         + "': only digits and dots are allowed, such as 1.2.10");
@@ -75,6 +78,7 @@ public final class Version implements Comparable<Version> {
                 while (from < i - 1 && text.charAt(from) == '0') {
                     from++; // leading zeros carry no meaning
                 }
+                canonical &= from == start;
                 if (i - from <= 18) { // up to 18 digits always fit a long
                     parts[k] = Long.parseLong(text, from, i, 10);
                 } else {
@@ -93,7 +97,11 @@ public final class Version implements Comparable<Version> {
             }
         }
         if (huge == null) {
-            return new Version(trim(parts));
+            Version v = new Version(trim(parts));
+            if (canonical && v.small.length == count) {
+                v.text = text;
+            }
+            return v;
         }
         List<BigInteger> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -43,6 +43,31 @@ class FileNameProperties {
         assertEquals(m.group(2), name.substring(split + (flyway ? 2 : 1), name.length() - 4), name);
     }
 
+    @Provide
+    Arbitrary<List<Long>> versionLists() {
+        Arbitrary<Long> v = Arbitraries.oneOf(Arbitraries.longs().between(0, 30), Arbitraries.longs().between(0,
+                Long.MAX_VALUE), Arbitraries.of(0L, 1L << 49, (1L << 50) - 1, 1L << 50, 1L << 52, Long.MAX_VALUE));
+        return v.list().ofMaxSize(300);
+    }
+
+    /** The packed sort of single-part versions orders exactly as the comparator, keeping ties in order. */
+    @Property(tries = 500)
+    void thePackedSortAgreesWithTheComparator(@ForAll("versionLists") List<Long> versions) {
+        Migration[] migrations = new Migration[versions.size()];
+        for (int i = 0; i < migrations.length; i++) {
+            migrations[i] = Migration.builder(versions.get(i) + "_m" + i).version(Version.of(versions.get(i)))
+                    .sql("SELECT 1").build();
+        }
+        Migration[] expected = migrations.clone();
+        java.util.Arrays.sort(expected, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
+        Migration[] packed = migrations.clone();
+        if (MigrationSource.FileNames.sortBySingleLongVersion(packed)) {
+            assertEquals(List.of(expected), List.of(packed));
+        } else {
+            assertTrue(versions.stream().anyMatch(v -> v >= 1L << 50), "refused only for versions too large to pack");
+        }
+    }
+
     @Example
     void commonShapesAreSplitWithoutThePatterns() {
         for (String name : List.of("V1__init.sql", "V1_2__x.sql", "V1___x.sql", "001_create.sql", "1.2_x_y.sql")) {

@@ -2,6 +2,7 @@ package dev.ratchet;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -49,6 +50,36 @@ class VersionProperties {
     void canonicalTextRoundTrips(@ForAll("versions") Version v) {
         assertEquals(v, Version.parse(v.toString()));
         assertEquals(v.toString(), Version.parse(v.toString()).toString());
+    }
+
+    @Provide
+    Arbitrary<String> spellings() {
+        Arbitrary<String> part = Arbitraries.oneOf(Arbitraries.of("0", "00", "1", "01", "007", "10", "9223372036854775807",
+                "9223372036854775808", "000000000000000000000000123"), Arbitraries.strings().numeric().ofMinLength(1)
+                .ofMaxLength(22));
+        Arbitrary<String> separator = Arbitraries.of(".", "_");
+        return Combinators.combine(part.list().ofMinSize(1).ofMaxSize(4), separator.list().ofSize(3))
+                .as((parts, seps) -> {
+                    StringBuilder sb = new StringBuilder(parts.get(0));
+                    for (int i = 1; i < parts.size(); i++) {
+                        sb.append(seps.get(i - 1)).append(parts.get(i));
+                    }
+                    return sb.toString();
+                });
+    }
+
+    /** However a version is spelled (leading zeros, '_', trailing zero parts), its text is canonical. */
+    @Property(tries = 2000)
+    void theTextIsCanonicalWhateverTheSpelling(@ForAll("spellings") String spelling) {
+        List<BigInteger> parts = new java.util.ArrayList<>();
+        for (String p : spelling.split("[._]")) {
+            parts.add(new BigInteger(p));
+        }
+        while (parts.size() > 1 && parts.get(parts.size() - 1).signum() == 0) {
+            parts.remove(parts.size() - 1);
+        }
+        String canonical = String.join(".", parts.stream().map(BigInteger::toString).toList());
+        assertEquals(canonical, Version.parse(spelling).toString(), spelling);
     }
 
     @Property

@@ -208,42 +208,48 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public Plan plan(History history, Namespace namespace) {
         String ns = namespace.name();
-        Map<Version, Migration> code = new HashMap<>(namespace.migrations().size() * 2);
-        for (Migration m : namespace.migrations()) {
-            Version v = m.version().orElseThrow(() -> RatchetException.of(ErrorKind.VERSION_REQUIRED,
-                            "Migration '" + m.name() + "' of namespace '" + ns + "' (" + m.origin()
-                                    + ") has no version; the applied-set tracker keys rows by version.")
-                    .with("namespace", ns).with("migration", m.name()).build());
-            Migration other = code.putIfAbsent(v, m);
-            if (other != null) {
-                throw RatchetException.of(ErrorKind.VERSION_COLLISION, "Namespace '" + ns
-                                + "' has two migrations at version " + v + ": " + other.origin() + " and "
-                                + m.origin() + ".")
-                        .with("namespace", ns).with("version", v.toString())
-                        .with("first", other.origin()).with("second", m.origin()).build();
-            }
-        }
-
+        List<Migration> migrations = namespace.migrations();
+        List<AppliedEntry> entries = history.entries();
         List<String> unknown = new ArrayList<>();
         List<String> renamed = new ArrayList<>();
         List<String> drifted = new ArrayList<>();
-        Set<Version> applied = new HashSet<>(history.entries().size() * 2);
-        for (AppliedEntry e : history.entries()) {
-            Version v = e.version().orElseThrow(() -> RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW,
-                    "An applied entry of namespace '" + ns + "' has no version ("
-                            + e.name().orElse("unnamed") + ").").with("namespace", ns).build());
-            applied.add(v);
-            Migration m = code.get(v);
-            String appliedName = e.name().orElse("?");
-            if (m == null) {
-                unknown.add(v + " (" + appliedName + ")");
-            } else if (e.name().isPresent() && !e.name().get().equals(m.name())) {
-                renamed.add(v + ": applied as '" + appliedName + "', code has '" + m.name() + "' (" + m.origin() + ")");
-            } else if (verification != ChecksumVerification.OFF && e.checksum().isPresent()
-                    && m.checksum().isPresent() && !e.checksum().get().equalsIgnoreCase(m.checksum().get())) {
-                drifted.add(m.name() + " (" + m.origin() + "): recorded " + abbreviate(e.checksum().get())
-                        + ", code " + abbreviate(m.checksum().get()));
+        List<Migration> pending = new ArrayList<>();
+        if (increasing(migrations, ns) && increasingEntries(entries, ns)) {
+            // Both sides in version order (a directory source's and this tracker's read): one walk.
+            int i = 0;
+            for (AppliedEntry e : entries) {
+                Version v = e.version().get();
+                while (i < migrations.size() && migrations.get(i).version().get().compareTo(v) < 0) {
+                    pending.add(migrations.get(i++));
+                }
+                if (i < migrations.size() && migrations.get(i).version().get().equals(v)) {
+                    compare(e, migrations.get(i++), renamed, drifted);
+                } else {
+                    unknown.add(v + " (" + e.name().orElse("?") + ")");
+                }
             }
+            while (i < migrations.size()) {
+                pending.add(migrations.get(i++));
+            }
+        } else {
+            Map<Version, Migration> code = byVersion(migrations, ns);
+            Set<Version> applied = new HashSet<>(entries.size() * 2);
+            for (AppliedEntry e : entries) {
+                Version v = versionOf(e, ns);
+                applied.add(v);
+                Migration m = code.get(v);
+                if (m == null) {
+                    unknown.add(v + " (" + e.name().orElse("?") + ")");
+                } else {
+                    compare(e, m, renamed, drifted);
+                }
+            }
+            for (Migration m : migrations) {
+                if (!applied.contains(m.version().orElseThrow())) {
+                    pending.add(m);
+                }
+            }
+            pending.sort(Comparator.comparing(m -> m.version().orElseThrow()));
         }
         if (!unknown.isEmpty()) {
             throw RatchetException.of(ErrorKind.UNKNOWN_APPLIED_VERSION, "Namespace '" + ns + "' has applied "
@@ -267,14 +273,75 @@ public final class AppliedSetTracker implements Tracker {
             warnings.add(detail);
         }
 
-        List<Migration> pending = new ArrayList<>();
-        for (Migration m : namespace.migrations()) {
-            if (!applied.contains(m.version().orElseThrow())) {
-                pending.add(m);
+        return new Plan(namespace, pending, warnings);
+    }
+
+    /** A renamed or drifted applied migration, noted in its list. */
+    private void compare(AppliedEntry e, Migration m, List<String> renamed, List<String> drifted) {
+        if (e.name().isPresent() && !e.name().get().equals(m.name())) {
+            renamed.add(e.version().get() + ": applied as '" + e.name().get() + "', code has '" + m.name() + "' ("
+                    + m.origin() + ")");
+        } else if (verification != ChecksumVerification.OFF && e.checksum().isPresent()) {
+            String recorded = e.checksum().get();
+            Optional<String> code = m.checksum();
+            if (code.isPresent() && !recorded.equals(code.get()) && !recorded.equalsIgnoreCase(code.get())) {
+                drifted.add(m.name() + " (" + m.origin() + "): recorded " + abbreviate(recorded)
+                        + ", code " + abbreviate(code.get()));
             }
         }
-        pending.sort(Comparator.comparing(m -> m.version().orElseThrow()));
-        return new Plan(namespace, pending, warnings);
+    }
+
+    /** True when the code's versions strictly increase; refuses a migration without a version. */
+    private static boolean increasing(List<Migration> migrations, String ns) {
+        Version previous = null;
+        boolean increasing = true;
+        for (Migration m : migrations) {
+            Version v = m.version().orElseThrow(() -> versionRequired(m, ns));
+            increasing &= previous == null || previous.compareTo(v) < 0;
+            previous = v;
+        }
+        return increasing;
+    }
+
+    /** True when the entries' versions strictly increase; refuses an entry without a version. */
+    private static boolean increasingEntries(List<AppliedEntry> entries, String ns) {
+        Version previous = null;
+        boolean increasing = true;
+        for (AppliedEntry e : entries) {
+            Version v = versionOf(e, ns);
+            increasing &= previous == null || previous.compareTo(v) < 0;
+            previous = v;
+        }
+        return increasing;
+    }
+
+    private static Version versionOf(AppliedEntry e, String ns) {
+        return e.version().orElseThrow(() -> RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW,
+                "An applied entry of namespace '" + ns + "' has no version ("
+                        + e.name().orElse("unnamed") + ").").with("namespace", ns).build());
+    }
+
+    private static RatchetException versionRequired(Migration m, String ns) {
+        return RatchetException.of(ErrorKind.VERSION_REQUIRED, "Migration '" + m.name() + "' of namespace '" + ns
+                        + "' (" + m.origin() + ") has no version; the applied-set tracker keys rows by version.")
+                .with("namespace", ns).with("migration", m.name()).build();
+    }
+
+    /** The code by version; refuses two migrations at one version. */
+    private static Map<Version, Migration> byVersion(List<Migration> migrations, String ns) {
+        Map<Version, Migration> code = new HashMap<>(migrations.size() * 2);
+        for (Migration m : migrations) {
+            Version v = m.version().orElseThrow(() -> versionRequired(m, ns));
+            Migration other = code.putIfAbsent(v, m);
+            if (other != null) {
+                throw RatchetException.of(ErrorKind.VERSION_COLLISION, "Namespace '" + ns
+                                + "' has two migrations at version " + v + ": " + other.origin() + " and "
+                                + m.origin() + ".")
+                        .with("namespace", ns).with("version", v.toString())
+                        .with("first", other.origin()).with("second", m.origin()).build();
+            }
+        }
+        return code;
     }
 
     private static String abbreviate(String checksum) {

@@ -149,8 +149,8 @@ public final class IdentityTracker implements Tracker {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String name = rs.getString("name");
-                    long sequence = rs.getLong("sequence");
+                    String name = rs.getString(1);
+                    long sequence = rs.getLong(2);
                     Optional<Instant> appliedAt;
                     try {
                         appliedAt = ctx.dialect().readInstant(rs, "applied_at");
@@ -161,7 +161,7 @@ public final class IdentityTracker implements Tracker {
                                 .with("namespace", namespace).with("name", name).build();
                     }
                     entries.add(new AppliedEntry(Optional.of(name), Optional.empty(), OptionalLong.of(sequence),
-                            Optional.ofNullable(rs.getString("checksum")), appliedAt, OptionalLong.empty()));
+                            Optional.ofNullable(rs.getString(3)), appliedAt, OptionalLong.empty()));
                 }
             }
         }
@@ -181,20 +181,14 @@ public final class IdentityTracker implements Tracker {
                             + String.join(", ", unknown) + ".")
                     .with("namespace", ns).with("unknown", unknown).build();
         }
-        Set<String> seen = new java.util.HashSet<>();
-        for (AppliedEntry e : applied) {
-            String name = e.name().orElse("?");
-            if (!seen.add(name)) {
-                throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "Namespace '" + ns + "' has two rows named '"
-                                + name + "' (the table lost its primary key).")
-                        .with("namespace", ns).with("name", name).build();
-            }
-        }
         List<String> drifted = new ArrayList<>();
         for (int i = 0; i < applied.size(); i++) {
             String appliedName = applied.get(i).name().orElse("?");
             Migration m = code.get(i);
             if (!appliedName.equals(m.name())) {
+                // Code names are unique, so names that are a prefix of the code repeat none; a
+                // repeated name is reported as what it is, a table that lost its key.
+                refuseRepeatedNames(applied, ns);
                 throw RatchetException.of(ErrorKind.NAME_DIVERGENCE, "Namespace '" + ns + "' diverges at index " + i
                                 + ": the database applied '" + appliedName + "' there, the code has '" + m.name()
                                 + "' (" + m.origin() + ").")
@@ -202,9 +196,12 @@ public final class IdentityTracker implements Tracker {
                         .with("code", m.name()).build();
             }
             Optional<String> recorded = applied.get(i).checksum();
-            if (verification != ChecksumVerification.OFF && recorded.isPresent() && m.checksum().isPresent()
-                    && !recorded.get().equalsIgnoreCase(m.checksum().get())) {
-                drifted.add(m.name() + " (" + m.origin() + ")");
+            if (verification != ChecksumVerification.OFF && recorded.isPresent()) {
+                Optional<String> current = m.checksum();
+                if (current.isPresent() && !recorded.get().equals(current.get())
+                        && !recorded.get().equalsIgnoreCase(current.get())) {
+                    drifted.add(m.name() + " (" + m.origin() + ")");
+                }
             }
         }
         for (int i = 0; i < applied.size(); i++) {
@@ -231,6 +228,18 @@ public final class IdentityTracker implements Tracker {
             warnings.add(detail);
         }
         return new Plan(namespace, code.subList(applied.size(), code.size()), warnings);
+    }
+
+    private static void refuseRepeatedNames(List<AppliedEntry> applied, String ns) {
+        Set<String> seen = new HashSet<>();
+        for (AppliedEntry e : applied) {
+            String name = e.name().orElse("?");
+            if (!seen.add(name)) {
+                throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "Namespace '" + ns + "' has two rows named '"
+                                + name + "' (the table lost its primary key).")
+                        .with("namespace", ns).with("name", name).build();
+            }
+        }
     }
 
     @Override
