@@ -6,6 +6,7 @@
 # a short run (N <= 1000, fewer iterations) while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 export RATCHET_BENCH_POSTGRES_URL=${RATCHET_BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}
 
 version=$(ls /etc/postgresql | sort -V | tail -n 1)
@@ -25,7 +26,7 @@ out=benchmarks/target/bench
 mkdir -p "$out"
 
 # Iterations come from the benchmarks' annotations: up-to-date boot and status 5 warm-up + 10
-# measured, fresh apply 0 + 5 (each takes seconds), cutover 1 + 5.
+# measured, fresh apply 0 + 3 (each takes seconds, Flyway's at N = 5000 a minute), cutover 1 + 5.
 iterations=()
 pg_n=100,1000,5000
 sqlite_n=100,1000
@@ -45,7 +46,7 @@ drop_prepared() {
 drop_prepared
 trap drop_prepared EXIT
 
-# BENCH_ONLY: a JMH regular expression selecting some benchmarks (e.g. 'upToDateBoot|readFiles');
+# BENCH_ONLY: a JMH regular expression selecting some benchmarks (e.g. 'upToDateBoot|readFiles|readSource');
 # RESULTS.md then says which ones this run measured.
 only=${BENCH_ONLY:-}
 run() { # db n-list output
@@ -73,10 +74,11 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off (one fsync costs ~5 ms on this disk, which would measure the disk, not the tools; the same for every tool) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot and status 5 + 10, fresh apply 0 + 5, cutover 1 + 5$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply 0 + 3, cutover 1 + 5$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
+- This run of \`scripts/bench.sh\` took $(( ($(date +%s) - started + 59) / 60 )) minutes, building included.
 HEADER
 java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
   "$out/postgresql.json" "$out/sqlite.json" </dev/null

@@ -366,7 +366,30 @@ public interface MigrationSource {
                                 + " migration at version " + String.join(", ", collisions) + ".")
                         .with("namespace", null).with("collisions", List.copyOf(collisions)).build();
             }
-            return List.of(byVersion);
+            return new SortedByVersion(byVersion);
+        }
+
+        /**
+         * What {@link #sorted} returns: migrations in strictly increasing version order, each named
+         * {@code <canonical version>_<description>}, so that no two share a version or a name
+         * ({@link Namespace} does not check such a list again). Immutable.
+         */
+        static final class SortedByVersion extends java.util.AbstractList<Migration> implements java.util.RandomAccess {
+            private final Migration[] migrations;
+
+            private SortedByVersion(Migration[] migrations) {
+                this.migrations = migrations;
+            }
+
+            @Override
+            public Migration get(int index) {
+                return migrations[index];
+            }
+
+            @Override
+            public int size() {
+                return migrations.length;
+            }
         }
     }
 }

@@ -29,9 +29,13 @@ public final class Namespace {
 
     private Namespace(String name, List<Migration> migrations, String schema) {
         this.name = Identifiers.requireNamespace(name);
-        this.migrations = List.copyOf(migrations);
         this.schema = schema == null ? null : Identifiers.requireIdentifier("target schema", schema);
-        checkUnique("Namespace '" + name + "'", name, this.migrations);
+        if (migrations instanceof MigrationSource.FileNames.SortedByVersion checked) {
+            this.migrations = checked; // immutable, and its versions and names are unique by construction
+        } else {
+            this.migrations = List.copyOf(migrations);
+            checkUnique("Namespace '" + name + "'", name, this.migrations);
+        }
     }
 
     /** A namespace whose migrations run in the connection's current schema. */

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -164,4 +165,98 @@ public abstract class DatabaseDialect implements Dialect {
         /** Releases the lock; throws {@code LOCK_RELEASE_FAILED} if it was not held any more. */
         void release(Connection connection) throws SQLException;
     }
+
+    /**
+     * {@code YYYY-MM-DD<separator>HH:MM:SS[.fraction](Z|±HH[:MM[:SS]])} as an instant, or null for
+     * any other text (the caller's full parser decides those): PostgreSQL's ISO output of a
+     * {@code timestamptz} (separator ' ') and {@link Instant#toString()} (separator 'T'), which
+     * trackers read once per row, parsed without a general-purpose parser.
+     */
+    static Instant parseIsoInstant(String s, char separator) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != separator || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start || i - start > 9) {
+                return null;
+            }
+            nanos = digits(s, start, i - start);
+            for (int k = i - start; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        if (i + 1 == n && s.charAt(i) == 'Z') {
+            try {
+                return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+                        .toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.DateTimeException e) {
+                return null;
+            }
+        }
+        if (i + 3 > n || (s.charAt(i) != '+' && s.charAt(i) != '-')) {
+            return null;
+        }
+        int sign = s.charAt(i) == '+' ? 1 : -1;
+        int offsetHours = digits(s, i + 1, 2);
+        int offsetMinutes = 0;
+        int offsetSeconds = 0;
+        i += 3;
+        if (i < n) {
+            if (i + 3 > n || s.charAt(i) != ':') {
+                return null;
+            }
+            offsetMinutes = digits(s, i + 1, 2);
+            i += 3;
+            if (i < n) {
+                if (i + 3 != n || s.charAt(i) != ':') {
+                    return null;
+                }
+                offsetSeconds = digits(s, i + 1, 2);
+            }
+        }
+        if (offsetHours < 0 || offsetMinutes < 0 || offsetSeconds < 0) {
+            return null;
+        }
+        try {
+            java.time.ZoneOffset offset = java.time.ZoneOffset.ofHoursMinutesSeconds(sign * offsetHours,
+                    sign * offsetMinutes, sign * offsetSeconds);
+            return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(offset);
+        } catch (java.time.DateTimeException e) {
+            return null; // not a date the driver would accept either; it decides
+        }
+    }
+
+    /** The non-negative number in {@code s[from, from + count)}, or -1 when it is not all digits. */
+    private static int digits(String s, int from, int count) {
+        if (from + count > s.length()) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
 }

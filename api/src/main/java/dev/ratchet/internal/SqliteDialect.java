@@ -59,7 +59,11 @@ final class SqliteDialect extends DatabaseDialect {
     @Override
     public Optional<Instant> readInstant(ResultSet rs, String column) throws SQLException {
         String text = rs.getString(column);
-        return Optional.ofNullable(text).map(Instant::parse);
+        if (text == null) {
+            return Optional.empty();
+        }
+        Instant simple = parseIsoInstant(text, 'T'); // what bindInstant wrote, Instant.toString()
+        return Optional.of(simple != null ? simple : Instant.parse(text));
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.Map;
  * time of the booting thread and of the whole process (every thread: background readers, JIT,
  * GC; the database server's own work is not in it). CPU time hardly moves when the machine is busy with something
  * else, so it tells whether a change to the boot path helps even on a loaded machine.
- * Arguments: tool (a {@link Tool} name), N, and optionally the number of measured boots.
+ * Arguments: tool (a {@link Tool} name), N, and optionally the number of measured boots and the
+ * database ({@code postgresql}, the default, or {@code sqlite}).
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.ratchet.benchmarks.BootProfile RATCHET_COUNTER 5000
@@ -49,9 +50,10 @@ public final class BootProfile {
         Tool tool = Tool.valueOf(args[0]);
         int n = Integer.parseInt(args[1]);
         int measured = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        String kind = args.length > 3 ? args[3] : "postgresql";
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Workload w = Workload.create(n);
-             BenchDatabase db = BenchDatabase.prepared("postgresql", "applied " + tool + " " + n,
+             BenchDatabase db = BenchDatabase.prepared(kind, "applied " + tool + " " + n,
                      fresh -> tool.migrate(fresh, w))) {
             double[] wall = new double[measured];
             double[] cpu = new double[measured];

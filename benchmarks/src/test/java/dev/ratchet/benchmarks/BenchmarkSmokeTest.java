@@ -52,6 +52,24 @@ class BenchmarkSmokeTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theFileReadingBaselinesReadEveryFile() throws Exception {
+        MigrationBenchmarks.FilesOnly files = new MigrationBenchmarks.FilesOnly();
+        files.n = 3;
+        files.setUp();
+        try {
+            MigrationBenchmarks benchmarks = new MigrationBenchmarks();
+            long bytes = 0;
+            for (int i = 1; i <= 3; i++) {
+                bytes += Workload.body(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+            assertEquals(bytes, benchmarks.readFiles(files));
+            assertEquals(3 * 64, benchmarks.readSource(files), "three SHA-256 checksums in hex");
+        } finally {
+            files.tearDown();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"postgresql", "sqlite"})
     void aPreparedDatabaseIsPreparedOnceAndKeptUntilDiscarded(String kind) throws Exception {
