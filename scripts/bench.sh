@@ -80,6 +80,15 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
 - This run of \`scripts/bench.sh\` took $(( ($(date +%s) - started + 59) / 60 )) minutes, building included.
 HEADER
-java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
+# A full run also rewrites the README's quoted excerpt of RESULTS.md; a subset run does not.
+readme=()
+if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
+  readme=(--readme README.md)
+fi
+java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter ${readme[@]+"${readme[@]}"} benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
   "$out/postgresql.json" "$out/sqlite.json" </dev/null
-echo "bench.sh: wrote benchmarks/RESULTS.md"
+if [ ${#readme[@]} -gt 0 ]; then
+  echo "bench.sh: wrote benchmarks/RESULTS.md and the README's excerpt of it"
+else
+  echo "bench.sh: wrote benchmarks/RESULTS.md"
+fi

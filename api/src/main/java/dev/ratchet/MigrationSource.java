@@ -252,9 +252,9 @@ public interface MigrationSource {
             Path firstMalformed = null;
             RatchetException malformed = null;
             for (Path file : files) {
-                Migration.Builder m;
+                Migration m;
                 try {
-                    m = parse(file.getFileName().toString(), file.toString());
+                    m = fileMigration(file, contents);
                 } catch (RatchetException e) {
                     // The listing is in no particular order: report the first bad name by path.
                     if (firstMalformed == null || file.compareTo(firstMalformed) < 0) {
@@ -263,10 +263,9 @@ public interface MigrationSource {
                     }
                     continue;
                 }
-                if (m == null || malformed != null) {
-                    continue;
+                if (m != null && malformed == null) {
+                    out.add(m);
                 }
-                out.add(m.sql(contents.add(file)).build());
             }
             if (malformed != null) {
                 throw malformed;
@@ -299,6 +298,17 @@ public interface MigrationSource {
                 migrations[i] = original[(int) (packed[i] & mask)];
             }
             return true;
+        }
+
+        /**
+         * The migration of one listed file, its contents to be read with {@code contents}; null
+         * for a file that is no migration. A method of its own, not the listing loop's body: that
+         * loop runs once per boot, so a JVM compiles it late, while this method is compiled after
+         * the first few hundred files.
+         */
+        private static Migration fileMigration(Path file, ScriptFiles.Group contents) {
+            Migration.Builder m = parse(file.getFileName().toString(), file.toString());
+            return m == null ? null : m.sql(contents.add(file)).build();
         }
 
         /**

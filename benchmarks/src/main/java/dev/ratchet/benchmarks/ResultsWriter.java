@@ -3,6 +3,7 @@ package dev.ratchet.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,14 @@ public final class ResultsWriter {
     private static final String READ_SOURCE = "READ_SOURCE";
 
     /** Writes the report. */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        // --readme FILE: also rewrite the README's quoted excerpt (between the markers below).
+        Path readme = null;
+        String[] args = arguments;
+        if (args.length > 1 && args[0].equals("--readme")) {
+            readme = Path.of(args[1]);
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         Path out = Path.of(args[0]);
         String roundTrips = Files.exists(Path.of(args[1])) ? Files.readString(Path.of(args[1])) : "";
         String header = Files.readString(Path.of(args[2]));
@@ -51,6 +59,7 @@ public final class ResultsWriter {
             }
         }
         StringBuilder md = new StringBuilder(header).append('\n');
+        Map<String, String> tables = new java.util.HashMap<>();
         Map<String, String> titles = Map.of(
                 "upToDateBoot", "Up-to-date boot (a fresh runner, nothing pending)",
                 "freshApply", "Fresh apply of N trivial migrations",
@@ -68,29 +77,67 @@ public final class ResultsWriter {
                 Row first = group.get(0);
                 double floor = group.stream().filter(r -> r.tool().equals("FLOOR")).mapToDouble(Row::median).findFirst()
                         .orElse(Double.NaN);
-                md.append("\n**").append(first.db()).append(", N = ").append(first.n()).append("**\n\n")
-                        .append("| tool | median ms | min–max ms | × floor |\n|---|---:|---:|---:|\n");
+                StringBuilder table = new StringBuilder("| tool | median ms | min–max ms | × floor |\n|---|---:|---:|---:|\n");
                 group.sort(java.util.Comparator.comparingDouble(Row::median));
                 for (Row r : group) {
-                    md.append("| ").append(label(r.tool())).append(" | ").append(fmt(r.median())).append(" | ")
+                    table.append("| ").append(label(r.tool())).append(" | ").append(fmt(r.median())).append(" | ")
                             .append(fmt(r.min())).append("–").append(fmt(r.max())).append(" | ")
                             .append(Double.isNaN(floor) ? "" : String.format("%.2f", r.median() / floor)).append(" |\n");
                 }
+                md.append("\n**").append(first.db()).append(", N = ").append(first.n()).append("**\n\n").append(table);
+                tables.put(benchmark + " " + first.db() + " " + first.n(), table.toString());
             }
         }
         if (!roundTrips.isBlank()) {
-            md.append("\n## Statements per up-to-date boot (PostgreSQL statement log)\n\n| tool | statements |\n|---|---:|\n");
+            StringBuilder table = new StringBuilder("| tool | statements |\n|---|---:|\n");
             for (String line : roundTrips.strip().split("\n")) {
                 String[] kv = line.split("=");
-                md.append("| ").append(label(kv[0])).append(" | ").append(kv[1]).append(" |\n");
+                table.append("| ").append(label(kv[0])).append(" | ").append(kv[1]).append(" |\n");
             }
+            md.append("\n## Statements per up-to-date boot (PostgreSQL statement log)\n\n").append(table);
+            tables.put("statements", table.toString());
         }
-        md.append(targets(rows));
+        String targets = targetTable(rows);
+        md.append("\n## Targets\n\n").append(targets).append(gap(rows));
         Files.writeString(out, md);
+        if (readme != null) {
+            tables.put("targets", targets);
+            writeReadme(readme, tables, header);
+        }
     }
 
-    private static String targets(List<Row> rows) {
-        StringBuilder t = new StringBuilder("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+    /** The README's excerpt starts after this line and ends before {@link #README_END}. */
+    static final String README_START = "<!-- bench-results:start: written by scripts/bench.sh from the tables of"
+            + " benchmarks/RESULTS.md; do not edit -->";
+    static final String README_END = "<!-- bench-results:end -->";
+
+    /** Replaces the README's excerpt with this run's main tables (the whole run is in RESULTS.md). */
+    private static void writeReadme(Path readme, Map<String, String> tables, String header) throws IOException {
+        String text = Files.readString(readme);
+        int start = text.indexOf(README_START);
+        int end = text.indexOf(README_END);
+        if (start < 0 || end < start) {
+            throw new IllegalStateException(readme + " has no " + README_START + " ... " + README_END + " block");
+        }
+        String date = header.replaceAll("(?s).*Written by `scripts/bench.sh` on ([0-9-]+).*", "$1");
+        StringBuilder x = new StringBuilder(README_START).append("\n\nFrom the run of ").append(date)
+                .append(" (medians; × floor is the ratio to the plain-JDBC floor in the same table).\n");
+        String[][] quoted = {
+                {"upToDateBoot postgresql 5000", "Up-to-date boot, PostgreSQL, N = 5000"},
+                {"upToDateBoot sqlite 1000", "Up-to-date boot, SQLite, N = 1000"},
+                {"freshApply postgresql 5000", "Fresh apply, PostgreSQL, N = 5000"},
+                {"statements", "Statements per up-to-date boot, counted in the PostgreSQL statement log"},
+                {"targets", "Targets"}};
+        for (String[] q : quoted) {
+            if (tables.containsKey(q[0])) {
+                x.append("\n").append(q[1]).append(":\n\n").append(tables.get(q[0]));
+            }
+        }
+        Files.writeString(readme, text.substring(0, start) + x + "\n" + text.substring(end));
+    }
+
+    private static String targetTable(List<Row> rows) {
+        StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
         for (String db : List.of("postgresql", "sqlite")) {
             int big = db.equals("postgresql") ? 5000 : 1000;
             int mid = db.equals("postgresql") ? 1000 : 100;
@@ -113,7 +160,6 @@ public final class ResultsWriter {
         }
         find(rows, "cutover", "postgresql", 5000, "RATCHET_CUTOVER").ifPresent(c -> t.append("| cutover of 5,000 rows, postgresql, < 1 s | ")
                 .append(fmt(c.median())).append(" ms | ").append(c.median() < 1000 ? "yes" : "no").append(" |\n"));
-        t.append(gap(rows));
         return t.toString();
     }
 
@@ -152,9 +198,11 @@ public final class ResultsWriter {
                         .append(" ms for the counter's boot and the source's reading one after the other.\n");
             }
         }
-        g.append("\nSo what separates a checksum-verifying tracker from the floor is the reading itself, not the"
-                + " database work (four statements per boot whatever N, against the floor's three; the counter shows"
-                + " the rest of Ratchet's per-boot work at about the floor's cost). On this 2-core machine the boot"
+        g.append("\nSo what separates a checksum-verifying tracker from the counter is the reading itself, not the"
+                + " database work (four statements per boot whatever N, against the floor's three). On SQLite the"
+                + " floor's whole boot is a few milliseconds (no server, no connection set-up), so Ratchet's fixed"
+                + " per-boot work and its per-file work in a young JVM (names, versions, migrations, plan) weigh"
+                + " more there, even for the counter. On this 2-core machine the boot"
                 + " is CPU-bound: the readers, the booting thread, the JIT compiler threads of a young JVM and the"
                 + " PostgreSQL backend share two cores, so the reading overlaps with the database work only in part."
                 + " For a checksum tracker to stay within 1.5 × the floor, reading and hashing N files would have to"

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Counts, from the server side, the statements each tool sends for one up-to-date boot: the
  * boot runs as a role whose {@code log_statement} is {@code all}, and the lines that role adds
- * to the PostgreSQL log are counted. Usage: {@code RoundTrips LOGFILE N OUTFILE}.
+ * to the PostgreSQL log are counted. Usage: {@code RoundTrips LOGFILE N OUTFILE}. The databases are
+ * the up-to-date boot benchmark's prepared ones ({@code scripts/bench.sh} drops them afterwards).
  */
 public final class RoundTrips {
     private static final String ROLE = "ratchet_roundtrips";
@@ -31,8 +32,10 @@ public final class RoundTrips {
         try (Workload w = Workload.create(n)) {
             for (Tool tool : new Tool[] {Tool.RATCHET_APPLIED_SET, Tool.RATCHET_COUNTER, Tool.RATCHET_IDENTITY,
                     Tool.FLYWAY, Tool.LIQUIBASE, Tool.FLOOR}) {
-                try (BenchDatabase db = BenchDatabase.create("postgresql")) {
-                    tool.migrate(db, w);
+                // The up-to-date boot benchmark's database when bench.sh ran it (applying N again
+                // would cost minutes, Flyway's most), otherwise prepared here the same way.
+                try (BenchDatabase db = BenchDatabase.prepared("postgresql", "applied " + tool.name() + " " + n,
+                        fresh -> tool.migrate(fresh, w))) {
                     String url = db.url.replaceAll("user=[^&]*", "user=" + ROLE);
                     BenchDatabase asRole = BenchDatabase.attach(db, url);
                     long before = Files.size(log);

@@ -156,33 +156,7 @@ public final class AppliedSetTracker implements Tracker {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String versionText = rs.getString(1);
-                    String name = rs.getString(2);
-                    Version version;
-                    try {
-                        version = Version.parse(versionText);
-                    } catch (IllegalArgumentException | NullPointerException e) {
-                        throw corrupt(ctx, namespace, versionText, "its version '" + versionText
-                                + "' is not a version");
-                    }
-                    if (!version.toString().equals(versionText)) {
-                        throw corrupt(ctx, namespace, versionText, "its version '" + versionText
-                                + "' is not in canonical form ('" + version + "')");
-                    }
-                    if (name == null || name.isBlank()) {
-                        throw corrupt(ctx, namespace, versionText, "it has no name");
-                    }
-                    String checksum = rs.getString(3);
-                    Optional<Instant> appliedAt;
-                    try {
-                        appliedAt = ctx.dialect().readInstant(rs, "applied_at");
-                    } catch (RuntimeException e) {
-                        throw corrupt(ctx, namespace, versionText, "its applied_at cannot be read");
-                    }
-                    long ms = rs.getLong(5);
-                    OptionalLong executionMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(ms);
-                    entries.add(new AppliedEntry(Optional.of(name), Optional.of(version), OptionalLong.empty(),
-                            Optional.ofNullable(checksum), appliedAt, executionMs));
+                    entries.add(entry(ctx, namespace, rs));
                 }
             }
         }
@@ -195,6 +169,39 @@ public final class AppliedSetTracker implements Tracker {
             }
         }
         return new History(namespace, entries, Map.of());
+    }
+
+    /**
+     * The current row. A method of its own, not the read loop's body: the loop runs once per boot,
+     * so a JVM compiles it late, while this method is compiled after its first few hundred rows.
+     */
+    private AppliedEntry entry(TrackerContext ctx, String namespace, ResultSet rs) throws SQLException {
+        String versionText = rs.getString(1);
+        String name = rs.getString(2);
+        Version version;
+        try {
+            version = Version.parse(versionText);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw corrupt(ctx, namespace, versionText, "its version '" + versionText + "' is not a version");
+        }
+        if (!version.toString().equals(versionText)) {
+            throw corrupt(ctx, namespace, versionText, "its version '" + versionText
+                    + "' is not in canonical form ('" + version + "')");
+        }
+        if (name == null || name.isBlank()) {
+            throw corrupt(ctx, namespace, versionText, "it has no name");
+        }
+        String checksum = rs.getString(3);
+        Optional<Instant> appliedAt;
+        try {
+            appliedAt = ctx.dialect().readInstant(rs, "applied_at");
+        } catch (RuntimeException e) {
+            throw corrupt(ctx, namespace, versionText, "its applied_at cannot be read");
+        }
+        long ms = rs.getLong(5);
+        OptionalLong executionMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(ms);
+        return new AppliedEntry(Optional.of(name), Optional.of(version), OptionalLong.empty(),
+                Optional.ofNullable(checksum), appliedAt, executionMs);
     }
 
     private RatchetException corrupt(TrackerContext ctx, String namespace, String version, String why) {

@@ -149,23 +149,31 @@ public final class IdentityTracker implements Tracker {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String name = rs.getString(1);
-                    long sequence = rs.getLong(2);
-                    Optional<Instant> appliedAt;
-                    try {
-                        appliedAt = ctx.dialect().readInstant(rs, "applied_at");
-                    } catch (RuntimeException e) {
-                        throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "The row '" + name + "' of namespace '"
-                                        + namespace + "' in " + ctx.defaultSchema() + "." + table
-                                        + " has an applied_at that cannot be read.")
-                                .with("namespace", namespace).with("name", name).build();
-                    }
-                    entries.add(new AppliedEntry(Optional.of(name), Optional.empty(), OptionalLong.of(sequence),
-                            Optional.ofNullable(rs.getString(3)), appliedAt, OptionalLong.empty()));
+                    entries.add(entry(ctx, namespace, rs));
                 }
             }
         }
         return new History(namespace, entries, Map.of());
+    }
+
+    /**
+     * The current row. A method of its own, not the read loop's body: the loop runs once per boot,
+     * so a JVM compiles it late, while this method is compiled after its first few hundred rows.
+     */
+    private AppliedEntry entry(TrackerContext ctx, String namespace, ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        long sequence = rs.getLong(2);
+        Optional<Instant> appliedAt;
+        try {
+            appliedAt = ctx.dialect().readInstant(rs, "applied_at");
+        } catch (RuntimeException e) {
+            throw RatchetException.of(ErrorKind.CORRUPT_TRACKER_ROW, "The row '" + name + "' of namespace '"
+                            + namespace + "' in " + ctx.defaultSchema() + "." + table
+                            + " has an applied_at that cannot be read.")
+                    .with("namespace", namespace).with("name", name).build();
+        }
+        return new AppliedEntry(Optional.of(name), Optional.empty(), OptionalLong.of(sequence),
+                Optional.ofNullable(rs.getString(3)), appliedAt, OptionalLong.empty());
     }
 
     @Override
@@ -195,13 +203,8 @@ public final class IdentityTracker implements Tracker {
                         .with("namespace", ns).with("index", i).with("applied", appliedName)
                         .with("code", m.name()).build();
             }
-            Optional<String> recorded = applied.get(i).checksum();
-            if (verification != ChecksumVerification.OFF && recorded.isPresent()) {
-                Optional<String> current = m.checksum();
-                if (current.isPresent() && !recorded.get().equals(current.get())
-                        && !recorded.get().equalsIgnoreCase(current.get())) {
-                    drifted.add(m.name() + " (" + m.origin() + ")");
-                }
+            if (verification != ChecksumVerification.OFF && changed(applied.get(i), m)) {
+                drifted.add(m.name() + " (" + m.origin() + ")");
             }
         }
         for (int i = 0; i < applied.size(); i++) {
@@ -228,6 +231,17 @@ public final class IdentityTracker implements Tracker {
             warnings.add(detail);
         }
         return new Plan(namespace, code.subList(applied.size(), code.size()), warnings);
+    }
+
+    /** True when the entry's checksum and the code's are both known and differ. */
+    private static boolean changed(AppliedEntry e, Migration m) {
+        Optional<String> recorded = e.checksum();
+        if (recorded.isEmpty()) {
+            return false;
+        }
+        Optional<String> current = m.checksum();
+        return current.isPresent() && !recorded.get().equals(current.get())
+                && !recorded.get().equalsIgnoreCase(current.get());
     }
 
     private static void refuseRepeatedNames(List<AppliedEntry> applied, String ns) {
