@@ -1,8 +1,6 @@
 package dev.ratchet;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +40,6 @@ public final class Migration {
     private final ScriptFiles.Script file;
     /** The override of the script's directive, or null. */
     private final Boolean transactionalOverride;
-    private volatile Boolean fileTransactional;
     private final String origin;
 
     /** A script (or null for a Java body), its checksum and its transaction flag. */
@@ -132,12 +129,7 @@ public final class Migration {
             file.content(); // an unreadable file fails here, as it would when run
             return transactionalOverride;
         }
-        Boolean t = fileTransactional;
-        if (t == null) {
-            t = !hasNoTransactionDirective(file.content().text());
-            fileTransactional = t;
-        }
-        return t;
+        return !hasNoTransactionDirective(file.content().text());
     }
 
     /** Where this migration came from (a file path or resource), for messages. */
@@ -161,12 +153,7 @@ public final class Migration {
     }
 
     static String sha256(String text) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return HexFormat.of().formatHex(ScriptFiles.newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Builds a {@link Migration}; validated in {@link #build()}. */

@@ -69,30 +69,14 @@ public final class Namespace {
     }
 
     static void checkUnique(String where, String namespace, List<Migration> migrations) {
-        // Versions strictly increasing in code order (a directory source's order) cannot collide;
-        // nor can names that start with their canonical version and '_' (a file's name does):
-        // the version is the name's text up to its first '_'.
-        boolean increasing = true;
-        boolean versionedNames = true;
-        for (int i = 0; i < migrations.size() && increasing; i++) {
-            Migration m = migrations.get(i);
-            Version b = m.versionOrNull();
-            if (i > 0) {
-                Version a = migrations.get(i - 1).versionOrNull();
-                increasing = a != null && b != null && a.compareTo(b) < 0;
-            }
-            if (versionedNames && b != null) {
-                String v = b.toString();
-                String name = m.name();
-                versionedNames = name.length() > v.length() && name.startsWith(v) && name.charAt(v.length()) == '_';
-            } else {
-                versionedNames = false;
-            }
-        }
-        if (increasing && versionedNames) {
-            return;
-        }
         Map<String, Migration> byName = new HashMap<>(migrations.size() * 2);
+        // Versions strictly increasing in code order (a directory source's order) cannot collide.
+        boolean increasing = true;
+        for (int i = 1; i < migrations.size() && increasing; i++) {
+            Version a = migrations.get(i - 1).versionOrNull();
+            Version b = migrations.get(i).versionOrNull();
+            increasing = a != null && b != null && a.compareTo(b) < 0;
+        }
         Map<Version, Migration> byVersion = increasing ? null : new HashMap<>(migrations.size() * 2);
         List<String> collisions = new ArrayList<>();
         for (Migration m : migrations) {

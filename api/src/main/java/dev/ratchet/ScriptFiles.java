@@ -294,7 +294,7 @@ final class ScriptFiles {
         return n == in.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
-    private static MessageDigest newSha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -202,22 +202,19 @@ public abstract class DatabaseDialect implements Dialect {
                 nanos *= 10;
             }
         }
-        if (i + 1 == n && s.charAt(i) == 'Z') {
-            try {
-                return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
-                        .toInstant(java.time.ZoneOffset.UTC);
-            } catch (java.time.DateTimeException e) {
-                return null;
-            }
-        }
-        if (i + 3 > n || (s.charAt(i) != '+' && s.charAt(i) != '-')) {
-            return null;
-        }
-        int sign = s.charAt(i) == '+' ? 1 : -1;
-        int offsetHours = digits(s, i + 1, 2);
+        int sign = 1;
+        int offsetHours = 0;
         int offsetMinutes = 0;
         int offsetSeconds = 0;
-        i += 3;
+        if (i + 1 == n && s.charAt(i) == 'Z') {
+            i = n;
+        } else if (i + 3 > n || (s.charAt(i) != '+' && s.charAt(i) != '-')) {
+            return null;
+        } else {
+            sign = s.charAt(i) == '+' ? 1 : -1;
+            offsetHours = digits(s, i + 1, 2);
+            i += 3;
+        }
         if (i < n) {
             if (i + 3 > n || s.charAt(i) != ':') {
                 return null;

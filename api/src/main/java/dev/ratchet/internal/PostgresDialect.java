@@ -89,7 +89,7 @@ final class PostgresDialect extends DatabaseDialect {
         if (text == null) {
             return Optional.empty();
         }
-        Instant simple = parseIsoTimestamp(text);
+        Instant simple = parseIsoInstant(text, ' ');
         if (simple != null) {
             return Optional.of(simple);
         }
@@ -105,14 +105,6 @@ final class PostgresDialect extends DatabaseDialect {
             throw e;
         }
         return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
-    }
-
-    /**
-     * {@code YYYY-MM-DD HH:MM:SS[.fraction]±HH[:MM[:SS]]}, PostgreSQL's ISO output of a
-     * {@code timestamptz}, as an instant; null for any other text.
-     */
-    static Instant parseIsoTimestamp(String s) {
-        return parseIsoInstant(s, ' ');
     }
 
     @Override
