@@ -26,7 +26,8 @@ out=benchmarks/target/bench
 mkdir -p "$out"
 
 # Iterations come from the benchmarks' annotations: up-to-date boot and status 5 warm-up + 10
-# measured, fresh apply 0 + 3 (each takes seconds, Flyway's at N = 5000 a minute), cutover 1 + 5.
+# measured, fresh apply 0 + 3 (each takes seconds, Flyway's at N = 5000 a minute; one untimed apply
+# first up to N = 1000), cutover 1 + 5.
 iterations=()
 pg_n=100,1000,5000
 sqlite_n=100,1000
@@ -74,7 +75,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off (one fsync costs ~5 ms on this disk, which would measure the disk, not the tools; the same for every tool) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply 0 + 3, cutover 1 + 5$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 3 (up to N = 1000 after one untimed apply in a scratch database), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )

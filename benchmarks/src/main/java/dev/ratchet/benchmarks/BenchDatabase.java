@@ -121,7 +121,6 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** RATCHET_BENCH_POSTGRES_URL, else the tests' RATCHET_TEST_POSTGRES_URL, else the local server. */
     /** The same database reached through another URL (another role); closing it drops nothing. */
     static BenchDatabase attach(BenchDatabase db, String url) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -129,6 +128,7 @@ final class BenchDatabase implements AutoCloseable {
         return new BenchDatabase(db.kind, url, ds, null, null);
     }
 
+    /** RATCHET_BENCH_POSTGRES_URL, else the tests' RATCHET_TEST_POSTGRES_URL, else the local server. */
     static String server() {
         for (String variable : new String[] {"RATCHET_BENCH_POSTGRES_URL", "RATCHET_TEST_POSTGRES_URL"}) {
             String url = System.getenv(variable);
@@ -137,6 +137,42 @@ final class BenchDatabase implements AutoCloseable {
             }
         }
         return DEFAULT_SERVER;
+    }
+
+    /**
+     * A new database holding what {@code template} holds (a prepared one, which no connection
+     * may be using): {@code CREATE DATABASE ... TEMPLATE} on PostgreSQL (with the same settings
+     * as {@link #create}), a copy of the file on SQLite. Dropped on close.
+     */
+    static BenchDatabase copyOf(BenchDatabase template) {
+        if (template.kind.equals("sqlite")) {
+            BenchDatabase db = create("sqlite");
+            try {
+                Files.copy(template.file, db.file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return db;
+        }
+        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        exec(server(), "CREATE DATABASE " + name + " TEMPLATE " + template.name);
+        exec(server(), "ALTER DATABASE " + name + " SET synchronous_commit = off");
+        String url = withDatabase(server(), name);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        return new BenchDatabase(template.kind, url, ds, name, null);
+    }
+
+    /**
+     * Writes the server's dirty pages out now (PostgreSQL {@code CHECKPOINT}; nothing on SQLite),
+     * so that what an earlier setup or iteration wrote is not flushed during the next measurement:
+     * the workload creates thousands of tables, and a checkpoint falling into one tool's iteration
+     * would be charged to that tool.
+     */
+    void checkpoint() {
+        if (kind.equals("postgresql")) {
+            exec(server(), "CHECKPOINT");
+        }
     }
 
     /** A fresh database of this kind: {@code postgresql} or {@code sqlite}. */

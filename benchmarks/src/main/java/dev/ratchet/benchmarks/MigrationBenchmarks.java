@@ -44,6 +44,7 @@ public class MigrationBenchmarks {
             workload = Workload.create(n);
             database = BenchDatabase.prepared(db, "applied " + tool + " " + n,
                     fresh -> Tool.valueOf(tool).migrate(fresh, workload));
+            database.checkpoint();
         }
 
         @TearDown(Level.Trial)
@@ -53,30 +54,31 @@ public class MigrationBenchmarks {
         }
     }
 
-    /** An empty database for every iteration. */
+    /** An empty database for every iteration, after a server checkpoint. */
     @State(Scope.Benchmark)
-    public static class Empty {
+    public abstract static class EmptyDatabase {
         @Param({"postgresql"})
         public String db;
 
         @Param({"100"})
         public int n;
 
-        @Param({"RATCHET_APPLIED_SET", "RATCHET_APPLIED_SET_CHAIN", "RATCHET_COUNTER", "RATCHET_IDENTITY", "FLYWAY",
-                "LIQUIBASE", "FLOOR"})
-        public String tool;
-
         BenchDatabase database;
         Workload workload;
+
+        /** What a warm-up does with a scratch database (see {@link #warmUp}). */
+        abstract void apply(BenchDatabase scratch);
 
         @Setup(Level.Trial)
         public void workload() {
             workload = Workload.create(n);
+            warmUp(db, n, this::apply);
         }
 
         @Setup(Level.Iteration)
         public void setUp() {
             database = BenchDatabase.create(db);
+            database.checkpoint();
         }
 
         @TearDown(Level.Iteration)
@@ -90,7 +92,50 @@ public class MigrationBenchmarks {
         }
     }
 
-    /** An empty database with N migrations applied by the applied-set tracker, for every iteration. */
+    /** An empty database for every iteration, for one tool. */
+    @State(Scope.Benchmark)
+    public static class Empty extends EmptyDatabase {
+        @Param({"RATCHET_APPLIED_SET", "RATCHET_APPLIED_SET_CHAIN", "RATCHET_COUNTER", "RATCHET_IDENTITY", "FLYWAY",
+                "LIQUIBASE", "FLOOR"})
+        public String tool;
+
+        @Override
+        void apply(BenchDatabase scratch) {
+            Tool.valueOf(tool).migrate(scratch, workload);
+        }
+    }
+
+    /** An empty database for every iteration, for the statements-alone baseline. */
+    @State(Scope.Benchmark)
+    public static class EmptyForStatements extends EmptyDatabase {
+        @Override
+        void apply(BenchDatabase scratch) {
+            Tool.statementsAlone(scratch, workload);
+        }
+    }
+
+    /** Up to this N a fresh-apply trial starts with one untimed apply (see {@link #warmUp}). */
+    static final int WARM_UP_LIMIT = 1000;
+
+    /**
+     * One untimed apply in a scratch database before a fresh-apply trial's measured ones, for
+     * N up to {@link #WARM_UP_LIMIT}: the first apply in a new JVM runs mostly interpreted and
+     * costs up to twice the next at N = 100. At N = 5000 the first few hundred migrations warm the
+     * JVM up and the rest dominate, and one more apply would cost Flyway a minute.
+     */
+    static void warmUp(String kind, int n, java.util.function.Consumer<BenchDatabase> apply) {
+        if (n <= WARM_UP_LIMIT) {
+            try (BenchDatabase scratch = BenchDatabase.create(kind)) {
+                apply.accept(scratch);
+            }
+        }
+    }
+
+    /**
+     * For every iteration, a copy of a database with N migrations applied by the applied-set
+     * tracker (the up-to-date boot's prepared one, copied rather than applied again: applying
+     * takes seconds, copying a fraction of that).
+     */
     @State(Scope.Benchmark)
     public static class AppliedSetHistory {
         @Param({"postgresql"})
@@ -99,18 +144,21 @@ public class MigrationBenchmarks {
         @Param({"100"})
         public int n;
 
+        BenchDatabase history;
         BenchDatabase database;
         Workload workload;
 
         @Setup(Level.Trial)
         public void workload() {
             workload = Workload.create(n);
+            history = BenchDatabase.prepared(db, "applied " + Tool.RATCHET_APPLIED_SET.name() + " " + n,
+                    fresh -> Tool.RATCHET_APPLIED_SET.migrate(fresh, workload));
         }
 
         @Setup(Level.Iteration)
         public void setUp() {
-            database = BenchDatabase.create(db);
-            Tool.RATCHET_APPLIED_SET.migrate(database, workload);
+            database = BenchDatabase.copyOf(history);
+            database.checkpoint();
         }
 
         @TearDown(Level.Iteration)
@@ -120,6 +168,7 @@ public class MigrationBenchmarks {
 
         @TearDown(Level.Trial)
         public void removeWorkload() {
+            history.close();
             workload.close();
         }
     }
@@ -202,13 +251,26 @@ public class MigrationBenchmarks {
 
     /**
      * N trivial migrations applied to an empty database (seconds each, and Flyway's at N = 5000 a
-     * minute: no warm-up iteration, three measured, so that the whole run fits half an hour).
+     * minute: no warm-up iteration, three measured, so that the whole run fits half an hour; up to
+     * N = 1000 one untimed apply before them, see {@link #warmUp}). Each iteration starts after a
+     * server checkpoint, so that none of the earlier iterations' writes is flushed during it.
      */
     @Benchmark
     @Warmup(iterations = 0)
     @Measurement(iterations = 3)
     public void freshApply(Empty s) {
         Tool.valueOf(s.tool).migrate(s.database, s.workload);
+    }
+
+    /**
+     * The workload's statements alone in one transaction, no tracker: what the database server
+     * itself spends on the N schema changes, which bounds every tool's fresh apply from below.
+     */
+    @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 3)
+    public void statementsAlone(EmptyForStatements s) {
+        Tool.statementsAlone(s.database, s.workload);
     }
 
     /** An N-row applied-set history moved to the identity tracker. */

@@ -102,11 +102,7 @@ enum Tool {
                         if (applied.contains(version)) {
                             continue;
                         }
-                        for (String statement : Files.readString(f).split(";")) {
-                            if (!statement.isBlank()) {
-                                body.execute(statement);
-                            }
-                        }
+                        execute(body, f);
                         insert.setLong(1, version);
                         insert.setString(2, f.getFileName().toString());
                         insert.setString(3, java.time.Instant.now().toString());
@@ -182,6 +178,32 @@ enum Tool {
                     .execute());
         } catch (Exception e) {
             throw new IllegalStateException("liquibase " + String.join(" ", command) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The workload's statements alone, in one transaction, with no tracker at all: the database
+     * server's own cost of the schema changes, which every tool pays. A baseline for fresh apply,
+     * not a tool (it cannot tell what is applied).
+     */
+    static void statementsAlone(BenchDatabase db, Workload w) {
+        try (Connection c = db.dataSource.getConnection(); Statement body = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (Path f : files(w)) {
+                execute(body, f);
+            }
+            c.commit();
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a workload file's statements (split at semicolons: the workload has no other kind). */
+    private static void execute(Statement body, Path file) throws SQLException, IOException {
+        for (String statement : Files.readString(file).split(";")) {
+            if (!statement.isBlank()) {
+                body.execute(statement);
+            }
         }
     }
 

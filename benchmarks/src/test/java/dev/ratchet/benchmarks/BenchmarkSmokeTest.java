@@ -43,13 +43,66 @@ class BenchmarkSmokeTest {
             try (BenchDatabase db = BenchDatabase.create(kind)) {
                 Tool.RATCHET_APPLIED_SET.migrate(db, w);
                 Tool.cutover(db, w);
-                try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT count(*) FROM schema_version")) {
-                    rs.next();
-                    assertEquals(3, rs.getInt(1));
+                assertEquals(3, count(db, "schema_version"));
+            }
+            try (BenchDatabase db = BenchDatabase.create(kind)) {
+                db.checkpoint();
+                Tool.statementsAlone(db, w);
+                assertEquals(3, tables(db), "the statements alone create the workload's tables");
+                assertEquals(java.util.List.of(), trackerTables(db), "and no tracker table");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"postgresql", "sqlite"})
+    void aCopyOfAPreparedHistoryIsCutOverAndThePreparedOneIsLeftAsItWas(String kind) throws Exception {
+        try (Workload w = Workload.create(3)) {
+            BenchDatabase history = BenchDatabase.prepared(kind, "smoke copy " + kind + " " + System.nanoTime(),
+                    fresh -> Tool.RATCHET_APPLIED_SET.migrate(fresh, w));
+            try {
+                try (BenchDatabase copy = BenchDatabase.copyOf(history)) {
+                    assertEquals(3, count(copy, "ratchet_applied_migrations"), "the copy holds the history");
+                    Tool.cutover(copy, w);
+                    assertEquals(3, count(copy, "schema_version"));
+                    assertEquals(java.util.List.of("schema_version"), trackerTables(copy));
+                }
+                assertEquals(java.util.List.of("ratchet_applied_migrations"), trackerTables(history),
+                        "the prepared history is not cut over with its copy");
+                assertEquals(3, count(history, "ratchet_applied_migrations"));
+            } finally {
+                history.discard();
+            }
+        }
+    }
+
+    private static int count(BenchDatabase db, String table) throws Exception {
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * The database's tracker tables: those that are not the workload's (t_i), the benchmark's own
+     * bookkeeping or a tracker's lock table ({@code <table>_lock}, SQLite's lease).
+     */
+    private static java.util.List<String> trackerTables(BenchDatabase db) throws Exception {
+        String sql = db.kind.equals("sqlite")
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 't\\_%' ESCAPE '\\'"
+                + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'bench_prepared_ready' ORDER BY name"
+                : "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 't\\_%'"
+                + " AND tablename <> 'bench_prepared_ready' ORDER BY tablename";
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                if (!rs.getString(1).endsWith("_lock")) {
+                    out.add(rs.getString(1));
                 }
             }
         }
+        return out;
     }
 
     @org.junit.jupiter.api.Test
