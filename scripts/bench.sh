@@ -26,8 +26,8 @@ out=benchmarks/target/bench
 mkdir -p "$out"
 
 # Iterations come from the benchmarks' annotations: up-to-date boot and status 5 warm-up + 10
-# measured, fresh apply 0 + 3 (each takes seconds, Flyway's at N = 5000 a minute; one untimed apply
-# first up to N = 1000), cutover 1 + 5.
+# measured, fresh apply 0 + 5 (each takes seconds, Flyway's at N = 5000 a minute; untimed applies
+# first: 5 at N = 100, 2 at N = 1000), cutover 1 + 5.
 iterations=()
 pg_n=100,1000,5000
 sqlite_n=100,1000
@@ -38,14 +38,44 @@ if [ "${BENCH_QUICK:-}" = 1 ]; then
 fi
 
 # The up-to-date boot and status benchmarks share one prepared database per tool and N; drop
-# what an interrupted run left, and what this run leaves.
-drop_prepared() {
-  psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bench\_prepared\_%'" </dev/null |
+# what an interrupted run left (prepared or per-iteration databases), and what this run leaves.
+space=ratchet_bench
+space_dir=/dev/shm/ratchet-bench-tablespace
+sqlite_dir=/dev/shm/ratchet-bench-sqlite
+drop_databases() {
+  psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bench\_%'" </dev/null |
     while read -r db; do [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE \"$db\" WITH (FORCE)" </dev/null; done
-  rm -rf "${TMPDIR:-/tmp}/ratchet-bench-prepared"
+  rm -rf "${TMPDIR:-/tmp}/ratchet-bench-prepared" "$sqlite_dir"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP TABLESPACE IF EXISTS $space" </dev/null
+  rm -rf "$space_dir"
 }
-drop_prepared
-trap drop_prepared EXIT
+drop_databases
+trap drop_databases EXIT
+
+# PostgreSQL writes a new table's primary-key index straight to its file and syncs that file
+# before CREATE TABLE returns, whatever synchronous_commit says, and SQLite syncs its journal at
+# every commit: on this kind of disk a sync takes milliseconds and varies from minute to minute
+# (one run measured SQLite's per-migration floor at 1.2 ms a migration, another at 2.2), so syncs
+# would be most of every tool's fresh apply and hide the tools' own work (as PostgreSQL's commit
+# syncs would, which synchronous_commit = off already leaves out). The benchmark databases
+# therefore live on tmpfs when it can be used: PostgreSQL's in a tablespace there (local server
+# and root needed; the WAL stays on the server's disk), SQLite's files in a directory there.
+export RATCHET_BENCH_TABLESPACE=
+export RATCHET_BENCH_SQLITE_DIR=
+if [ -d /dev/shm ] && mkdir -p "$space_dir" && chown postgres: "$space_dir" 2>/dev/null &&
+   psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE TABLESPACE $space LOCATION '$space_dir'" </dev/null; then
+  export RATCHET_BENCH_TABLESPACE=$space
+  storage="in a tablespace on tmpfs ($space_dir: the data files; the WAL on the server's disk)"
+else
+  echo "bench.sh: no tmpfs tablespace (needs a local server and root); databases on the server's disk" >&2
+  storage="on the server's disk (no tmpfs tablespace could be made)"
+fi
+if [ -d /dev/shm ] && mkdir -p "$sqlite_dir"; then
+  export RATCHET_BENCH_SQLITE_DIR=$sqlite_dir
+  sqlite_storage="its files on tmpfs ($sqlite_dir)"
+else
+  sqlite_storage="its files in the temporary directory on the disk (no tmpfs)"
+fi
 
 # BENCH_ONLY: a JMH regular expression selecting some benchmarks (e.g. 'upToDateBoot|readFiles|readSource');
 # RESULTS.md then says which ones this run measured.
@@ -74,8 +104,8 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
-- PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off (one fsync costs ~5 ms on this disk, which would measure the disk, not the tools; the same for every tool) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version))
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 3 (up to N = 1000 after one untimed apply in a scratch database), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
+- PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after 5 untimed applies, each in a scratch database, at N = 100 and 2 at N = 1000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )

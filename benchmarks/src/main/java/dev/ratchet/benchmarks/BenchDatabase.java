@@ -46,7 +46,16 @@ final class BenchDatabase implements AutoCloseable {
 
     /** Where {@link #prepared} keeps its SQLite files. */
     static Path preparedSqliteDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "ratchet-bench-prepared");
+        return sqliteDirectory().resolve("ratchet-bench-prepared");
+    }
+
+    /**
+     * Where the SQLite files go: RATCHET_BENCH_SQLITE_DIR ({@code scripts/bench.sh} points it at
+     * tmpfs, for the reason {@link #createDatabase} gives), else the temporary directory.
+     */
+    static Path sqliteDirectory() {
+        String dir = System.getenv("RATCHET_BENCH_SQLITE_DIR");
+        return Path.of(dir == null || dir.isBlank() ? System.getProperty("java.io.tmpdir") : dir);
     }
 
     /**
@@ -155,7 +164,7 @@ final class BenchDatabase implements AutoCloseable {
             return db;
         }
         String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        exec(server(), "CREATE DATABASE " + name + " TEMPLATE " + template.name);
+        exec(server(), "CREATE DATABASE " + name + " TEMPLATE " + template.name + tablespace());
         exec(server(), "ALTER DATABASE " + name + " SET synchronous_commit = off");
         String url = withDatabase(server(), name);
         PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -179,7 +188,7 @@ final class BenchDatabase implements AutoCloseable {
     static BenchDatabase create(String kind) {
         if (kind.equals("sqlite")) {
             try {
-                Path dir = Files.createTempDirectory("ratchet-bench-");
+                Path dir = Files.createTempDirectory(Files.createDirectories(sqliteDirectory()), "ratchet-bench-");
                 Path f = dir.resolve("bench.db");
                 SQLiteDataSource ds = new SQLiteDataSource();
                 ds.setUrl("jdbc:sqlite:" + f);
@@ -197,14 +206,29 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
-     * A new database whose commits do not wait for the WAL flush. On this kind of machine one
-     * fsync costs about 5 ms, so a per-migration fresh apply would measure the disk (5,000 commits,
-     * 25 s) rather than the tools; every tool gets the same setting, and the issue's reference
-     * figures (a 3.8 s floor for 5,000 migrations) come from a machine with fast flushes.
+     * A new database whose commits do not wait for the WAL flush, in the tablespace named by
+     * {@code RATCHET_BENCH_TABLESPACE} when set ({@code scripts/bench.sh} makes one on tmpfs). On
+     * this kind of machine one sync costs milliseconds, so a per-migration fresh apply would
+     * measure the disk (5,000 commits, and 5,000 new primary-key indexes, each synced by the
+     * server before its CREATE TABLE returns) rather than the tools; every tool gets the same
+     * database, and the issue's reference figures (a 3.8 s floor for 5,000 migrations) come from a
+     * machine with fast flushes.
      */
     private static void createDatabase(String name) {
-        exec(server(), "CREATE DATABASE " + name);
+        exec(server(), "CREATE DATABASE " + name + tablespace());
         exec(server(), "ALTER DATABASE " + name + " SET synchronous_commit = off");
+    }
+
+    /** {@code " TABLESPACE <name>"} for RATCHET_BENCH_TABLESPACE, or nothing. */
+    static String tablespace() {
+        String space = System.getenv("RATCHET_BENCH_TABLESPACE");
+        if (space == null || space.isBlank()) {
+            return "";
+        }
+        if (!space.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("RATCHET_BENCH_TABLESPACE must be a plain lower-case name: " + space);
+        }
+        return " TABLESPACE " + space;
     }
 
     /** The server URL with another database name. */

@@ -114,17 +114,20 @@ public class MigrationBenchmarks {
         }
     }
 
-    /** Up to this N a fresh-apply trial starts with one untimed apply (see {@link #warmUp}). */
-    static final int WARM_UP_LIMIT = 1000;
-
     /**
-     * One untimed apply in a scratch database before a fresh-apply trial's measured ones, for
-     * N up to {@link #WARM_UP_LIMIT}: the first apply in a new JVM runs mostly interpreted and
-     * costs up to twice the next at N = 100. At N = 5000 the first few hundred migrations warm the
-     * JVM up and the rest dominate, and one more apply would cost Flyway a minute.
+     * How many untimed applies, each in a scratch database, come before a fresh-apply trial's
+     * measured ones: 5 at N = 100, 2 at N = 1000, none above. The first applies in a new JVM run
+     * mostly interpreted (the first at N = 100 costs up to twice the next), and a tool with more
+     * code than the floor needs more of them to reach its steady speed; at N = 5000 the first
+     * iteration's early migrations warm the JVM up, and one more apply would cost Flyway a minute.
      */
+    static int warmUpApplies(int n) {
+        return n <= 100 ? 5 : n <= 1000 ? 2 : 0;
+    }
+
+    /** The untimed applies of {@link #warmUpApplies}, each in a scratch database of this kind. */
     static void warmUp(String kind, int n, java.util.function.Consumer<BenchDatabase> apply) {
-        if (n <= WARM_UP_LIMIT) {
+        for (int i = 0; i < warmUpApplies(n); i++) {
             try (BenchDatabase scratch = BenchDatabase.create(kind)) {
                 apply.accept(scratch);
             }
@@ -251,13 +254,13 @@ public class MigrationBenchmarks {
 
     /**
      * N trivial migrations applied to an empty database (seconds each, and Flyway's at N = 5000 a
-     * minute: no warm-up iteration, three measured, so that the whole run fits half an hour; up to
-     * N = 1000 one untimed apply before them, see {@link #warmUp}). Each iteration starts after a
+     * minute: no warm-up iteration, five measured, so that the whole run fits half an hour; up to
+     * N = 1000 untimed applies before them, see {@link #warmUpApplies}). Each iteration starts after a
      * server checkpoint, so that none of the earlier iterations' writes is flushed during it.
      */
     @Benchmark
     @Warmup(iterations = 0)
-    @Measurement(iterations = 3)
+    @Measurement(iterations = 5)
     public void freshApply(Empty s) {
         Tool.valueOf(s.tool).migrate(s.database, s.workload);
     }
@@ -268,7 +271,7 @@ public class MigrationBenchmarks {
      */
     @Benchmark
     @Warmup(iterations = 0)
-    @Measurement(iterations = 3)
+    @Measurement(iterations = 5)
     public void statementsAlone(EmptyForStatements s) {
         Tool.statementsAlone(s.database, s.workload);
     }

@@ -236,8 +236,11 @@ public final class ResultsWriter {
                     .append(fmt(alone.get().median())).append(" ms (")
                     .append(String.format("%.2f", alone.get().median() / f)).append(" × the floor's ").append(fmt(f))
                     .append(" ms); the floor adds one tracker insert and one commit per migration. The applied-set"
-                            + " tracker sends the floor's statements per migration (BEGIN, the body, one tracker"
-                            + " insert, COMMIT) and takes ").append(fmt(perMigration.get().median())).append(" ms (")
+                            + " tracker, per migration, sends ")
+                    .append(db.equals("postgresql") ? "the floor's statements (BEGIN, the body, one tracker insert,"
+                            + " COMMIT)" : "the floor's statements and the renewal of its lease (one UPDATE, in the"
+                            + " same transaction)")
+                    .append(" and takes ").append(fmt(perMigration.get().median())).append(" ms (")
                     .append(String.format("%.2f", perMigration.get().median() / f)).append(" ×); in chain mode (one"
                             + " transaction, one tracker insert per migration) ")
                     .append(fmt(chain.get().median())).append(" ms (")
@@ -246,13 +249,14 @@ public final class ResultsWriter {
         if (!any) {
             return "";
         }
-        g.append("\nOn PostgreSQL nearly all of a fresh apply is the server's work on the schema changes: it builds"
-                + " each new table's primary-key index outside its buffer cache and syncs the index file to disk"
-                + " before the statement ends, whatever the transaction, and a commit costs little (synchronous_commit"
-                + " = off here, for every tool). A chain therefore saves only what separates the floor from the"
-                + " statements alone, and a difference of a few percent between tools is within what the disk's"
-                + " sync times vary from one iteration to the next (see the min–max columns). On SQLite every commit"
-                + " is a journal sync, which a chain saves N − 1 times.\n");
+        g.append("\nThe statements alone bound every tool from below. On PostgreSQL a commit costs little here"
+                + " (synchronous_commit = off, for every tool), so a chain saves only what separates the floor from"
+                + " the statements alone; on a disk the server also syncs each new table's primary-key index file"
+                + " before its CREATE TABLE returns, in a chain or not, which is why these databases live on tmpfs"
+                + " when bench.sh can arrange it (see the header). On SQLite a commit also writes, syncs and deletes"
+                + " the rollback journal, which a chain does once. Between tools that send the same statements, a"
+                + " difference of a few percent is within the spread of one tool's own iterations (the min–max"
+                + " columns): the database server shares this machine's two cores and its WAL disk.\n");
         return g.toString();
     }
 
