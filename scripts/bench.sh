@@ -95,6 +95,17 @@ else
   : > "$out/roundtrips.txt"
 fi
 
+# A cross-check of the PostgreSQL fresh apply at N = 5000 (full runs only): the same tools taking
+# turns in one JVM, round after round, so that a slow minute of the machine falls on all of them
+# (JMH runs each tool in its own process, one block of iterations after another). Flyway and
+# Liquibase are left out: a round with Flyway would take a minute and a half.
+: > "$out/rounds.txt"
+if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
+  java -cp "$jar" dev.ratchet.benchmarks.FreshApplyRounds 5000 5 \
+    FLOOR,RATCHET_APPLIED_SET,RATCHET_APPLIED_SET_CHAIN,RATCHET_COUNTER,RATCHET_IDENTITY postgresql </dev/null |
+    grep -v '^SLF4J' > "$out/rounds.txt"
+fi
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mvn_prop() { grep -m1 "<$1>" pom.xml | sed -E 's/.*>([^<]+)<.*/\1/'; }
 cat > "$out/header.md" <<HEADER
@@ -118,6 +129,16 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
 fi
 java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter ${readme[@]+"${readme[@]}"} benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
   "$out/postgresql.json" "$out/sqlite.json" </dev/null
+if [ -s "$out/rounds.txt" ]; then
+  {
+    echo
+    echo "## Fresh apply with the tools taking turns (postgresql, N = 5000, a cross-check)"
+    echo
+    echo "\`dev.ratchet.benchmarks.FreshApplyRounds\`: the tools below apply in turn, round after round, in one JVM (one untimed round first), each in a new database after a checkpoint, so that a slow minute of the machine falls on all of them; the tables above run each tool in its own process, one block of iterations after another. Medians of 5 rounds, each round's times in order:"
+    echo
+    sed 's/^/- /' "$out/rounds.txt"
+  } >> benchmarks/RESULTS.md
+fi
 if [ ${#readme[@]} -gt 0 ]; then
   echo "bench.sh: wrote benchmarks/RESULTS.md and the README's excerpt of it"
 else

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The smoke run of the benchmark harness (tiny N): every tool applies the workload, boots up to
@@ -74,6 +75,19 @@ class BenchmarkSmokeTest {
                 history.discard();
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"postgresql", "sqlite"})
+    void freshApplyRoundsTimesEveryToolInEveryRound(String kind) {
+        var times = FreshApplyRounds.run(2, 3, java.util.List.of(Tool.FLOOR, Tool.RATCHET_APPLIED_SET), kind);
+        assertEquals(java.util.List.of(Tool.FLOOR, Tool.RATCHET_APPLIED_SET), java.util.List.copyOf(times.keySet()));
+        times.forEach((tool, ms) -> {
+            assertEquals(3, ms.size(), tool + ": one time per measured round");
+            assertTrue(ms.stream().allMatch(v -> v > 0), tool + ": " + ms);
+        });
+        assertEquals(2.0, FreshApplyRounds.median(java.util.List.of(3.0, 1.0, 2.0)));
+        assertEquals(2.5, FreshApplyRounds.median(java.util.List.of(4.0, 1.0, 2.0, 3.0)));
     }
 
     private static int count(BenchDatabase db, String table) throws Exception {

@@ -403,8 +403,11 @@ public final class CounterTracker implements Tracker {
     /**
      * Writes the counter. When {@code guarded}, the write only moves the counter forward (or
      * clears its own dirty mark); losing that race is a primary-key violation, which the
-     * engine reports as a concurrent apply. golang-migrate's own write is
-     * {@code DELETE} + {@code INSERT}, kept here for the single-row layout.
+     * engine reports as a concurrent apply. In the single-row layout a guarded write is one
+     * {@code UPDATE} of the row (an {@code INSERT} when no row qualifies: an empty table, or a
+     * runner that already wrote this version, whose row makes the insert fail); a forced write is
+     * golang-migrate's own {@code DELETE} + {@code INSERT}. Either way the table ends with the one
+     * row golang-migrate expects ({@link #read} refuses a table with more).
      */
     private void write(TrackerContext ctx, String namespace, long version, boolean dirty, boolean guarded,
                        Migration migration) throws SQLException {
@@ -416,15 +419,22 @@ public final class CounterTracker implements Tracker {
         if (layout == Layout.SINGLE_ROW) {
             // A concurrent runner that already wrote this version makes the INSERT fail on the
             // primary key, so the loser rolls back instead of applying twice.
-            String delete = guarded ? "DELETE FROM " + q + " WHERE version < ? OR (version = ? AND dirty = ?)"
-                    : "DELETE FROM " + q;
-            try (PreparedStatement ps = c.prepareStatement(delete)) {
-                if (guarded) {
+            if (guarded) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + q + " SET version = ?, dirty = ?"
+                        + " WHERE version < ? OR (version = ? AND dirty = ?)")) {
                     ps.setLong(1, version);
-                    ps.setLong(2, version);
-                    ps.setBoolean(3, true);
+                    ps.setBoolean(2, dirty);
+                    ps.setLong(3, version);
+                    ps.setLong(4, version);
+                    ps.setBoolean(5, true);
+                    if (ps.executeUpdate() > 0) {
+                        return;
+                    }
                 }
-                ps.executeUpdate();
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q)) {
+                    ps.executeUpdate();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + " (version, dirty) VALUES (?, ?)")) {
                 ps.setLong(1, version);
