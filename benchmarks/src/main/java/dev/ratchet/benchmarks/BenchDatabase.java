@@ -88,11 +88,19 @@ final class BenchDatabase implements AutoCloseable {
             return open(kind, url, name, null);
         }
         exec(server(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        createDatabase(name);
+        createDatabase(name, "");
         db = open(kind, url, name, null);
         prepare.accept(db);
         exec(url, "CREATE TABLE bench_prepared_ready (ok int)");
         return db;
+    }
+
+    /**
+     * The {@link #prepared} database holding {@code tool}'s N-migration history of {@code w}: the
+     * one the up-to-date boot and status benchmarks of that tool use.
+     */
+    static BenchDatabase applied(String kind, Tool tool, int n, Workload w) {
+        return prepared(kind, "applied " + tool.name() + " " + n, fresh -> tool.migrate(fresh, w));
     }
 
     private static BenchDatabase open(String kind, String url, String name, Path file) {
@@ -163,13 +171,7 @@ final class BenchDatabase implements AutoCloseable {
             }
             return db;
         }
-        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        exec(server(), "CREATE DATABASE " + name + " TEMPLATE " + template.name + tablespace());
-        exec(server(), "ALTER DATABASE " + name + " SET synchronous_commit = off");
-        String url = withDatabase(server(), name);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        return new BenchDatabase(template.kind, url, ds, name, null);
+        return newPostgres(" TEMPLATE " + template.name);
     }
 
     /**
@@ -197,12 +199,17 @@ final class BenchDatabase implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        return newPostgres("");
+    }
+
+    /** A new PostgreSQL database under a fresh name, created with {@code options} (a template, or none). */
+    private static BenchDatabase newPostgres(String options) {
         String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        createDatabase(name);
+        createDatabase(name, options);
         String url = withDatabase(server(), name);
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
-        return new BenchDatabase(kind, url, ds, name, null);
+        return new BenchDatabase("postgresql", url, ds, name, null);
     }
 
     /**
@@ -214,8 +221,8 @@ final class BenchDatabase implements AutoCloseable {
      * database, and the issue's reference figures (a 3.8 s floor for 5,000 migrations) come from a
      * machine with fast flushes.
      */
-    private static void createDatabase(String name) {
-        exec(server(), "CREATE DATABASE " + name + tablespace());
+    private static void createDatabase(String name, String options) {
+        exec(server(), "CREATE DATABASE " + name + options + tablespace());
         exec(server(), "ALTER DATABASE " + name + " SET synchronous_commit = off");
     }
 

@@ -53,8 +53,7 @@ public final class BootProfile {
         String kind = args.length > 3 ? args[3] : "postgresql";
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Workload w = Workload.create(n);
-             BenchDatabase db = BenchDatabase.prepared(kind, "applied " + tool + " " + n,
-                     fresh -> tool.migrate(fresh, w))) {
+             BenchDatabase db = BenchDatabase.applied(kind, tool, n, w)) {
             double[] wall = new double[measured];
             double[] cpu = new double[measured];
             double[] process = new double[measured];

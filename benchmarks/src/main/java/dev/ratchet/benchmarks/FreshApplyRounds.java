@@ -45,9 +45,7 @@ public final class FreshApplyRounds {
     }
 
     static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int m = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+        return ResultsWriter.median(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
     public static void main(String[] args) {

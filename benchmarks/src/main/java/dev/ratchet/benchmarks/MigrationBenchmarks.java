@@ -42,8 +42,7 @@ public class MigrationBenchmarks {
         @Setup(Level.Trial)
         public void setUp() {
             workload = Workload.create(n);
-            database = BenchDatabase.prepared(db, "applied " + tool + " " + n,
-                    fresh -> Tool.valueOf(tool).migrate(fresh, workload));
+            database = BenchDatabase.applied(db, Tool.valueOf(tool), n, workload);
             database.checkpoint();
         }
 
@@ -154,8 +153,7 @@ public class MigrationBenchmarks {
         @Setup(Level.Trial)
         public void workload() {
             workload = Workload.create(n);
-            history = BenchDatabase.prepared(db, "applied " + Tool.RATCHET_APPLIED_SET.name() + " " + n,
-                    fresh -> Tool.RATCHET_APPLIED_SET.migrate(fresh, workload));
+            history = BenchDatabase.applied(db, Tool.RATCHET_APPLIED_SET, n, workload);
         }
 
         @Setup(Level.Iteration)

@@ -276,7 +276,8 @@ public final class ResultsWriter {
                 && r.tool().equals(tool)).findFirst();
     }
 
-    private static double median(double[] sorted) {
+    /** The median of sorted values. */
+    static double median(double[] sorted) {
         int m = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }

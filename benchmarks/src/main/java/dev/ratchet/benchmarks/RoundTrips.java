@@ -34,8 +34,7 @@ public final class RoundTrips {
                     Tool.FLYWAY, Tool.LIQUIBASE, Tool.FLOOR}) {
                 // The up-to-date boot benchmark's database when bench.sh ran it (applying N again
                 // would cost minutes, Flyway's most), otherwise prepared here the same way.
-                try (BenchDatabase db = BenchDatabase.prepared("postgresql", "applied " + tool.name() + " " + n,
-                        fresh -> tool.migrate(fresh, w))) {
+                try (BenchDatabase db = BenchDatabase.applied("postgresql", tool, n, w)) {
                     String url = db.url.replaceAll("user=[^&]*", "user=" + ROLE);
                     BenchDatabase asRole = BenchDatabase.attach(db, url);
                     long before = Files.size(log);
