@@ -23,6 +23,7 @@ import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
 import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.Recording;
 
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -280,12 +281,16 @@ public final class Engine {
         }
         List<AppliedMigration> done = new ArrayList<>();
         inTransaction(s, ns, () -> {
+            // A chain's rows are written after its last body, in one call (one batch): the same
+            // transaction, so the same rows commit or roll back with the bodies, in fewer round trips.
+            List<Recording> recordings = new ArrayList<>(migrations.size());
             for (Migration m : migrations) {
                 sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
                 Duration d = runBody(s, ns, m, migrations.size() > 1 ? migrations : null);
-                record(s, ns, m, d);
+                recordings.add(new Recording(m, new Outcome(Instant.now(), d)));
                 done.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
             }
+            record(s, ns, recordings);
         });
         applied.addAll(done);
     }
@@ -358,15 +363,32 @@ public final class Engine {
     }
 
     private void record(Session s, Namespace ns, Migration m, Duration d) {
+        record(s, ns, List.of(new Recording(m, new Outcome(Instant.now(), d))));
+    }
+
+    /** Records one migration ({@link Tracker#record}) or a chain's ({@link Tracker#recordAll}). */
+    private void record(Session s, Namespace ns, List<Recording> recordings) {
+        Migration first = recordings.get(0).migration();
+        boolean one = recordings.size() == 1;
+        String chain = "the " + recordings.size() + " migrations of the chain '" + first.name() + "' to '"
+                + recordings.get(recordings.size() - 1).migration().name() + "'";
         try {
-            tracker.record(s.context, ns, m, new Outcome(Instant.now(), d));
-        } catch (SQLException e) {
-            if (s.dialect.isUniqueViolation(e)) {
-                throw RatchetException.of(ErrorKind.CONCURRENT_APPLY, "Migration '" + m.name() + "' of namespace '"
-                                + ns.name() + "' was recorded by another runner first; this run's attempt was rolled back.")
-                        .with("namespace", ns.name()).with("migration", m.name()).cause(e).build();
+            if (one) {
+                tracker.record(s.context, ns, first, recordings.get(0).outcome());
+            } else {
+                tracker.recordAll(s.context, ns, recordings);
             }
-            throw Errors.database(s.dialect, e, "recording migration '" + m.name() + "'", ns.name());
+        } catch (SQLException batch) {
+            SQLException e = Errors.unwrapBatch(batch);
+            if (s.dialect.isUniqueViolation(e)) {
+                throw RatchetException.of(ErrorKind.CONCURRENT_APPLY, (one ? "Migration '" + first.name() + "'"
+                                : "One of " + chain) + " of namespace '" + ns.name() + "' was recorded by another"
+                                + " runner first; this run's attempt was rolled back (" + e.getMessage() + ").")
+                        .with("namespace", ns.name()).with("migration", one ? first.name() : null)
+                        .cause(e).build();
+            }
+            throw Errors.database(s.dialect, e, "recording " + (one ? "migration '" + first.name() + "'" : chain),
+                    ns.name());
         }
     }
 

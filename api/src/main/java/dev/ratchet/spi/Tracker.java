@@ -63,6 +63,21 @@ public interface Tracker {
             throws SQLException;
 
     /**
+     * Records the migrations of one transaction that holds several (a chain, see
+     * {@link dev.ratchet.TransactionMode#CHAIN}), in the order their bodies ran, inside that
+     * transaction and after the last body. The rows must end up exactly as {@link #record} would
+     * have left them called once per migration, which this default does; a tracker may write them
+     * in fewer round trips (one JDBC batch). A unique-key violation here means another runner
+     * recorded one of them first, as with {@link #record}.
+     */
+    default void recordAll(TrackerContext context, Namespace namespace, List<Recording> migrations)
+            throws SQLException {
+        for (Recording r : migrations) {
+            record(context, namespace, r.migration(), r.outcome());
+        }
+    }
+
+    /**
      * Checks the whole configuration once, when {@link dev.ratchet.Ratchet.Builder#build()} runs:
      * for example that every version fits the tracker's storage, or that a single-namespace
      * layout is not given several namespaces. No I/O.

@@ -11,6 +11,7 @@
  * {@link dev.ratchet.spi.Tracker#detect detect}, {@link dev.ratchet.spi.Tracker#install install}
  * (when absent), {@link dev.ratchet.spi.Tracker#read read}, the pure
  * {@link dev.ratchet.spi.Tracker#plan plan}, then {@link dev.ratchet.spi.Tracker#record record}
- * inside each migration's transaction.
+ * inside each migration's transaction (or {@link dev.ratchet.spi.Tracker#recordAll recordAll} once,
+ * after the last body of a chain transaction).
  */
 package dev.ratchet.spi;

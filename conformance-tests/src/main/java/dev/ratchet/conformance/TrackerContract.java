@@ -182,6 +182,44 @@ public interface TrackerContract {
         });
     }
 
+    /**
+     * A chain (several migrations in one transaction, recorded together through
+     * {@link Tracker#recordAll}) leaves the history that one transaction per migration leaves
+     * ({@link Tracker#record} once each), when and how long aside; also on top of history
+     * already applied.
+     */
+    @Property(tries = TRIES)
+    default void aChainRecordsWhatOneTransactionPerMigrationRecords(@ForAll("code") List<Spec> code,
+                                                                   @ForAll @IntRange(min = 0, max = 6) int alreadyApplied)
+            throws Exception {
+        List<Spec> prefix = code.subList(0, Math.min(alreadyApplied, code.size()));
+        for (DatabaseProvider provider : databases()) {
+            Map<TransactionMode, List<String>> histories = new java.util.EnumMap<>(TransactionMode.class);
+            for (TransactionMode mode : TransactionMode.values()) {
+                try (TestDatabase db = provider.open()) {
+                    Probe.createEffects(db);
+                    if (!prefix.isEmpty()) {
+                        ratchet(db, tracker(), Spec.namespace("app", prefix)).transactionMode(mode).build().migrate();
+                    }
+                    MigrateResult r = ratchet(db, tracker(), Spec.namespace("app", code)).transactionMode(mode).build()
+                            .migrate();
+                    equal(code.size() - prefix.size(), r.applied().size(),
+                            "on " + provider.name() + ": migrations applied in " + mode + " mode");
+                    equal(Probe.once(code), Probe.effects(db), "on " + provider.name() + ": effects in " + mode + " mode");
+                    NamespaceStatus status = ratchet(db, tracker(), Spec.namespace("app", code)).build().status().get(0);
+                    check(status.isUpToDate(), "on " + provider.name() + ": status after " + mode + " mode: " + status);
+                    List<String> history = new ArrayList<>();
+                    status.applied().forEach(e -> history.add(e.name() + " " + e.version() + " " + e.sequence() + " "
+                            + e.checksum()));
+                    history.add("facts " + new java.util.TreeMap<>(status.facts()));
+                    histories.put(mode, history);
+                }
+            }
+            equal(histories.get(TransactionMode.PER_MIGRATION), histories.get(TransactionMode.CHAIN),
+                    "on " + provider.name() + ": the history a chain recorded (expected: one transaction per migration's)");
+        }
+    }
+
     /** K runners released together: every migration's effect committed exactly once. */
     @Property(tries = TRIES)
     default void concurrentBootsApplyEachMigrationOnce(@ForAll("code") List<Spec> code,

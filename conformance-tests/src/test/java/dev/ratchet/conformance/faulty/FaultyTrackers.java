@@ -10,6 +10,7 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.Version;
 import dev.ratchet.conformance.TrackerContract;
 import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.Recording;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -57,6 +58,7 @@ final class FaultyTrackers {
         CATALOGUE.put(DropsUnknownRows.class, "anAppliedMigrationDeletedFromTheCodeIsRefused");
         CATALOGUE.put(BlindToRenames.class, "aRenamedAppliedMigrationIsRefused");
         CATALOGUE.put(BlindToReorders.class, "reorderedAppliedMigrationsAreRefused");
+        CATALOGUE.put(ChainBatchLosesItsLastRow.class, "aChainRecordsWhatOneTransactionPerMigrationRecords");
     }
 
     /** Records each migration on a second, auto-committing connection: outside the migration's transaction. */
@@ -272,6 +274,19 @@ final class FaultyTrackers {
                         return i < 0 ? Integer.MAX_VALUE : i;
                     }));
                     return inner.plan(new History(h.namespace(), sorted, h.facts()), ns);
+                }
+            };
+        }
+    }
+
+    /** Writes a chain's rows in one batch, but the batch leaves out the chain's last migration. */
+    static final class ChainBatchLosesItsLastRow implements TrackerContract {
+        @Override
+        public Tracker tracker() {
+            return new ForwardingTracker(AppliedSetTracker.builder().build()) {
+                @Override
+                public void recordAll(TrackerContext ctx, Namespace ns, List<Recording> migrations) throws SQLException {
+                    inner.recordAll(ctx, ns, migrations.subList(0, migrations.size() - 1));
                 }
             };
         }

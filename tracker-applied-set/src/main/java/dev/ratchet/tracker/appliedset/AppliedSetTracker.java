@@ -13,6 +13,7 @@ import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.Recording;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -373,6 +374,20 @@ public final class AppliedSetTracker implements Tracker {
             throws SQLException {
         insert(ctx, namespace.name(), migration.version().orElseThrow(), migration.name(),
                 migration.checksum().orElse(null), outcome.appliedAt(), outcome.duration().toMillis());
+    }
+
+    /** A chain's rows in one batch: the same rows as {@link #record} once per migration. */
+    @Override
+    public void recordAll(TrackerContext ctx, Namespace namespace, List<Recording> migrations) throws SQLException {
+        try (PreparedStatement ps = ctx.connection().prepareStatement(INSERT.formatted(qualified(ctx)))) {
+            for (Recording r : migrations) {
+                Migration m = r.migration();
+                bind(ctx, ps, namespace.name(), m.version().orElseThrow(), m.name(), m.checksum().orElse(null),
+                        r.outcome().appliedAt(), r.outcome().duration().toMillis());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     @Override

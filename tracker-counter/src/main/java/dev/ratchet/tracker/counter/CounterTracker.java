@@ -12,6 +12,7 @@ import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.Recording;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -389,6 +390,26 @@ public final class CounterTracker implements Tracker {
     public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException {
         write(ctx, namespace.name(), counterValue(namespace, migration), false, true, migration);
+    }
+
+    /**
+     * A chain ends where its highest migration is: one guarded write of that value, the state
+     * {@link #record} once per migration leaves (each of those writes only moves the counter on).
+     */
+    @Override
+    public void recordAll(TrackerContext ctx, Namespace namespace, List<Recording> migrations) throws SQLException {
+        Migration highest = null;
+        long value = Long.MIN_VALUE;
+        for (Recording r : migrations) {
+            long v = counterValue(namespace, r.migration());
+            if (highest == null || v > value) {
+                highest = r.migration();
+                value = v;
+            }
+        }
+        if (highest != null) {
+            write(ctx, namespace.name(), value, false, true, highest);
+        }
     }
 
     @Override

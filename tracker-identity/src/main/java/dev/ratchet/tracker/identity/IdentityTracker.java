@@ -13,6 +13,7 @@ import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
+import dev.ratchet.spi.Recording;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -306,17 +307,40 @@ public final class IdentityTracker implements Tracker {
     @Override
     public void record(TrackerContext ctx, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException {
-        // sequence = last + 1, computed in the same statement; a concurrent writer loses on the
-        // (namespace, sequence) or (namespace, name) key.
-        try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO " + qualified(ctx)
-                + " (namespace, name, sequence, applied_at, checksum)"
-                + " SELECT ?, ?, COALESCE(MAX(sequence), -1) + 1, ?, ? FROM " + qualified(ctx) + " WHERE namespace = ?")) {
-            ps.setString(1, namespace.name());
-            ps.setString(2, migration.name());
-            ctx.dialect().bindInstant(ps, 3, outcome.appliedAt());
-            ps.setString(4, migration.checksum().orElse(null));
-            ps.setString(5, namespace.name());
+        try (PreparedStatement ps = ctx.connection().prepareStatement(RECORD.formatted(qualified(ctx), qualified(ctx)))) {
+            bindRecord(ctx, ps, namespace, migration, outcome);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * One applied migration's row: sequence = last + 1, computed in the same statement; a
+     * concurrent writer loses on the (namespace, sequence) or (namespace, name) key.
+     */
+    private static final String RECORD = "INSERT INTO %s (namespace, name, sequence, applied_at, checksum)"
+            + " SELECT ?, ?, COALESCE(MAX(sequence), -1) + 1, ?, ? FROM %s WHERE namespace = ?";
+
+    private static void bindRecord(TrackerContext ctx, PreparedStatement ps, Namespace namespace, Migration migration,
+                                   Outcome outcome) throws SQLException {
+        ps.setString(1, namespace.name());
+        ps.setString(2, migration.name());
+        ctx.dialect().bindInstant(ps, 3, outcome.appliedAt());
+        ps.setString(4, migration.checksum().orElse(null));
+        ps.setString(5, namespace.name());
+    }
+
+    /**
+     * A chain's rows in one batch of the same statement as {@link #record}: each row's sequence
+     * is computed from the rows before it, so the rows equal those of one call per migration.
+     */
+    @Override
+    public void recordAll(TrackerContext ctx, Namespace namespace, List<Recording> migrations) throws SQLException {
+        try (PreparedStatement ps = ctx.connection().prepareStatement(RECORD.formatted(qualified(ctx), qualified(ctx)))) {
+            for (Recording r : migrations) {
+                bindRecord(ctx, ps, namespace, r.migration(), r.outcome());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
