@@ -21,8 +21,13 @@ public final class ResultsWriter {
     private ResultsWriter() {
     }
 
-    /** One measured configuration. */
-    record Row(String benchmark, String db, int n, String tool, double median, double min, double max) {
+    /**
+     * One measured configuration. {@code rounds} holds one time per JMH result merged into it, in
+     * the order the results were given, when there were several (the tools took turns, one
+     * process per tool and round: see {@code scripts/bench.sh}); empty for a single JMH trial.
+     */
+    record Row(String benchmark, String db, int n, String tool, double median, double min, double max,
+               List<Double> rounds) {
     }
 
     private static final String READ_FILES = "READ_FILES";
@@ -41,26 +46,7 @@ public final class ResultsWriter {
         Path out = Path.of(args[0]);
         String roundTrips = Files.exists(Path.of(args[1])) ? Files.readString(Path.of(args[1])) : "";
         String header = Files.readString(Path.of(args[2]));
-        List<Row> rows = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        for (int i = 3; i < args.length; i++) {
-            for (JsonNode r : json.readTree(Path.of(args[i]).toFile())) {
-                String benchmark = r.get("benchmark").asText().replaceAll(".*\\.", "");
-                JsonNode params = r.get("params");
-                List<Double> raw = new ArrayList<>();
-                r.at("/primaryMetric/rawData").forEach(fork -> fork.forEach(v -> raw.add(v.asDouble())));
-                double[] values = raw.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                String tool = params.has("tool") ? params.get("tool").asText()
-                        : benchmark.equals("readFiles") ? READ_FILES
-                        : benchmark.equals("readSource") ? READ_SOURCE
-                        : benchmark.equals("statementsAlone") ? STATEMENTS_ALONE : "RATCHET_CUTOVER";
-                // The baselines are shown in the tables of what they are a baseline for.
-                String table = benchmark.equals("readFiles") || benchmark.equals("readSource") ? "upToDateBoot"
-                        : benchmark.equals("statementsAlone") ? "freshApply" : benchmark;
-                rows.add(new Row(table, params.get("db").asText(),
-                        params.get("n").asInt(), tool, median(values), values[0], values[values.length - 1]));
-            }
-        }
+        List<Row> rows = rows(Arrays.asList(args).subList(3, args.length).stream().map(Path::of).toList());
         StringBuilder md = new StringBuilder(header).append('\n');
         Map<String, String> tables = new java.util.HashMap<>();
         Map<String, String> titles = Map.of(
@@ -101,12 +87,89 @@ public final class ResultsWriter {
             tables.put("statements", table.toString());
         }
         String targets = targetTable(rows);
-        md.append("\n## Targets\n\n").append(targets).append(gap(rows)).append(applyGap(rows));
+        md.append("\n## Targets\n\n").append(targets).append(gap(rows)).append(applyGap(rows)).append(rounds(rows));
         Files.writeString(out, md);
         if (readme != null) {
             tables.put("targets", targets);
             writeReadme(readme, tables, header);
         }
+    }
+
+    /**
+     * The rows of JMH's JSON result files. Results of one configuration found in several files
+     * (or several times in one) are merged into one row: their times are pooled, and with one
+     * time per result they are also kept in order as the row's rounds.
+     */
+    static List<Row> rows(List<Path> files) throws IOException {
+        Map<List<Object>, List<List<Double>>> results = new java.util.LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Path file : files) {
+            for (JsonNode r : json.readTree(file.toFile())) {
+                String benchmark = r.get("benchmark").asText().replaceAll(".*\\.", "");
+                JsonNode params = r.get("params");
+                List<Double> raw = new ArrayList<>();
+                r.at("/primaryMetric/rawData").forEach(fork -> fork.forEach(v -> raw.add(v.asDouble())));
+                String tool = params.has("tool") ? params.get("tool").asText()
+                        : benchmark.equals("readFiles") ? READ_FILES
+                        : benchmark.equals("readSource") ? READ_SOURCE
+                        : benchmark.equals("statementsAlone") ? STATEMENTS_ALONE : "RATCHET_CUTOVER";
+                // The baselines are shown in the tables of what they are a baseline for.
+                String table = benchmark.equals("readFiles") || benchmark.equals("readSource") ? "upToDateBoot"
+                        : benchmark.equals("statementsAlone") ? "freshApply" : benchmark;
+                results.computeIfAbsent(List.of(table, params.get("db").asText(), params.get("n").asInt(), tool),
+                        k -> new ArrayList<>()).add(raw);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        results.forEach((key, raws) -> {
+            double[] values = raws.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sorted().toArray();
+            List<Double> rounds = raws.size() > 1 && raws.stream().allMatch(r -> r.size() == 1)
+                    ? raws.stream().map(r -> r.get(0)).toList() : List.of();
+            rows.add(new Row((String) key.get(0), (String) key.get(1), (Integer) key.get(2), (String) key.get(3),
+                    median(values), values[0], values[values.length - 1], rounds));
+        });
+        return rows;
+    }
+
+    /**
+     * The tables measured in rounds: each tool's time in every round, in order, and the median of
+     * its per-round ratio to the floor's time of the same round.
+     */
+    static String rounds(List<Row> rows) {
+        StringBuilder g = new StringBuilder();
+        Map<String, List<Row>> groups = new TreeMap<>();
+        rows.stream().filter(r -> !r.rounds().isEmpty()).forEach(r -> groups.computeIfAbsent(r.benchmark() + "|"
+                + r.db() + "|" + String.format("%06d", r.n()), k -> new ArrayList<>()).add(r));
+        for (List<Row> group : groups.values()) {
+            Row first = group.get(0);
+            List<Double> floor = group.stream().filter(r -> r.tool().equals("FLOOR")).map(Row::rounds).findFirst()
+                    .orElse(List.of());
+            g.append("\n## ").append(first.benchmark().equals("freshApply") ? "Fresh apply" : first.benchmark())
+                    .append(", ").append(first.db()).append(", N = ").append(first.n())
+                    .append(": the tools taking turns\n\nThis table's figures come from ").append(first.rounds().size())
+                    .append(" rounds. In each round every tool below applied once, each in a JMH process of its own"
+                            + " (a new JVM, one measured apply, a new database after a server CHECKPOINT), the order"
+                            + " rotated from round to round, so that a slow minute of this shared machine falls on"
+                            + " every tool rather than on one tool's block of iterations. Times in ms, round by"
+                            + " round; \"paired\" is the median over the rounds of the tool's time divided by the"
+                            + " floor's time in the same round.\n\n| tool | rounds (ms) | paired × floor |\n|---|---|---:|\n");
+            group.sort(java.util.Comparator.comparingDouble(Row::median));
+            for (Row r : group) {
+                String paired = "";
+                if (floor.size() == r.rounds().size()) {
+                    double[] ratios = new double[floor.size()];
+                    for (int i = 0; i < ratios.length; i++) {
+                        ratios[i] = r.rounds().get(i) / floor.get(i);
+                    }
+                    Arrays.sort(ratios);
+                    paired = String.format("%.2f", median(ratios));
+                }
+                g.append("| ").append(label(r.tool())).append(" | ")
+                        .append(String.join(", ", r.rounds().stream().map(ResultsWriter::fmt).toList())).append(" | ")
+                        .append(paired).append(" |\n");
+            }
+        }
+        return g.toString();
     }
 
     /** The README's excerpt starts after this line and ends before {@link #README_END}. */

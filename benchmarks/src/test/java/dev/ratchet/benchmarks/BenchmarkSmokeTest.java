@@ -77,19 +77,6 @@ class BenchmarkSmokeTest {
         }
     }
 
-    @ParameterizedTest
-    @CsvSource({"postgresql", "sqlite"})
-    void freshApplyRoundsTimesEveryToolInEveryRound(String kind) {
-        var times = FreshApplyRounds.run(2, 3, java.util.List.of(Tool.FLOOR, Tool.RATCHET_APPLIED_SET), kind);
-        assertEquals(java.util.List.of(Tool.FLOOR, Tool.RATCHET_APPLIED_SET), java.util.List.copyOf(times.keySet()));
-        times.forEach((tool, ms) -> {
-            assertEquals(3, ms.size(), tool + ": one time per measured round");
-            assertTrue(ms.stream().allMatch(v -> v > 0), tool + ": " + ms);
-        });
-        assertEquals(2.0, FreshApplyRounds.median(java.util.List.of(3.0, 1.0, 2.0)));
-        assertEquals(2.5, FreshApplyRounds.median(java.util.List.of(4.0, 1.0, 2.0, 3.0)));
-    }
-
     private static int count(BenchDatabase db, String table) throws Exception {
         try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {

@@ -1,0 +1,67 @@
+package dev.ratchet.benchmarks;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How ResultsWriter reads JMH's JSON: one trial's iterations, or one result per process and round. */
+class ResultsWriterTest {
+
+    /** A JMH JSON result file of one benchmark with the given single-shot times. */
+    private static Path result(Path dir, String file, String benchmark, String tool, double... times) throws Exception {
+        StringBuilder raw = new StringBuilder();
+        for (double t : times) {
+            raw.append(raw.length() == 0 ? "" : ", ").append(t);
+        }
+        String params = "\"db\": \"postgresql\", \"n\": \"5000\"" + (tool == null ? "" : ", \"tool\": \"" + tool + "\"");
+        Path p = dir.resolve(file);
+        Files.writeString(p, "[{\"benchmark\": \"dev.ratchet.benchmarks.MigrationBenchmarks." + benchmark
+                + "\", \"params\": {" + params + "}, \"primaryMetric\": {\"rawData\": [[" + raw + "]]}}]");
+        return p;
+    }
+
+    @Test
+    void oneTrialIsOneRowWithoutRounds(@TempDir Path dir) throws Exception {
+        List<ResultsWriter.Row> rows = ResultsWriter.rows(List.of(result(dir, "a.json", "freshApply", "FLOOR", 30, 10, 20)));
+        assertEquals(1, rows.size());
+        ResultsWriter.Row r = rows.get(0);
+        assertEquals(List.of("freshApply", "FLOOR", 20.0, 10.0, 30.0, List.of()),
+                List.of(r.benchmark(), r.tool(), r.median(), r.min(), r.max(), r.rounds()));
+        assertEquals("", ResultsWriter.rounds(rows), "no rounds section for a single trial");
+    }
+
+    @Test
+    void resultsOfOneConfigurationFromSeveralProcessesAreMergedInRoundOrder(@TempDir Path dir) throws Exception {
+        double[] floor = {100, 300, 200};
+        double[] ratchet = {90, 330, 150};
+        double[] alone = {80, 250, 150};
+        List<Path> files = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            files.add(result(dir, round + "-floor.json", "freshApply", "FLOOR", floor[round]));
+            files.add(result(dir, round + "-ratchet.json", "freshApply", "RATCHET_APPLIED_SET", ratchet[round]));
+            files.add(result(dir, round + "-alone.json", "statementsAlone", null, alone[round]));
+        }
+        List<ResultsWriter.Row> rows = ResultsWriter.rows(files);
+
+        assertEquals(3, rows.size(), "one row per tool: " + rows);
+        ResultsWriter.Row r = rows.stream().filter(x -> x.tool().equals("RATCHET_APPLIED_SET")).findFirst().orElseThrow();
+        assertEquals(List.of(150.0, 90.0, 330.0), List.of(r.median(), r.min(), r.max()), "pooled over the rounds");
+        assertEquals(List.of(90.0, 330.0, 150.0), r.rounds(), "the rounds in the order given");
+        assertEquals("freshApply", rows.stream().filter(x -> x.tool().equals("STATEMENTS_ALONE")).findFirst()
+                .orElseThrow().benchmark(), "the baseline goes to the fresh-apply table");
+
+        String section = ResultsWriter.rounds(rows);
+        assertTrue(section.contains("## Fresh apply, postgresql, N = 5000: the tools taking turns"), section);
+        assertTrue(section.contains("from 3 rounds"), section);
+        // Paired ratios 0.90, 1.10, 0.75: median 0.90 (the ratio of medians would be 0.75).
+        assertTrue(section.contains("| ratchet applied-set | 90.0, 330, 150 | 0.90 |"), section);
+        assertTrue(section.contains("| plain JDBC floor | 100, 300, 200 | 1.00 |"), section);
+    }
+}
