@@ -65,13 +65,13 @@ public class MigrationBenchmarks {
         BenchDatabase database;
         Workload workload;
 
-        /** What a warm-up does with a scratch database (see {@link #warmUp}). */
-        abstract void apply(BenchDatabase scratch);
+        /** What an iteration does, and a warm-up with a scratch database (see {@link #warmUp}). */
+        abstract void apply(BenchDatabase scratch, Workload w);
 
         @Setup(Level.Trial)
         public void workload() {
             workload = Workload.create(n);
-            warmUp(db, n, this::apply);
+            warmUp(db, workload, this::apply);
         }
 
         @Setup(Level.Iteration)
@@ -99,8 +99,8 @@ public class MigrationBenchmarks {
         public String tool;
 
         @Override
-        void apply(BenchDatabase scratch) {
-            Tool.valueOf(tool).migrate(scratch, workload);
+        void apply(BenchDatabase scratch, Workload w) {
+            Tool.valueOf(tool).migrate(scratch, w);
         }
     }
 
@@ -108,27 +108,37 @@ public class MigrationBenchmarks {
     @State(Scope.Benchmark)
     public static class EmptyForStatements extends EmptyDatabase {
         @Override
-        void apply(BenchDatabase scratch) {
-            Tool.statementsAlone(scratch, workload);
+        void apply(BenchDatabase scratch, Workload w) {
+            Tool.statementsAlone(scratch, w);
         }
     }
 
     /**
-     * How many untimed applies, each in a scratch database, come before a fresh-apply trial's
-     * measured ones: 5 at N = 100, 2 at N = 1000, none above. The first applies in a new JVM run
-     * mostly interpreted (the first at N = 100 costs up to twice the next), and a tool with more
-     * code than the floor needs more of them to reach its steady speed; at N = 5000 the first
-     * iteration's early migrations warm the JVM up, and one more apply would cost Flyway a minute.
+     * How many untimed applies of the workload itself, each in a scratch database, come before a
+     * fresh-apply trial's measured ones: 5 at N = 100, 2 at N = 1000. The first applies in a new
+     * JVM run mostly interpreted (the first at N = 100 costs up to twice the next), and a tool with
+     * more code than the floor needs more of them to reach its steady speed. Above N = 1000 an
+     * apply of the workload would cost Flyway well over a minute: one untimed apply of a
+     * 1000-migration workload comes first instead (see {@link #warmUp}).
      */
     static int warmUpApplies(int n) {
         return n <= 100 ? 5 : n <= 1000 ? 2 : 0;
     }
 
-    /** The untimed applies of {@link #warmUpApplies}, each in a scratch database of this kind. */
-    static void warmUp(String kind, int n, java.util.function.Consumer<BenchDatabase> apply) {
-        for (int i = 0; i < warmUpApplies(n); i++) {
+    /** The size of the one untimed apply before a trial of more than 1000 migrations. */
+    static final int LARGE_WARM_UP = 1000;
+
+    /** The untimed applies of {@link #warmUpApplies} (or the one of {@link #LARGE_WARM_UP}), each in a scratch database. */
+    static void warmUp(String kind, Workload w, java.util.function.BiConsumer<BenchDatabase, Workload> apply) {
+        if (w.n > LARGE_WARM_UP) {
+            try (Workload small = Workload.create(LARGE_WARM_UP); BenchDatabase scratch = BenchDatabase.create(kind)) {
+                apply.accept(scratch, small);
+            }
+            return;
+        }
+        for (int i = 0; i < warmUpApplies(w.n); i++) {
             try (BenchDatabase scratch = BenchDatabase.create(kind)) {
-                apply.accept(scratch);
+                apply.accept(scratch, w);
             }
         }
     }
@@ -251,10 +261,10 @@ public class MigrationBenchmarks {
     }
 
     /**
-     * N trivial migrations applied to an empty database (seconds each, and Flyway's at N = 5000 a
-     * minute: no warm-up iteration, five measured, so that the whole run fits half an hour; up to
-     * N = 1000 untimed applies before them, see {@link #warmUpApplies}). Each iteration starts after a
-     * server checkpoint, so that none of the earlier iterations' writes is flushed during it.
+     * N trivial migrations applied to an empty database (seconds each, and Flyway's at N = 5000 over
+     * a minute: no warm-up iteration, five measured, so that the whole run fits half an hour;
+     * untimed applies before them, see {@link #warmUp}). Each iteration starts after a server
+     * checkpoint, so that none of the earlier iterations' writes is flushed during it.
      */
     @Benchmark
     @Warmup(iterations = 0)

@@ -141,23 +141,24 @@ public final class ResultsWriter {
         rows.stream().filter(r -> !r.rounds().isEmpty()).forEach(r -> groups.computeIfAbsent(r.benchmark() + "|"
                 + r.db() + "|" + String.format("%06d", r.n()), k -> new ArrayList<>()).add(r));
         for (List<Row> group : groups.values()) {
-            Row first = group.get(0);
+            Row first = group.stream().max(java.util.Comparator.comparingInt(r -> r.rounds().size())).orElseThrow();
             List<Double> floor = group.stream().filter(r -> r.tool().equals("FLOOR")).map(Row::rounds).findFirst()
                     .orElse(List.of());
             g.append("\n## ").append(first.benchmark().equals("freshApply") ? "Fresh apply" : first.benchmark())
                     .append(", ").append(first.db()).append(", N = ").append(first.n())
                     .append(": the tools taking turns\n\nThis table's figures come from ").append(first.rounds().size())
-                    .append(" rounds. In each round every tool below applied once, each in a JMH process of its own"
-                            + " (a new JVM, one measured apply, a new database after a server CHECKPOINT), the order"
-                            + " rotated from round to round, so that a slow minute of this shared machine falls on"
-                            + " every tool rather than on one tool's block of iterations. Times in ms, round by"
-                            + " round; \"paired\" is the median over the rounds of the tool's time divided by the"
-                            + " floor's time in the same round.\n\n| tool | rounds (ms) | paired × floor |\n|---|---|---:|\n");
+                    .append(" rounds. In each round every tool below applied once (a tool with fewer times took"
+                            + " part in the first rounds only), each in a JMH process of its own (a new JVM, one"
+                            + " measured apply, a new database after a server CHECKPOINT), the order rotated from round"
+                            + " to round, so that a slow minute of this shared machine falls on every tool rather than"
+                            + " on one tool's block of iterations. Times in ms, round by round; \"paired\" is the"
+                            + " median over the rounds of the tool's time divided by the floor's time in the same"
+                            + " round.\n\n| tool | rounds (ms) | paired × floor |\n|---|---|---:|\n");
             group.sort(java.util.Comparator.comparingDouble(Row::median));
             for (Row r : group) {
                 String paired = "";
-                if (floor.size() == r.rounds().size()) {
-                    double[] ratios = new double[floor.size()];
+                if (!floor.isEmpty()) {
+                    double[] ratios = new double[Math.min(floor.size(), r.rounds().size())];
                     for (int i = 0; i < ratios.length; i++) {
                         ratios[i] = r.rounds().get(i) / floor.get(i);
                     }
@@ -305,7 +306,7 @@ public final class ResultsWriter {
                             + " same transaction)")
                     .append(" and takes ").append(fmt(perMigration.get().median())).append(" ms (")
                     .append(String.format("%.2f", perMigration.get().median() / f)).append(" ×); in chain mode (one"
-                            + " transaction, one tracker insert per migration) ")
+                            + " transaction: the bodies, then the N tracker rows in one batch) ")
                     .append(fmt(chain.get().median())).append(" ms (")
                     .append(String.format("%.2f", chain.get().median() / f)).append(" ×).\n");
         }
@@ -313,13 +314,16 @@ public final class ResultsWriter {
             return "";
         }
         g.append("\nThe statements alone bound every tool from below. On PostgreSQL a commit costs little here"
-                + " (synchronous_commit = off, for every tool), so a chain saves only what separates the floor from"
-                + " the statements alone; on a disk the server also syncs each new table's primary-key index file"
+                + " (synchronous_commit = off, for every tool), so a chain saves at most what separates the floor from"
+                + " the statements alone: a commit and a tracker insert's round trip per migration; on a disk the server also syncs each new table's primary-key index file"
                 + " before its CREATE TABLE returns, in a chain or not, which is why these databases live on tmpfs"
                 + " when bench.sh can arrange it (see the header). On SQLite a commit also writes, syncs and deletes"
                 + " the rollback journal, which a chain does once. Between tools that send the same statements, a"
                 + " difference of a few percent is within the spread of one tool's own iterations (the min–max"
-                + " columns): the database server shares this machine's two cores and its WAL disk.\n");
+                + " columns): the database server shares this machine's two cores (with CPU time taken by the"
+                + " host from minute to minute) and its WAL disk. Where a table was measured in rounds (below),"
+                + " the tools took turns, and each tool's paired ratio compares it with the floor of the same"
+                + " round.\n");
         return g.toString();
     }
 

@@ -77,6 +77,20 @@ class BenchmarkSmokeTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void untimedAppliesComeBeforeAFreshApplyTrial() {
+        for (int[] c : new int[][] {{100, 5, 100}, {1000, 2, 1000}, {1001, 1, MigrationBenchmarks.LARGE_WARM_UP}}) {
+            java.util.List<Integer> sizes = new java.util.ArrayList<>();
+            try (Workload w = Workload.create(c[0])) {
+                MigrationBenchmarks.warmUp("sqlite", w, (scratch, applied) -> {
+                    assertEquals("sqlite", scratch.kind, "each in a scratch database of the kind");
+                    sizes.add(applied.n);
+                });
+            }
+            assertEquals(java.util.Collections.nCopies(c[1], c[2]), sizes, "warm-up applies before N = " + c[0]);
+        }
+    }
+
     private static int count(BenchDatabase db, String table) throws Exception {
         try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {

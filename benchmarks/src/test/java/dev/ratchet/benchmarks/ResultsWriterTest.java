@@ -44,13 +44,16 @@ class ResultsWriterTest {
         double[] alone = {80, 250, 150};
         List<Path> files = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
+            if (round < 2) {
+                files.add(result(dir, round + "-flyway.json", "freshApply", "FLYWAY", 10 * floor[round]));
+            }
             files.add(result(dir, round + "-floor.json", "freshApply", "FLOOR", floor[round]));
             files.add(result(dir, round + "-ratchet.json", "freshApply", "RATCHET_APPLIED_SET", ratchet[round]));
             files.add(result(dir, round + "-alone.json", "statementsAlone", null, alone[round]));
         }
         List<ResultsWriter.Row> rows = ResultsWriter.rows(files);
 
-        assertEquals(3, rows.size(), "one row per tool: " + rows);
+        assertEquals(4, rows.size(), "one row per tool: " + rows);
         ResultsWriter.Row r = rows.stream().filter(x -> x.tool().equals("RATCHET_APPLIED_SET")).findFirst().orElseThrow();
         assertEquals(List.of(150.0, 90.0, 330.0), List.of(r.median(), r.min(), r.max()), "pooled over the rounds");
         assertEquals(List.of(90.0, 330.0, 150.0), r.rounds(), "the rounds in the order given");
@@ -63,5 +66,6 @@ class ResultsWriterTest {
         // Paired ratios 0.90, 1.10, 0.75: median 0.90 (the ratio of medians would be 0.75).
         assertTrue(section.contains("| ratchet applied-set | 90.0, 330, 150 | 0.90 |"), section);
         assertTrue(section.contains("| plain JDBC floor | 100, 300, 200 | 1.00 |"), section);
+        assertTrue(section.contains("| flyway | 1000, 3000 | 10.00 |"), "a tool in the first rounds only: " + section);
     }
 }
