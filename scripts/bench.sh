@@ -85,17 +85,19 @@ run() { # db n-list output benchmark-regex
     "MigrationBenchmarks.($4)" </dev/null
 }
 
-# The fresh apply that the targets judge (PostgreSQL, N = 5000) in rounds: every tool applies once
-# per round, each in a JMH process of its own (a new JVM, one measured apply in a new database after a
-# CHECKPOINT), the order rotated from round to round. One tool's applies spread by up to 40 % from
+# The fresh applies that the targets judge (PostgreSQL, N = 5000, and N = 1000 for its growth) in
+# rounds: every tool applies once per round and size, each in a JMH process of its own (a new JVM,
+# its untimed warm-up applies, one measured apply in a new database after a CHECKPOINT), the order
+# rotated from round to round. One tool's applies spread by up to 40 % from
 # minute to minute on this shared machine (CPU steal, the WAL disk), so a block of one tool's
 # iterations minutes away from the floor's would compare minutes, not tools. Flyway and Liquibase,
 # whose figures decide no target, take part in the first 3 rounds only (Flyway's apply here takes
 # well over a minute).
-fresh_rounds() { # db n rounds
+fresh_rounds() { # db n-list rounds
   local tools=(FLOOR RATCHET_APPLIED_SET RATCHET_APPLIED_SET_CHAIN RATCHET_COUNTER RATCHET_IDENTITY STATEMENTS_ALONE
     LIQUIBASE FLYWAY)
-  local round i tool
+  local round i tool n
+  rm -rf "$out/rounds" # an earlier run's files would be read as this run's
   mkdir -p "$out/rounds"
   for round in $(seq 1 "$3"); do
     for i in "${!tools[@]}"; do
@@ -103,8 +105,10 @@ fresh_rounds() { # db n rounds
       case "$tool" in FLYWAY|LIQUIBASE) [ "$round" -le 3 ] || continue ;; esac
       local select=(-p tool="$tool" 'MigrationBenchmarks.freshApply$')
       [ "$tool" = STATEMENTS_ALONE ] && select=('MigrationBenchmarks.statementsAlone$')
-      java -jar "$jar" -f 1 -wi 0 -i 1 -p db="$1" -p n="$2" -rf json \
-        -rff "$out/rounds/$1-$2-$(printf %02d "$round")-$tool.json" "${select[@]}" </dev/null
+      for n in ${2//,/ }; do
+        java -jar "$jar" -f 1 -wi 0 -i 1 -p db="$1" -p n="$n" -rf json \
+          -rff "$out/rounds/$1-$n-$(printf %02d "$round")-$tool.json" "${select[@]}" </dev/null
+      done
     done
   done
 }
@@ -112,8 +116,8 @@ fresh_rounds() { # db n rounds
 rounds=()
 if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   run postgresql "$pg_n" "$out/postgresql.json" 'upToDateBoot|status|cutover|readFiles|readSource'
-  run postgresql 100,1000 "$out/postgresql-fresh.json" 'freshApply|statementsAlone'
-  fresh_rounds postgresql 5000 5
+  run postgresql 100 "$out/postgresql-fresh.json" 'freshApply|statementsAlone'
+  fresh_rounds postgresql 1000,5000 5
   rounds=("$out/postgresql-fresh.json" "$out"/rounds/*.json)
 else
   run postgresql "$pg_n" "$out/postgresql.json" "${only:-.*}"
@@ -138,7 +142,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the fresh apply on PostgreSQL at N = 5000 in 5 rounds of the tools taking turns (Flyway and Liquibase in the first 3), one JMH process (0 + 1) per tool and round (see its section)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the fresh apply on PostgreSQL at N = 1000 and 5000 in 5 rounds of the tools taking turns (Flyway and Liquibase in the first 3), one JMH process (0 + 1) per tool, size and round (see their sections)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
