@@ -101,7 +101,9 @@ public final class ResultsWriter {
      * time per result they are also kept in order as the row's rounds.
      */
     static List<Row> rows(List<Path> files) throws IOException {
-        Map<List<Object>, List<List<Double>>> results = new java.util.LinkedHashMap<>();
+        record Key(String table, String db, int n, String tool) {
+        }
+        Map<Key, List<List<Double>>> results = new java.util.LinkedHashMap<>();
         ObjectMapper json = new ObjectMapper();
         for (Path file : files) {
             for (JsonNode r : json.readTree(file.toFile())) {
@@ -116,7 +118,7 @@ public final class ResultsWriter {
                 // The baselines are shown in the tables of what they are a baseline for.
                 String table = benchmark.equals("readFiles") || benchmark.equals("readSource") ? "upToDateBoot"
                         : benchmark.equals("statementsAlone") ? "freshApply" : benchmark;
-                results.computeIfAbsent(List.of(table, params.get("db").asText(), params.get("n").asInt(), tool),
+                results.computeIfAbsent(new Key(table, params.get("db").asText(), params.get("n").asInt(), tool),
                         k -> new ArrayList<>()).add(raw);
             }
         }
@@ -125,8 +127,8 @@ public final class ResultsWriter {
             double[] values = raws.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sorted().toArray();
             List<Double> rounds = raws.size() > 1 && raws.stream().allMatch(r -> r.size() == 1)
                     ? raws.stream().map(r -> r.get(0)).toList() : List.of();
-            rows.add(new Row((String) key.get(0), (String) key.get(1), (Integer) key.get(2), (String) key.get(3),
-                    median(values), values[0], values[values.length - 1], rounds));
+            rows.add(new Row(key.table(), key.db(), key.n(), key.tool(), median(values), values[0],
+                    values[values.length - 1], rounds));
         });
         return rows;
     }
@@ -148,9 +150,9 @@ public final class ResultsWriter {
                     .append(", ").append(first.db()).append(", N = ").append(first.n())
                     .append(": the tools taking turns\n\nThis table's figures come from ").append(first.rounds().size())
                     .append(" rounds. In each round every tool below applied once (a tool with fewer times took"
-                            + " part in the first rounds only), each in a JMH process of its own (a new JVM, one"
-                            + " measured apply, a new database after a server CHECKPOINT), the order rotated from round"
-                            + " to round, so that a slow minute of this shared machine falls on every tool rather than"
+                            + " part in the first rounds only), each in a JMH process of its own (a new JVM, its"
+                            + " untimed applies, then one measured apply in a new database after a server CHECKPOINT),"
+                            + " the order rotated from round to round, so that a slow minute of this shared machine falls on every tool rather than"
                             + " on one tool's block of iterations. Times in ms, round by round; \"paired\" is the"
                             + " median over the rounds of the tool's time divided by the floor's time in the same"
                             + " round.\n\n| tool | rounds (ms) | paired × floor |\n|---|---|---:|\n");
@@ -314,8 +316,9 @@ public final class ResultsWriter {
             return "";
         }
         g.append("\nThe statements alone bound every tool from below. On PostgreSQL a commit costs little here"
-                + " (synchronous_commit = off, for every tool), so a chain saves at most what separates the floor from"
-                + " the statements alone: a commit and a tracker insert's round trip per migration; on a disk the server also syncs each new table's primary-key index file"
+                + " (synchronous_commit = off, for every tool), so a chain saves at most what separates the floor"
+                + " from the statements alone: a commit and a tracker insert's round trip per migration; on a disk"
+                + " the server also syncs each new table's primary-key index file"
                 + " before its CREATE TABLE returns, in a chain or not, which is why these databases live on tmpfs"
                 + " when bench.sh can arrange it (see the header). On SQLite a commit also writes, syncs and deletes"
                 + " the rollback journal, which a chain does once. Between tools that send the same statements, a"
