@@ -78,6 +78,28 @@ class BenchmarkSmokeTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theFloorTakesThePendingFilesInVersionOrderAndNoOthers() throws Exception {
+        try (Workload w = Workload.create(12)) {
+            java.util.function.Function<java.util.List<java.nio.file.Path>, java.util.List<String>> names =
+                    files -> files.stream().map(f -> f.getFileName().toString()).toList();
+            java.util.List<String> all = new java.util.ArrayList<>();
+            for (int i = 1; i <= 12; i++) {
+                all.add("V" + i + "__t" + i + ".sql");
+            }
+            assertEquals(all, names.apply(Tool.pending(w, java.util.Set.of())), "numeric order, not the listing's");
+            java.util.Set<Long> applied = new java.util.HashSet<>();
+            for (long v = 1; v <= 10; v++) {
+                applied.add(v);
+            }
+            applied.remove(3L);
+            assertEquals(java.util.List.of("V3__t3.sql", "V11__t11.sql", "V12__t12.sql"),
+                    names.apply(Tool.pending(w, applied)));
+            applied.addAll(java.util.List.of(3L, 11L, 12L));
+            assertEquals(java.util.List.of(), Tool.pending(w, applied), "up to date: nothing pending");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void untimedAppliesComeBeforeAFreshApplyTrial() {
         for (int[] c : new int[][] {{100, 5, 100}, {1000, 2, 1000}, {1001, 1, MigrationBenchmarks.LARGE_WARM_UP}}) {
             java.util.List<Integer> sizes = new java.util.ArrayList<>();
