@@ -22,9 +22,10 @@ public final class ResultsWriter {
     }
 
     /**
-     * One measured configuration. {@code rounds} holds one time per JMH result merged into it, in
-     * the order the results were given, when there were several (the tools took turns, one
-     * process per tool and round: see {@code scripts/bench.sh}); empty for a single JMH trial.
+     * One measured configuration. {@code rounds} holds one time per JMH result merged into it (the
+     * median of that result's measured iterations: a fresh apply's one, a boot's ten), in the
+     * order the results were given, when there were several (the tools took turns, one process per
+     * tool and round: see {@code scripts/bench.sh}); empty for a single JMH trial.
      */
     record Row(String benchmark, String db, int n, String tool, double median, double min, double max,
                List<Double> rounds) {
@@ -97,8 +98,8 @@ public final class ResultsWriter {
 
     /**
      * The rows of JMH's JSON result files. Results of one configuration found in several files
-     * (or several times in one) are merged into one row: their times are pooled, and with one
-     * time per result they are also kept in order as the row's rounds.
+     * (or several times in one) are merged into one row: their times are pooled, and each
+     * result's median is kept, in order, as one of the row's rounds.
      */
     static List<Row> rows(List<Path> files) throws IOException {
         record Key(String table, String db, int n, String tool) {
@@ -125,8 +126,9 @@ public final class ResultsWriter {
         List<Row> rows = new ArrayList<>();
         results.forEach((key, raws) -> {
             double[] values = raws.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sorted().toArray();
-            List<Double> rounds = raws.size() > 1 && raws.stream().allMatch(r -> r.size() == 1)
-                    ? raws.stream().map(r -> r.get(0)).toList() : List.of();
+            List<Double> rounds = raws.size() > 1
+                    ? raws.stream().map(r -> median(r.stream().mapToDouble(Double::doubleValue).sorted().toArray()))
+                    .toList() : List.of();
             rows.add(new Row(key.table(), key.db(), key.n(), key.tool(), median(values), values[0],
                     values[values.length - 1], rounds));
         });
@@ -146,14 +148,21 @@ public final class ResultsWriter {
             Row first = group.stream().max(java.util.Comparator.comparingInt(r -> r.rounds().size())).orElseThrow();
             List<Double> floor = group.stream().filter(r -> r.tool().equals("FLOOR")).map(Row::rounds).findFirst()
                     .orElse(List.of());
-            g.append("\n## ").append(first.benchmark().equals("freshApply") ? "Fresh apply" : first.benchmark())
+            boolean boot = first.benchmark().equals("upToDateBoot");
+            g.append("\n## ").append(boot ? "Up-to-date boot" : first.benchmark().equals("freshApply") ? "Fresh apply"
+                            : first.benchmark())
                     .append(", ").append(first.db()).append(", N = ").append(first.n())
                     .append(": the tools taking turns\n\nThis table's figures come from ").append(first.rounds().size())
-                    .append(" rounds. In each round every tool below applied once (a tool with fewer times took"
-                            + " part in the first rounds only), each in a JMH process of its own (a new JVM, its"
-                            + " untimed applies, then one measured apply in a new database after a server CHECKPOINT),"
-                            + " the order rotated from round to round, so that a slow minute of this shared machine falls on every tool rather than"
-                            + " on one tool's block of iterations. Times in ms, round by round; \"paired\" is the"
+                    .append(boot ? " rounds. In each round every tool below booted in a JMH process of its own (a new"
+                            + " JVM, 5 untimed boots, then 10 measured; the round's time is the median of the 10)"
+                            : " rounds. In each round every tool below applied once, in a JMH process of its own (a"
+                            + " new JVM, its untimed applies, then one measured apply in a new database after a"
+                            + " server CHECKPOINT)")
+                    .append("; a tool with fewer times took part in the first rounds only, and one that took"
+                            + " part in the first round alone is in the main table only. The order rotated from"
+                            + " round to round, so that a slow minute of this shared machine falls on every tool"
+                            + " rather than on one tool's block of iterations. Times in ms, round by round; the main"
+                            + " table above pools every measured iteration of the rounds; \"paired\" is the"
                             + " median over the rounds of the tool's time divided by the floor's time in the same"
                             + " round.\n\n| tool | rounds (ms) | paired × floor |\n|---|---|---:|\n");
             group.sort(java.util.Comparator.comparingDouble(Row::median));

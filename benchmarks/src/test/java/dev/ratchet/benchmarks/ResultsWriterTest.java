@@ -68,4 +68,24 @@ class ResultsWriterTest {
         assertTrue(section.contains("| plain JDBC floor | 100, 300, 200 | 1.00 |"), section);
         assertTrue(section.contains("| flyway | 1000, 3000 | 10.00 |"), "a tool in the first rounds only: " + section);
     }
+
+    @Test
+    void aRoundOfBootsIsItsProcessMedianAndTheTablePoolsEveryIteration(@TempDir Path dir) throws Exception {
+        List<Path> files = new ArrayList<>();
+        files.add(result(dir, "1-floor.json", "upToDateBoot", "FLOOR", 40, 10, 20));
+        files.add(result(dir, "1-counter.json", "upToDateBoot", "RATCHET_COUNTER", 30, 31, 90));
+        files.add(result(dir, "2-counter.json", "upToDateBoot", "RATCHET_COUNTER", 50, 1, 60));
+        files.add(result(dir, "2-floor.json", "upToDateBoot", "FLOOR", 100, 50, 70));
+        List<ResultsWriter.Row> rows = ResultsWriter.rows(files);
+
+        ResultsWriter.Row counter = rows.stream().filter(x -> x.tool().equals("RATCHET_COUNTER")).findFirst().orElseThrow();
+        assertEquals(List.of(31.0, 50.0), counter.rounds(), "each process's median, in the order given");
+        assertEquals(List.of(40.5, 1.0, 90.0), List.of(counter.median(), counter.min(), counter.max()),
+                "the six iterations pooled");
+        String section = ResultsWriter.rounds(rows);
+        assertTrue(section.contains("## Up-to-date boot, postgresql, N = 5000: the tools taking turns"), section);
+        assertTrue(section.contains("5 untimed boots, then 10 measured"), section);
+        // Per round: 31 / 20 = 1.55 and 50 / 70 = 0.714; their median 1.13.
+        assertTrue(section.contains("| ratchet counter | 31.0, 50.0 | 1.13 |"), section);
+    }
 }
