@@ -93,8 +93,9 @@ run() { # db n-list output benchmark-regex
 # from round to round. One tool's times spread by up to 40 % from minute to minute on this shared
 # machine (CPU steal, the WAL disk), so a block of one tool's iterations minutes away from the
 # floor's would compare minutes, not tools. Flyway and Liquibase, whose figures decide no target,
-# take part in the first rounds only (their apply of 5,000 takes one to two minutes: in one round),
-# so that the whole run stays within half an hour.
+# take part in the first round only (their apply of 5,000 takes one to two minutes), and the
+# rounds are 4 for a boot, 3 for a fresh apply of 1000 and 5 for one of 5000 (the targets' own
+# size), so that the whole run stays within half an hour on this machine.
 take_turns() { # benchmark db n-list rounds rounds-for-flyway-and-liquibase tool...
   local benchmark=$1 db=$2 sizes=$3 count=$4 others=$5
   shift 5
@@ -128,9 +129,9 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   run postgresql 100 "$out/postgresql-fresh.json" 'freshApply|statementsAlone'
   run sqlite "$sqlite_n" "$out/sqlite.json" 'status|cutover|readFiles|readSource|freshApply|statementsAlone'
   run sqlite 100 "$out/sqlite-boot.json" 'upToDateBoot'
-  take_turns upToDateBoot postgresql 5000 5 2 "${boot_tools[@]}"
-  take_turns upToDateBoot sqlite 1000 5 2 "${boot_tools[@]}"
-  take_turns freshApply postgresql 1000 5 3 "${fresh_tools[@]}"
+  take_turns upToDateBoot postgresql 5000 4 1 "${boot_tools[@]}"
+  take_turns upToDateBoot sqlite 1000 4 1 "${boot_tools[@]}"
+  take_turns freshApply postgresql 1000 3 1 "${fresh_tools[@]}"
   take_turns freshApply postgresql 5000 5 1 "${fresh_tools[@]}"
   rounds=("$out/postgresql-boot.json" "$out/postgresql-fresh.json" "$out/sqlite-boot.json" "$out"/rounds/*.json)
 else
@@ -156,7 +157,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply on PostgreSQL at N = 1000 and 5000 in 5 rounds of the tools taking turns (Flyway and Liquibase in the first 2 for a boot, the first 3 for a fresh apply at N = 1000, the first for one at N = 5000), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply on PostgreSQL at N = 1000 and 5000 in rounds of the tools taking turns (4 for a boot, 3 for a fresh apply at N = 1000, 5 at N = 5000; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
