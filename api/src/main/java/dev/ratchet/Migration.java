@@ -120,6 +120,15 @@ public final class Migration {
         }
     }
 
+    /**
+     * True when this migration's file (or its batch of files) was asked for since loading: a
+     * runner prefetched or read it. For tests of which files a boot reads; false for a migration
+     * built in code.
+     */
+    boolean fileRequested() {
+        return file != null && file.requested();
+    }
+
     /** Whether the body may run inside a transaction. */
     public boolean transactional() {
         if (file == null) {

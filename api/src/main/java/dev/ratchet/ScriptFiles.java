@@ -139,6 +139,11 @@ final class ScriptFiles {
             }
         }
 
+        /** True once anyone asked for this file's batch: a prefetch or a read. */
+        boolean requested() {
+            return batch.prefetchRequested.get() || batch.claimed.get();
+        }
+
         /** True once the contents (or the failure to read them) are known. */
         boolean isDone() {
             return batch.done.isDone();

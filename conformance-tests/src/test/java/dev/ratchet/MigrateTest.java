@@ -157,6 +157,35 @@ class MigrateTest {
                     dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build(),
                     MigrationSource.directory(dir).load()).ignoreOtherTrackers().build().migrate());
             assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+            // Verification off: checksums are recorded but never compared, so nothing is read.
+            assertTrue(Fixtures.builder(db, dev.ratchet.tracker.appliedset.AppliedSetTracker.builder()
+                            .checksumVerification(ChecksumVerification.OFF).build(),
+                    MigrationSource.directory(dir).load()).ignoreOtherTrackers().build().migrate().applied().isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void withVerificationOffAnUpToDateBootAsksForNoFileWhileVerifyingAsksForEvery(DatabaseKind kind,
+                                                                                  @TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            for (int i = 1; i <= 40; i++) {
+                Files.writeString(dir.resolve("V" + i + "__t" + i + ".sql"), "CREATE TABLE t" + i + " (id int);");
+            }
+            Fixtures.builder(db, dev.ratchet.tracker.identity.IdentityTracker.builder().build(),
+                    MigrationSource.directory(dir).load()).build().migrate();
+
+            List<Migration> off = MigrationSource.directory(dir).load();
+            MigrateResult quiet = Fixtures.builder(db, dev.ratchet.tracker.identity.IdentityTracker.builder()
+                    .checksumVerification(ChecksumVerification.OFF).build(), off).build().migrate();
+            assertTrue(quiet.applied().isEmpty());
+            assertEquals(List.of(), off.stream().filter(Migration::fileRequested).map(Migration::name).toList(),
+                    "files a boot without verification asked for");
+
+            List<Migration> verifying = MigrationSource.directory(dir).load();
+            Fixtures.builder(db, dev.ratchet.tracker.identity.IdentityTracker.builder()
+                    .checksumVerification(ChecksumVerification.FAIL).build(), verifying).build().migrate();
+            assertTrue(verifying.stream().allMatch(Migration::fileRequested), "a verifying boot reads every file");
         }
     }
 }

@@ -100,8 +100,13 @@ public final class AppliedSetTracker implements Tracker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
-                Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.MULTIPLE_NAMESPACES);
+        Set<Capability> claimed = EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION,
+                Capability.CHECKSUM_DRIFT_DETECTION, Capability.UNKNOWN_APPLIED_DETECTION,
+                Capability.BINARY_OLDER_DETECTION, Capability.MULTIPLE_NAMESPACES);
+        if (verification == ChecksumVerification.OFF) {
+            claimed.remove(Capability.CHECKSUM_DRIFT_DETECTION); // checksums are recorded, never compared
+        }
+        return claimed;
     }
 
     /** Every migration needs a version: rows are keyed by it. */
@@ -454,7 +459,12 @@ public final class AppliedSetTracker implements Tracker {
             return this;
         }
 
-        /** What to do when an applied migration's text changed (default {@code FAIL}). */
+        /**
+         * What to do when an applied migration's text changed (default {@code FAIL}). With
+         * {@link ChecksumVerification#OFF} checksums are still recorded, but a boot no longer reads
+         * the files of applied migrations, and the tracker no longer claims
+         * {@link Capability#CHECKSUM_DRIFT_DETECTION}.
+         */
         public Builder checksumVerification(ChecksumVerification verification) {
             this.verification = Objects.requireNonNull(verification, "verification");
             return this;

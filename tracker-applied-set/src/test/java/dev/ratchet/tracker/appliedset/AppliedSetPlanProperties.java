@@ -125,6 +125,9 @@ class AppliedSetPlanProperties {
             }
             case OFF -> assertTrue(tracker.plan(history(entries), ns).warnings().isEmpty());
         }
+        // The claim follows the mode: a runner reads applied files only for a tracker that compares.
+        assertEquals(mode != ChecksumVerification.OFF,
+                tracker.capabilities().contains(dev.ratchet.spi.Capability.CHECKSUM_DRIFT_DETECTION), mode.name());
     }
 
     @Example

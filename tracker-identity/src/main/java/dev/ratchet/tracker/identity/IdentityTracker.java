@@ -96,9 +96,13 @@ public final class IdentityTracker implements Tracker {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
+        Set<Capability> claimed = EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
                 Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
                 Capability.VERSIONLESS_MIGRATIONS, Capability.MULTIPLE_NAMESPACES);
+        if (verification == ChecksumVerification.OFF) {
+            claimed.remove(Capability.CHECKSUM_DRIFT_DETECTION); // checksums are recorded, never compared
+        }
+        return claimed;
     }
 
     @Override
@@ -393,7 +397,12 @@ public final class IdentityTracker implements Tracker {
             return this;
         }
 
-        /** What to do when an applied migration's text changed (default {@code WARN}). */
+        /**
+         * What to do when an applied migration's text changed (default {@code WARN}). With
+         * {@link ChecksumVerification#OFF} checksums are still recorded, but a boot no longer reads
+         * the files of applied migrations, and the tracker no longer claims
+         * {@link Capability#CHECKSUM_DRIFT_DETECTION}.
+         */
         public Builder checksumVerification(ChecksumVerification verification) {
             this.verification = Objects.requireNonNull(verification, "verification");
             return this;

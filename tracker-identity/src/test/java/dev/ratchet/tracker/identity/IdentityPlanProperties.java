@@ -89,4 +89,13 @@ class IdentityPlanProperties {
     void chainIsTheDefaultTransactionMode() {
         assertEquals(TransactionMode.CHAIN, tracker.defaultTransactionMode());
     }
+
+    @Example
+    void driftDetectionIsClaimedExactlyWhenChecksumsAreCompared() {
+        for (dev.ratchet.ChecksumVerification mode : dev.ratchet.ChecksumVerification.values()) {
+            IdentityTracker t = IdentityTracker.builder().checksumVerification(mode).build();
+            assertEquals(mode != dev.ratchet.ChecksumVerification.OFF,
+                    t.capabilities().contains(dev.ratchet.spi.Capability.CHECKSUM_DRIFT_DETECTION), mode.name());
+        }
+    }
 }
