@@ -190,8 +190,9 @@ public final class Ratchet {
 
         /**
          * How long a lease-based lock (SQLite, {@link LockStrategy#LEASE}) stays valid without renewal (default 1 minute).
-         * It is renewed before each migration; a crashed holder blocks others for at most this
-         * long.
+         * It is renewed inside a migration's transaction (on SQLite, whenever a tenth of it, at
+         * most a second, passed since the last renewal; on PostgreSQL before every migration); a
+         * crashed holder blocks others for at most this long.
          */
         public Builder lockLease(Duration lease) {
             this.lockLease = Objects.requireNonNull(lease, "lease");

@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -50,19 +52,88 @@ class FaultTest {
     void aTakenOverSqliteLeaseStopsTheRunBeforeTheNextMigration() throws Exception {
         try (TestDatabase db = TestDatabases.sqlite()) {
             Fixtures.createEffectsTable(db);
+            // Another runner takes a lease over only after its holder was silent for the whole
+            // lease, longer than the renewal interval (a tenth of it): the body outlasts that.
+            Duration lease = Duration.ofSeconds(2);
             Migration stealsLease = Migration.builder("2_steal").version(Version.of(2)).checksumOf("steal")
                     .body(c -> {
                         try (Statement st = c.createStatement()) {
                             st.execute("UPDATE ratchet_applied_migrations_lock SET owner = 'someone-else'");
                         }
+                        sleep(lease.dividedBy(10).plusMillis(50));
                     }).build();
 
-            RatchetException e = assertThrows(RatchetException.class,
-                    () -> ratchet(db, List.of(create(1), stealsLease, create(3))).migrate());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db,
+                    List.of(create(1), stealsLease, create(3))).lockLease(lease).build().migrate());
 
             assertEquals(ErrorKind.LOCK_LOST, e.kind());
             assertEquals(Map.of("1", 1), effects(db), "3 never ran");
             assertEquals(2, trackerRows(db).size());
+        }
+    }
+
+    @Test
+    void aSqliteLeaseIsRenewedOncePerIntervalNotOncePerMigration() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            // Every body reads the lease's expiry as its own transaction sees it (after any renewal).
+            List<Long> seen = new ArrayList<>();
+            List<Migration> quick = new ArrayList<>();
+            for (int v = 1; v <= 30; v++) {
+                quick.add(Migration.builder(v + "_quick").version(Version.of(v)).checksumOf("quick")
+                        .body(c -> {
+                            try (Statement st = c.createStatement();
+                                 ResultSet rs = st.executeQuery("SELECT expires_at FROM ratchet_applied_migrations_lock")) {
+                                assertTrue(rs.next(), "the lease row exists while migrating");
+                                seen.add(rs.getLong(1));
+                            }
+                        }).build());
+            }
+            long started = System.nanoTime();
+            assertEquals(30, ratchet(db, quick).migrate().applied().size());
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+            // Default lease 1 minute: renewed at most once a second, so at most one new expiry per
+            // second of the run besides the one taken with the lease.
+            assertEquals(30, seen.size());
+            long expiries = seen.stream().distinct().count();
+            assertTrue(expiries <= 1 + elapsedMs / 1000, expiries + " expiries in " + elapsedMs + " ms: " + seen);
+        }
+    }
+
+    @Test
+    void aSqliteLeaseIsRenewedBeforeTheMigrationAfterALongOne() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            Duration lease = Duration.ofSeconds(1); // renewal interval 100 ms
+            List<Long> seen = new ArrayList<>();
+            List<Migration> code = new ArrayList<>();
+            for (int v = 1; v <= 3; v++) {
+                int version = v;
+                code.add(Migration.builder(v + "_m").version(Version.of(v)).checksumOf("m").body(c -> {
+                    try (Statement st = c.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT expires_at FROM ratchet_applied_migrations_lock")) {
+                        assertTrue(rs.next(), "the lease row exists while migrating");
+                        seen.add(rs.getLong(1));
+                    }
+                    if (version == 2) {
+                        sleep(lease.dividedBy(10).plusMillis(50)); // outlasts the renewal interval
+                    }
+                }).build());
+            }
+
+            Fixtures.builder(db, code).lockLease(lease).build().migrate();
+
+            assertEquals(3, seen.size());
+            assertTrue(seen.get(2) > seen.get(1), "the lease was renewed before migration 3: " + seen);
+            assertTrue(seen.get(2) >= seen.get(0) + lease.dividedBy(10).toMillis(), "a renewal extends the lease: " + seen);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -16,13 +16,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * SQLite: writes under {@code BEGIN IMMEDIATE} with {@code busy_timeout} set, and a lease
  * row (owner, expiry) that serializes runners across per-migration transactions. A crashed
  * holder's lease expires, so the next runner proceeds without a manual step; a live holder
- * renews its lease inside every migration transaction, and a runner that finds its lease
- * taken over stops with {@code LOCK_LOST} before running anything more.
+ * renews its lease inside a migration transaction whenever a tenth of the lease (at most a
+ * second) passed since the last renewal, and a runner that finds its lease taken over stops
+ * with {@code LOCK_LOST} before running anything more.
  */
 final class SqliteDialect extends DatabaseDialect {
 
@@ -204,6 +206,7 @@ final class SqliteDialect extends DatabaseDialect {
                             }
                         }
                     }
+                    long acquiredAt = System.nanoTime(); // no later than the expiry's clock reading
                     long now = System.currentTimeMillis();
                     if (holder == null || holderExpiry < now) {
                         try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO " + qualified
@@ -214,7 +217,7 @@ final class SqliteDialect extends DatabaseDialect {
                             ps.executeUpdate();
                         }
                         commit(connection);
-                        return new Lease(qualified, namespace, owner, lease);
+                        return new Lease(qualified, namespace, owner, lease, acquiredAt);
                     }
                     commit(connection);
                 } catch (SQLException e) {
@@ -246,21 +249,46 @@ final class SqliteDialect extends DatabaseDialect {
         }
     }
 
+    /**
+     * A held lease. It is renewed inside a migration's transaction (which holds SQLite's write
+     * lock, so nobody can take the lease over while it runs) whenever its last renewal is
+     * {@link #renewalInterval} old: a runner applying many small migrations writes the lease row
+     * once per interval rather than once per migration (an extra page in every commit). Skipping
+     * is safe: another runner takes a lease over only once it expired, a whole lease after the
+     * last renewal, and the interval is at most a tenth of that; after a migration that ran longer,
+     * or a pause of the process, the next migration renews first and stops with
+     * {@code LOCK_LOST} if the lease was taken meanwhile. Only a hand edit of the lease row can go
+     * unnoticed, for at most one interval.
+     */
     private static final class Lease implements MigrationLock {
         private final String table;
         private final String namespace;
         private final String owner;
         private final Duration lease;
+        private final long renewalInterval;
+        /** {@link System#nanoTime()} read before the clock that set the current expiry. */
+        private long renewedAt;
 
-        Lease(String table, String namespace, String owner, Duration lease) {
+        Lease(String table, String namespace, String owner, Duration lease, long acquiredAt) {
             this.table = table;
             this.namespace = namespace;
             this.owner = owner;
             this.lease = lease;
+            this.renewalInterval = renewalInterval(lease);
+            this.renewedAt = acquiredAt;
+        }
+
+        /** A tenth of the lease, at most a second. */
+        static long renewalInterval(Duration lease) {
+            return Math.min(TimeUnit.SECONDS.toNanos(1), lease.toNanos() / 10);
         }
 
         @Override
         public void renew(Connection connection) throws SQLException {
+            long started = System.nanoTime();
+            if (started - renewedAt < renewalInterval) {
+                return;
+            }
             try (PreparedStatement ps = connection.prepareStatement(
                     "UPDATE " + table + " SET expires_at = ? WHERE name = ? AND owner = ?")) {
                 ps.setLong(1, System.currentTimeMillis() + lease.toMillis());
@@ -272,6 +300,9 @@ final class SqliteDialect extends DatabaseDialect {
                             .with("namespace", namespace).with("owner", owner).build();
                 }
             }
+            // Relied on only while this lease lives: a migration transaction that rolls back (and
+            // with it this renewal) ends the namespace's run, which releases the lease.
+            renewedAt = started;
         }
 
         @Override

@@ -313,8 +313,8 @@ public final class ResultsWriter {
                     .append(" ms); the floor adds one tracker insert and one commit per migration. The applied-set"
                             + " tracker, per migration, sends ")
                     .append(db.equals("postgresql") ? "the floor's statements (BEGIN, the body, one tracker insert,"
-                            + " COMMIT)" : "the floor's statements and the renewal of its lease (one UPDATE, in the"
-                            + " same transaction)")
+                            + " COMMIT)" : "the floor's statements, and in one migration's transaction a second"
+                            + " the renewal of its lease (one UPDATE)")
                     .append(" and takes ").append(fmt(perMigration.get().median())).append(" ms (")
                     .append(String.format("%.2f", perMigration.get().median() / f)).append(" ×); in chain mode (one"
                             + " transaction: the bodies, then the N tracker rows in one batch) ")
