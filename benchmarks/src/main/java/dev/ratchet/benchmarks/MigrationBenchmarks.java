@@ -33,7 +33,8 @@ public class MigrationBenchmarks {
         @Param({"100"})
         public int n;
 
-        @Param({"RATCHET_APPLIED_SET", "RATCHET_COUNTER", "RATCHET_IDENTITY", "FLYWAY", "LIQUIBASE", "FLOOR"})
+        @Param({"RATCHET_APPLIED_SET", "RATCHET_APPLIED_SET_UNVERIFIED", "RATCHET_COUNTER", "RATCHET_IDENTITY", "FLYWAY",
+                "LIQUIBASE", "FLOOR"})
         public String tool;
 
         BenchDatabase database;

@@ -1,5 +1,6 @@
 package dev.ratchet.benchmarks;
 
+import dev.ratchet.ChecksumVerification;
 import dev.ratchet.Cutover;
 import dev.ratchet.MigrationListener;
 import dev.ratchet.MigrationSource;
@@ -48,6 +49,12 @@ enum Tool {
     /** Ratchet, applied-set tracker, the whole pending chain in one transaction. */
     RATCHET_APPLIED_SET_CHAIN("ratchet applied-set (chain)", () -> AppliedSetTracker.builder().build(),
             TransactionMode.CHAIN),
+    /**
+     * Ratchet, applied-set tracker with {@link ChecksumVerification#OFF}: checksums recorded, not
+     * compared, so an up-to-date boot reads no file (what a checksum costs a boot, by difference).
+     */
+    RATCHET_APPLIED_SET_UNVERIFIED("ratchet applied-set, checksums not verified", () -> AppliedSetTracker.builder()
+            .checksumVerification(ChecksumVerification.OFF).build(), TransactionMode.PER_MIGRATION),
     /** Ratchet, counter tracker (golang-migrate layout). */
     RATCHET_COUNTER("ratchet counter", () -> CounterTracker.builder().build(), TransactionMode.PER_MIGRATION),
     /** Ratchet, identity tracker, chain mode (its default). */
