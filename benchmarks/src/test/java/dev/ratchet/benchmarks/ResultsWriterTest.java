@@ -88,4 +88,22 @@ class ResultsWriterTest {
         // Per round: 31 / 20 = 1.55 and 50 / 70 = 0.714; their median 1.13.
         assertTrue(section.contains("| ratchet counter | 31.0, 50.0 | 1.13 |"), section);
     }
+
+    @Test
+    void theBootGapSplitsTheChecksumTrackersExtraTimeIntoReadingAndRows(@TempDir Path dir) throws Exception {
+        List<ResultsWriter.Row> rows = ResultsWriter.rows(List.of(
+                result(dir, "f.json", "upToDateBoot", "FLOOR", 50),
+                result(dir, "c.json", "upToDateBoot", "RATCHET_COUNTER", 60),
+                result(dir, "u.json", "upToDateBoot", "RATCHET_APPLIED_SET_UNVERIFIED", 90),
+                result(dir, "a.json", "upToDateBoot", "RATCHET_APPLIED_SET", 140),
+                result(dir, "r.json", "readFiles", null, 55),
+                result(dir, "s.json", "readSource", null, 70)));
+
+        String gap = ResultsWriter.gap(rows);
+
+        assertTrue(gap.contains("boots in 90.0 ms (1.80 ×): of the applied-set tracker's 80.0 ms over the counter,"
+                + " 50.0 ms are the reading and hashing of the files and 30.0 ms its tracker rows"), gap);
+        assertTrue(gap.contains("the applied-set tracker in 140 ms (2.80 ×), against 130 ms for the counter's boot"
+                + " and the source's reading one after the other"), gap);
+    }
 }
