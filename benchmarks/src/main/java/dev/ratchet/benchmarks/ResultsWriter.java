@@ -327,8 +327,8 @@ public final class ResultsWriter {
                     .append(" ms); the floor adds one tracker insert and one commit per migration. The applied-set"
                             + " tracker, per migration, sends ")
                     .append(db.equals("postgresql") ? "the floor's statements (BEGIN, the body, one tracker insert,"
-                            + " COMMIT)" : "the floor's statements, and in one migration's transaction a second"
-                            + " the renewal of its lease (one UPDATE)")
+                            + " COMMIT)" : "the floor's statements, and at most once a second the renewal of its"
+                            + " lease (one UPDATE in that migration's transaction)")
                     .append(" and takes ").append(fmt(perMigration.get().median())).append(" ms (")
                     .append(String.format("%.2f", perMigration.get().median() / f)).append(" ×); in chain mode (one"
                             + " transaction: the bodies, then the N tracker rows in one batch) ")
