@@ -87,10 +87,10 @@ run() { # db n-list output benchmark-regex
 
 # What the targets judge is measured with the tools taking turns: the up-to-date boot at the
 # judged size (PostgreSQL N = 5000, SQLite N = 1000), the fresh apply on PostgreSQL (N = 5000,
-# and N = 1000 for its growth) and on SQLite (N = 1000). In each round every tool runs once per size, in a JMH process of
-# its own (a new JVM: for a boot its 5 untimed and 10 measured boots; for a fresh apply its
-# untimed applies and one measured apply in a new database after a CHECKPOINT), the order rotated
-# from round to round. One tool's times spread by up to 40 % from minute to minute on this shared
+# and N = 1000 for its growth) and on SQLite (N = 1000). In each round every tool runs once per
+# size, in a JMH process of its own (a new JVM: for a boot its 5 untimed and 10 measured boots;
+# for a fresh apply its untimed applies and one measured apply in a new database, on PostgreSQL
+# after a CHECKPOINT), the order rotated from round to round. One tool's times spread by up to 40 % from minute to minute on this shared
 # machine (CPU steal, the WAL disk), so a block of one tool's iterations minutes away from the
 # floor's would compare minutes, not tools. Flyway and Liquibase, whose figures decide no target,
 # take part in the first round only (their apply of 5,000 takes one to two minutes), and the
