@@ -39,7 +39,7 @@ origin = sys.argv[7] if len(sys.argv) > 7 else "scripts/chaos.sh"
 rows = collections.OrderedDict()
 for line in open(results, encoding="utf-8"):
     item, database, detail, runs, failures = line.rstrip("\n").split("\t")
-    if item == "tampered tracker table":
+    if item.startswith("tampered tracker table"):
         detail = "scenarios over the three trackers"  # one row per database, not per scenario
     key = (item, database, detail.split(",")[0] if detail.startswith(("kills", "terminations", "names")) else detail)
     r = rows.setdefault(key, [0, 0])

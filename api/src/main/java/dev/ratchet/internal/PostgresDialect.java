@@ -77,6 +77,35 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public Optional<String> condense(String textExpression, String orderBy) {
+        // The SHA-256 of the rows' text: one short value on the wire, whatever the row count.
+        return Optional.of("encode(sha256(convert_to(string_agg(" + textExpression + ", '' ORDER BY " + orderBy
+                + "), 'UTF8')), 'hex')");
+    }
+
+    @Override
+    public String condensed(String text) {
+        return java.util.HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public String inCodePointOrder(String column) {
+        return column + " COLLATE \"C\"";
+    }
+
+    @Override
+    public Optional<String> holds(String column, ColumnKind kind) {
+        // A column of the installed type reads back whatever it holds (timestamptz: infinity and
+        // BC too); one whose type was changed proves nothing.
+        String type = switch (kind) {
+            case TEXT -> textType();
+            case TIMESTAMP -> timestampType();
+            case BIGINT -> bigintType();
+        };
+        return Optional.of("pg_typeof(" + column + ") = '" + type + "'::regtype");
+    }
+
+    @Override
     public void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
@@ -260,10 +289,13 @@ final class PostgresDialect extends DatabaseDialect {
 
     /** A stable 64-bit key for (tracker table, namespace). */
     static long lockKey(String scope, String namespace) {
+        byte[] digest = sha256(("ratchet\0" + scope + "\0" + namespace).getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(digest, 0, 8).getLong();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("ratchet\0" + scope + "\0" + namespace).getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest, 0, 8).getLong();
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }

@@ -54,6 +54,36 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public Optional<String> condense(String textExpression, String orderBy) {
+        // In process: the text itself is as cheap to hand over as a digest of it.
+        return Optional.of("group_concat(" + textExpression + ", '' ORDER BY " + orderBy + ")");
+    }
+
+    @Override
+    public String inCodePointOrder(String column) {
+        return column + " COLLATE BINARY";
+    }
+
+    @Override
+    public Optional<String> holds(String column, ColumnKind kind) {
+        String c = column;
+        return Optional.of(switch (kind) {
+            case TEXT -> "typeof(" + c + ") IN ('text', 'null')";
+            case BIGINT -> "typeof(" + c + ") IN ('integer', 'null')";
+            // What bindInstant writes (Instant.toString()): a calendar date and time that SQLite
+            // writes back unchanged (so no 30 February) before hour 24, a fraction of 1 to 9 digits
+            // or none, and Z. Such a text is one Instant.parse reads.
+            case TIMESTAMP -> "(" + c + " IS NULL OR typeof(" + c + ") = 'text' AND " + c
+                    + " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*Z'"
+                    + " AND substr(" + c + ", 12, 2) < '24'" // strftime keeps 24:30, which a read refuses
+                    + " AND strftime('%Y-%m-%dT%H:%M:%S', substr(" + c + ", 1, 19)) = substr(" + c + ", 1, 19)"
+                    + " AND (length(" + c + ") = 20 OR length(" + c + ") BETWEEN 22 AND 30"
+                    + " AND substr(" + c + ", 20, 1) = '.' AND substr(" + c + ", 21, length(" + c + ") - 21)"
+                    + " NOT GLOB '*[^0-9]*'))";
+        });
+    }
+
+    @Override
     public void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setString(index, instant.toString());
     }

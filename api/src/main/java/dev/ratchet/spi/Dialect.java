@@ -50,4 +50,45 @@ public interface Dialect {
 
     /** True when the error is a primary-key or unique-constraint violation. */
     boolean isUniqueViolation(SQLException e);
+
+    /**
+     * An aggregate over a query's rows that condenses the text of {@code textExpression}, the
+     * rows taken in the order of {@code orderBy} (SQL), into one value: the value
+     * {@link #condensed} gives for the same rows' text concatenated in Java. With it a tracker
+     * compares its whole table with what the code expects in one round trip and one row (see
+     * {@link Tracker#provesUpToDate}). Rows whose text is SQL NULL are left out. Empty when this
+     * database has no such aggregate.
+     */
+    default Optional<String> condense(String textExpression, String orderBy) {
+        return Optional.empty();
+    }
+
+    /** What {@link #condense} yields for rows whose text, concatenated in order, is {@code text}. */
+    default String condensed(String text) {
+        return text;
+    }
+
+    /**
+     * {@code column} (a text column) as an {@code ORDER BY} term that orders by code point, as
+     * {@link String#compareTo} does for text without surrogates, whatever the database's
+     * collation.
+     */
+    default String inCodePointOrder(String column) {
+        return column;
+    }
+
+    /** The kinds of column a tracker installs: {@link #textType()}, {@link #timestampType()}, {@link #bigintType()}. */
+    enum ColumnKind {
+        TEXT, TIMESTAMP, BIGINT
+    }
+
+    /**
+     * A SQL condition that holds for a row only when its value in {@code column}, installed as
+     * {@code kind}, is SQL NULL or a value of that kind that a tracker's read takes as it is
+     * (for a timestamp: one {@link #readInstant} reads). A row it fails for proves nothing; a
+     * row it holds for must read back. Empty when this database cannot tell.
+     */
+    default Optional<String> holds(String column, ColumnKind kind) {
+        return Optional.empty();
+    }
 }

@@ -58,6 +58,22 @@ public interface Tracker {
      */
     Plan plan(History history, Namespace namespace);
 
+    /**
+     * A quick proof, for the boot that has nothing to do, that {@link #plan} of a fresh
+     * {@link #read} would find nothing pending and raise no refusal and no warning: true only
+     * then. False proves nothing, and the engine reads and plans as usual; this default always
+     * says false. A tracker whose history grows with every migration answers in one round trip
+     * and one row however long the history is (see {@link ExpectedRows}), so that an up-to-date
+     * boot does not read every row. Runs without the migration lock, outside a transaction; a
+     * tracker must not write here.
+     *
+     * <p>Whatever {@link #read} or {@link #plan} would refuse (a tampered row included) or warn
+     * about must make it say false; the conformance suite holds every tracker to that.
+     */
+    default boolean provesUpToDate(TrackerContext context, Namespace namespace) throws SQLException {
+        return false;
+    }
+
     /** Records one successful migration, inside that migration's transaction. */
     void record(TrackerContext context, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException;

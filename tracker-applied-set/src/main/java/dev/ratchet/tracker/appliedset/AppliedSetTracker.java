@@ -11,6 +11,7 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.Version;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.ExpectedRows;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
 import dev.ratchet.spi.Recording;
@@ -34,6 +35,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+
+import static dev.ratchet.spi.Dialect.ColumnKind.BIGINT;
+import static dev.ratchet.spi.Dialect.ColumnKind.TEXT;
+import static dev.ratchet.spi.Dialect.ColumnKind.TIMESTAMP;
 
 /**
  * The applied-set tracker: one row per applied migration,
@@ -175,6 +180,49 @@ public final class AppliedSetTracker implements Tracker {
             }
         }
         return new History(namespace, entries, Map.of());
+    }
+
+    /**
+     * One query, one row: the table holds exactly a row per code migration, with its version and
+     * name (and checksum, when checksums are compared), and every row reads back. Rows are
+     * compared in the code-point order of their version text, the code's sorted likewise.
+     */
+    @Override
+    public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
+        boolean checksums = verification != ChecksumVerification.OFF;
+        List<Migration> code = namespace.migrations();
+        String[] versions = new String[code.size()];
+        Migration[] byText = new Migration[code.size()];
+        Map<String, Migration> named = new HashMap<>(code.size() * 2);
+        for (int i = 0; i < versions.length; i++) {
+            Migration m = code.get(i);
+            if (m.version().isEmpty() || checksums && m.checksum().isEmpty()) {
+                return false; // the plan refuses the first; a row without a checksum to compare proves nothing
+            }
+            versions[i] = m.version().get().toString();
+            if (named.put(versions[i], m) != null) {
+                return false; // two migrations at one version: the plan decides
+            }
+        }
+        java.util.Arrays.sort(versions);
+        for (int i = 0; i < versions.length; i++) {
+            byText[i] = named.get(versions[i]);
+        }
+        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("version", TEXT),
+                new ExpectedRows.Column("name", TEXT)));
+        if (checksums) {
+            compared.add(new ExpectedRows.Column("checksum", TEXT));
+        }
+        ExpectedRows rows = new ExpectedRows(compared);
+        for (int i = 0; i < versions.length; i++) {
+            if (checksums) {
+                rows.add(versions[i], byText[i].name(), byText[i].checksum().get());
+            } else {
+                rows.add(versions[i], byText[i].name());
+            }
+        }
+        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
+                List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.TransactionMode;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.ExpectedRows;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
 import dev.ratchet.spi.Recording;
@@ -31,6 +32,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+
+import static dev.ratchet.spi.Dialect.ColumnKind.BIGINT;
+import static dev.ratchet.spi.Dialect.ColumnKind.TEXT;
+import static dev.ratchet.spi.Dialect.ColumnKind.TIMESTAMP;
 
 /**
  * The identity tracker: the applied migrations of a namespace, by name, in the order they ran.
@@ -162,6 +167,37 @@ public final class IdentityTracker implements Tracker {
     }
 
     /**
+     * One query, one row: the table holds exactly a row per code migration, numbered 0, 1, 2 ...
+     * in code order, with its name (and checksum, when checksums are compared), and every row
+     * reads back.
+     */
+    @Override
+    public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
+        boolean checksums = verification != ChecksumVerification.OFF;
+        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("sequence", BIGINT),
+                new ExpectedRows.Column("name", TEXT)));
+        if (checksums) {
+            compared.add(new ExpectedRows.Column("checksum", TEXT));
+        }
+        ExpectedRows rows = new ExpectedRows(compared);
+        List<Migration> code = namespace.migrations();
+        for (int i = 0; i < code.size(); i++) {
+            Migration m = code.get(i);
+            if (checksums) {
+                Optional<String> checksum = m.checksum();
+                if (checksum.isEmpty()) {
+                    return false; // a row without a checksum to compare proves nothing
+                }
+                rows.add(Integer.toString(i), m.name(), checksum.get());
+            } else {
+                rows.add(Integer.toString(i), m.name());
+            }
+        }
+        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), "sequence",
+                List.of(new ExpectedRows.Column("applied_at", TIMESTAMP)));
+    }
+
+    /**
      * The current row. A method of its own, not the read loop's body: the loop runs once per boot,
      * so a JVM compiles it late, while this method is compiled after its first few hundred rows.
      */
@@ -187,6 +223,7 @@ public final class IdentityTracker implements Tracker {
         List<AppliedEntry> applied = history.entries();
         List<Migration> code = namespace.migrations();
         if (applied.size() > code.size()) {
+            refuseRepeatedNames(applied, ns); // more rows than code may be a table that lost its key
             List<String> unknown = applied.subList(code.size(), applied.size()).stream()
                     .map(e -> e.name().orElse("?")).toList();
             throw RatchetException.of(ErrorKind.BINARY_OLDER_THAN_DB, "Namespace '" + ns + "' has " + applied.size()
