@@ -59,6 +59,7 @@ final class FaultyTrackers {
         CATALOGUE.put(BlindToRenames.class, "aRenamedAppliedMigrationIsRefused");
         CATALOGUE.put(BlindToReorders.class, "reorderedAppliedMigrationsAreRefused");
         CATALOGUE.put(ChainBatchLosesItsLastRow.class, "aChainRecordsWhatOneTransactionPerMigrationRecords");
+        CATALOGUE.put(ProvesUpToDateWithoutChecksums.class, "theUpToDateProofNeverContradictsThePlan");
     }
 
     /** Records each migration on a second, auto-committing connection: outside the migration's transaction. */
@@ -287,6 +288,23 @@ final class FaultyTrackers {
                 @Override
                 public void recordAll(TrackerContext ctx, Namespace ns, List<Recording> migrations) throws SQLException {
                     inner.recordAll(ctx, ns, migrations.subList(0, migrations.size() - 1));
+                }
+            };
+        }
+    }
+
+    /**
+     * Compares checksums when it plans, but its quick proof of an up-to-date boot compares only
+     * versions and names: an edited applied body boots as if nothing had changed.
+     */
+    static final class ProvesUpToDateWithoutChecksums implements TrackerContract {
+        @Override
+        public Tracker tracker() {
+            Tracker blind = AppliedSetTracker.builder().checksumVerification(dev.ratchet.ChecksumVerification.OFF).build();
+            return new ForwardingTracker(AppliedSetTracker.builder().build()) {
+                @Override
+                public boolean provesUpToDate(TrackerContext ctx, Namespace ns) throws SQLException {
+                    return blind.provesUpToDate(ctx, ns);
                 }
             };
         }

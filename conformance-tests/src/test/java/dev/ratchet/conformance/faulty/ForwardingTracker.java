@@ -18,7 +18,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** A tracker that forwards everything to another; faulty variants override one thing. */
+/**
+ * A tracker that forwards everything to another; faulty variants override one thing. All but
+ * {@link Tracker#provesUpToDate}, which stays false (the default): a variant whose fault is in
+ * {@code read} or {@code plan} must have every boot go through them, not through the inner
+ * tracker's proof.
+ */
 abstract class ForwardingTracker implements Tracker {
     final Tracker inner;
 
