@@ -190,23 +190,14 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
         boolean checksums = verification != ChecksumVerification.OFF;
-        List<Migration> code = namespace.migrations();
-        String[] versions = new String[code.size()];
-        Migration[] byText = new Migration[code.size()];
-        Map<String, Migration> named = new HashMap<>(code.size() * 2);
-        for (int i = 0; i < versions.length; i++) {
-            Migration m = code.get(i);
+        Map<String, Migration> byText = new java.util.TreeMap<>(); // String order: code-point order here
+        for (Migration m : namespace.migrations()) {
             if (m.version().isEmpty() || checksums && m.checksum().isEmpty()) {
                 return false; // the plan refuses the first; a row without a checksum to compare proves nothing
             }
-            versions[i] = m.version().get().toString();
-            if (named.put(versions[i], m) != null) {
+            if (byText.put(m.version().get().toString(), m) != null) {
                 return false; // two migrations at one version: the plan decides
             }
-        }
-        java.util.Arrays.sort(versions);
-        for (int i = 0; i < versions.length; i++) {
-            byText[i] = named.get(versions[i]);
         }
         List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("version", TEXT),
                 new ExpectedRows.Column("name", TEXT)));
@@ -214,11 +205,11 @@ public final class AppliedSetTracker implements Tracker {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
         ExpectedRows rows = new ExpectedRows(compared);
-        for (int i = 0; i < versions.length; i++) {
+        for (Map.Entry<String, Migration> e : byText.entrySet()) {
             if (checksums) {
-                rows.add(versions[i], byText[i].name(), byText[i].checksum().get());
+                rows.add(e.getKey(), e.getValue().name(), e.getValue().checksum().get());
             } else {
-                rows.add(versions[i], byText[i].name());
+                rows.add(e.getKey(), e.getValue().name());
             }
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
