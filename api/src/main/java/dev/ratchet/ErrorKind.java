@@ -20,6 +20,12 @@ public enum ErrorKind {
                     + " or move it out of the migrations directory"),
     /** A migration source cannot be read. */
     SOURCE_UNREADABLE(Family.SOURCE, "check that the migrations location exists and is readable"),
+    /**
+     * A jar's checksum manifest cannot be read, or vouches for a checksum its entry's contents do
+     * not have.
+     */
+    CHECKSUM_MANIFEST_INVALID(Family.SOURCE,
+            "write the manifest again from the files the jar packages (ratchet checksums) and rebuild the jar"),
     /** The tracker needs a version and the migration has none. */
     VERSION_REQUIRED(Family.SOURCE, "give the migration a version, or use a tracker that orders by name"),
     /** An applied version is recorded under another name than the code's migration of that version. */

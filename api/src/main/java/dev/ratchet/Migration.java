@@ -104,7 +104,7 @@ public final class Migration {
 
     /** SHA-256 hex of the normalized script or of the author's checksum text; empty when unknown. */
     public Optional<String> checksum() {
-        return Optional.ofNullable(file != null ? file.content().checksum() : known.checksum());
+        return Optional.ofNullable(file != null ? file.checksum() : known.checksum());
     }
 
     /**
@@ -191,6 +191,11 @@ public final class Migration {
         public Builder description(String description) {
             this.description = description;
             return this;
+        }
+
+        /** The version given so far, or null. */
+        Version versionOrNull() {
+            return version;
         }
 
         /** The body as an SQL script. */

@@ -333,6 +333,15 @@ public interface MigrationSource {
             connection.setUseCaches(false);
             List<Migration> out = new ArrayList<>();
             try (JarFile jar = connection.getJarFile()) {
+                java.util.Map<String, ChecksumManifest.Vouch> manifest = null;
+                JarScripts.Group vouched = null;
+                JarEntry manifestEntry = jar.getJarEntry(prefix + "/" + ChecksumManifest.FILE_NAME);
+                if (manifestEntry != null && !manifestEntry.isDirectory()) {
+                    try (InputStream in = jar.getInputStream(manifestEntry)) {
+                        manifest = ChecksumManifest.read(in, "classpath:" + manifestEntry.getName());
+                    }
+                    vouched = new JarScripts.Group(url);
+                }
                 Enumeration<JarEntry> entries = jar.entries();
                 while (entries.hasMoreElements()) {
                     JarEntry entry = entries.nextElement();
@@ -346,7 +355,15 @@ public interface MigrationSource {
                     }
                     String origin = "classpath:" + path;
                     Migration.Builder m = parse(fileName, origin);
-                    if (m != null) {
+                    if (m == null) {
+                        continue;
+                    }
+                    ChecksumManifest.Vouch vouch = manifest == null ? null
+                            : manifest.get(path.substring(prefix.length() + 1));
+                    if (vouch != null && vouch.crc32() == entry.getCrc() && vouch.size() == entry.getSize()) {
+                        // The jar's own record of the entry's bytes matches the manifest's line.
+                        out.add(m.sql(vouched.add(path, origin, m.versionOrNull(), vouch)).build());
+                    } else {
                         try (InputStream in = jar.getInputStream(entry)) {
                             out.add(m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build());
                         }

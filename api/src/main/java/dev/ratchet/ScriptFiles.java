@@ -102,22 +102,46 @@ final class ScriptFiles {
         }
     }
 
-    /** One file's contents, not necessarily read yet. */
-    static final class Script {
-        private final Batch batch;
-        private final int index;
-
-        private Script(Batch batch, int index) {
-            this.batch = batch;
-            this.index = index;
-        }
-
+    /**
+     * One migration file's contents, not necessarily read yet: a file of a directory, read in
+     * batches ({@link FileScript}), or a jar entry whose checksum a manifest vouches for, read
+     * only when its text is needed ({@code JarScripts}).
+     */
+    abstract static class Script {
         /**
-         * The contents, reading (or helping to read) when they are not known yet.
+         * The contents, reading them when they are not known yet.
          *
          * @throws RatchetException of kind {@link ErrorKind#SOURCE_UNREADABLE}, every time, for
          *                          a file that cannot be read or is not UTF-8
          */
+        abstract Content content();
+
+        /** The checksum: {@code content().checksum()} unless it is known without reading. */
+        String checksum() {
+            return content().checksum();
+        }
+
+        /** Starts reading in the background, where that helps; may do nothing. */
+        abstract void prefetch();
+
+        /** True once anyone asked for the contents: a prefetch or a read. */
+        abstract boolean requested();
+
+        /** True once the contents (or the failure to read them) are known. */
+        abstract boolean isDone();
+    }
+
+    /** One file of a directory, read with the rest of its batch. */
+    static final class FileScript extends Script {
+        private final Batch batch;
+        private final int index;
+
+        private FileScript(Batch batch, int index) {
+            this.batch = batch;
+            this.index = index;
+        }
+
+        @Override
         Content content() {
             batch.await();
             RatchetException failure = batch.failures[index];
@@ -128,6 +152,7 @@ final class ScriptFiles {
         }
 
         /** Starts reading this file's batch in the background, if nobody has. */
+        @Override
         void prefetch() {
             Batch b = batch;
             if (!b.claimed.get() && b.prefetchRequested.compareAndSet(false, true)) {
@@ -139,12 +164,12 @@ final class ScriptFiles {
             }
         }
 
-        /** True once anyone asked for this file's batch: a prefetch or a read. */
+        @Override
         boolean requested() {
             return batch.prefetchRequested.get() || batch.claimed.get();
         }
 
-        /** True once the contents (or the failure to read them) are known. */
+        @Override
         boolean isDone() {
             return batch.done.isDone();
         }
@@ -194,7 +219,7 @@ final class ScriptFiles {
 
         private Script add(Path file) {
             files.add(file);
-            return new Script(this, files.size() - 1);
+            return new FileScript(this, files.size() - 1);
         }
 
         /** Returns once this batch is read: reads it here when nobody has claimed it. */

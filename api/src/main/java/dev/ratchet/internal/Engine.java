@@ -147,12 +147,13 @@ public final class Engine {
 
     /**
      * Every body about to be applied has been read (a directory source reads files when they are
-     * needed): an unreadable file fails the run before anything is applied.
+     * needed, a jar with a checksum manifest the texts it applies): an unreadable file, or one
+     * whose text disagrees with the manifest, fails the run before anything is applied.
      */
     private static void requireReadable(List<Migration> pending) {
         pending.forEach(Migration::prefetch);
         for (Migration m : pending) {
-            m.checksum();
+            m.script();
         }
     }
 

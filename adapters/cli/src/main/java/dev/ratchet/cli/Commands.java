@@ -1,6 +1,7 @@
 package dev.ratchet.cli;
 
 import dev.ratchet.AppliedMigration;
+import dev.ratchet.ChecksumManifest;
 import dev.ratchet.Cutover;
 import dev.ratchet.CutoverResult;
 import dev.ratchet.MigrateResult;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -381,6 +383,34 @@ final class Commands {
             options.ratchet(out, namespaces).build().force(ns, v);
             report.put("namespace", ns).put("version", v.toString());
             text("Namespace %s forced to version %s (clean).", ns, v);
+            return 0;
+        }
+    }
+
+    @Command(name = "checksums", mixinStandardHelpOptions = true,
+            description = "Writes the checksum manifest (" + ChecksumManifest.FILE_NAME + ") of the migrations"
+                    + " of --migrations and of every --namespace into their directories, for a jar build: a boot"
+                    + " from the jar then reads no migration file it does not apply. Run it on the copied resources"
+                    + " before packaging. Reads no database.",
+            footerHeading = "%nExample:%n", footer = "  ratchet checksums --migrations target/classes/db/migrations")
+    static final class Checksums extends Base {
+        @Override
+        int run(Report report) {
+            Map<String, Path> directories = new LinkedHashMap<>();
+            if (options.migrations != null) {
+                directories.put(Ratchet.DEFAULT_NAMESPACE, options.migrations);
+            }
+            directories.putAll(options.namespaces);
+            if (directories.isEmpty()) {
+                throw new IllegalArgumentException("no migrations: give --migrations DIR and/or --namespace NAME=DIR");
+            }
+            Map<String, Object> written = new LinkedHashMap<>();
+            directories.forEach((ns, dir) -> {
+                Path manifest = ChecksumManifest.write(dir);
+                written.put(ns, manifest.toString());
+                text("namespace %s: wrote %s", ns, manifest);
+            });
+            report.put("manifests", written);
             return 0;
         }
     }

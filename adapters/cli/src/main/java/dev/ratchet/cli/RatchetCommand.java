@@ -22,7 +22,8 @@ import java.io.PrintWriter;
         description = "Tracks which schema migrations a database has applied, applies the rest, and moves"
                 + " history between tracking strategies.",
         subcommands = {Commands.Status.class, Commands.Plan.class, Commands.Migrate.class, Commands.Verify.class,
-                Commands.Baseline.class, Commands.Convert.class, Commands.Adopt.class, Commands.Force.class, Commands.Trackers.class},
+                Commands.Baseline.class, Commands.Convert.class, Commands.Adopt.class, Commands.Force.class, Commands.Trackers.class,
+                Commands.Checksums.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -42,7 +43,7 @@ public final class RatchetCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: status, plan, migrate, verify, baseline, convert, force or trackers");
+                "a command is required: status, plan, migrate, verify, baseline, convert, adopt, force, trackers or checksums");
     }
 
     /** Runs the command line and exits with its code. */

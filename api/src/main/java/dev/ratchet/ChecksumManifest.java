@@ -1,0 +1,166 @@
+package dev.ratchet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * A checksum manifest: the checksum of every migration file of a location, written at build
+ * time, so that an application booting from a jar does not read and hash every file to learn
+ * what its tracker compares with the database.
+ *
+ * <p>The manifest is the file {@value #FILE_NAME} at the root of the migrations location. It is
+ * read by {@link MigrationSource#classpath(String)} for locations inside jars only: each line
+ * records a file's path, its checksum, and the CRC-32 and size of its bytes, and a jar records
+ * the CRC-32 and size of every entry in its central directory, which is read anyway to open the
+ * jar. An entry whose CRC-32 and size both match its line takes the manifest's checksum and is
+ * read only if it is applied (when the checksum is computed again and a difference fails the
+ * run with {@link ErrorKind#CHECKSUM_MANIFEST_INVALID}); an entry that does not match, or has no
+ * line, is read and hashed as without a manifest. A stale manifest therefore costs time, never
+ * a wrong answer; what it cannot catch is an entry edited so that both its CRC-32 and its size
+ * stay the same (an accidental edit does that with a chance of one in four billion), or a
+ * manifest edited by hand to lie: a manifest is for build tools to write.
+ *
+ * <p>A directory source, in a jar or not, never reads the manifest: a file's modification time
+ * is no proof of its contents.
+ *
+ * <pre>{@code
+ * // At build time, after resources are copied and before the jar is packaged:
+ * ChecksumManifest.write(Path.of("target/classes/db/migrations"));
+ * // or: ratchet checksums --migrations target/classes/db/migrations
+ * }</pre>
+ */
+public final class ChecksumManifest {
+    /** The manifest's file name, at the root of the migrations location. */
+    public static final String FILE_NAME = "ratchet-checksums.txt";
+
+    /** The first line of every manifest: its format and version. */
+    static final String HEADER = "# ratchet checksum manifest 1";
+
+    private static final Pattern LINE = Pattern.compile("([0-9a-f]{64})\t([0-9a-f]{8})\t(0|[1-9][0-9]{0,17})\t(.+)");
+
+    private ChecksumManifest() {
+    }
+
+    /**
+     * What a manifest line vouches for: the checksum of a file whose bytes have this CRC-32 and
+     * size.
+     */
+    record Vouch(String checksum, long crc32, long size) {
+    }
+
+    /**
+     * Writes the manifest of the migrations under {@code directory} to
+     * {@code directory/}{@value #FILE_NAME}, replacing one that is there. The same files always
+     * give the same manifest, byte for byte (no date, paths in order), so it does not disturb a
+     * reproducible build.
+     *
+     * @return the manifest's path
+     * @throws RatchetException as {@link MigrationSource#directory(Path)} would fail on these
+     *                          files (a malformed name, a collision, a file that is not UTF-8)
+     */
+    public static Path write(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        for (Migration m : MigrationSource.directory(directory).load()) {
+            m.checksum(); // the rules of a directory source, and every file read as UTF-8
+        }
+        Map<String, String> lines = new TreeMap<>();
+        CRC32 crc = new CRC32();
+        var sha256 = ScriptFiles.newSha256();
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(file) || MigrationSource.FileNames.parse(file.getFileName().toString(),
+                        file.toString()) == null) {
+                    continue;
+                }
+                String path = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0) {
+                    continue; // not a migration name either: parse refuses line breaks
+                }
+                byte[] bytes = Files.readAllBytes(file);
+                crc.reset();
+                crc.update(bytes);
+                String checksum = ScriptFiles.contentOf(bytes, file.toString(), sha256).checksum();
+                lines.put(path, checksum + "\t" + String.format("%08x", crc.getValue()) + "\t" + bytes.length
+                        + "\t" + path);
+            }
+            StringBuilder text = new StringBuilder(HEADER).append('\n');
+            lines.values().forEach(l -> text.append(l).append('\n'));
+            Path target = directory.resolve(FILE_NAME);
+            Path temporary = Files.createTempFile(directory, FILE_NAME, ".tmp");
+            try {
+                Files.writeString(temporary, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            return target;
+        } catch (IOException e) {
+            throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Cannot write the checksum manifest of '"
+                    + directory + "': " + e.getMessage()).with("location", directory.toString()).cause(e).build();
+        }
+    }
+
+    /**
+     * Parses a manifest: path under the location to what its line vouches for.
+     *
+     * @throws RatchetException of kind {@link ErrorKind#CHECKSUM_MANIFEST_INVALID} naming the
+     *                          manifest and the line, for anything but a manifest as
+     *                          {@link #write} writes it
+     */
+    static Map<String, Vouch> read(InputStream in, String origin) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in,
+                StandardCharsets.UTF_8.newDecoder()));
+        String header;
+        try {
+            header = reader.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw invalid(origin, 1, "it is not UTF-8");
+        }
+        if (!HEADER.equals(header)) {
+            throw invalid(origin, 1, "its first line is not '" + HEADER + "'");
+        }
+        Map<String, Vouch> out = new HashMap<>();
+        int number = 1;
+        try {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                var m = LINE.matcher(line);
+                if (!m.matches()) {
+                    throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
+                }
+                Vouch previous = out.put(m.group(4), new Vouch(m.group(1),
+                        Long.parseLong(m.group(2), 16), Long.parseLong(m.group(3))));
+                if (previous != null) {
+                    throw invalid(origin, number, "it names '" + m.group(4) + "' a second time");
+                }
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw invalid(origin, number + 1, "it is not UTF-8");
+        }
+        return out;
+    }
+
+    static RatchetException invalid(String origin, int line, String why) {
+        return RatchetException.of(ErrorKind.CHECKSUM_MANIFEST_INVALID, "Checksum manifest '" + origin
+                        + "' cannot be read at line " + line + ": " + why + ".")
+                .with("file", origin).with("line", line).build();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.ratchet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The checksum manifest: written from a directory, it lets a jar's migrations give their
+ * checksums without being read, and never makes a checksum wrong that reading would get right,
+ * except where its documentation says (an entry whose CRC-32 and size did not change).
+ */
+class ChecksumManifestTest {
+    @TempDir
+    Path dir;
+
+    private Path migrations() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("classes/db/migrations"));
+        Files.writeString(m.resolve("V1__one.sql"), "CREATE TABLE one (id int);\r\n");
+        Files.writeString(m.resolve("V2__zwei_ü.sql"), "CREATE TABLE zwei (name text DEFAULT 'ü');\n");
+        Files.createDirectories(m.resolve("later"));
+        Files.writeString(m.resolve("later/3_three.up.sql"), "CREATE TABLE three (id int);\n");
+        Files.writeString(m.resolve("later/3_three.down.sql"), "DROP TABLE three;\n");
+        Files.writeString(m.resolve("notes.txt"), "not a migration");
+        for (int i = 4; i <= 40; i++) {
+            Files.writeString(m.resolve("V" + i + "__t" + i + ".sql"), "CREATE TABLE t" + i + " (id int);\n");
+        }
+        return m;
+    }
+
+    /** A jar of everything under {@code classes}, with the directory entries build tools write. */
+    private Path jar(String name) throws Exception {
+        Path classes = dir.resolve("classes");
+        Path jar = dir.resolve(name);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> all = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) all.sorted()::iterator) {
+                if (p.equals(classes)) {
+                    continue;
+                }
+                String entry = classes.relativize(p).toString().replace('\\', '/');
+                if (Files.isDirectory(p)) {
+                    out.putNextEntry(new JarEntry(entry + "/"));
+                } else {
+                    out.putNextEntry(new JarEntry(entry));
+                    out.write(Files.readAllBytes(p));
+                }
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static <T> T fromJar(Path jar, Function<List<Migration>, T> use) throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            return use.apply(MigrationSource.classpath("db/migrations", loader).load());
+        }
+    }
+
+    private static List<String> checksums(List<Migration> migrations) {
+        return migrations.stream().map(m -> m.checksum().orElseThrow()).toList();
+    }
+
+    @Test
+    void aJarWithAManifestGivesEveryChecksumReadingWouldGiveWithoutReadingAFile() throws Exception {
+        Path m = migrations();
+        Path manifest = ChecksumManifest.write(m);
+        assertEquals(m.resolve(ChecksumManifest.FILE_NAME), manifest);
+        List<String> lines = Files.readAllLines(manifest);
+        assertEquals(ChecksumManifest.HEADER, lines.get(0));
+        assertEquals(40, lines.size() - 1, "one line per migration file; no down file, no other file");
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("\tlater/3_three.up.sql")), String.join("\n", lines));
+
+        List<String> byReading = checksums(MigrationSource.directory(m).load());
+        Path jar = jar("app.jar");
+        List<Boolean> read = fromJar(jar, loaded -> {
+            assertEquals(byReading, checksums(loaded));
+            loaded.forEach(Migration::prefetch); // what a runner whose tracker verifies checksums does
+            return loaded.stream().map(Migration::fileRequested).toList();
+        });
+        assertFalse(read.contains(true), "no entry is read for its checksum: " + read);
+
+        // The text is read when asked for: the migration's own and, in the same opening of the
+        // jar, the later ones (what is pending is most often the newest), never the earlier.
+        fromJar(jar, loaded -> {
+            assertEquals("CREATE TABLE t30 (id int);\n", loaded.get(29).script().orElseThrow());
+            for (int i = 0; i < loaded.size(); i++) {
+                assertEquals(i >= 29, loaded.get(i).fileRequested(), "migration " + loaded.get(i));
+            }
+            assertEquals("CREATE TABLE zwei (name text DEFAULT 'ü');\n", loaded.get(1).script().orElseThrow());
+            assertEquals(byReading, checksums(loaded));
+            assertTrue(loaded.get(0).transactional());
+            return null;
+        });
+    }
+
+    @Test
+    void theSameFilesGiveTheSameManifestByteForByte() throws Exception {
+        Path m = migrations();
+        byte[] first = Files.readAllBytes(ChecksumManifest.write(m));
+        byte[] second = Files.readAllBytes(ChecksumManifest.write(m));
+        assertArrayEquals(first, second);
+        try (Stream<Path> left = Files.list(m)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aFileEditedAfterTheManifestWasWrittenIsReadAndHashedNotTakenFromTheManifest() throws Exception {
+        Path m = migrations();
+        ChecksumManifest.write(m);
+        Files.writeString(m.resolve("V2__zwei_ü.sql"), "CREATE TABLE zwei (name text DEFAULT 'ü', edited int);\n");
+        Files.writeString(m.resolve("V41__new.sql"), "CREATE TABLE t41 (id int);\n"); // no line at all
+        List<String> byReading = checksums(MigrationSource.directory(m).load());
+        fromJar(jar("stale.jar"), loaded -> {
+            assertEquals(byReading, checksums(loaded), "a stale manifest costs reading, never a wrong checksum");
+            return null;
+        });
+    }
+
+    @Test
+    void aManifestThatLiesFailsWhenTheTextIsReadNamingTheFile() throws Exception {
+        Path m = migrations();
+        Path manifest = ChecksumManifest.write(m);
+        String forged = "0".repeat(64);
+        List<String> lines = Files.readAllLines(manifest).stream()
+                .map(l -> l.endsWith("\tV5__t5.sql") ? forged + l.substring(64) : l).toList();
+        Files.write(manifest, lines);
+        fromJar(jar("forged.jar"), loaded -> {
+            Migration five = loaded.get(4);
+            // Documented: a lie with the entry's own CRC-32 and size is believed for the checksum ...
+            assertEquals(forged, five.checksum().orElseThrow());
+            // ... and caught once the text is read, as it is before the migration is applied.
+            RatchetException e = assertThrows(RatchetException.class, five::script);
+            assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind());
+            assertTrue(e.getMessage().contains("classpath:db/migrations/V5__t5.sql"), e.getMessage());
+            assertThrows(RatchetException.class, five::script, "every time");
+            assertEquals("CREATE TABLE t6 (id int);\n", loaded.get(5).script().orElseThrow(),
+                    "the other entries read in the same opening are unaffected");
+            return null;
+        });
+    }
+
+    @Test
+    void aManifestThatIsNotOneFailsTheLoadNamingItsLine() throws Exception {
+        Path m = migrations();
+        Path manifest = ChecksumManifest.write(m);
+        List<String> good = Files.readAllLines(manifest);
+        List<List<String>> bad = List.of(
+                List.of("# some other manifest", good.get(1)),
+                List.of(good.get(0), good.get(1), "not a line"),
+                List.of(good.get(0), good.get(1), good.get(2).replace('\t', ' ')),
+                List.of(good.get(0), good.get(1), good.get(1)));
+        int[] badLine = {1, 3, 3, 3};
+        for (int i = 0; i < bad.size(); i++) {
+            Files.write(manifest, bad.get(i));
+            Path jar = jar("bad" + i + ".jar");
+            RatchetException e = assertThrows(RatchetException.class, () -> fromJar(jar, loaded -> loaded));
+            assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("classpath:db/migrations/" + ChecksumManifest.FILE_NAME)
+                    && e.getMessage().contains("line " + badLine[i]), e.getMessage());
+        }
+        Files.write(manifest, new byte[] {'#', ' ', (byte) 0xff, '\n'});
+        Path jar = jar("binary.jar");
+        RatchetException e = assertThrows(RatchetException.class, () -> fromJar(jar, loaded -> loaded));
+        assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind(), e.getMessage());
+    }
+
+    @Test
+    void aDirectorySourceIgnoresTheManifest() throws Exception {
+        Path m = migrations();
+        List<String> byReading = checksums(MigrationSource.directory(m).load());
+        Path manifest = ChecksumManifest.write(m);
+        List<String> forged = Files.readAllLines(manifest).stream()
+                .map(l -> l.startsWith("#") ? l : "0".repeat(64) + l.substring(64)).toList();
+        Files.write(manifest, forged);
+        assertEquals(byReading, checksums(MigrationSource.directory(m).load()));
+    }
+
+    @Test
+    void writingRefusesWhatLoadingWouldRefuseAndWritesNothing() throws Exception {
+        Path m = migrations();
+        Files.writeString(m.resolve("V7_oops.sql"), "SELECT 1;");
+        RatchetException e = assertThrows(RatchetException.class, () -> ChecksumManifest.write(m));
+        assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind());
+        Files.delete(m.resolve("V7_oops.sql"));
+        Files.write(m.resolve("V99__latin1.sql"), "SELECT 'caf\u00e9';".getBytes(StandardCharsets.ISO_8859_1));
+        e = assertThrows(RatchetException.class, () -> ChecksumManifest.write(m));
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+        assertFalse(Files.exists(m.resolve(ChecksumManifest.FILE_NAME)));
+        assertNotEquals(0, Files.size(m.resolve("V99__latin1.sql")));
+    }
+}
