@@ -282,11 +282,40 @@ abstract class CliScenarios {
         assertEquals(2, ratchet().code());
         assertEquals(2, ratchet("status", "--migrations", QUICKSTART.toString(), "--tracker", "nonsense").code());
         assertEquals(2, ratchet("migrate", "--migrations", QUICKSTART.toString(), "--format", "xml").code());
-        for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "force", "trackers")) {
+        for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "force", "trackers",
+                "checksums")) {
             Run help = ratchet(command, "--help");
             assertEquals(0, help.code(), command);
             assertTrue(help.out().contains("Example") && help.out().contains("ratchet " + command), help.out());
         }
+    }
+
+    @Test
+    void checksumsWritesTheManifestOfEachDirectoryAndTouchesNoDatabase() throws Exception {
+        Path app = Files.createDirectories(work.resolve("app"));
+        try (var files = Files.list(QUICKSTART)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, app.resolve(f.getFileName()));
+            }
+        }
+        Path audit = Files.createDirectories(work.resolve("audit"));
+        Files.writeString(audit.resolve("V1__audit_log.sql"), "CREATE TABLE audit_log (id int);\n");
+        Run r = json("checksums", "--migrations", app.toString(), "--namespace", "audit=" + audit);
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path manifest = app.resolve(dev.ratchet.ChecksumManifest.FILE_NAME);
+        assertEquals(manifest.toString(), r.json().path("manifests").path("default").asText(), r.out());
+        List<String> lines = Files.readAllLines(manifest);
+        assertEquals(4, lines.size(), "a header and the quickstart's three migrations: " + lines);
+        assertTrue(Files.readString(audit.resolve(dev.ratchet.ChecksumManifest.FILE_NAME))
+                .contains("\tV1__audit_log.sql\n"));
+        assertFalse(Files.exists(work.resolve("ratchet.db")), "no database was opened");
+
+        Files.writeString(app.resolve("V9_no_double_underscore.sql"), "SELECT 1;");
+        Run malformed = ratchet("checksums", "--migrations", app.toString());
+        assertEquals(3, malformed.code(), malformed.out() + malformed.err());
+        assertTrue(malformed.err().contains("V9_no_double_underscore.sql"), malformed.err());
+        assertEquals(lines, Files.readAllLines(manifest), "the manifest is left as it was");
+        assertEquals(2, ratchet("checksums").code(), "no directory given");
     }
 
     @Test
