@@ -33,7 +33,8 @@ public class MigrationBenchmarks {
         @Param({"100"})
         public int n;
 
-        @Param({"RATCHET_APPLIED_SET", "RATCHET_APPLIED_SET_UNVERIFIED", "RATCHET_COUNTER", "RATCHET_IDENTITY", "FLYWAY",
+        @Param({"RATCHET_APPLIED_SET", "RATCHET_APPLIED_SET_JAR", "RATCHET_APPLIED_SET_UNVERIFIED", "RATCHET_COUNTER",
+                "RATCHET_IDENTITY", "FLYWAY",
                 "LIQUIBASE", "FLOOR"})
         public String tool;
 
@@ -43,6 +44,9 @@ public class MigrationBenchmarks {
         @Setup(Level.Trial)
         public void setUp() {
             workload = Workload.create(n);
+            if (Tool.valueOf(tool) == Tool.RATCHET_APPLIED_SET_JAR) {
+                workload.jar(); // the build's work, not the boot's
+            }
             database = BenchDatabase.applied(db, Tool.valueOf(tool), n, workload);
             database.checkpoint();
         }

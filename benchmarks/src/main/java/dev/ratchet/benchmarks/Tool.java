@@ -25,6 +25,9 @@ import liquibase.ui.LoggerUIService;
 import org.flywaydb.core.Flyway;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -55,6 +58,13 @@ enum Tool {
      */
     RATCHET_APPLIED_SET_UNVERIFIED("ratchet applied-set, checksums not verified", () -> AppliedSetTracker.builder()
             .checksumVerification(ChecksumVerification.OFF).build(), TransactionMode.PER_MIGRATION),
+    /**
+     * Ratchet, applied-set tracker, the migrations in a jar with a checksum manifest (what an
+     * application that packages its migrations boots from): checksums compared, no file read
+     * when nothing is pending.
+     */
+    RATCHET_APPLIED_SET_JAR("ratchet applied-set, from a jar with a checksum manifest",
+            () -> AppliedSetTracker.builder().build(), TransactionMode.PER_MIGRATION, true),
     /** Ratchet, counter tracker (golang-migrate layout). */
     RATCHET_COUNTER("ratchet counter", () -> CounterTracker.builder().build(), TransactionMode.PER_MIGRATION),
     /** Ratchet, identity tracker, chain mode (its default). */
@@ -130,6 +140,7 @@ enum Tool {
     final String label;
     private final Supplier<Tracker> tracker;
     private final TransactionMode mode;
+    private final boolean fromJar;
 
     Tool(String label) {
         this(label, null, null);
@@ -137,24 +148,48 @@ enum Tool {
 
     /** A Ratchet configuration: a new tracker instance and runner for every operation. */
     Tool(String label, Supplier<Tracker> tracker, TransactionMode mode) {
+        this(label, tracker, mode, false);
+    }
+
+    /** A Ratchet configuration reading the workload's directory, or its jar ({@link Workload#jar()}). */
+    Tool(String label, Supplier<Tracker> tracker, TransactionMode mode, boolean fromJar) {
         this.label = label;
         this.tracker = tracker;
         this.mode = mode;
+        this.fromJar = fromJar;
     }
 
     /** Applies every pending migration of {@code w}; with nothing pending, this is an up-to-date boot. */
     void migrate(BenchDatabase db, Workload w) {
-        ratchet(db, w, tracker.get(), mode).migrate();
+        ratchet(db, w, tracker.get(), mode, fromJar).migrate();
     }
 
     /** Reports applied and pending migrations, writing nothing. */
     void status(BenchDatabase db, Workload w) {
-        ratchet(db, w, tracker.get(), mode).status();
+        ratchet(db, w, tracker.get(), mode, fromJar).status();
     }
 
     static Ratchet ratchet(BenchDatabase db, Workload w, Tracker tracker, TransactionMode mode) {
+        return ratchet(db, w, tracker, mode, false);
+    }
+
+    /**
+     * A runner as an application builds one on boot; from a jar, with a class loader of its own
+     * (a new process would have one), closed once the migrations are loaded.
+     */
+    static Ratchet ratchet(BenchDatabase db, Workload w, Tracker tracker, TransactionMode mode, boolean fromJar) {
+        List<dev.ratchet.Migration> migrations;
+        if (fromJar) {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {w.jar().toUri().toURL()}, null)) {
+                migrations = MigrationSource.classpath("db/migrations", loader).load();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            migrations = MigrationSource.directory(w.sqlDirectory()).load();
+        }
         return Ratchet.builder().dataSource(db.dataSource).tracker(tracker).transactionMode(mode)
-                .namespace(Namespace.of(Ratchet.DEFAULT_NAMESPACE, MigrationSource.directory(w.sqlDirectory()).load()))
+                .namespace(Namespace.of(Ratchet.DEFAULT_NAMESPACE, migrations))
                 .ignoreOtherTrackers().listener(new MigrationListener() {
                 }).build();
     }

@@ -1,9 +1,13 @@
 package dev.ratchet.benchmarks;
 
+import dev.ratchet.ChecksumManifest;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +47,42 @@ final class Workload implements AutoCloseable {
 
     Path sqlDirectory() {
         return directory.resolve("sql");
+    }
+
+    /**
+     * The same files in a jar under {@code db/migrations}, with the checksum manifest a build
+     * writes ({@link ChecksumManifest}): what an application that ships its migrations in its jar
+     * boots from. Built on first use.
+     */
+    synchronized Path jar() {
+        Path jar = directory.resolve("migrations.jar");
+        if (Files.exists(jar)) {
+            return jar;
+        }
+        try {
+            Path classes = Files.createDirectories(directory.resolve("classes/db/migrations"));
+            try (Stream<Path> files = Files.list(sqlDirectory())) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, classes.resolve(f.getFileName()));
+                }
+            }
+            ChecksumManifest.write(classes);
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.list(classes)) {
+                out.putNextEntry(new JarEntry("db/"));
+                out.closeEntry();
+                out.putNextEntry(new JarEntry("db/migrations/"));
+                out.closeEntry();
+                for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                    out.putNextEntry(new JarEntry("db/migrations/" + f.getFileName()));
+                    out.write(Files.readAllBytes(f));
+                    out.closeEntry();
+                }
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     Path liquibaseDirectory() {
