@@ -1,9 +1,7 @@
 package dev.ratchet;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -50,7 +47,8 @@ public final class ChecksumManifest {
     /** The first line of every manifest: its format and version. */
     static final String HEADER = "# ratchet checksum manifest 1";
 
-    private static final Pattern LINE = Pattern.compile("([0-9a-f]{64})\t([0-9a-f]{8})\t(0|[1-9][0-9]{0,17})\t(.+)");
+    /** Where a line's size starts: after the checksum, a tab, the CRC-32 and a tab. */
+    private static final int SIZE_START = 64 + 1 + 8 + 1;
 
     private ChecksumManifest() {
     }
@@ -119,6 +117,22 @@ public final class ChecksumManifest {
     }
 
     /**
+     * Writes the manifest of each directory given, for build tools that run a main class (Maven's
+     * {@code exec-maven-plugin} goal {@code java}, Gradle's {@code JavaExec}): prints each path
+     * written; a failure is thrown, as {@link #write} throws it, and fails the build.
+     *
+     * @throws IllegalArgumentException when no directory is given
+     */
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("usage: java dev.ratchet.ChecksumManifest DIRECTORY...");
+        }
+        for (String directory : args) {
+            System.out.println("ratchet: wrote " + write(Path.of(directory)));
+        }
+    }
+
+    /**
      * Parses a manifest: path under the location to what its line vouches for.
      *
      * @throws RatchetException of kind {@link ErrorKind#CHECKSUM_MANIFEST_INVALID} naming the
@@ -126,36 +140,93 @@ public final class ChecksumManifest {
      *                          {@link #write} writes it
      */
     static Map<String, Vouch> read(InputStream in, String origin) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in,
-                StandardCharsets.UTF_8.newDecoder()));
-        String header;
-        try {
-            header = reader.readLine();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw invalid(origin, 1, "it is not UTF-8");
-        }
-        if (!HEADER.equals(header)) {
+        // Parsed from the bytes: a manifest has a line per migration, and a boot reads it in a
+        // young JVM, where a reader, a decoder and a regular expression per line cost milliseconds.
+        byte[] b = in.readAllBytes();
+        int eol = lineEnd(b, 0);
+        if (eol != HEADER.length() || !new String(b, 0, eol, StandardCharsets.ISO_8859_1).equals(HEADER)) {
             throw invalid(origin, 1, "its first line is not '" + HEADER + "'");
         }
-        Map<String, Vouch> out = new HashMap<>();
+        Map<String, Vouch> out = new HashMap<>(Math.max(16, b.length / 50));
         int number = 1;
-        try {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                number++;
-                var m = LINE.matcher(line);
-                if (!m.matches()) {
-                    throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
-                }
-                Vouch previous = out.put(m.group(4), new Vouch(m.group(1),
-                        Long.parseLong(m.group(2), 16), Long.parseLong(m.group(3))));
-                if (previous != null) {
-                    throw invalid(origin, number, "it names '" + m.group(4) + "' a second time");
-                }
+        for (int pos = eol + 1; pos < b.length; pos = eol + 1) {
+            number++;
+            eol = lineEnd(b, pos);
+            int sizeEnd = pos + SIZE_START;
+            while (sizeEnd < eol && b[sizeEnd] != '\t') {
+                sizeEnd++;
             }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw invalid(origin, number + 1, "it is not UTF-8");
+            if (!wellFormed(b, pos, sizeEnd, eol)) {
+                throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
+            }
+            String path = path(b, sizeEnd + 1, eol, origin, number);
+            Vouch previous = out.put(path, new Vouch(new String(b, pos, 64, StandardCharsets.ISO_8859_1),
+                    number(b, pos + 65, pos + 73, 16), number(b, pos + SIZE_START, sizeEnd, 10)));
+            if (previous != null) {
+                throw invalid(origin, number, "it names '" + path + "' a second time");
+            }
         }
         return out;
+    }
+
+    private static int lineEnd(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && b[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Whether the line from {@code pos} to {@code eol}, whose size ends at {@code sizeEnd}, is
+     * {@code <64 lower-case hex>TAB<8 lower-case hex>TAB<size>TAB<path>}, the size a whole number
+     * of at most 18 digits without a leading zero and the path not empty.
+     */
+    private static boolean wellFormed(byte[] b, int pos, int sizeEnd, int eol) {
+        if (sizeEnd >= eol - 1 || eol - pos < SIZE_START + 3) {
+            return false;
+        }
+        for (int i = 0; i < SIZE_START; i++) {
+            byte c = b[pos + i];
+            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+            if (i == 64 || i == 73 ? c != '\t' : !hex) {
+                return false;
+            }
+        }
+        int digits = sizeEnd - pos - SIZE_START;
+        if (digits < 1 || digits > 18 || digits > 1 && b[pos + SIZE_START] == '0') {
+            return false;
+        }
+        for (int i = pos + SIZE_START; i < sizeEnd; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The digits from {@code from} to {@code to}, checked by {@link #wellFormed}, in this radix. */
+    private static long number(byte[] b, int from, int to, int radix) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            n = n * radix + Character.digit(b[i], radix);
+        }
+        return n;
+    }
+
+    /** A line's path: strict UTF-8, like the file names it stands for. */
+    private static String path(byte[] b, int from, int to, String origin, int number) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b, from, to - from))
+                            .toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw invalid(origin, number, "its path is not UTF-8");
+                }
+            }
+        }
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     static RatchetException invalid(String origin, int line, String why) {

@@ -342,11 +342,12 @@ public interface MigrationSource {
                     }
                     vouched = new JarScripts.Group(url);
                 }
+                String under = prefix + "/";
                 Enumeration<JarEntry> entries = jar.entries();
                 while (entries.hasMoreElements()) {
                     JarEntry entry = entries.nextElement();
                     String path = entry.getName();
-                    if (entry.isDirectory() || !path.startsWith(prefix + "/")) {
+                    if (entry.isDirectory() || !path.startsWith(under)) {
                         continue;
                     }
                     String fileName = path.substring(path.lastIndexOf('/') + 1);
@@ -359,7 +360,7 @@ public interface MigrationSource {
                         continue;
                     }
                     ChecksumManifest.Vouch vouch = manifest == null ? null
-                            : manifest.get(path.substring(prefix.length() + 1));
+                            : manifest.get(path.substring(under.length()));
                     if (vouch != null && vouch.crc32() == entry.getCrc() && vouch.size() == entry.getSize()) {
                         // The jar's own record of the entry's bytes matches the manifest's line.
                         out.add(m.sql(vouched.add(path, origin, m.versionOrNull(), vouch)).build());

@@ -167,8 +167,11 @@ class ChecksumManifestTest {
                 List.of("# some other manifest", good.get(1)),
                 List.of(good.get(0), good.get(1), "not a line"),
                 List.of(good.get(0), good.get(1), good.get(2).replace('\t', ' ')),
-                List.of(good.get(0), good.get(1), good.get(1)));
-        int[] badLine = {1, 3, 3, 3};
+                List.of(good.get(0), good.get(1), good.get(1)),
+                List.of(good.get(0), good.get(1), good.get(2).replaceFirst("\t([0-9]+)\t", "\t0$1\t")),
+                List.of(good.get(0), good.get(1), good.get(2).toUpperCase(java.util.Locale.ROOT)),
+                List.of(good.get(0), good.get(1), ""));
+        int[] badLine = {1, 3, 3, 3, 3, 3, 3};
         for (int i = 0; i < bad.size(); i++) {
             Files.write(manifest, bad.get(i));
             Path jar = jar("bad" + i + ".jar");
@@ -181,6 +184,24 @@ class ChecksumManifestTest {
         Path jar = jar("binary.jar");
         RatchetException e = assertThrows(RatchetException.class, () -> fromJar(jar, loaded -> loaded));
         assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind(), e.getMessage());
+
+        byte[] line = (good.get(1).substring(0, good.get(1).lastIndexOf('\t') + 1) + "x.sql").getBytes(StandardCharsets.UTF_8);
+        line[line.length - 5] = (byte) 0xff; // the path's first byte: not UTF-8
+        Files.write(manifest, (good.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(manifest, line, java.nio.file.StandardOpenOption.APPEND);
+        Path notUtf8 = jar("not-utf8.jar");
+        e = assertThrows(RatchetException.class, () -> fromJar(notUtf8, loaded -> loaded));
+        assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("UTF-8"), e.getMessage());
+
+        // The last line needs no line end, and a manifest with no line at all is a manifest.
+        Files.writeString(manifest, String.join("\n", good));
+        List<String> byReading = checksums(MigrationSource.directory(m).load());
+        Path noFinalNewline = jar("no-final-newline.jar");
+        assertEquals(byReading, fromJar(noFinalNewline, ChecksumManifestTest::checksums));
+        Files.writeString(manifest, ChecksumManifest.HEADER + "\n");
+        Path empty = jar("empty.jar");
+        assertEquals(byReading, fromJar(empty, ChecksumManifestTest::checksums));
     }
 
     @Test
@@ -192,6 +213,23 @@ class ChecksumManifestTest {
                 .map(l -> l.startsWith("#") ? l : "0".repeat(64) + l.substring(64)).toList();
         Files.write(manifest, forged);
         assertEquals(byReading, checksums(MigrationSource.directory(m).load()));
+    }
+
+    @Test
+    void theMainClassWritesEveryDirectoryItIsGivenAndThrowsWhatWritingThrows() throws Exception {
+        Path m = migrations();
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("1_first.sql"), "SELECT 1;\n");
+        ChecksumManifest.main(new String[] {m.toString(), other.toString()});
+        assertEquals(41, Files.readAllLines(m.resolve(ChecksumManifest.FILE_NAME)).size());
+        List<String> lines = Files.readAllLines(other.resolve(ChecksumManifest.FILE_NAME));
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(ChecksumManifest.HEADER, lines.get(0));
+        assertTrue(lines.get(1).endsWith("\t10\t1_first.sql"), lines.get(1)); // "SELECT 1;\n" is 10 bytes
+        assertThrows(IllegalArgumentException.class, () -> ChecksumManifest.main(new String[0]));
+        RatchetException e = assertThrows(RatchetException.class,
+                () -> ChecksumManifest.main(new String[] {dir.resolve("missing").toString()}));
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
     }
 
     @Test
