@@ -80,7 +80,7 @@ public final class ChecksumManifest {
         var sha256 = ScriptFiles.newSha256();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (!Files.isRegularFile(file) || MigrationSource.FileNames.parse(file.getFileName().toString(),
+                if (!Files.isRegularFile(file) || MigrationFiles.parse(file.getFileName().toString(),
                         file.toString()) == null) {
                     continue;
                 }

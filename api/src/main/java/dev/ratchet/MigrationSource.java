@@ -1,25 +1,15 @@
 package dev.ratchet;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads versioned SQL migrations from a filesystem directory or a classpath location.
@@ -60,7 +50,7 @@ public interface MigrationSource {
     /** A filesystem directory. */
     static MigrationSource directory(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        return () -> FileNames.sorted(FileNames.loadDirectory(directory, directory.toString()));
+        return () -> MigrationFiles.sorted(MigrationFiles.loadDirectory(directory, directory.toString()));
     }
 
     /** A classpath location such as {@code db/migrations}, read with the context class loader. */
@@ -90,9 +80,9 @@ public interface MigrationSource {
                 while (urls.hasMoreElements()) {
                     URL url = urls.nextElement();
                     if ("file".equals(url.getProtocol())) {
-                        all.addAll(FileNames.loadDirectory(Paths.get(url.toURI()), "classpath:" + prefix));
+                        all.addAll(MigrationFiles.loadDirectory(Paths.get(url.toURI()), "classpath:" + prefix));
                     } else if ("jar".equals(url.getProtocol())) {
-                        all.addAll(FileNames.loadJar(url, prefix));
+                        all.addAll(MigrationFiles.loadJar(url, prefix));
                     } else {
                         throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Classpath location '" + prefix
                                 + "' is served by unsupported protocol '" + url.getProtocol() + "'.").build();
@@ -102,322 +92,7 @@ public interface MigrationSource {
                 throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Cannot read classpath location '"
                         + prefix + "': " + e.getMessage()).with("location", prefix).cause(e).build();
             }
-            return FileNames.sorted(all);
+            return MigrationFiles.sorted(all);
         };
-    }
-
-    /** File-name rules and readers, shared by both sources. Not API. */
-    final class FileNames {
-        private static final Pattern FLYWAY = Pattern.compile("V([0-9][0-9._]*?)__(.+)\\.sql");
-        private static final Pattern UP = Pattern.compile("([0-9][0-9.]*)_(.+)\\.up\\.sql");
-        private static final Pattern DOWN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.down\\.sql");
-        private static final Pattern PLAIN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.sql");
-
-        private FileNames() {
-        }
-
-        /**
-         * Parses a file name into a migration without its body, or returns null for a file that
-         * is not a migration ({@code .down.sql}, not {@code .sql}).
-         */
-        static Migration.Builder parse(String fileName, String origin) {
-            if (!isSql(fileName) || isDown(fileName)) {
-                return null;
-            }
-            String versionText;
-            String description;
-            int split = simpleSplit(fileName);
-            if (split > 0) {
-                // The common shapes, without a regular expression (what the patterns would match).
-                boolean flyway = fileName.charAt(0) == 'V';
-                versionText = fileName.substring(flyway ? 1 : 0, split);
-                description = fileName.substring(split + (flyway ? 2 : 1), fileName.length() - 4);
-            } else {
-                // Each pattern has a fixed start or end, so one regular expression runs per file.
-                Matcher m = (fileName.startsWith("V") ? FLYWAY : fileName.endsWith(".up.sql") ? UP : PLAIN)
-                        .matcher(fileName);
-                if (!m.matches() && m.pattern() == UP) {
-                    m = PLAIN.matcher(fileName);
-                }
-                if (!m.matches()) {
-                    throw notAMigrationName(origin);
-                }
-                versionText = m.group(1);
-                description = m.group(2);
-            }
-            if (description.isBlank()) {
-                throw notAMigrationName(origin);
-            }
-            Version version;
-            try {
-                version = Version.parse(versionText);
-            } catch (IllegalArgumentException e) {
-                throw malformed(origin, e.getMessage());
-            }
-            return Migration.builder(version + "_" + description)
-                    .version(version)
-                    .description(description)
-                    .origin(origin);
-        }
-
-        /**
-         * For {@code V<version>__<description>.sql} and {@code <version>_<description>.sql} names
-         * with nothing special (no {@code .up.sql}/{@code .down.sql} ending, an exact lower-case
-         * {@code .sql}, a non-empty description), the index where the version ends; otherwise -1,
-         * and the regular expressions decide. The version scan is the patterns' own: Flyway's
-         * ends at the first {@code __} after [0-9._] characters, the plain one at the first
-         * character outside [0-9.], which must be {@code _}.
-         */
-        static int simpleSplit(String fileName) {
-            int end = fileName.length() - 4;
-            if (end < 3 || !fileName.startsWith(".sql", end) || fileName.endsWith(".up.sql")
-                    || fileName.endsWith(".down.sql")) {
-                return -1;
-            }
-            for (int i = 0; i < end; i++) {
-                char c = fileName.charAt(i);
-                if (c < ' ' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
-                    return -1; // line terminators: what the patterns' '.' does not match
-                }
-            }
-            if (fileName.charAt(0) == 'V') {
-                if (!digit(fileName.charAt(1))) {
-                    return -1;
-                }
-                for (int i = 2; i + 1 < end; i++) {
-                    char c = fileName.charAt(i);
-                    if (c == '_' && fileName.charAt(i + 1) == '_') {
-                        return i + 2 < end ? i : -1;
-                    }
-                    if (!digit(c) && c != '.' && c != '_') {
-                        return -1;
-                    }
-                }
-                return -1;
-            }
-            if (!digit(fileName.charAt(0))) {
-                return -1;
-            }
-            int i = 1;
-            while (i < end && (digit(fileName.charAt(i)) || fileName.charAt(i) == '.')) {
-                i++;
-            }
-            return i + 1 < end && fileName.charAt(i) == '_' ? i : -1;
-        }
-
-        private static boolean digit(char c) {
-            return c >= '0' && c <= '9';
-        }
-
-        private static RatchetException notAMigrationName(String origin) {
-            return malformed(origin, "it does not match V<version>__<name>.sql, <version>_<name>.up.sql"
-                    + " or <version>_<name>.sql");
-        }
-
-        /** A golang-migrate / dbmate down migration, which Ratchet ignores. */
-        private static boolean isDown(String fileName) {
-            return fileName.endsWith(".down.sql") && DOWN.matcher(fileName).matches();
-        }
-
-        private static boolean isSql(String fileName) {
-            return fileName.regionMatches(true, fileName.length() - 4, ".sql", 0, 4);
-        }
-
-        private static RatchetException malformed(String origin, String why) {
-            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME,
-                    "Migration file '" + origin + "' has a name Ratchet cannot read: " + why + ".")
-                    .with("file", origin).build();
-        }
-
-        /**
-         * Names, versions and collisions are decided here, from the directory listing; the files'
-         * contents are read later, by {@link ScriptFiles}.
-         */
-        static List<Migration> loadDirectory(Path directory, String label) {
-            if (!Files.isDirectory(directory)) {
-                throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                        "Migrations directory '" + label + "' does not exist or is not a directory.")
-                        .with("location", label).build();
-            }
-            List<Path> files = new ArrayList<>();
-            try {
-                listSqlFiles(directory, files);
-            } catch (IOException | UncheckedIOException e) {
-                throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                        "Cannot read migrations directory '" + label + "': " + e.getMessage())
-                        .with("location", label).cause(e).build();
-            }
-            List<Migration> out = new ArrayList<>(files.size());
-            ScriptFiles.Group contents = new ScriptFiles.Group();
-            Path firstMalformed = null;
-            RatchetException malformed = null;
-            for (Path file : files) {
-                Migration m;
-                try {
-                    m = fileMigration(file, contents);
-                } catch (RatchetException e) {
-                    // The listing is in no particular order: report the first bad name by path.
-                    if (firstMalformed == null || file.compareTo(firstMalformed) < 0) {
-                        firstMalformed = file;
-                        malformed = e;
-                    }
-                    continue;
-                }
-                if (m != null && malformed == null) {
-                    out.add(m);
-                }
-            }
-            if (malformed != null) {
-                throw malformed;
-            }
-            return out;
-        }
-
-        /**
-         * Sorts by version when every version is one part small enough to share a long with the
-         * migration's index (the common case: {@code V1__}, {@code 20240101120000_}): the packed
-         * values sort as primitives, without comparing objects. Returns false, leaving the array
-         * alone, otherwise. Equal versions stay neighbours, in listing order.
-         */
-        static boolean sortBySingleLongVersion(Migration[] migrations) {
-            int n = migrations.length;
-            int indexBits = Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(n));
-            long limit = 1L << (Long.SIZE - 1 - indexBits);
-            long[] packed = new long[n];
-            for (int i = 0; i < n; i++) {
-                java.util.OptionalLong v = migrations[i].versionOrNull().asLong();
-                if (v.isEmpty() || v.getAsLong() >= limit) {
-                    return false;
-                }
-                packed[i] = v.getAsLong() << indexBits | i;
-            }
-            Arrays.sort(packed);
-            Migration[] original = migrations.clone();
-            long mask = (1L << indexBits) - 1;
-            for (int i = 0; i < n; i++) {
-                migrations[i] = original[(int) (packed[i] & mask)];
-            }
-            return true;
-        }
-
-        /**
-         * The migration of one listed file, its contents to be read with {@code contents}; null
-         * for a file that is no migration. A method of its own, not the listing loop's body: that
-         * loop runs once per boot, so a JVM compiles it late, while this method is compiled after
-         * the first few hundred files.
-         */
-        private static Migration fileMigration(Path file, ScriptFiles.Group contents) {
-            Migration.Builder m = parse(file.getFileName().toString(), file.toString());
-            return m == null ? null : m.sql(contents.add(file)).build();
-        }
-
-        /**
-         * Every file under {@code directory} whose name ends in {@code .sql}. Only other entries
-         * cost a file-type lookup (to descend into subdirectories; links to directories are not
-         * followed); a directory named {@code *.sql} fails when it is read.
-         */
-        private static void listSqlFiles(Path directory, List<Path> out) throws IOException {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                for (Path entry : entries) {
-                    if (isSql(entry.getFileName().toString())) {
-                        out.add(entry);
-                    } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        listSqlFiles(entry, out);
-                    }
-                }
-            }
-        }
-
-        static List<Migration> loadJar(URL url, String prefix) throws IOException {
-            JarURLConnection connection = (JarURLConnection) url.openConnection();
-            connection.setUseCaches(false);
-            List<Migration> out = new ArrayList<>();
-            try (JarFile jar = connection.getJarFile()) {
-                java.util.Map<String, ChecksumManifest.Vouch> manifest = null;
-                JarScripts.Group vouched = null;
-                JarEntry manifestEntry = jar.getJarEntry(prefix + "/" + ChecksumManifest.FILE_NAME);
-                if (manifestEntry != null && !manifestEntry.isDirectory()) {
-                    try (InputStream in = jar.getInputStream(manifestEntry)) {
-                        manifest = ChecksumManifest.read(in, "classpath:" + manifestEntry.getName());
-                    }
-                    vouched = new JarScripts.Group(url);
-                }
-                String under = prefix + "/";
-                Enumeration<JarEntry> entries = jar.entries();
-                while (entries.hasMoreElements()) {
-                    JarEntry entry = entries.nextElement();
-                    String path = entry.getName();
-                    if (entry.isDirectory() || !path.startsWith(under)) {
-                        continue;
-                    }
-                    String fileName = path.substring(path.lastIndexOf('/') + 1);
-                    if (!isSql(fileName)) {
-                        continue;
-                    }
-                    String origin = "classpath:" + path;
-                    Migration.Builder m = parse(fileName, origin);
-                    if (m == null) {
-                        continue;
-                    }
-                    ChecksumManifest.Vouch vouch = manifest == null ? null
-                            : manifest.get(path.substring(under.length()));
-                    if (vouch != null && vouch.crc32() == entry.getCrc() && vouch.size() == entry.getSize()) {
-                        // The jar's own record of the entry's bytes matches the manifest's line.
-                        out.add(m.sql(vouched.add(path, origin, m.versionOrNull(), vouch)).build());
-                    } else {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            out.add(m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build());
-                        }
-                    }
-                }
-            }
-            return out;
-        }
-
-        static List<Migration> sorted(List<Migration> migrations) {
-            Migration[] byVersion = migrations.toArray(new Migration[0]);
-            if (!sortBySingleLongVersion(byVersion)) {
-                Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
-            }
-            // A file's name starts with its canonical version, so only equal versions can collide:
-            // they are neighbours now. Every collision is reported, naming both files.
-            List<String> collisions = new ArrayList<>();
-            for (int i = 1; i < byVersion.length; i++) {
-                Migration a = byVersion[i - 1];
-                Migration b = byVersion[i];
-                if (a.versionOrNull().equals(b.versionOrNull())) {
-                    collisions.add(b.version().orElseThrow() + " (" + a.origin() + " and " + b.origin() + ")");
-                }
-            }
-            if (!collisions.isEmpty()) {
-                throw RatchetException.of(ErrorKind.VERSION_COLLISION, "The migration source has more than one"
-                                + " migration at version " + String.join(", ", collisions) + ".")
-                        .with("namespace", null).with("collisions", List.copyOf(collisions)).build();
-            }
-            return new SortedByVersion(byVersion);
-        }
-
-        /**
-         * What {@link #sorted} returns: migrations in strictly increasing version order, each named
-         * {@code <canonical version>_<description>}, so that no two share a version or a name
-         * ({@link Namespace} does not check such a list again). Immutable.
-         */
-        static final class SortedByVersion extends java.util.AbstractList<Migration> implements java.util.RandomAccess {
-            private final Migration[] migrations;
-
-            private SortedByVersion(Migration[] migrations) {
-                this.migrations = migrations;
-            }
-
-            @Override
-            public Migration get(int index) {
-                return migrations[index];
-            }
-
-            @Override
-            public int size() {
-                return migrations.length;
-            }
-        }
     }
 }

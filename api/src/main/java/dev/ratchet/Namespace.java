@@ -30,7 +30,7 @@ public final class Namespace {
     private Namespace(String name, List<Migration> migrations, String schema) {
         this.name = Identifiers.requireNamespace(name);
         this.schema = schema == null ? null : Identifiers.requireIdentifier("target schema", schema);
-        if (migrations instanceof MigrationSource.FileNames.SortedByVersion checked) {
+        if (migrations instanceof MigrationFiles.SortedByVersion checked) {
             this.migrations = checked; // immutable, and its versions and names are unique by construction
         } else {
             this.migrations = List.copyOf(migrations);

@@ -32,7 +32,7 @@ class FileNameProperties {
 
     @Property(tries = 5000)
     void theSplitAgreesWithThePatterns(@ForAll("names") String name) {
-        int split = MigrationSource.FileNames.simpleSplit(name);
+        int split = MigrationFiles.simpleSplit(name);
         if (split < 0) {
             return; // the patterns decide alone
         }
@@ -61,7 +61,7 @@ class FileNameProperties {
         Migration[] expected = migrations.clone();
         java.util.Arrays.sort(expected, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
         Migration[] packed = migrations.clone();
-        if (MigrationSource.FileNames.sortBySingleLongVersion(packed)) {
+        if (MigrationFiles.sortBySingleLongVersion(packed)) {
             assertEquals(List.of(expected), List.of(packed));
         } else {
             assertTrue(versions.stream().anyMatch(v -> v >= 1L << 50), "refused only for versions too large to pack");
@@ -71,11 +71,11 @@ class FileNameProperties {
     @Example
     void commonShapesAreSplitWithoutThePatterns() {
         for (String name : List.of("V1__init.sql", "V1_2__x.sql", "V1___x.sql", "001_create.sql", "1.2_x_y.sql")) {
-            assertTrue(MigrationSource.FileNames.simpleSplit(name) > 0, name);
+            assertTrue(MigrationFiles.simpleSplit(name) > 0, name);
         }
         for (String name : List.of("V1__.sql", "1_.sql", "1_a.up.sql", "1_a.down.sql", "V1__a.SQL", "Vx__a.sql",
                 "1_a\nb.sql")) {
-            assertEquals(-1, MigrationSource.FileNames.simpleSplit(name), name);
+            assertEquals(-1, MigrationFiles.simpleSplit(name), name);
         }
     }
 }
