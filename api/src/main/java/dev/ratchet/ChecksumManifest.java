@@ -72,9 +72,9 @@ public final class ChecksumManifest {
      */
     public static Path write(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        for (Migration m : MigrationSource.directory(directory).load()) {
-            m.checksum(); // the rules of a directory source, and every file read as UTF-8
-        }
+        // Names and collisions as a directory source decides them (from the listing: no file is
+        // read here); each file is read once below, where a file that is not UTF-8 is refused.
+        MigrationSource.directory(directory).load();
         Map<String, String> lines = new TreeMap<>();
         CRC32 crc = new CRC32();
         var sha256 = ScriptFiles.newSha256();
