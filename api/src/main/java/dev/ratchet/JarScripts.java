@@ -80,7 +80,6 @@ final class JarScripts {
         private final ChecksumManifest.Vouch vouch;
         private volatile ScriptFiles.Content content;
         private volatile RatchetException failure;
-        private volatile boolean requested;
 
         Vouched(Group group, String entryName, String origin, Version version, ChecksumManifest.Vouch vouch) {
             this.group = group;
@@ -92,7 +91,6 @@ final class JarScripts {
 
         @Override
         ScriptFiles.Content content() {
-            requested = true;
             if (!isDone()) {
                 group.read(this);
             }
@@ -114,10 +112,10 @@ final class JarScripts {
         void prefetch() {
         }
 
-        /** True once the text was asked for, or read with another's. */
+        /** True once the text was read (or failed to be), when asked for or with another's. */
         @Override
         boolean requested() {
-            return requested || isDone();
+            return isDone();
         }
 
         @Override
