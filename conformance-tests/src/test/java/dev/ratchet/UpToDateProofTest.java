@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The one-row proof behind an up-to-date boot ({@code Tracker#provesUpToDate}) of the two
@@ -36,8 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never contradicts the plan is the conformance suite's.
  */
 class UpToDateProofTest {
-    /** A tracker under test: its label, how to make it, and whether it compares checksums. */
-    record Subject(String label, Supplier<Tracker> tracker, boolean verifies, String table) {
+    /** What the proof's text ends each field with (ExpectedRows). */
+    private static final char SEPARATOR = '\u001f';
+
+    /**
+     * A tracker under test: its label, how to make it, whether it compares checksums, its table
+     * and the column its rows are ordered by.
+     */
+    record Subject(String label, Supplier<Tracker> tracker, boolean verifies, String table, String key) {
         @Override
         public String toString() {
             return label;
@@ -47,12 +55,12 @@ class UpToDateProofTest {
     static Stream<Arguments> subjects() {
         List<Subject> subjects = List.of(
                 new Subject("applied-set", () -> AppliedSetTracker.builder().build(), true,
-                        AppliedSetTracker.DEFAULT_TABLE),
+                        AppliedSetTracker.DEFAULT_TABLE, "version"),
                 new Subject("applied-set, checksums off", () -> AppliedSetTracker.builder()
-                        .checksumVerification(ChecksumVerification.OFF).build(), false, AppliedSetTracker.DEFAULT_TABLE),
-                new Subject("identity", () -> IdentityTracker.builder().build(), true, "schema_version"),
+                        .checksumVerification(ChecksumVerification.OFF).build(), false, AppliedSetTracker.DEFAULT_TABLE, "version"),
+                new Subject("identity", () -> IdentityTracker.builder().build(), true, "schema_version", "sequence"),
                 new Subject("identity, checksums off", () -> IdentityTracker.builder()
-                        .checksumVerification(ChecksumVerification.OFF).build(), false, "schema_version"));
+                        .checksumVerification(ChecksumVerification.OFF).build(), false, "schema_version", "sequence"));
         List<Arguments> out = new ArrayList<>();
         for (DatabaseKind kind : DatabaseKind.values()) {
             for (Subject s : subjects) {
@@ -131,6 +139,42 @@ class UpToDateProofTest {
             exec(db, "UPDATE " + s.table() + " SET name = '2_m2_ünï:d' WHERE name = '2_m2_ünï:c'");
             assertFalse(proves(db, s.tracker().get(), migrations));
         }
+    }
+
+    /**
+     * A row with a NULL compared field is left out of the database's text; another row's field
+     * carrying the left-out row's fields (separators included) would make the same text. The
+     * non-NULL counts catch it. Only the checksum column may hold NULL, so only where checksums
+     * are compared.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("subjects")
+    void aRowLeftOutForANullFieldCannotBeCarriedByAnother(DatabaseKind kind, Subject s, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(s.verifies(), "the compared columns are all NOT NULL when checksums are not compared");
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path migrations = code(dir, 3, null);
+            migrate(db, s.tracker().get(), migrations);
+            List<String> keys = new ArrayList<>();
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT CAST(" + s.key() + " AS text) FROM " + s.table()
+                         + " ORDER BY " + s.key())) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            String first = keyLiteral(s, keys.get(0));
+            String second = keyLiteral(s, keys.get(1));
+            exec(db, "UPDATE " + s.table() + " SET checksum = checksum || '" + SEPARATOR + "' || (SELECT CAST("
+                    + s.key() + " AS text) || '" + SEPARATOR + "' || name || '" + SEPARATOR + "' || checksum FROM "
+                    + s.table() + " WHERE " + s.key() + " = " + second + ") WHERE " + s.key() + " = " + first);
+            exec(db, "UPDATE " + s.table() + " SET checksum = NULL WHERE " + s.key() + " = " + second);
+            assertFalse(proves(db, s.tracker().get(), migrations));
+        }
+    }
+
+    private static String keyLiteral(Subject s, String key) {
+        return s.key().equals("sequence") ? key : "'" + key + "'";
     }
 
     /**

@@ -15,9 +15,14 @@ import java.util.Optional;
  * exactly them when the row counts and the two values agree and every row's other columns read
  * back ({@link Dialect#holds}).
  *
- * <p>Each field is written as its length in characters, a colon and its text, so that two
- * different lists of rows never give the same text (a field holding a separator cannot pass for
- * two fields, nor a row with a NULL field, which the database leaves out, for none).
+ * <p>Each field is written followed by the unit separator U+001F, and the query also counts each
+ * compared column's non-NULL values. A list of rows holding that character in a field proves
+ * nothing (the Java side refuses it). Two different lists of rows then never give the same text:
+ * when the texts, the row counts and the non-NULL counts agree, no row was left out for a NULL
+ * field, so the database's text has exactly as many separators as the expected text has (one per
+ * field), none of them inside a field; cut at its separators, it is the same fields in the same
+ * order. (A longer encoding, each field's length before it, proves the same at about twice the
+ * server time.)
  *
  * <pre>{@code
  * ExpectedRows rows = new ExpectedRows(List.of(new Column("version", TEXT), new Column("name", TEXT)));
@@ -36,6 +41,10 @@ public final class ExpectedRows {
     private final List<Column> compared;
     private final StringBuilder text = new StringBuilder();
     private int count;
+    private boolean unprovable;
+
+    /** Ends each field, on both sides: U+001F, written into the SQL literal as it is (both databases take it so). */
+    static final char SEPARATOR = '\u001f';
 
     /** Rows of these columns, compared as text ({@code CAST(column AS TEXT)} on the database's side). */
     public ExpectedRows(List<Column> comparedColumns) {
@@ -51,7 +60,10 @@ public final class ExpectedRows {
             throw new IllegalArgumentException(compared.size() + " fields expected, got " + fields.length);
         }
         for (String f : fields) {
-            text.append(f.codePointCount(0, f.length())).append(':').append(f);
+            if (f.indexOf(SEPARATOR) >= 0) {
+                unprovable = true;
+            }
+            text.append(f).append(SEPARATOR);
         }
         count++;
         return this;
@@ -66,22 +78,28 @@ public final class ExpectedRows {
      * True when {@code table}'s rows of {@code namespace}, in the order of {@code orderBy} (SQL,
      * see {@link Dialect#inCodePointOrder}), are exactly the expected rows and each one's
      * {@code readable} columns read back. False proves nothing: the dialect has no condensing
-     * aggregate, or some row differs or may not read back. One round trip.
+     * aggregate, an expected field holds the separator, or some row differs or may not read
+     * back. One round trip.
      *
      * @param table           the qualified, quoted tracker table
      * @param namespaceColumn the column that holds the namespace
      */
     public boolean heldBy(TrackerContext context, String table, String namespaceColumn, String namespace,
                           String orderBy, List<Column> readable) throws SQLException {
+        if (unprovable) {
+            return false;
+        }
         Dialect d = context.dialect();
         StringBuilder row = new StringBuilder();
+        StringBuilder nonNull = new StringBuilder();
         List<String> conditions = new ArrayList<>();
         for (Column c : compared) {
-            String t = "CAST(" + c.name() + " AS " + d.textType() + ")";
             if (!row.isEmpty()) {
                 row.append(" || ");
             }
-            row.append("CAST(length(").append(t).append(") AS ").append(d.textType()).append(") || ':' || ").append(t);
+            row.append("CAST(").append(c.name()).append(" AS ").append(d.textType()).append(") || '")
+                    .append(SEPARATOR).append('\'');
+            nonNull.append(", count(").append(c.name()).append(')');
             Optional<String> holds = d.holds(c.name(), c.kind());
             if (holds.isEmpty()) {
                 return false;
@@ -100,7 +118,7 @@ public final class ExpectedRows {
             return false;
         }
         String sql = "SELECT count(*), " + condensed.get() + ", sum(CASE WHEN " + String.join(" AND ", conditions)
-                + " THEN 0 ELSE 1 END) FROM " + table + " WHERE " + namespaceColumn + " = ?";
+                + " THEN 0 ELSE 1 END)" + nonNull + " FROM " + table + " WHERE " + namespaceColumn + " = ?";
         try (PreparedStatement ps = context.connection().prepareStatement(sql)) {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,6 +130,11 @@ public final class ExpectedRows {
                 long unreadable = rs.getLong(3);
                 if (rows != count || unreadable != 0) {
                     return false;
+                }
+                for (int i = 0; i < compared.size(); i++) {
+                    if (rs.getLong(4 + i) != count) {
+                        return false; // a NULL field: its row is not in the text
+                    }
                 }
                 return count == 0 ? held == null : d.condensed(text.toString()).equals(held);
             }

@@ -1,0 +1,117 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.internal.DatabaseDialect;
+import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.ExpectedRows;
+import dev.ratchet.spi.TrackerContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ExpectedRows} as a third-party tracker uses it, with fields of its own choosing: the
+ * encoding of its one-row proof (each field followed by U+001F, non-NULL counts beside the text)
+ * never takes one list of rows for another. What the two trackers built on it prove is
+ * {@code UpToDateProofTest}'s.
+ */
+class ExpectedRowsTest {
+    private static final String SEPARATOR = "\u001f";
+
+    private static boolean held(TestDatabase db, List<String[]> expected) throws SQLException {
+        try (Connection c = db.connect()) {
+            Dialect d = DatabaseDialect.of(c);
+            ExpectedRows rows = new ExpectedRows(List.of(new ExpectedRows.Column("a", Dialect.ColumnKind.TEXT),
+                    new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT)));
+            for (String[] row : expected) {
+                rows.add(row);
+            }
+            return rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n",
+                    d.inCodePointOrder("a"), List.of());
+        }
+    }
+
+    private static String table(TestDatabase db, Dialect d) {
+        return d.quote(db.schema()) + "." + d.quote("expected_rows");
+    }
+
+    /** Replaces the table's rows of namespace 'n' with {@code rows} (a, b; either may be null). */
+    private static void hold(TestDatabase db, String[]... rows) throws SQLException {
+        try (Connection c = db.connect()) {
+            Dialect d = DatabaseDialect.of(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + table(db, d) + " (namespace " + d.textType()
+                        + " NOT NULL, a " + d.textType() + ", b " + d.textType() + ")");
+                st.execute("DELETE FROM " + table(db, d));
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table(db, d)
+                    + " (namespace, a, b) VALUES ('n', ?, ?)")) {
+                for (String[] row : rows) {
+                    ps.setString(1, row[0]);
+                    ps.setString(2, row[1]);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static String[] row(String a, String b) {
+        return new String[] {a, b};
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theSameRowsAreHeldAndAnyOtherRowsAreNot(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            hold(db, row("1", "x"), row("2", ""), row("3", "ünï:c"));
+            assertTrue(held(db, List.of(row("1", "x"), row("2", ""), row("3", "ünï:c"))));
+            assertFalse(held(db, List.of(row("1", "x"), row("2", ""))), "a row fewer");
+            assertFalse(held(db, List.of(row("1", "x"), row("2", ""), row("3", "ünï:d"))), "a field differs");
+            assertFalse(held(db, List.of(row("1", "x2"), row("2", "")  , row("3", "ünï:c"))),
+                    "the same characters, cut elsewhere");
+            hold(db);
+            assertTrue(held(db, List.of()), "no rows, none expected");
+        }
+    }
+
+    /**
+     * An expected field holding the separator proves nothing: the row (a 'x', b 'y' + separator +
+     * 'z') gives the same text as the expected (a 'x' + separator + 'y', b 'z').
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anExpectedFieldHoldingTheSeparatorProvesNothing(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            hold(db, row("x", "y" + SEPARATOR + "z"));
+            assertFalse(held(db, List.<String[]>of(row("x" + SEPARATOR + "y", "z"))));
+            hold(db, row("x" + SEPARATOR + "y", "z"));
+            assertFalse(held(db, List.<String[]>of(row("x" + SEPARATOR + "y", "z"))), "not even the same rows");
+        }
+    }
+
+    /**
+     * A row with a NULL field is left out of the database's text; the first row's b carrying the
+     * second row's fields gives the expected text. The non-NULL counts tell.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aRowLeftOutForANullFieldCannotBeCarriedByAnother(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            List<String[]> expected = List.of(row("1", "x"), row("2", "y"));
+            hold(db, row("1", "x" + SEPARATOR + "2" + SEPARATOR + "y"), row("2", null));
+            assertFalse(held(db, expected), "b NULL");
+            hold(db, row("1", "x" + SEPARATOR + "2" + SEPARATOR + "y"), row(null, "y"));
+            assertFalse(held(db, expected), "a NULL");
+        }
+    }
+}
