@@ -40,7 +40,8 @@ public final class Migration {
     private final ScriptFiles.Script file;
     /** The override of the script's directive, or null. */
     private final Boolean transactionalOverride;
-    private final String origin;
+    /** A String, or a Path whose text is the origin: taken when asked, which most never are. */
+    private final Object origin;
 
     /** A script (or null for a Java body), its checksum and its transaction flag. */
     private record Text(String script, String checksum, boolean transactional) {
@@ -143,7 +144,7 @@ public final class Migration {
 
     /** Where this migration came from (a file path or resource), for messages. */
     public String origin() {
-        return origin;
+        return origin.toString();
     }
 
     @Override
@@ -175,7 +176,7 @@ public final class Migration {
         private MigrationBody callback;
         private String checksumSource;
         private Boolean transactional;
-        private String origin;
+        private Object origin;
 
         private Builder(String name) {
             this.name = name;
@@ -234,6 +235,12 @@ public final class Migration {
         /** Where the migration came from, for messages. */
         public Builder origin(String origin) {
             this.origin = origin;
+            return this;
+        }
+
+        /** A file the migration came from, its path the origin (made text only when asked for). */
+        Builder origin(java.nio.file.Path file) {
+            this.origin = file;
             return this;
         }
 

@@ -36,7 +36,18 @@ final class MigrationFiles {
      * is not a migration ({@code .down.sql}, not {@code .sql}).
      */
     static Migration.Builder parse(String fileName, String origin) {
-        if (!isSql(fileName) || isDown(fileName)) {
+        if (!isSql(fileName)) {
+            return null;
+        }
+        return parseSql(fileName, origin);
+    }
+
+    /**
+     * {@link #parse} of a name already known to end in {@code .sql} (any case); {@code origin} a
+     * String or a Path, made text only for an error or when the migration is asked for it.
+     */
+    private static Migration.Builder parseSql(String fileName, Object origin) {
+        if (isDown(fileName)) {
             return null;
         }
         String versionText;
@@ -69,10 +80,10 @@ final class MigrationFiles {
         } catch (IllegalArgumentException e) {
             throw malformed(origin, e.getMessage());
         }
-        return Migration.builder(version + "_" + description)
+        Migration.Builder m = Migration.builder(version + "_" + description)
                 .version(version)
-                .description(description)
-                .origin(origin);
+                .description(description);
+        return origin instanceof Path file ? m.origin(file) : m.origin((String) origin);
     }
 
     /**
@@ -124,7 +135,7 @@ final class MigrationFiles {
         return c >= '0' && c <= '9';
     }
 
-    private static RatchetException notAMigrationName(String origin) {
+    private static RatchetException notAMigrationName(Object origin) {
         return malformed(origin, "it does not match V<version>__<name>.sql, <version>_<name>.up.sql"
                 + " or <version>_<name>.sql");
     }
@@ -138,10 +149,10 @@ final class MigrationFiles {
         return fileName.regionMatches(true, fileName.length() - 4, ".sql", 0, 4);
     }
 
-    private static RatchetException malformed(String origin, String why) {
+    private static RatchetException malformed(Object origin, String why) {
         return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME,
                 "Migration file '" + origin + "' has a name Ratchet cannot read: " + why + ".")
-                .with("file", origin).build();
+                .with("file", origin.toString()).build();
     }
 
     /**
@@ -155,8 +166,9 @@ final class MigrationFiles {
                     .with("location", label).build();
         }
         List<Path> files = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         try {
-            listSqlFiles(directory, files);
+            listSqlFiles(directory, files, names);
         } catch (IOException | UncheckedIOException e) {
             throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
                     "Cannot read migrations directory '" + label + "': " + e.getMessage())
@@ -166,10 +178,11 @@ final class MigrationFiles {
         ScriptFiles.Group contents = new ScriptFiles.Group();
         Path firstMalformed = null;
         RatchetException malformed = null;
-        for (Path file : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
             Migration m;
             try {
-                m = fileMigration(file, contents);
+                m = fileMigration(file, names.get(i), contents);
             } catch (RatchetException e) {
                 // The listing is in no particular order: report the first bad name by path.
                 if (firstMalformed == null || file.compareTo(firstMalformed) < 0) {
@@ -221,23 +234,25 @@ final class MigrationFiles {
      * loop runs once per boot, so a JVM compiles it late, while this method is compiled after
      * the first few hundred files.
      */
-    private static Migration fileMigration(Path file, ScriptFiles.Group contents) {
-        Migration.Builder m = parse(file.getFileName().toString(), file.toString());
+    private static Migration fileMigration(Path file, String name, ScriptFiles.Group contents) {
+        Migration.Builder m = parseSql(name, file);
         return m == null ? null : m.sql(contents.add(file)).build();
     }
 
     /**
-     * Every file under {@code directory} whose name ends in {@code .sql}. Only other entries
+     * Every file under {@code directory} whose name ends in {@code .sql}, with its name. Only other entries
      * cost a file-type lookup (to descend into subdirectories; links to directories are not
      * followed); a directory named {@code *.sql} fails when it is read.
      */
-    private static void listSqlFiles(Path directory, List<Path> out) throws IOException {
+    private static void listSqlFiles(Path directory, List<Path> out, List<String> names) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                if (isSql(entry.getFileName().toString())) {
+                String name = entry.getFileName().toString();
+                if (isSql(name)) {
                     out.add(entry);
+                    names.add(name);
                 } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    listSqlFiles(entry, out);
+                    listSqlFiles(entry, out, names);
                 }
             }
         }
