@@ -16,11 +16,17 @@ class ResultsWriterTest {
 
     /** A JMH JSON result file of one benchmark with the given single-shot times. */
     private static Path result(Path dir, String file, String benchmark, String tool, double... times) throws Exception {
+        return result(dir, file, benchmark, 5000, tool, times);
+    }
+
+    /** The same at another N. */
+    private static Path result(Path dir, String file, String benchmark, int n, String tool, double... times)
+            throws Exception {
         StringBuilder raw = new StringBuilder();
         for (double t : times) {
             raw.append(raw.length() == 0 ? "" : ", ").append(t);
         }
-        String params = "\"db\": \"postgresql\", \"n\": \"5000\"" + (tool == null ? "" : ", \"tool\": \"" + tool + "\"");
+        String params = "\"db\": \"postgresql\", \"n\": \"" + n + "\"" + (tool == null ? "" : ", \"tool\": \"" + tool + "\"");
         Path p = dir.resolve(file);
         Files.writeString(p, "[{\"benchmark\": \"dev.ratchet.benchmarks.MigrationBenchmarks." + benchmark
                 + "\", \"params\": {" + params + "}, \"primaryMetric\": {\"rawData\": [[" + raw + "]]}}]");
@@ -112,5 +118,20 @@ class ResultsWriterTest {
                 + " and the source's reading one after the other"), gap);
         assertTrue(faster.contains("82.0 ms are the reading and hashing of the files and nothing measurable (-2.0 ms)"
                 + " its proof"), faster);
+    }
+
+    @Test
+    void theGrowthTargetShowsTheFloorsOwnGrowthBesideIt(@TempDir Path dir) throws Exception {
+        String targets = ResultsWriter.targetTable(ResultsWriter.rows(List.of(
+                result(dir, "a1.json", "freshApply", 1000, "RATCHET_APPLIED_SET", 1000),
+                result(dir, "a5.json", "freshApply", 5000, "RATCHET_APPLIED_SET", 5650),
+                result(dir, "f1.json", "freshApply", 1000, "FLOOR", 1000),
+                result(dir, "f5.json", "freshApply", 5000, "FLOOR", 5990))));
+        assertTrue(targets.contains("| fresh apply, postgresql, time(5000) / time(1000) ≤ 5.5 (linear) | 5.65 (floor 5.99) | no |"),
+                targets);
+        String noFloor = ResultsWriter.targetTable(ResultsWriter.rows(List.of(
+                result(dir, "b1.json", "freshApply", 1000, "RATCHET_APPLIED_SET", 1000),
+                result(dir, "b5.json", "freshApply", 5000, "RATCHET_APPLIED_SET", 4800))));
+        assertTrue(noFloor.contains("| 4.80 | yes |"), noFloor);
     }
 }
