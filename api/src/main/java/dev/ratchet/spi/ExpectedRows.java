@@ -21,8 +21,8 @@ import java.util.Optional;
  * when the texts, the row counts and the non-NULL counts agree, no row was left out for a NULL
  * field, so the database's text has exactly as many separators as the expected text has (one per
  * field), none of them inside a field; cut at its separators, it is the same fields in the same
- * order. (A longer encoding, each field's length before it, proves the same at about twice the
- * server time.)
+ * order. (Each field's length before it proves the same, at more server time: 8.8 ms against 5.5
+ * for 5,000 rows of three fields on PostgreSQL, measured on 2026-12-03.)
  *
  * <pre>{@code
  * ExpectedRows rows = new ExpectedRows(List.of(new Column("version", TEXT), new Column("name", TEXT)));
