@@ -80,7 +80,11 @@ final class MigrationFiles {
         } catch (IllegalArgumentException e) {
             throw malformed(origin, e.getMessage());
         }
-        Migration.Builder m = Migration.builder(version + "_" + description)
+        // Not '+': a string concatenation's call site runs through method handles that a young
+        // JVM interprets, a cost paid per file until they are compiled.
+        String versionName = version.toString();
+        Migration.Builder m = Migration.builder(new StringBuilder(versionName.length() + 1 + description.length())
+                        .append(versionName).append('_').append(description).toString())
                 .version(version)
                 .description(description);
         return origin instanceof Path file ? m.origin(file) : m.origin((String) origin);
@@ -213,11 +217,11 @@ final class MigrationFiles {
         long limit = 1L << (Long.SIZE - 1 - indexBits);
         long[] packed = new long[n];
         for (int i = 0; i < n; i++) {
-            java.util.OptionalLong v = migrations[i].versionOrNull().asLong();
-            if (v.isEmpty() || v.getAsLong() >= limit) {
+            long p = packed(migrations[i], limit, indexBits, i);
+            if (p < 0) {
                 return false;
             }
-            packed[i] = v.getAsLong() << indexBits | i;
+            packed[i] = p;
         }
         Arrays.sort(packed);
         Migration[] original = migrations.clone();
@@ -226,6 +230,20 @@ final class MigrationFiles {
             migrations[i] = original[(int) (packed[i] & mask)];
         }
         return true;
+    }
+
+    /**
+     * {@code m}'s version shifted left by {@code indexBits}, {@code index} in the bits it frees;
+     * -1 when the version is not one part below {@code limit}. The body of
+     * {@link #sortBySingleLongVersion}'s loop, a method of its own for the reason given at
+     * {@link #fileMigration}.
+     */
+    private static long packed(Migration m, long limit, int indexBits, int index) {
+        java.util.OptionalLong v = m.versionOrNull().asLong();
+        if (v.isEmpty() || v.getAsLong() >= limit) {
+            return -1;
+        }
+        return v.getAsLong() << indexBits | index;
     }
 
     /**
@@ -247,15 +265,27 @@ final class MigrationFiles {
     private static void listSqlFiles(Path directory, List<Path> out, List<String> names) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (isSql(name)) {
-                    out.add(entry);
-                    names.add(name);
-                } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (!listed(entry, out, names) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     listSqlFiles(entry, out, names);
                 }
             }
         }
+    }
+
+    /**
+     * Adds {@code entry} when it names an SQL file. A method of its own, called once per entry, so
+     * that the JIT compiles it during an application's first boot: the loop that calls it runs in
+     * the interpreter for the first boots, and there {@code Path.toString()} (an interface call
+     * that resolves to a method of {@code Object}) is resolved again at every call.
+     */
+    private static boolean listed(Path entry, List<Path> out, List<String> names) {
+        String name = entry.getFileName().toString();
+        if (!isSql(name)) {
+            return false;
+        }
+        out.add(entry);
+        names.add(name);
+        return true;
     }
 
     static List<Migration> loadJar(URL url, String prefix) throws IOException {
@@ -275,33 +305,46 @@ final class MigrationFiles {
             String under = prefix + "/";
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                String path = entry.getName();
-                if (entry.isDirectory() || !path.startsWith(under)) {
-                    continue;
-                }
-                String fileName = path.substring(path.lastIndexOf('/') + 1);
-                if (!isSql(fileName)) {
-                    continue;
-                }
-                String origin = "classpath:" + path;
-                Migration.Builder m = parse(fileName, origin);
-                if (m == null) {
-                    continue;
-                }
-                ChecksumManifest.Vouch vouch = manifest == null ? null
-                        : manifest.get(path.substring(under.length()));
-                if (vouch != null && vouch.crc32() == entry.getCrc() && vouch.size() == entry.getSize()) {
-                    // The jar's own record of the entry's bytes matches the manifest's line.
-                    out.add(m.sql(vouched.add(path, origin, m.versionOrNull(), vouch)).build());
-                } else {
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        out.add(m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build());
-                    }
+                Migration m = jarMigration(jar, entries.nextElement(), under, manifest, vouched);
+                if (m != null) {
+                    out.add(m);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The migration of one jar entry under {@code under}, or null for any other entry: its
+     * contents vouched for by the manifest's line when the jar's record of the entry matches it,
+     * read from the jar otherwise. The body of {@link #loadJar}'s loop, a method of its own for
+     * the reason given at {@link #fileMigration}; {@code String.concat}, not {@code +}, for the
+     * reason given at {@link #parseSql}.
+     */
+    private static Migration jarMigration(JarFile jar, JarEntry entry, String under,
+                                          java.util.Map<String, ChecksumManifest.Vouch> manifest,
+                                          JarScripts.Group vouched) throws IOException {
+        String path = entry.getName();
+        if (entry.isDirectory() || !path.startsWith(under)) {
+            return null;
+        }
+        String fileName = path.substring(path.lastIndexOf('/') + 1);
+        if (!isSql(fileName)) {
+            return null;
+        }
+        String origin = "classpath:".concat(path);
+        Migration.Builder m = parse(fileName, origin);
+        if (m == null) {
+            return null;
+        }
+        ChecksumManifest.Vouch vouch = manifest == null ? null : manifest.get(path.substring(under.length()));
+        if (vouch != null && vouch.crc32() == entry.getCrc() && vouch.size() == entry.getSize()) {
+            // The jar's own record of the entry's bytes matches the manifest's line.
+            return m.sql(vouched.add(path, origin, m.versionOrNull(), vouch)).build();
+        }
+        try (InputStream in = jar.getInputStream(entry)) {
+            return m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build();
+        }
     }
 
     static List<Migration> sorted(List<Migration> migrations) {
@@ -313,9 +356,9 @@ final class MigrationFiles {
         // they are neighbours now. Every collision is reported, naming both files.
         List<String> collisions = new ArrayList<>();
         for (int i = 1; i < byVersion.length; i++) {
-            Migration a = byVersion[i - 1];
-            Migration b = byVersion[i];
-            if (a.versionOrNull().equals(b.versionOrNull())) {
+            if (sameVersion(byVersion[i - 1], byVersion[i])) {
+                Migration a = byVersion[i - 1];
+                Migration b = byVersion[i];
                 collisions.add(b.version().orElseThrow() + " (" + a.origin() + " and " + b.origin() + ")");
             }
         }
@@ -327,6 +370,10 @@ final class MigrationFiles {
         return new SortedByVersion(byVersion);
     }
 
+    private static boolean sameVersion(Migration a, Migration b) {
+        return a.versionOrNull().equals(b.versionOrNull());
+    }
+
     /**
      * What {@link #sorted} returns: migrations in strictly increasing version order, each named
      * {@code <canonical version>_<description>}, so that no two share a version or a name
@@ -334,19 +381,49 @@ final class MigrationFiles {
      */
     static final class SortedByVersion extends java.util.AbstractList<Migration> implements java.util.RandomAccess {
         private final Migration[] migrations;
+        private final int from;
+        private final int to;
 
         private SortedByVersion(Migration[] migrations) {
+            this(migrations, 0, migrations.length);
+        }
+
+        private SortedByVersion(Migration[] migrations, int from, int to) {
             this.migrations = migrations;
+            this.from = from;
+            this.to = to;
+        }
+
+        /**
+         * This list itself when it is one: it is immutable. Not {@link List#copyOf}, which copies
+         * it through {@code AbstractCollection}'s element-by-element {@code toArray} and checks
+         * every element for null again: a cost per migration a young JVM pays in the interpreter.
+         */
+        static List<Migration> copyOf(List<Migration> list) {
+            return list instanceof SortedByVersion ? list : List.copyOf(list);
         }
 
         @Override
         public Migration get(int index) {
-            return migrations[index];
+            java.util.Objects.checkIndex(index, to - from);
+            return migrations[from + index];
         }
 
         @Override
         public int size() {
-            return migrations.length;
+            return to - from;
+        }
+
+        /** A view, in version order like this list, and as immutable. */
+        @Override
+        public List<Migration> subList(int fromIndex, int toIndex) {
+            java.util.Objects.checkFromToIndex(fromIndex, toIndex, to - from);
+            return new SortedByVersion(migrations, from + fromIndex, from + toIndex);
+        }
+
+        @Override
+        public Object[] toArray() {
+            return Arrays.copyOfRange(migrations, from, to, Object[].class);
         }
     }
 }

@@ -19,8 +19,8 @@ public record Plan(Namespace namespace, List<Migration> pending, List<Migration>
     /** Defensive copies. */
     public Plan {
         Objects.requireNonNull(namespace, "namespace");
-        pending = List.copyOf(pending);
-        unverifiable = List.copyOf(unverifiable);
+        pending = MigrationFiles.SortedByVersion.copyOf(pending);
+        unverifiable = MigrationFiles.SortedByVersion.copyOf(unverifiable);
         warnings = List.copyOf(warnings);
     }
 

@@ -118,14 +118,20 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public void validate(List<Namespace> namespaces) {
         for (Namespace ns : namespaces) {
-            for (Migration m : ns.migrations()) {
-                if (m.version().isEmpty()) {
-                    throw RatchetException.of(ErrorKind.VERSION_REQUIRED, "Migration '" + m.name() + "' of namespace '"
-                                    + ns.name() + "' (" + m.origin() + ") has no version; the applied-set tracker keys"
-                                    + " rows by version.")
-                            .with("namespace", ns.name()).with("migration", m.name()).build();
-                }
+            List<Migration> migrations = ns.migrations();
+            for (int i = 0, n = migrations.size(); i < n; i++) {
+                requireVersion(ns, migrations.get(i));
             }
+        }
+    }
+
+    /** The body of {@link #validate}'s loop, a method of its own for the reason {@link #entry} is one. */
+    private static void requireVersion(Namespace ns, Migration m) {
+        if (m.version().isEmpty()) {
+            throw RatchetException.of(ErrorKind.VERSION_REQUIRED, "Migration '" + m.name() + "' of namespace '"
+                            + ns.name() + "' (" + m.origin() + ") has no version; the applied-set tracker keys"
+                            + " rows by version.")
+                    .with("namespace", ns.name()).with("migration", m.name()).build();
         }
     }
 
@@ -191,12 +197,10 @@ public final class AppliedSetTracker implements Tracker {
     public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
         boolean checksums = verification != ChecksumVerification.OFF;
         Map<String, Migration> byText = new java.util.TreeMap<>(); // String order: code-point order here
-        for (Migration m : namespace.migrations()) {
-            if (m.version().isEmpty() || checksums && m.checksum().isEmpty()) {
-                return false; // the plan refuses the first; a row without a checksum to compare proves nothing
-            }
-            if (byText.put(m.version().get().toString(), m) != null) {
-                return false; // two migrations at one version: the plan decides
+        List<Migration> migrations = namespace.migrations();
+        for (int i = 0, n = migrations.size(); i < n; i++) {
+            if (!keyed(migrations.get(i), checksums, byText)) {
+                return false;
             }
         }
         List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("version", TEXT),
@@ -206,14 +210,33 @@ public final class AppliedSetTracker implements Tracker {
         }
         ExpectedRows rows = new ExpectedRows(compared);
         for (Map.Entry<String, Migration> e : byText.entrySet()) {
-            if (checksums) {
-                rows.add(e.getKey(), e.getValue().name(), e.getValue().checksum().get());
-            } else {
-                rows.add(e.getKey(), e.getValue().name());
-            }
+            expect(rows, e.getKey(), e.getValue(), checksums);
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
+    }
+
+    /**
+     * Puts {@code m} into {@code byText} under its version's text; false when it has no version or
+     * no checksum to compare (the plan refuses the first; a row without a checksum proves
+     * nothing), or shares its version with another (the plan decides). This and {@link #expect}
+     * are the bodies of {@link #provesUpToDate}'s loops, methods of their own for the reason
+     * {@link #entry} is one.
+     */
+    private static boolean keyed(Migration m, boolean checksums, Map<String, Migration> byText) {
+        Optional<Version> version = m.version();
+        if (version.isEmpty() || checksums && m.checksum().isEmpty()) {
+            return false;
+        }
+        return byText.put(version.get().toString(), m) == null;
+    }
+
+    private static void expect(ExpectedRows rows, String version, Migration m, boolean checksums) {
+        if (checksums) {
+            rows.add(version, m.name(), m.checksum().get());
+        } else {
+            rows.add(version, m.name());
+        }
     }
 
     /**

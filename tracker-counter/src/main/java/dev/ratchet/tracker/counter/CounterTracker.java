@@ -160,8 +160,9 @@ public final class CounterTracker implements Tracker {
         }
         if (layout != Layout.LEGACY_COUNT) {
             for (Namespace ns : namespaces) {
-                for (Migration m : ns.migrations()) {
-                    counterValue(ns, m);
+                List<Migration> migrations = ns.migrations();
+                for (int i = 0, n = migrations.size(); i < n; i++) {
+                    counterValue(ns, migrations.get(i));
                 }
             }
         }
@@ -295,12 +296,13 @@ public final class CounterTracker implements Tracker {
                             + "; if not, undo its partial effect and force the version before it")
                     .build();
         }
-        List<Migration> code = inCounterOrder(namespace);
+        long[] values = counterValues(namespace);
+        List<Migration> code = inCounterOrder(namespace, values);
         if (counter.isEmpty()) {
             return new Plan(namespace, code, List.of(), List.of());
         }
         long n = counter.get();
-        long highest = code.isEmpty() ? -1 : counterValue(namespace, code.get(code.size() - 1));
+        long highest = code.isEmpty() ? -1 : values[values.length - 1];
         if (n > highest) {
             throw RatchetException.of(ErrorKind.BINARY_OLDER_THAN_DB, "Namespace '" + ns + "' has its counter at "
                             + n + ", above the highest migration this code has ("
@@ -308,34 +310,43 @@ public final class CounterTracker implements Tracker {
                     .with("namespace", ns).with("counter", n).with("highestCodeVersion", highest < 0 ? null : highest)
                     .build();
         }
-        List<Migration> pending = new ArrayList<>();
-        List<Migration> unverifiable = new ArrayList<>();
-        boolean counterInCode = false;
-        for (Migration m : code) {
-            long v = counterValue(namespace, m);
-            if (v > n) {
-                pending.add(m);
-            } else {
-                unverifiable.add(m);
-                counterInCode |= v == n;
-            }
-        }
-        if (!counterInCode) {
+        // values is in ascending order now: migrations up to the counter are applied (as far as a
+        // counter can tell), the rest pending.
+        int firstPending = java.util.Arrays.binarySearch(values, n) + 1;
+        if (firstPending <= 0) {
             throw RatchetException.of(ErrorKind.UNKNOWN_APPLIED_VERSION, "Namespace '" + ns + "' has its counter at "
                             + n + ", but this code has no migration " + n + ".")
                     .with("namespace", ns).with("unknown", List.of(String.valueOf(n))).build();
         }
-        return new Plan(namespace, pending, unverifiable, List.of());
+        return new Plan(namespace, code.subList(firstPending, code.size()), code.subList(0, firstPending), List.of());
     }
 
-    /** The namespace's migrations by counter value (each value computed once; usually already in order). */
-    private static List<Migration> inCounterOrder(Namespace namespace) {
+    /**
+     * Each migration's counter value, in the namespace's order. The loop's body is a method of its
+     * own ({@link #counterValue}): the loop runs once per boot, in the interpreter for a young JVM's
+     * first boots, while the method is compiled during the first.
+     */
+    private static long[] counterValues(Namespace namespace) {
         List<Migration> code = namespace.migrations();
         long[] values = new long[code.size()];
-        boolean sorted = true;
         for (int i = 0; i < values.length; i++) {
             values[i] = counterValue(namespace, code.get(i));
-            sorted &= i == 0 || values[i - 1] <= values[i];
+        }
+        return values;
+    }
+
+    /**
+     * The namespace's migrations in ascending counter order, {@code values} (their counter
+     * values, from {@link #counterValues}) put in the same order. A namespace's migrations are
+     * in version order, which is counter order, so this sorts only when a third-party source
+     * orders otherwise; two migrations with one counter value were refused when the namespace
+     * was built (one version each).
+     */
+    private static List<Migration> inCounterOrder(Namespace namespace, long[] values) {
+        List<Migration> code = namespace.migrations();
+        boolean sorted = true;
+        for (int i = 1; i < values.length && sorted; i++) {
+            sorted = values[i - 1] <= values[i];
         }
         if (sorted) {
             return code;
@@ -344,10 +355,12 @@ public final class CounterTracker implements Tracker {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, Comparator.comparingLong(i -> values[i]));
+        long[] unsorted = values.clone();
+        java.util.Arrays.sort(order, Comparator.comparingLong(i -> unsorted[i]));
         List<Migration> out = new ArrayList<>(order.length);
-        for (int i : order) {
-            out.add(code.get(i));
+        for (int i = 0; i < order.length; i++) {
+            out.add(code.get(order[i]));
+            values[i] = unsorted[order[i]];
         }
         return out;
     }
