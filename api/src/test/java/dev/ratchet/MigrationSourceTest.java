@@ -50,6 +50,35 @@ class MigrationSourceTest {
     }
 
     @Test
+    void aLoadedListAndItsSubListsAreImmutableViewsInVersionOrderThatAPlanKeeps() throws Exception {
+        for (int v = 1; v <= 6; v++) {
+            write(v + "_m.sql", "SELECT " + v + ";");
+        }
+        List<Migration> loaded = load();
+        List<Migration> middle = loaded.subList(1, 4);
+
+        assertEquals(List.of("2_m", "3_m", "4_m"), middle.stream().map(Migration::name).toList());
+        assertEquals(List.of("3_m"), middle.subList(1, 2).stream().map(Migration::name).toList());
+        assertEquals(3, middle.toArray().length);
+        assertEquals(middle.get(2), middle.toArray()[2]);
+        assertThrows(IndexOutOfBoundsException.class, () -> middle.get(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> middle.get(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> middle.subList(2, 4));
+        assertThrows(UnsupportedOperationException.class, () -> middle.set(0, loaded.get(0)));
+        assertThrows(UnsupportedOperationException.class, () -> loaded.remove(0));
+        assertEquals(6, loaded.size());
+
+        Plan plan = new Plan(Namespace.of("app", loaded), loaded.subList(4, 6), middle, List.of());
+        assertEquals(middle, plan.unverifiable());
+        assertEquals(List.of("5_m", "6_m"), plan.pending().stream().map(Migration::name).toList());
+        // Any other list is still copied.
+        List<Migration> mutable = new java.util.ArrayList<>(loaded);
+        Plan copied = new Plan(Namespace.of("app", loaded), mutable, List.of(), List.of());
+        mutable.clear();
+        assertEquals(6, copied.pending().size());
+    }
+
+    @Test
     void aSqlFileWithAnUnreadableNameFailsNamingIt() throws Exception {
         write("1_ok.sql", "SELECT 1;");
         for (String bad : List.of("add_users.sql", "V2_missing_separator.sql", "R__repeatable.sql", "V3__.sql",
