@@ -151,22 +151,33 @@ public final class ChecksumManifest {
         int number = 1;
         for (int pos = eol + 1; pos < b.length; pos = eol + 1) {
             number++;
-            eol = lineEnd(b, pos);
-            int sizeEnd = pos + SIZE_START;
-            while (sizeEnd < eol && b[sizeEnd] != '\t') {
-                sizeEnd++;
-            }
-            if (!wellFormed(b, pos, sizeEnd, eol)) {
-                throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
-            }
-            String path = path(b, sizeEnd + 1, eol, origin, number);
-            Vouch previous = out.put(path, new Vouch(new String(b, pos, 64, StandardCharsets.ISO_8859_1),
-                    number(b, pos + 65, pos + 73, 16), number(b, pos + SIZE_START, sizeEnd, 10)));
-            if (previous != null) {
-                throw invalid(origin, number, "it names '" + path + "' a second time");
-            }
+            eol = line(b, pos, origin, number, out);
         }
         return out;
+    }
+
+    /**
+     * Puts the line starting at {@code pos}, line {@code number}, into {@code out}, and returns
+     * where it ends. The body of {@link #read}'s loop, a method of its own: that loop runs once
+     * per boot, in the interpreter for a young JVM's first boots, while this method is compiled
+     * during the first.
+     */
+    private static int line(byte[] b, int pos, String origin, int number, Map<String, Vouch> out) {
+        int eol = lineEnd(b, pos);
+        int sizeEnd = pos + SIZE_START;
+        while (sizeEnd < eol && b[sizeEnd] != '\t') {
+            sizeEnd++;
+        }
+        if (!wellFormed(b, pos, sizeEnd, eol)) {
+            throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
+        }
+        String path = path(b, sizeEnd + 1, eol, origin, number);
+        Vouch previous = out.put(path, new Vouch(new String(b, pos, 64, StandardCharsets.ISO_8859_1),
+                number(b, pos + 65, pos + 73, 16), number(b, pos + SIZE_START, sizeEnd, 10)));
+        if (previous != null) {
+            throw invalid(origin, number, "it names '" + path + "' a second time");
+        }
+        return eol;
     }
 
     private static int lineEnd(byte[] b, int from) {
