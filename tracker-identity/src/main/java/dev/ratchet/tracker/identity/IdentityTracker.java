@@ -181,20 +181,31 @@ public final class IdentityTracker implements Tracker {
         }
         ExpectedRows rows = new ExpectedRows(compared);
         List<Migration> code = namespace.migrations();
-        for (int i = 0; i < code.size(); i++) {
-            Migration m = code.get(i);
-            if (checksums) {
-                Optional<String> checksum = m.checksum();
-                if (checksum.isEmpty()) {
-                    return false; // a row without a checksum to compare proves nothing
-                }
-                rows.add(Integer.toString(i), m.name(), checksum.get());
-            } else {
-                rows.add(Integer.toString(i), m.name());
+        for (int i = 0, n = code.size(); i < n; i++) {
+            if (!expect(rows, i, code.get(i), checksums)) {
+                return false; // a row without a checksum to compare proves nothing
             }
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), "sequence",
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP)));
+    }
+
+    /**
+     * Adds the row expected at {@code sequence} for {@code m}; false when a checksum is to be
+     * compared and {@code m} has none. The body of {@link #provesUpToDate}'s loop, a method of its
+     * own for the reason {@link #entry} is one.
+     */
+    private static boolean expect(ExpectedRows rows, int sequence, Migration m, boolean checksums) {
+        if (!checksums) {
+            rows.add(Integer.toString(sequence), m.name());
+            return true;
+        }
+        Optional<String> checksum = m.checksum();
+        if (checksum.isEmpty()) {
+            return false;
+        }
+        rows.add(Integer.toString(sequence), m.name(), checksum.get());
+        return true;
     }
 
     /**
