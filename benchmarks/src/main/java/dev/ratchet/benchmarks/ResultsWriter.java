@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -234,17 +235,40 @@ public final class ResultsWriter {
                 double limit = 5.5 * big / (mid * 5.0);
                 // The floor's own growth beside it: the database's work per migration grows with
                 // its catalog, for every tool, and more in some runs than in others.
-                String floor = find(rows, "freshApply", db, big, "FLOOR").flatMap(fb -> find(rows, "freshApply", db, mid,
-                        "FLOOR").map(fm -> String.format(" (floor %.2f)", fb.median() / fm.median()))).orElse("");
+                Optional<Row> fb = find(rows, "freshApply", db, big, "FLOOR");
+                Optional<Row> fm = find(rows, "freshApply", db, mid, "FLOOR");
+                String floor = fb.isPresent() && fm.isPresent()
+                        ? String.format(" (floor %.2f)", fb.get().median() / fm.get().median()) : "";
+                // Measured in rounds, each tool's two sizes back to back: the growth round by round too.
+                String paired = pairedGrowth(b, m).map(g -> String.format("; round by round %.2f", g)
+                        + (fb.isPresent() && fm.isPresent() ? pairedGrowth(fb.get(), fm.get())
+                        .map(f -> String.format(" (floor %.2f)", f)).orElse("") : "")).orElse("");
                 t.append("| fresh apply, ").append(db).append(", time(").append(big).append(") / time(").append(mid)
                         .append(") ≤ ").append(String.format("%.1f", limit)).append(" (linear) | ")
-                        .append(String.format("%.2f", growth)).append(floor).append(" | ")
+                        .append(String.format("%.2f", growth)).append(floor).append(paired).append(" | ")
                         .append(growth <= limit ? "yes" : "no").append(" |\n");
             }));
         }
         find(rows, "cutover", "postgresql", 5000, "RATCHET_CUTOVER").ifPresent(c -> t.append("| cutover of 5,000 rows, postgresql, < 1 s | ")
                 .append(fmt(c.median())).append(" ms | ").append(c.median() < 1000 ? "yes" : "no").append(" |\n"));
         return t.toString();
+    }
+
+    /**
+     * The median over the rounds of {@code big}'s time divided by {@code mid}'s in the same round,
+     * when both were measured in the same rounds (two or more); empty otherwise.
+     */
+    static Optional<Double> pairedGrowth(Row big, Row mid) {
+        int n = Math.min(big.rounds().size(), mid.rounds().size());
+        if (n < 2 || big.rounds().size() != mid.rounds().size()) {
+            return Optional.empty();
+        }
+        double[] ratios = new double[n];
+        for (int i = 0; i < n; i++) {
+            ratios[i] = big.rounds().get(i) / mid.rounds().get(i);
+        }
+        Arrays.sort(ratios);
+        return Optional.of(median(ratios));
     }
 
     /** What the up-to-date boot's remaining gap to the floor is made of, with this run's figures. */

@@ -134,4 +134,21 @@ class ResultsWriterTest {
                 result(dir, "b5.json", "freshApply", 5000, "RATCHET_APPLIED_SET", 4800))));
         assertTrue(noFloor.contains("| 4.80 | yes |"), noFloor);
     }
+
+    @Test
+    void aGrowthMeasuredInRoundsIsAlsoGivenRoundByRound(@TempDir Path dir) throws Exception {
+        // Two rounds, each tool's two sizes back to back; the second round was slow for both sizes.
+        String targets = ResultsWriter.targetTable(ResultsWriter.rows(List.of(
+                result(dir, "a1-01.json", "freshApply", 1000, "RATCHET_APPLIED_SET", 1000),
+                result(dir, "a1-02.json", "freshApply", 1000, "RATCHET_APPLIED_SET", 2000),
+                result(dir, "a5-01.json", "freshApply", 5000, "RATCHET_APPLIED_SET", 5200),
+                result(dir, "a5-02.json", "freshApply", 5000, "RATCHET_APPLIED_SET", 10800),
+                result(dir, "f1-01.json", "freshApply", 1000, "FLOOR", 1000),
+                result(dir, "f1-02.json", "freshApply", 1000, "FLOOR", 1000),
+                result(dir, "f5-01.json", "freshApply", 5000, "FLOOR", 6000),
+                result(dir, "f5-02.json", "freshApply", 5000, "FLOOR", 7000))));
+        // Pooled: 8000 / 1500 = 5.33; round by round: 5.2 and 5.4, median 5.30; the floor 6.5 both ways.
+        assertTrue(targets.contains("| fresh apply, postgresql, time(5000) / time(1000) ≤ 5.5 (linear) | 5.33"
+                + " (floor 6.50); round by round 5.30 (floor 6.50) | yes |"), targets);
+    }
 }
