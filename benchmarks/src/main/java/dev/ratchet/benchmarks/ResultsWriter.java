@@ -259,8 +259,8 @@ public final class ResultsWriter {
      * when both were measured in the same rounds (two or more); empty otherwise.
      */
     static Optional<Double> pairedGrowth(Row big, Row mid) {
-        int n = Math.min(big.rounds().size(), mid.rounds().size());
-        if (n < 2 || big.rounds().size() != mid.rounds().size()) {
+        int n = big.rounds().size();
+        if (n < 2 || mid.rounds().size() != n) {
             return Optional.empty();
         }
         double[] ratios = new double[n];

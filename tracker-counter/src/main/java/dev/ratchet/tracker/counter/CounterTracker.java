@@ -337,10 +337,10 @@ public final class CounterTracker implements Tracker {
 
     /**
      * The namespace's migrations in ascending counter order, {@code values} (their counter
-     * values, from {@link #counterValues}) put in the same order. A namespace's migrations are
-     * in version order, which is counter order, so this sorts only when a third-party source
-     * orders otherwise; two migrations with one counter value were refused when the namespace
-     * was built (one version each).
+     * values, from {@link #counterValues}) put in the same order. A directory's or a jar's
+     * migrations come in version order, which is counter order, so this sorts only a list given
+     * in another code order; two migrations with one counter value were refused when the
+     * namespace was built (one version each).
      */
     private static List<Migration> inCounterOrder(Namespace namespace, long[] values) {
         List<Migration> code = namespace.migrations();
