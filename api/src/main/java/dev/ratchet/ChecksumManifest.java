@@ -140,9 +140,18 @@ public final class ChecksumManifest {
      *                          {@link #write} writes it
      */
     static Map<String, Vouch> read(InputStream in, String origin) throws IOException {
+        return read(in, -1, origin);
+    }
+
+    /**
+     * {@link #read(InputStream, String)} of a manifest whose size in bytes is known (a jar entry's,
+     * -1 when unknown): read into one array of that size, not in chunks copied together at the
+     * end. A stream longer or shorter than the size is read as it is.
+     */
+    static Map<String, Vouch> read(InputStream in, long size, String origin) throws IOException {
         // Parsed from the bytes: a manifest has a line per migration, and a boot reads it in a
         // young JVM, where a reader, a decoder and a regular expression per line cost milliseconds.
-        byte[] b = in.readAllBytes();
+        byte[] b = bytes(in, size);
         int eol = lineEnd(b, 0);
         if (eol != HEADER.length() || !new String(b, 0, eol, StandardCharsets.ISO_8859_1).equals(HEADER)) {
             throw invalid(origin, 1, "its first line is not '" + HEADER + "'");
@@ -163,21 +172,42 @@ public final class ChecksumManifest {
      * during the first.
      */
     private static int line(byte[] b, int pos, String origin, int number, Map<String, Vouch> out) {
-        int eol = lineEnd(b, pos);
-        int sizeEnd = pos + SIZE_START;
-        while (sizeEnd < eol && b[sizeEnd] != '\t') {
+        int sizeStart = pos + SIZE_START;
+        int sizeEnd = sizeStart;
+        while (sizeEnd < b.length && b[sizeEnd] != '\t' && b[sizeEnd] != '\n') {
             sizeEnd++;
         }
-        if (!wellFormed(b, pos, sizeEnd, eol)) {
+        // Before the size, a line break is not a hex digit or a tab: such a line is refused below.
+        int eol = sizeEnd < b.length && b[sizeEnd] == '\t' ? lineEnd(b, sizeEnd + 1) : -1;
+        long crc = eol <= sizeEnd + 1 ? -1 : crc32(b, pos);
+        long size = crc < 0 ? -1 : size(b, sizeStart, sizeEnd);
+        if (size < 0) {
             throw invalid(origin, number, "it is not <sha-256>TAB<crc-32>TAB<size>TAB<path>");
         }
         String path = path(b, sizeEnd + 1, eol, origin, number);
-        Vouch previous = out.put(path, new Vouch(new String(b, pos, 64, StandardCharsets.ISO_8859_1),
-                number(b, pos + 65, pos + 73, 16), number(b, pos + SIZE_START, sizeEnd, 10)));
+        Vouch previous = out.put(path, new Vouch(new String(b, pos, 64, StandardCharsets.ISO_8859_1), crc, size));
         if (previous != null) {
             throw invalid(origin, number, "it names '" + path + "' a second time");
         }
         return eol;
+    }
+
+    private static byte[] bytes(InputStream in, long size) throws IOException {
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            return in.readAllBytes();
+        }
+        byte[] b = new byte[(int) size];
+        int n = in.readNBytes(b, 0, b.length);
+        if (n < b.length) {
+            return java.util.Arrays.copyOf(b, n);
+        }
+        byte[] more = in.readAllBytes();
+        if (more.length == 0) {
+            return b;
+        }
+        byte[] all = java.util.Arrays.copyOf(b, b.length + more.length);
+        System.arraycopy(more, 0, all, b.length, more.length);
+        return all;
     }
 
     private static int lineEnd(byte[] b, int from) {
@@ -188,39 +218,54 @@ public final class ChecksumManifest {
         return i;
     }
 
-    /**
-     * Whether the line from {@code pos} to {@code eol}, whose size ends at {@code sizeEnd}, is
-     * {@code <64 lower-case hex>TAB<8 lower-case hex>TAB<size>TAB<path>}, the size a whole number
-     * of at most 18 digits without a leading zero and the path not empty.
-     */
-    private static boolean wellFormed(byte[] b, int pos, int sizeEnd, int eol) {
-        if (sizeEnd >= eol - 1 || eol - pos < SIZE_START + 3) {
-            return false;
+    /** Each byte's value as a lower-case hex digit; -1 for any other byte. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
         }
-        for (int i = 0; i < SIZE_START; i++) {
-            byte c = b[pos + i];
-            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-            if (i == 64 || i == 73 ? c != '\t' : !hex) {
-                return false;
-            }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX[c] = (byte) (c - 'a' + 10);
         }
-        int digits = sizeEnd - pos - SIZE_START;
-        if (digits < 1 || digits > 18 || digits > 1 && b[pos + SIZE_START] == '0') {
-            return false;
-        }
-        for (int i = pos + SIZE_START; i < sizeEnd; i++) {
-            if (b[i] < '0' || b[i] > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
-    /** The digits from {@code from} to {@code to}, checked by {@link #wellFormed}, in this radix. */
-    private static long number(byte[] b, int from, int to, int radix) {
+    /**
+     * The CRC-32 of the line at {@code pos}, whose size starts at {@link #SIZE_START}, when it
+     * starts {@code <64 lower-case hex>TAB<8 lower-case hex>TAB}; -1 when it does not (the line
+     * holds at least that many bytes).
+     */
+    private static long crc32(byte[] b, int pos) {
+        if (b[pos + 64] != '\t' || b[pos + SIZE_START - 1] != '\t') {
+            return -1;
+        }
+        int bad = 0; // negative once a byte is not a hex digit
+        for (int i = pos; i < pos + 64; i++) {
+            bad |= HEX[b[i] & 0xff];
+        }
+        long crc = 0;
+        for (int i = pos + 65; i < pos + SIZE_START - 1; i++) {
+            int digit = HEX[b[i] & 0xff];
+            bad |= digit;
+            crc = crc << 4 | digit;
+        }
+        return bad < 0 ? -1 : crc;
+    }
+
+    /** The size from {@code from} to {@code to}: a whole number of 1 to 18 digits without a leading zero; -1 otherwise. */
+    private static long size(byte[] b, int from, int to) {
+        int digits = to - from;
+        if (digits < 1 || digits > 18 || digits > 1 && b[from] == '0') {
+            return -1;
+        }
         long n = 0;
         for (int i = from; i < to; i++) {
-            n = n * radix + Character.digit(b[i], radix);
+            int digit = b[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            n = n * 10 + digit;
         }
         return n;
     }

@@ -298,7 +298,7 @@ final class MigrationFiles {
             JarEntry manifestEntry = jar.getJarEntry(prefix + "/" + ChecksumManifest.FILE_NAME);
             if (manifestEntry != null && !manifestEntry.isDirectory()) {
                 try (InputStream in = jar.getInputStream(manifestEntry)) {
-                    manifest = ChecksumManifest.read(in, "classpath:" + manifestEntry.getName());
+                    manifest = ChecksumManifest.read(in, manifestEntry.getSize(), "classpath:" + manifestEntry.getName());
                 }
                 vouched = new JarScripts.Group(url);
             }

@@ -158,6 +158,9 @@ class ChecksumManifestTest {
         });
     }
 
+    /** A manifest line up to its size's end: the checksum, the CRC-32 and the tabs ($1), then the size ($2). */
+    private static final String SIZE = "^([0-9a-f]{64}\t[0-9a-f]{8}\t)([0-9]+)\t";
+
     @Test
     void aManifestThatIsNotOneFailsTheLoadNamingItsLine() throws Exception {
         Path m = migrations();
@@ -168,10 +171,18 @@ class ChecksumManifestTest {
                 List.of(good.get(0), good.get(1), "not a line"),
                 List.of(good.get(0), good.get(1), good.get(2).replace('\t', ' ')),
                 List.of(good.get(0), good.get(1), good.get(1)),
-                List.of(good.get(0), good.get(1), good.get(2).replaceFirst("\t([0-9]+)\t", "\t0$1\t")),
+                List.of(good.get(0), good.get(1), good.get(2).replaceFirst(SIZE, "$1" + "0$2\t")),
                 List.of(good.get(0), good.get(1), good.get(2).toUpperCase(java.util.Locale.ROOT)),
-                List.of(good.get(0), good.get(1), ""));
-        int[] badLine = {1, 3, 3, 3, 3, 3, 3};
+                List.of(good.get(0), good.get(1), ""),
+                // a short line before good ones: what follows its line break is not read as its
+                List.of(good.get(0), "not a line", good.get(1), good.get(2)),
+                List.of(good.get(0), good.get(1), good.get(2).substring(0, good.get(2).lastIndexOf('\t'))),
+                List.of(good.get(0), good.get(1), good.get(2).substring(0, good.get(2).lastIndexOf('\t') + 1)),
+                List.of(good.get(0), good.get(1), good.get(2).replaceFirst(SIZE, "$1\t")),
+                List.of(good.get(0), good.get(1), good.get(2).replaceFirst(SIZE, "$1" + "1234567890123456789\t")),
+                List.of(good.get(0), good.get(1), good.get(2).replaceFirst(SIZE, "$1$2x\t")),
+                List.of(good.get(0), good.get(1), good.get(2).substring(0, 70) + "\n" + good.get(2).substring(70)));
+        int[] badLine = {1, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3};
         for (int i = 0; i < bad.size(); i++) {
             Files.write(manifest, bad.get(i));
             Path jar = jar("bad" + i + ".jar");
@@ -202,6 +213,19 @@ class ChecksumManifestTest {
         Files.writeString(manifest, ChecksumManifest.HEADER + "\n");
         Path empty = jar("empty.jar");
         assertEquals(byReading, fromJar(empty, ChecksumManifestTest::checksums));
+    }
+
+    @Test
+    void aManifestIsReadWholeWhateverSizeItsStreamWasSaidToHave() throws Exception {
+        Path manifest = ChecksumManifest.write(migrations());
+        byte[] bytes = Files.readAllBytes(manifest);
+        var whole = ChecksumManifest.read(new java.io.ByteArrayInputStream(bytes), "m");
+        assertEquals(40, whole.size(), "a line per migration file");
+        for (long size : new long[] {bytes.length, -1, 0, 1, bytes.length - 1, bytes.length + 1, 10L * bytes.length,
+                Long.MAX_VALUE}) {
+            assertEquals(whole, ChecksumManifest.read(new java.io.ByteArrayInputStream(bytes), size, "m"),
+                    "said to be " + size + " bytes long");
+        }
     }
 
     @Test

@@ -196,46 +196,63 @@ public final class AppliedSetTracker implements Tracker {
     @Override
     public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
         boolean checksums = verification != ChecksumVerification.OFF;
-        Map<String, Migration> byText = new java.util.TreeMap<>(); // String order: code-point order here
         List<Migration> migrations = namespace.migrations();
-        for (int i = 0, n = migrations.size(); i < n; i++) {
-            if (!keyed(migrations.get(i), checksums, byText)) {
+        Keyed[] byText = new Keyed[migrations.size()];
+        for (int i = 0; i < byText.length; i++) {
+            byText[i] = keyed(migrations.get(i), checksums);
+            if (byText[i] == null) {
                 return false;
             }
         }
+        // String order, which is code-point order for version texts. The texts of versions in
+        // version order come in a few increasing runs (1..9, 10..99, ...), which this sort merges.
+        java.util.Arrays.sort(byText, Keyed.BY_TEXT);
         List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("version", TEXT),
                 new ExpectedRows.Column("name", TEXT)));
         if (checksums) {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
         ExpectedRows rows = new ExpectedRows(compared);
-        for (Map.Entry<String, Migration> e : byText.entrySet()) {
-            expect(rows, e.getKey(), e.getValue(), checksums);
+        for (int i = 0; i < byText.length; i++) {
+            if (i > 0 && byText[i].text.equals(byText[i - 1].text)) {
+                return false; // two migrations share a version: the plan decides
+            }
+            expect(rows, byText[i], checksums);
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
     }
 
-    /**
-     * Puts {@code m} into {@code byText} under its version's text; false when it has no version or
-     * no checksum to compare (the plan refuses the first; a row without a checksum proves
-     * nothing), or shares its version with another (the plan decides). This and {@link #expect}
-     * are the bodies of {@link #provesUpToDate}'s loops, methods of their own for the reason
-     * {@link #entry} is one.
-     */
-    private static boolean keyed(Migration m, boolean checksums, Map<String, Migration> byText) {
-        Optional<Version> version = m.version();
-        if (version.isEmpty() || checksums && m.checksum().isEmpty()) {
-            return false;
-        }
-        return byText.put(version.get().toString(), m) == null;
+    /** A migration and its version's text, which its row holds. */
+    private record Keyed(String text, Migration migration) {
+        static final Comparator<Keyed> BY_TEXT = new Comparator<>() {
+            @Override
+            public int compare(Keyed a, Keyed b) {
+                return a.text.compareTo(b.text);
+            }
+        };
     }
 
-    private static void expect(ExpectedRows rows, String version, Migration m, boolean checksums) {
+    /**
+     * {@code m} keyed by its version's text; null when it has no version or no checksum to
+     * compare (the plan refuses the first; a row without a checksum proves nothing). This and
+     * {@link #expect} are the bodies of {@link #provesUpToDate}'s loops, methods of their own for
+     * the reason {@link #entry} is one.
+     */
+    private static Keyed keyed(Migration m, boolean checksums) {
+        Optional<Version> version = m.version();
+        if (version.isEmpty() || checksums && m.checksum().isEmpty()) {
+            return null;
+        }
+        return new Keyed(version.get().toString(), m);
+    }
+
+    private static void expect(ExpectedRows rows, Keyed k, boolean checksums) {
+        Migration m = k.migration;
         if (checksums) {
-            rows.add(version, m.name(), m.checksum().get());
+            rows.add(k.text, m.name(), m.checksum().get());
         } else {
-            rows.add(version, m.name());
+            rows.add(k.text, m.name());
         }
     }
 
