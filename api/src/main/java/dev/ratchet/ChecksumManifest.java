@@ -92,7 +92,7 @@ public final class ChecksumManifest {
                 crc.reset();
                 crc.update(bytes);
                 String checksum = ScriptFiles.contentOf(bytes, file.toString(), sha256).checksum();
-                lines.put(path, checksum + "\t" + String.format("%08x", crc.getValue()) + "\t" + bytes.length
+                lines.put(path, checksum + "\t" + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + "\t" + bytes.length
                         + "\t" + path);
             }
             StringBuilder text = new StringBuilder(HEADER).append('\n');
