@@ -97,7 +97,7 @@ run() { # db n-list output benchmark-regex
 # take part in the first round only (their apply of 5,000 takes one to two minutes), and the
 # rounds are 4 for a boot, 3 or 4 for PostgreSQL's fresh applies and 3 for SQLite's, so that the
 # whole run stays within half an hour on this machine.
-# When turns_deadline is set (seconds since the run started), a round after the third starts only
+# When turns_deadline is set (seconds since the run started), a round after the second starts only
 # if, taking as long as the round before it, it would end by then: on a day when this machine's
 # disk or CPU is slow, fewer rounds, rather than a run past half an hour. RESULTS.md says how many
 # rounds each table had.
@@ -107,7 +107,7 @@ take_turns() { # benchmark db n-list rounds rounds-for-flyway-and-liquibase tool
   shift 5
   local tools=("$@") round i tool n round_started=0 last=0
   for round in $(seq 1 "$count"); do
-    if [ -n "$turns_deadline" ] && [ "$round" -gt 3 ] &&
+    if [ -n "$turns_deadline" ] && [ "$round" -gt 2 ] &&
        [ $(( $(date +%s) + last - started )) -gt "$turns_deadline" ]; then
       echo "bench.sh: $benchmark $db $sizes: $(( round - 1 )) rounds (another, of about ${last} s, would end past" \
         "$(( turns_deadline / 60 )) minutes into the run)" >&2
@@ -146,11 +146,12 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   run sqlite 100 "$out/sqlite-boot.json" 'upToDateBoot'
   take_turns upToDateBoot postgresql 5000 4 1 "${boot_tools[@]}"
   take_turns upToDateBoot sqlite 1000 4 1 "${boot_tools[@]}"
-  # 23 minutes: the SQLite rounds after these take about 3 minutes, and writing the results seconds.
-  turns_deadline=$(( 23 * 60 ))
+  take_turns freshApply sqlite 100,1000 3 1 "${fresh_tools[@]}"
+  # Last, the rounds whose number depends on the time left: 27.5 minutes leaves writing the
+  # results (under a minute) inside the half hour, the build included.
+  turns_deadline=$(( 27 * 60 + 30 ))
   take_turns freshApply postgresql 1000,5000 4 1 "${fresh_tools[@]}"
   turns_deadline=
-  take_turns freshApply sqlite 100,1000 3 1 "${fresh_tools[@]}"
   rounds=("$out/postgresql-boot.json" "$out/postgresql-fresh.json" "$out/sqlite-boot.json" "$out"/rounds/*.json)
 else
   run postgresql "$pg_n" "$out/postgresql.json" "${only:-.*}"
@@ -175,7 +176,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (4 for a boot; for a fresh apply each tool's two sizes back to back in every round, 3 or 4 rounds on PostgreSQL as time allows (see those tables) and 3 on SQLite; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (4 for a boot; for a fresh apply each tool's two sizes back to back in every round, 2 to 4 rounds on PostgreSQL as time allows (see those tables) and 3 on SQLite; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )

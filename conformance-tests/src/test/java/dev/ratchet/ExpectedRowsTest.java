@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,12 +30,23 @@ class ExpectedRowsTest {
     private static final String SEPARATOR = "\u001f";
 
     private static boolean held(TestDatabase db, List<String[]> expected) throws SQLException {
+        return held(db, expected, false);
+    }
+
+    /** With {@code oneArray}, every row is added from the same array, refilled row after row. */
+    private static boolean held(TestDatabase db, List<String[]> expected, boolean oneArray) throws SQLException {
         try (Connection c = db.connect()) {
             Dialect d = DatabaseDialect.of(c);
             ExpectedRows rows = new ExpectedRows(List.of(new ExpectedRows.Column("a", Dialect.ColumnKind.TEXT),
                     new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT)));
+            String[] reused = new String[2];
             for (String[] row : expected) {
-                rows.add(row);
+                if (oneArray) {
+                    System.arraycopy(row, 0, reused, 0, 2);
+                    rows.add(reused);
+                } else {
+                    rows.add(row);
+                }
             }
             return rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n",
                     d.inCodePointOrder("a"), List.of());
@@ -81,6 +93,25 @@ class ExpectedRowsTest {
                     "the same characters, cut elsewhere");
             hold(db);
             assertTrue(held(db, List.of()), "no rows, none expected");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void manyRowsAreHeldExactlyWhateverTheCallerDoesWithItsArrayAfterAddingIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            List<String[]> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                expected.add(row(String.format("%04d", i), i == 150 ? "ünï:c €" : "b" + i));
+            }
+            hold(db, expected.toArray(String[][]::new));
+            assertTrue(held(db, expected), "300 rows, one with a character beyond Latin-1");
+            assertTrue(held(db, expected, true), "each row added from one array, refilled after each add");
+            List<String[]> lastDiffers = new ArrayList<>(expected);
+            lastDiffers.set(299, row("0299", "b299x"));
+            assertFalse(held(db, lastDiffers), "the last field differs");
+            assertFalse(held(db, lastDiffers, true), "the last field differs, added from one array");
+            assertFalse(held(db, expected.subList(0, 299)), "the last row is missing");
         }
     }
 
