@@ -146,7 +146,8 @@ public final class ChecksumManifest {
     /**
      * {@link #read(InputStream, String)} of a manifest whose size in bytes is known (a jar entry's,
      * -1 when unknown): read into one array of that size, not in chunks copied together at the
-     * end. A stream longer or shorter than the size is read as it is.
+     * end. A stream longer or shorter than the size is read as it is; a size over 16 MiB is not
+     * taken on trust.
      */
     static Map<String, Vouch> read(InputStream in, long size, String origin) throws IOException {
         // Parsed from the bytes: a manifest has a line per migration, and a boot reads it in a
@@ -192,8 +193,15 @@ public final class ChecksumManifest {
         return eol;
     }
 
+    /**
+     * The largest size taken on trust for one array: a jar's record of an entry's size is not
+     * proof of it, and a corrupt or hostile jar must not make a boot allocate gigabytes before
+     * reading a byte. Larger manifests (about 170,000 migrations) are read in chunks.
+     */
+    private static final long TRUSTED_SIZE = 16 << 20;
+
     private static byte[] bytes(InputStream in, long size) throws IOException {
-        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+        if (size < 0 || size > TRUSTED_SIZE) {
             return in.readAllBytes();
         }
         byte[] b = new byte[(int) size];

@@ -222,10 +222,24 @@ class ChecksumManifestTest {
         var whole = ChecksumManifest.read(new java.io.ByteArrayInputStream(bytes), "m");
         assertEquals(40, whole.size(), "a line per migration file");
         for (long size : new long[] {bytes.length, -1, 0, 1, bytes.length - 1, bytes.length + 1, 10L * bytes.length,
-                Long.MAX_VALUE}) {
+                Integer.MAX_VALUE - 9L, 1L << 40, Long.MAX_VALUE}) {
             assertEquals(whole, ChecksumManifest.read(new java.io.ByteArrayInputStream(bytes), size, "m"),
                     "said to be " + size + " bytes long");
         }
+    }
+
+    /** A jar's record of its manifest's size is not proof of it: a claimed 2 GiB is not allocated. */
+    @Test
+    void aManifestSaidToBeHugeIsNotAllocatedAtThatSize() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported()
+                && threads.isThreadAllocatedMemoryEnabled(), "this JVM does not count a thread's allocations");
+        byte[] bytes = Files.readAllBytes(ChecksumManifest.write(migrations()));
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        ChecksumManifest.read(new java.io.ByteArrayInputStream(bytes), Integer.MAX_VALUE - 9L, "m");
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a manifest of " + bytes.length);
     }
 
     @Test
