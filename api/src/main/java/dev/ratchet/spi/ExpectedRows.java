@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,10 +39,7 @@ public final class ExpectedRows {
     }
 
     private final List<Column> compared;
-    /** The fields added, row after row; the text is written once, at its length, when compared. */
-    private String[] fields = new String[48];
-    private int fieldCount;
-    private long textLength;
+    private final StringBuilder text = new StringBuilder();
     private int count;
     private boolean unprovable;
 
@@ -63,27 +59,14 @@ public final class ExpectedRows {
         if (fields.length != compared.size()) {
             throw new IllegalArgumentException(compared.size() + " fields expected, got " + fields.length);
         }
-        if (this.fields.length - fieldCount < fields.length) {
-            this.fields = Arrays.copyOf(this.fields, Math.max(this.fields.length * 2, fieldCount + fields.length));
-        }
         for (String f : fields) {
             if (f.indexOf(SEPARATOR) >= 0) {
                 unprovable = true;
             }
-            this.fields[fieldCount++] = f;
-            textLength += f.length() + 1;
+            text.append(f).append(SEPARATOR);
         }
         count++;
         return this;
-    }
-
-    /** Every field added, each followed by the separator. */
-    private String text() {
-        StringBuilder text = new StringBuilder((int) textLength);
-        for (int i = 0; i < fieldCount; i++) {
-            text.append(fields[i]).append(SEPARATOR);
-        }
-        return text.toString();
     }
 
     /** How many rows were added. */
@@ -103,8 +86,8 @@ public final class ExpectedRows {
      */
     public boolean heldBy(TrackerContext context, String table, String namespaceColumn, String namespace,
                           String orderBy, List<Column> readable) throws SQLException {
-        if (unprovable || textLength > Integer.MAX_VALUE - 8) {
-            return false; // a text too long to hold in one string is not written
+        if (unprovable) {
+            return false;
         }
         Dialect d = context.dialect();
         StringBuilder row = new StringBuilder();
@@ -153,7 +136,7 @@ public final class ExpectedRows {
                         return false; // a NULL field: its row is not in the text
                     }
                 }
-                return count == 0 ? held == null : d.condensed(text()).equals(held);
+                return count == 0 ? held == null : d.condensed(text.toString()).equals(held);
             }
         }
     }
