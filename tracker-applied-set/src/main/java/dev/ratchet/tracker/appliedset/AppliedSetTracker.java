@@ -214,10 +214,9 @@ public final class AppliedSetTracker implements Tracker {
         }
         ExpectedRows rows = new ExpectedRows(compared);
         for (int i = 0; i < byText.length; i++) {
-            if (i > 0 && byText[i].text.equals(byText[i - 1].text)) {
+            if (!expect(rows, byText, i, checksums)) {
                 return false; // two migrations share a version: the plan decides
             }
-            expect(rows, byText[i], checksums);
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
@@ -247,13 +246,19 @@ public final class AppliedSetTracker implements Tracker {
         return new Keyed(version.get().toString(), m);
     }
 
-    private static void expect(ExpectedRows rows, Keyed k, boolean checksums) {
+    /** Adds the row expected for {@code byText[i]}; false when it shares its version with the one before. */
+    private static boolean expect(ExpectedRows rows, Keyed[] byText, int i, boolean checksums) {
+        Keyed k = byText[i];
+        if (i > 0 && k.text.equals(byText[i - 1].text)) {
+            return false;
+        }
         Migration m = k.migration;
         if (checksums) {
             rows.add(k.text, m.name(), m.checksum().get());
         } else {
             rows.add(k.text, m.name());
         }
+        return true;
     }
 
     /**
