@@ -80,8 +80,7 @@ final class MigrationFiles {
         } catch (IllegalArgumentException e) {
             throw malformed(origin, e.getMessage());
         }
-        // Not '+': a string concatenation's call site runs through method handles that a young
-        // JVM interprets, a cost paid per file until they are compiled.
+        // A builder of the final length: the name is built once per file on every boot.
         String versionName = version.toString();
         Migration.Builder m = Migration.builder(new StringBuilder(versionName.length() + 1 + description.length())
                         .append(versionName).append('_').append(description).toString())

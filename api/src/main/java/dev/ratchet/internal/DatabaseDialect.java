@@ -18,8 +18,19 @@ import java.util.Locale;
  * transactions, locks and schema switching.
  */
 public abstract class DatabaseDialect implements Dialect {
-    /** Who holds a lease: this process (pid@host) plus a random part per lock. */
-    static final String OWNER_PREFIX = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+    /**
+     * Who holds a lease: this process (pid@host) plus a random part per lock. Worked out when the
+     * first lease is taken, not when a dialect is: the management bean costs a young JVM tens of
+     * milliseconds of class loading (JMX), and an up-to-date boot takes no lease.
+     */
+    static String ownerPrefix() {
+        return Owner.PREFIX;
+    }
+
+    /** Holds {@link #ownerPrefix()}, initialised on first use. */
+    private static final class Owner {
+        static final String PREFIX = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+    }
     /** A tracker table name that names something else than a table: never read or written. */
     static RatchetException notATable(String schema, String table, String what) {
         String where = schema + "." + table;

@@ -590,7 +590,7 @@ final class PostgresDialect extends DatabaseDialect {
                 throw new IllegalStateException("a lease must be taken outside a transaction (auto-commit on)");
             }
             createTable(dialect, connection, table);
-            String owner = OWNER_PREFIX + "/" + UUID.randomUUID();
+            String owner = ownerPrefix() + "/" + UUID.randomUUID();
             long deadline = System.nanoTime() + timeout.toNanos();
             int attempt = 0;
             while (true) {

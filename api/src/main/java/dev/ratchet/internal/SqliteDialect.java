@@ -214,7 +214,7 @@ final class SqliteDialect extends DatabaseDialect {
         String schema = scope.substring(0, dot);
         String table = scope.substring(dot + 1) + "_lock";
         String qualified = qualify(schema, table);
-        String owner = OWNER_PREFIX + "/" + UUID.randomUUID();
+        String owner = ownerPrefix() + "/" + UUID.randomUUID();
         long deadline = System.nanoTime() + timeout.toNanos();
         int attempt = 0;
         String holder = null;
