@@ -145,6 +145,10 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   run sqlite "$sqlite_n" "$out/sqlite.json" 'status|cutover|readFiles|readSource'
   run sqlite 100 "$out/sqlite-boot.json" 'upToDateBoot'
   take_turns upToDateBoot postgresql 5000 4 1 "${boot_tools[@]}"
+  # An application's first boot, in a new JVM: one boot in each of 3 JMH forks per tool, on the
+  # histories the rounds above prepared (about two minutes).
+  java -jar "$jar" -f 3 -p db=postgresql -p n=5000 -rf json -rff "$out/postgresql-first.json" \
+    'MigrationBenchmarks.firstBoot$' </dev/null
   take_turns upToDateBoot sqlite 1000 4 1 "${boot_tools[@]}"
   take_turns freshApply sqlite 100,1000 3 1 "${fresh_tools[@]}"
   # Last, the rounds whose number depends on the time left: 27.5 minutes leaves writing the
@@ -152,7 +156,8 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   turns_deadline=$(( 27 * 60 + 30 ))
   take_turns freshApply postgresql 1000,5000 4 1 "${fresh_tools[@]}"
   turns_deadline=
-  rounds=("$out/postgresql-boot.json" "$out/postgresql-fresh.json" "$out/sqlite-boot.json" "$out"/rounds/*.json)
+  rounds=("$out/postgresql-boot.json" "$out/postgresql-first.json" "$out/postgresql-fresh.json" "$out/sqlite-boot.json"
+    "$out"/rounds/*.json)
 else
   run postgresql "$pg_n" "$out/postgresql.json" "${only:-.*}"
   run sqlite "$sqlite_n" "$out/sqlite.json" "${only:-.*}"
@@ -176,7 +181,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (4 for a boot; for a fresh apply each tool's two sizes back to back in every round, 2 to 4 rounds on PostgreSQL as time allows (see those tables) and 3 on SQLite; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, the first boot in a new JVM 0 + 1 in each of 3 forks (PostgreSQL, N = 5000), fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (4 for a boot; for a fresh apply each tool's two sizes back to back in every round, 2 to 4 rounds on PostgreSQL as time allows (see those tables) and 3 on SQLite; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1: see their sections)"); medians of the measured iterations
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot is one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )

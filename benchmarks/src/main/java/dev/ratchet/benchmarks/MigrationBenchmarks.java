@@ -257,6 +257,19 @@ public class MigrationBenchmarks {
         Tool.valueOf(s.tool).migrate(s.database, s.workload);
     }
 
+    /**
+     * The same boot as an application's first, in a new JVM: none of the tool's code loaded or
+     * compiled yet (the set-up only connects to the database, as an application's connection
+     * pool does before its migrations run). One measured boot per JVM: {@code scripts/bench.sh}
+     * runs it in several forks.
+     */
+    @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public void firstBoot(Applied s) {
+        Tool.valueOf(s.tool).migrate(s.database, s.workload);
+    }
+
     /** Status (applied and pending) with N applied. */
     @Benchmark
     @Warmup(iterations = 5)

@@ -53,10 +53,11 @@ public final class ResultsWriter {
         Map<String, String> tables = new java.util.HashMap<>();
         Map<String, String> titles = Map.of(
                 "upToDateBoot", "Up-to-date boot (a fresh runner, nothing pending)",
+                "firstBoot", "First boot in a new JVM (the same boot, as an application's first: one per JVM)",
                 "freshApply", "Fresh apply of N trivial migrations",
                 "status", "Status with N applied",
                 "cutover", "Cutover of an N-row history (applied-set to identity)");
-        for (String benchmark : List.of("upToDateBoot", "freshApply", "status", "cutover")) {
+        for (String benchmark : List.of("upToDateBoot", "firstBoot", "freshApply", "status", "cutover")) {
             Map<String, List<Row>> groups = new TreeMap<>();
             rows.stream().filter(r -> r.benchmark().equals(benchmark))
                     .forEach(r -> groups.computeIfAbsent(r.db() + "|" + String.format("%06d", r.n()), k -> new ArrayList<>()).add(r));
@@ -204,6 +205,7 @@ public final class ResultsWriter {
         String[][] quoted = {
                 {"upToDateBoot postgresql 5000", "Up-to-date boot, PostgreSQL, N = 5000"},
                 {"upToDateBoot sqlite 1000", "Up-to-date boot, SQLite, N = 1000"},
+                {"firstBoot postgresql 5000", "First boot in a new JVM, PostgreSQL, N = 5000"},
                 {"freshApply postgresql 5000", "Fresh apply, PostgreSQL, N = 5000"},
                 {"statements", "Statements per up-to-date boot, counted in the PostgreSQL statement log"},
                 {"targets", "Targets"}};

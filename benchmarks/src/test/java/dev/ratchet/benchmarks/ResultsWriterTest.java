@@ -151,4 +151,32 @@ class ResultsWriterTest {
         assertTrue(targets.contains("| fresh apply, postgresql, time(5000) / time(1000) ≤ 5.5 (linear) | 5.33"
                 + " (floor 6.50); round by round 5.30 (floor 6.50) | yes |"), targets);
     }
+    @Test
+    void firstBootsGetATableOfTheirOwnBesideTheWarmBootsAndTheReadmeQuotesIt(@TempDir Path dir) throws Exception {
+        Path header = Files.writeString(dir.resolve("header.md"), "# Benchmark results\n\nWritten by `scripts/bench.sh`"
+                + " on 2026-12-03 — do not edit by hand.\n");
+        Path readme = Files.writeString(dir.resolve("README.md"), "intro\n" + ResultsWriter.README_START + "\nold\n"
+                + ResultsWriter.README_END + "\nafter\n");
+        Path out = dir.resolve("RESULTS.md");
+        ResultsWriter.main(new String[] {"--readme", readme.toString(), out.toString(), dir.resolve("none.txt").toString(),
+                header.toString(),
+                result(dir, "warm-floor.json", "upToDateBoot", "FLOOR", 20, 20, 20).toString(),
+                result(dir, "warm-counter.json", "upToDateBoot", "RATCHET_COUNTER", 22, 22, 22).toString(),
+                // one boot in each of three JVMs (JMH forks)
+                result(dir, "first-floor.json", "firstBoot", "FLOOR", 50, 40, 60).toString(),
+                result(dir, "first-counter.json", "firstBoot", "RATCHET_COUNTER", 100, 90, 130).toString()});
+        String results = Files.readString(out);
+
+        int warm = results.indexOf("## Up-to-date boot (a fresh runner, nothing pending)");
+        int first = results.indexOf("## First boot in a new JVM");
+        assertTrue(warm >= 0 && first > warm, results);
+        String firstTable = results.substring(first);
+        assertTrue(firstTable.contains("| ratchet counter | 100 | 90.0–130 | 2.00 |"), results);
+        assertTrue(results.substring(warm, first).contains("| ratchet counter | 22.0 | 22.0–22.0 | 1.10 |"),
+                "the warm boots' table keeps its own rows: " + results);
+        String excerpt = Files.readString(readme);
+        assertTrue(excerpt.contains("First boot in a new JVM, PostgreSQL, N = 5000:\n\n| tool | median ms"), excerpt);
+        assertTrue(excerpt.contains("| ratchet counter | 100 | 90.0–130 | 2.00 |"), excerpt);
+        assertTrue(excerpt.startsWith("intro\n") && excerpt.endsWith(ResultsWriter.README_END + "\nafter\n"), excerpt);
+    }
 }
