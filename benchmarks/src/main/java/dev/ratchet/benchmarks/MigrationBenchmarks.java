@@ -259,9 +259,10 @@ public class MigrationBenchmarks {
 
     /**
      * The same boot as an application's first, in a new JVM: none of the tool's code loaded or
-     * compiled yet (the set-up only connects to the database, as an application's connection
-     * pool does before its migrations run). One measured boot per JVM: {@code scripts/bench.sh}
-     * runs it in several forks.
+     * compiled yet. The set-up connects to the database, as an application's connection pool does
+     * before its migrations run, and writes the workload's files, which runs the JDK's file code
+     * in that JVM before the boot, for every tool alike. One measured boot per JVM:
+     * {@code scripts/bench.sh} runs it in several forks.
      */
     @Benchmark
     @Warmup(iterations = 0)
