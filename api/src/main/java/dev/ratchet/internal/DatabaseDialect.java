@@ -31,6 +31,7 @@ public abstract class DatabaseDialect implements Dialect {
     private static final class Owner {
         static final String PREFIX = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     }
+
     /** A tracker table name that names something else than a table: never read or written. */
     static RatchetException notATable(String schema, String table, String what) {
         String where = schema + "." + table;
