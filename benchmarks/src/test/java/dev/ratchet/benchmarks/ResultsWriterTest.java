@@ -151,6 +151,7 @@ class ResultsWriterTest {
         assertTrue(targets.contains("| fresh apply, postgresql, time(5000) / time(1000) ≤ 5.5 (linear) | 5.33"
                 + " (floor 6.50); round by round 5.30 (floor 6.50) | yes |"), targets);
     }
+
     @Test
     void firstBootsGetATableOfTheirOwnBesideTheWarmBootsAndTheReadmeQuotesIt(@TempDir Path dir) throws Exception {
         Path header = Files.writeString(dir.resolve("header.md"), "# Benchmark results\n\nWritten by `scripts/bench.sh`"
