@@ -40,7 +40,7 @@ public final class Migration {
     private final ScriptFiles.Script file;
     /** The override of the script's directive, or null. */
     private final Boolean transactionalOverride;
-    /** A String, or a Path whose text is the origin: taken when asked, which most never are. */
+    /** A String, or a listed file whose path is the origin: made text when asked, which most never are. */
     private final Object origin;
 
     /** A script (or null for a Java body), its checksum and its transaction flag. */
@@ -239,7 +239,7 @@ public final class Migration {
         }
 
         /** A file the migration came from, its path the origin (made text only when asked for). */
-        Builder origin(java.nio.file.Path file) {
+        Builder origin(ScriptFiles.ListedFile file) {
             this.origin = file;
             return this;
         }

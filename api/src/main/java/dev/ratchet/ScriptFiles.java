@@ -68,7 +68,7 @@ final class ScriptFiles {
         private Batch open;
 
         /** Adds a file; its contents are read with the rest of its batch. Not after reading started. */
-        Script add(Path file) {
+        Script add(ListedFile file) {
             if (open == null || open.files.size() >= BATCH) {
                 open = new Batch(this);
                 batches.add(open);
@@ -129,6 +129,55 @@ final class ScriptFiles {
 
         /** True once the contents (or the failure to read them) are known. */
         abstract boolean isDone();
+    }
+
+    /**
+     * A file found by listing a directory: the directory and the file's name, its path resolved
+     * when first needed (to read the file, or to name it in a message), which an up-to-date boot
+     * of a tracker that verifies no checksum never does. Its text is the path's.
+     */
+    static final class ListedFile {
+        private final Path directory;
+        private final String name;
+        private Path path;
+
+        private ListedFile(Path directory, String name, Path path) {
+            this.directory = directory;
+            this.name = name;
+            this.path = path;
+        }
+
+        /** The file {@code name} of {@code directory}. */
+        static ListedFile in(Path directory, String name) {
+            return new ListedFile(directory, name, null);
+        }
+
+        /** The file at {@code path}, already made; {@code name} the text of its file name. */
+        static ListedFile at(Path path, String name) {
+            return new ListedFile(null, name, path);
+        }
+
+        String name() {
+            return name;
+        }
+
+        /**
+         * The file's path. Threads may race to resolve it: each gets an equal path, and a path
+         * (immutable, its fields final) is safely shared without a lock.
+         */
+        Path path() {
+            Path p = path;
+            if (p == null) {
+                p = directory.resolve(name);
+                path = p;
+            }
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            return path().toString();
+        }
     }
 
     /** One file of a directory, read with the rest of its batch. */
@@ -206,7 +255,7 @@ final class ScriptFiles {
     /** Files read together. */
     private static final class Batch {
         private final Group group;
-        private final List<Path> files = new ArrayList<>(BATCH);
+        private final List<ListedFile> files = new ArrayList<>(BATCH);
         private final AtomicBoolean claimed = new AtomicBoolean();
         private final AtomicBoolean prefetchRequested = new AtomicBoolean();
         private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -217,7 +266,7 @@ final class ScriptFiles {
             this.group = group;
         }
 
-        private Script add(Path file) {
+        private Script add(ListedFile file) {
             files.add(file);
             return new FileScript(this, files.size() - 1);
         }
@@ -240,9 +289,9 @@ final class ScriptFiles {
             RatchetException[] f = new RatchetException[files.size()];
             Reader reader = READER.get();
             for (int i = 0; i < c.length; i++) {
-                Path file = files.get(i);
+                ListedFile file = files.get(i);
                 try {
-                    c[i] = reader.read(file);
+                    c[i] = reader.read(file.path());
                 } catch (IOException | RuntimeException e) {
                     f[i] = e instanceof RatchetException re ? re
                             : RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Cannot read migration file '"

@@ -1,12 +1,16 @@
 package dev.ratchet;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.net.URL;
@@ -193,6 +197,61 @@ class MigrationSourceTest {
             List<Migration> loaded = MigrationSource.classpath("db/migrations", loader).load();
             assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
             assertEquals("classpath:db/migrations/V2__two.sql", loaded.get(1).origin());
+        }
+    }
+
+    @Test
+    void aLinkToADirectoryIsNotFollowedWhileALinkToAFileIsAMigration() throws Exception {
+        write("1_one.sql", "SELECT 1;");
+        write("elsewhere/2_two.sql", "SELECT 2;");
+        Path source = dir.resolve("source");
+        Files.createDirectories(source);
+        Files.move(dir.resolve("1_one.sql"), source.resolve("1_one.sql"));
+        Files.createSymbolicLink(source.resolve("linked"), dir.resolve("elsewhere"));
+        Files.createSymbolicLink(source.resolve("3_three.sql"), dir.resolve("elsewhere/2_two.sql"));
+
+        List<Migration> loaded = MigrationSource.directory(source).load();
+
+        assertEquals(List.of("1_one", "3_three"), loaded.stream().map(Migration::name).toList());
+        assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
+    }
+
+    @Test
+    void aNameThePlatformCannotDecodeIsListedByItsBytesAndRead() throws Exception {
+        // A file name that is not valid in the platform's file-name encoding decodes with U+FFFD,
+        // and that text does not resolve back to the file: the listing must keep the name's bytes.
+        // Only a file system that stores names as bytes (Linux) can hold such a name.
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "names as bytes: Linux only");
+        write("1_one.sql", "SELECT 1;");
+        write("sub/3_three.sql", "SELECT 3;");
+        Process p = new ProcessBuilder("sh", "-c", "printf 'SELECT 2;' > \"$(printf '2_bad\\377.sql')\"")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        List<Migration> loaded = load();
+
+        assertEquals(3, loaded.size(), () -> loaded.stream().map(Migration::name).toList().toString());
+        assertEquals("1_one", loaded.get(0).name());
+        assertEquals("2_bad\uFFFD", loaded.get(1).name());
+        assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
+        assertEquals(ScriptFiles.checksum("SELECT 2;"), loaded.get(1).checksum().orElseThrow());
+        assertEquals("SELECT 3;", loaded.get(2).script().orElseThrow());
+    }
+
+    @Test
+    void aDirectoryOfAnotherFileSystemLoadsAndReads() throws Exception {
+        Path zip = dir.resolve("migrations.zip");
+        try (FileSystem fs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+            Files.createDirectories(fs.getPath("/db/nested"));
+            Files.writeString(fs.getPath("/db/V1__one.sql"), "SELECT 1;");
+            Files.writeString(fs.getPath("/db/nested/V2__two.sql"), "SELECT 2;");
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(zip)) {
+            List<Migration> loaded = MigrationSource.directory(fs.getPath("/db")).load();
+
+            assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
+            assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
+            assertEquals("/db/nested/V2__two.sql", loaded.get(1).origin());
         }
     }
 }
