@@ -247,7 +247,7 @@ public final class ResultsWriter {
                         .map(f -> String.format(" (floor %.2f)", f)).orElse("") : "")).orElse("");
                 t.append("| fresh apply, ").append(db).append(", time(").append(big).append(") / time(").append(mid)
                         .append(") ≤ ").append(String.format("%.1f", limit)).append(" (linear) | ")
-                        .append(String.format("%.2f", growth)).append(floor).append(paired).append(" | ")
+                        .append(judged(growth, limit)).append(floor).append(paired).append(" | ")
                         .append(growth <= limit ? "yes" : "no").append(" |\n");
             }));
         }
@@ -401,9 +401,24 @@ public final class ResultsWriter {
         var b = find(rows, benchmark, db, n, base);
         if (a.isPresent() && b.isPresent()) {
             double r = a.get().median() / b.get().median();
-            t.append("| ").append(text).append(" | ").append(String.format("%.2f ×", r)).append(" | ")
+            t.append("| ").append(text).append(" | ").append(judged(r, limit)).append(" × | ")
                     .append(r <= limit ? "yes" : "no").append(" |\n");
         }
+    }
+
+    /**
+     * {@code value} with two decimals, or with as many more as it takes (up to six) for the text
+     * not to read as the limit itself when the value is on one side of it: a ratio of 1.503
+     * against a limit of 1.5 reads 1.503, so that the table does not say "1.50 ×, no".
+     */
+    static String judged(double value, double limit) {
+        String limitText = String.format("%.2f", limit);
+        String text = String.format("%.2f", value);
+        for (int digits = 3; text.equals(limitText) && value != limit && digits <= 6; digits++) {
+            text = String.format("%." + digits + "f", value);
+            limitText = String.format("%." + digits + "f", limit);
+        }
+        return text;
     }
 
     private static java.util.Optional<Row> find(List<Row> rows, String benchmark, String db, int n, String tool) {

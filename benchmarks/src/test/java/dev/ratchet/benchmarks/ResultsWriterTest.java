@@ -180,4 +180,17 @@ class ResultsWriterTest {
         assertTrue(excerpt.contains("| ratchet counter | 100 | 90.0–130 | 2.00 |"), excerpt);
         assertTrue(excerpt.startsWith("intro\n") && excerpt.endsWith(ResultsWriter.README_END + "\nafter\n"), excerpt);
     }
+
+    @Test
+    void aRatioThatRoundsToItsLimitShowsTheDecimalThatDecidesIt(@TempDir Path dir) throws Exception {
+        String targets = ResultsWriter.targetTable(ResultsWriter.rows(List.of(
+                result(dir, "floor.json", "upToDateBoot", "FLOOR", 40),
+                result(dir, "counter.json", "upToDateBoot", "RATCHET_COUNTER", 60.15),
+                result(dir, "unverified.json", "upToDateBoot", "RATCHET_APPLIED_SET_UNVERIFIED", 59.88),
+                result(dir, "jar.json", "upToDateBoot", "RATCHET_APPLIED_SET_JAR", 60))));
+        assertTrue(targets.contains("ratchet counter ≤ 1.5 × floor | 1.504 × | no |"), targets);
+        assertTrue(targets.contains("checksums not verified ≤ 1.5 × floor | 1.497 × | yes |"), targets);
+        assertTrue(targets.contains("checksum manifest ≤ 1.5 × floor | 1.50 × | yes |"), targets);
+        assertEquals("1.500000", ResultsWriter.judged(1.5000001, 1.5), "six decimals at most");
+    }
 }
