@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * The rows a tracker table must hold for one namespace, checked in one query that returns one
@@ -39,7 +40,13 @@ public final class ExpectedRows {
     }
 
     private final List<Column> compared;
-    private final StringBuilder text = new StringBuilder();
+    /**
+     * The fields so far, each to be followed by the separator. A joiner keeps the fields and makes
+     * the text in one allocation of its final length when it is compared; a {@code StringBuilder}
+     * doubling its way up to the text (400 KB for 5,000 rows with checksums) and then copying it
+     * allocated three times as much, fresh memory that a young JVM's boot pays for in page faults.
+     */
+    private final StringJoiner text = new StringJoiner(String.valueOf(SEPARATOR), "", String.valueOf(SEPARATOR));
     private int count;
     private boolean unprovable;
 
@@ -63,7 +70,7 @@ public final class ExpectedRows {
             if (f.indexOf(SEPARATOR) >= 0) {
                 unprovable = true;
             }
-            text.append(f).append(SEPARATOR);
+            text.add(f);
         }
         count++;
         return this;
