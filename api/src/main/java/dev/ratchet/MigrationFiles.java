@@ -294,35 +294,32 @@ final class MigrationFiles {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (isSql(name)) {
-                    out.add(ScriptFiles.ListedFile.at(entry, name));
-                } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    listSqlFiles(entry, out);
-                }
+                add(ScriptFiles.ListedFile.at(entry, entry.getFileName().toString()), out);
             }
         }
     }
 
     /**
-     * Adds {@code name} of {@code directory} when it names an SQL file, or lists it when it is a
-     * subdirectory; false, adding nothing, when the name holds U+FFFD (see {@link #listSqlFiles}).
-     * A method of its own, called once per entry, so that the JIT compiles it during an
-     * application's first boot: the loop that calls it runs in the interpreter for the first boots.
+     * Adds {@code name} of {@code directory} (see {@link #add}); false, adding nothing, when the
+     * name holds U+FFFD (see {@link #listSqlFiles}). A method of its own, called once per entry,
+     * so that the JIT compiles it during an application's first boot: the loop that calls it runs
+     * in the interpreter for the first boots.
      */
     private static boolean listed(Path directory, String name, List<ScriptFiles.ListedFile> out) throws IOException {
         if (name.indexOf('\uFFFD') >= 0) {
             return false;
         }
-        if (isSql(name)) {
-            out.add(ScriptFiles.ListedFile.in(directory, name));
-        } else {
-            Path entry = directory.resolve(name);
-            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                listSqlFiles(entry, out);
-            }
-        }
+        add(ScriptFiles.ListedFile.in(directory, name), out);
         return true;
+    }
+
+    /** Adds {@code file} when it names an SQL file, or lists it when it is a subdirectory. */
+    private static void add(ScriptFiles.ListedFile file, List<ScriptFiles.ListedFile> out) throws IOException {
+        if (isSql(file.name())) {
+            out.add(file);
+        } else if (Files.isDirectory(file.path(), LinkOption.NOFOLLOW_LINKS)) {
+            listSqlFiles(file.path(), out);
+        }
     }
 
     static List<Migration> loadJar(URL url, String prefix) throws IOException {
