@@ -46,6 +46,89 @@ public final class BootProfile {
         return out;
     }
 
+    /**
+     * How long the calling thread has waited on a run queue so far (ready to run, no CPU free for
+     * it), in nanoseconds, from {@code /proc/thread-self/schedstat} (Linux); 0 elsewhere. A boot's
+     * wall time is its thread's CPU time, this wait, and the time it blocks (on the database
+     * server, on a file).
+     */
+    static long runQueueWait() {
+        try {
+            String[] stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"))
+                    .strip().split(" ");
+            return Long.parseLong(stat[1]);
+        } catch (java.io.IOException | RuntimeException unavailable) {
+            return 0;
+        }
+    }
+
+    /**
+     * The calling thread's minor page faults so far, from {@code /proc/thread-self/stat} (Linux;
+     * 0 elsewhere): each is a page the kernel had to map (zeroed memory, or memory reclaimed since
+     * its last use) before the thread could touch it.
+     */
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+            // after the command name, which is in parentheses and may hold spaces: state is field 3, minflt field 10
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (java.io.IOException | RuntimeException unavailable) {
+            return 0;
+        }
+    }
+
+    /**
+     * The process id of the PostgreSQL server's postmaster, from its {@code postmaster.pid}, when
+     * the server runs on this machine and that file is readable; null otherwise.
+     */
+    static String postmasterPid(BenchDatabase db) {
+        if (!db.kind.equals("postgresql")) {
+            return null;
+        }
+        try (java.sql.Connection c = db.dataSource.getConnection();
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SHOW data_directory")) {
+            rs.next();
+            java.nio.file.Path pidFile = java.nio.file.Path.of(rs.getString(1), "postmaster.pid");
+            String pid = java.nio.file.Files.readAllLines(pidFile).get(0).strip();
+            return postmasterFaults(pid) >= 0 ? pid : null;
+        } catch (java.sql.SQLException | java.io.IOException | RuntimeException unavailable) {
+            return null;
+        }
+    }
+
+    /**
+     * The minor page faults of the postmaster's children that have ended so far (its
+     * {@code cminflt}), or -1. A boot's connection has a backend process of its own, which ends
+     * when the boot closes the connection: the difference across a boot is that backend's faults,
+     * its start included.
+     */
+    private static long postmasterFaults(String pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            // after the command name: cminflt is field 11
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[8]);
+        } catch (java.io.IOException | RuntimeException unavailable) {
+            return -1;
+        }
+    }
+
+    /** The postmaster's count once the boot's backend has ended (it is waited for up to a second). */
+    private static long endedBackendFaults(String postmaster, long before) {
+        long now = postmasterFaults(postmaster);
+        for (int waited = 0; now == before && waited < 1000; waited += 5) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = postmasterFaults(postmaster);
+        }
+        return now;
+    }
+
     public static void main(String[] args) {
         Tool tool = Tool.valueOf(args[0]);
         int n = Integer.parseInt(args[1]);
@@ -57,6 +140,10 @@ public final class BootProfile {
             double[] wall = new double[measured];
             double[] cpu = new double[measured];
             double[] process = new double[measured];
+            double[] waiting = new double[measured];
+            double[] faults = new double[measured];
+            double[] serverFaults = new double[measured];
+            String postmaster = postmasterPid(db);
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             java.util.Map<String, Long> before = Map.of();
@@ -65,6 +152,9 @@ public final class BootProfile {
                     before = threadCpu();
                 }
                 long p0 = os.getProcessCpuTime();
+                long q0 = runQueueWait();
+                long f0 = minorFaults();
+                long s0 = postmaster == null ? 0 : postmasterFaults(postmaster);
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 tool.migrate(db, w);
@@ -72,15 +162,38 @@ public final class BootProfile {
                     wall[i] = (System.nanoTime() - t0) / 1e6;
                     cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
                     process[i] = (os.getProcessCpuTime() - p0) / 1e6;
+                    waiting[i] = (runQueueWait() - q0) / 1e6;
+                    faults[i] = minorFaults() - f0;
+                }
+                if (postmaster != null) {
+                    long ended = endedBackendFaults(postmaster, s0);
+                    if (i >= 0) {
+                        serverFaults[i] = ended - s0;
+                    }
                 }
             }
             java.util.Map<String, Long> after = threadCpu();
+            double[] cpuByBoot = cpu.clone();
             Arrays.sort(wall);
             Arrays.sort(cpu);
             Arrays.sort(process);
+            Arrays.sort(waiting);
+            Arrays.sort(faults);
             System.out.printf("%s N=%d: wall median %.1f ms (min %.1f), booting thread CPU median %.1f ms (min %.1f),"
-                            + " process CPU median %.1f ms%n",
-                    tool, n, wall[measured / 2], wall[0], cpu[measured / 2], cpu[0], process[measured / 2]);
+                            + " booting thread waiting for a CPU median %.1f ms, its page faults median %.0f"
+                            + " (min %.0f, max %.0f), process CPU median %.1f ms%n",
+                    tool, n, wall[measured / 2], wall[0], cpu[measured / 2], cpu[0], waiting[measured / 2],
+                    faults[measured / 2], faults[0], faults[measured - 1], process[measured / 2]);
+            StringBuilder each = new StringBuilder("  booting thread CPU ms, boot by boot:");
+            for (double c : cpuByBoot) {
+                each.append(String.format(" %.1f", c));
+            }
+            System.out.println(each);
+            if (postmaster != null) {
+                Arrays.sort(serverFaults);
+                System.out.printf("  the boot's server backend: page faults median %.0f (min %.0f, max %.0f)%n",
+                        serverFaults[measured / 2], serverFaults[0], serverFaults[measured - 1]);
+            }
             java.util.Map<String, Long> start = before;
             StringBuilder perThread = new StringBuilder("  CPU per boot by thread:");
             after.forEach((name, ns) -> {
