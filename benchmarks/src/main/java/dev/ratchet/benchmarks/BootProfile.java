@@ -10,7 +10,11 @@ import java.util.Map;
  * benchmark runs them: 5 warm-up, then 10), printing the median wall time and the median CPU
  * time of the booting thread and of the whole process (every thread: background readers, JIT,
  * GC; the database server's own work is not in it). CPU time hardly moves when the machine is busy with something
- * else, so it tells whether a change to the boot path helps even on a loaded machine.
+ * else, so it tells whether a change to the boot path helps even on a loaded machine. It also
+ * prints what the rest of a boot's wall time is made of: how long the booting thread waited for a
+ * CPU, how many pages it touched for the first time (page faults, each costing what
+ * {@link PageTouch} measures), and, with a PostgreSQL server on this machine, the page faults of
+ * the boot's server backend.
  * Arguments: tool (a {@link Tool} name), N, and optionally the number of measured boots and the
  * database ({@code postgresql}, the default, or {@code sqlite}).
  *
