@@ -65,8 +65,9 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     /**
-     * An instant's date and time to the second as a GLOB pattern: digits where digits go, the
-     * minutes and seconds below 60 (no leap second), month and day starting with digits they can.
+     * An instant's date and time to the second as a GLOB pattern: digits where digits go, minutes
+     * and seconds below 60 (no leap second), and a month's and a day's first digit one they can
+     * start with (the proof checks the rest).
      */
     private static final String INSTANT = "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]";
 
