@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -96,6 +97,55 @@ public abstract class DatabaseDialect implements Dialect {
     /** Whether taking a lock may write to the database (a lease row), so refusals should come first. */
     public boolean lockWrites(SessionState state) {
         return false;
+    }
+
+    /**
+     * Runs the statements of a migration whose body runs inside a transaction, in order, stopping
+     * at the first that fails. This default sends them one at a time; a dialect whose driver can
+     * send them together (one round trip instead of one per statement) overrides it. A body that
+     * runs outside a transaction is never sent this way: see {@link #runOneAtATime}.
+     *
+     * @throws StatementFailure naming the failing statement, or saying that the driver did not
+     */
+    public void runInTransaction(Connection connection, List<String> statements) throws StatementFailure {
+        runOneAtATime(connection, statements);
+    }
+
+    /** Runs statements one at a time, in order, stopping at the first that fails. */
+    public static void runOneAtATime(Connection connection, List<String> statements) throws StatementFailure {
+        for (int i = 0; i < statements.size(); i++) {
+            try (Statement st = connection.createStatement()) {
+                st.execute(statements.get(i));
+            } catch (SQLException e) {
+                throw new StatementFailure(i, e);
+            }
+        }
+    }
+
+    /** A statement of a script failed. */
+    public static final class StatementFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int index;
+
+        /**
+         * @param index the failing statement's index in the script (from 0), or -1 when the
+         *              statements were sent together and the driver did not say which one failed
+         * @param cause the database's error
+         */
+        public StatementFailure(int index, SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.index = index;
+        }
+
+        /** The failing statement's index (from 0), or -1 when it is not known. */
+        public int index() {
+            return index;
+        }
+
+        /** The database's error. */
+        public SQLException error() {
+            return (SQLException) getCause();
+        }
     }
 
     /** True when the error means the connection is gone. */

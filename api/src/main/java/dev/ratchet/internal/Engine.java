@@ -26,7 +26,6 @@ import dev.ratchet.spi.Outcome;
 import dev.ratchet.spi.Recording;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -317,14 +316,25 @@ public final class Engine {
         try {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
-                for (int i = 0; i < statements.size(); i++) {
-                    SqlScript.Statement st = statements.get(i);
-                    try (Statement jdbc = s.connection.createStatement()) {
-                        jdbc.execute(st.sql());
-                    } catch (SQLException e) {
-                        throw failed(s, ns, m, chain, "statement " + (i + 1) + " of " + statements.size()
-                                + " (line " + st.line() + ")", e, i + 1, st.line());
+                List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
+                try {
+                    if (m.transactional()) {
+                        s.dialect.runInTransaction(s.connection, sql);
+                    } else {
+                        // Outside a transaction: statements sent together would form one implicit
+                        // transaction on PostgreSQL, which CREATE INDEX CONCURRENTLY refuses.
+                        DatabaseDialect.runOneAtATime(s.connection, sql);
                     }
+                } catch (DatabaseDialect.StatementFailure f) {
+                    if (f.index() < 0) {
+                        throw failed(s, ns, m, chain, "one of its " + statements.size() + " statements (lines "
+                                + statements.get(0).line() + " to " + statements.get(statements.size() - 1).line()
+                                + "; they were sent together, and the driver did not say which one failed)",
+                                f.error(), null, null);
+                    }
+                    SqlScript.Statement st = statements.get(f.index());
+                    throw failed(s, ns, m, chain, "statement " + (f.index() + 1) + " of " + statements.size()
+                            + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line());
                 }
             } else {
                 try {

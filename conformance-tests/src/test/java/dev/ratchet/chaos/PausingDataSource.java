@@ -1,17 +1,15 @@
 package dev.ratchet.chaos;
 
+import dev.ratchet.WrappingDataSource;
+
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 /**
  * A data source whose connections stop, for good, at one instrumented point of a run, after
@@ -27,15 +25,14 @@ import java.util.logging.Logger;
  * </ul>
  * {@code occurrence} picks which time the point is reached (1 = the first).
  */
-final class PausingDataSource implements DataSource {
-    private final DataSource real;
+final class PausingDataSource extends WrappingDataSource {
     private final String point;
     private final String trackerTable;
     private final int occurrence;
     private final AtomicInteger reached = new AtomicInteger();
 
     PausingDataSource(DataSource real, String point, int occurrence, String trackerTable) {
-        this.real = real;
+        super(real);
         this.point = point;
         this.occurrence = occurrence;
         this.trackerTable = trackerTable.toLowerCase(Locale.ROOT);
@@ -78,16 +75,7 @@ final class PausingDataSource implements DataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return wrap(real.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        return wrap(real.getConnection(user, password));
-    }
-
-    private Connection wrap(Connection c) {
+    protected Connection wrap(Connection c) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("commit")) {
@@ -108,62 +96,26 @@ final class PausingDataSource implements DataSource {
     }
 
     private Object statement(Object target, Class<?> type, String preparedSql) {
+        // A plain statement's batch runs at executeBatch: its SQL is checked then, in order.
+        List<String> batch = new ArrayList<>();
         InvocationHandler h = (proxy, method, args) -> {
-            boolean executes = method.getName().startsWith("execute") || method.getName().equals("addBatch");
+            String name = method.getName();
             String sql = preparedSql != null ? preparedSql
                     : args != null && args.length > 0 && args[0] instanceof String s ? s : null;
-            if (executes && sql != null) {
-                beforeSql(sql);
+            if (preparedSql == null && name.equals("addBatch") && sql != null) {
+                batch.add(sql);
+                return invoke(target, method, args);
             }
+            List<String> runs = preparedSql == null && name.equals("executeBatch") ? List.copyOf(batch)
+                    : (name.startsWith("execute") || name.equals("addBatch")) && sql != null ? List.of(sql) : List.of();
+            if (name.equals("executeBatch") || name.equals("clearBatch")) {
+                batch.clear();
+            }
+            runs.forEach(this::beforeSql);
             Object result = invoke(target, method, args);
-            if (executes && sql != null) {
-                afterSql(sql);
-            }
+            runs.forEach(this::afterSql);
             return result;
         };
         return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h);
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }

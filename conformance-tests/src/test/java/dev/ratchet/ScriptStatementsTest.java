@@ -1,0 +1,216 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static dev.ratchet.Fixtures.NS;
+import static dev.ratchet.Fixtures.effects;
+import static dev.ratchet.Fixtures.rows;
+import static dev.ratchet.Fixtures.tableExists;
+import static dev.ratchet.Fixtures.trackerRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How a migration script's statements reach the database. On PostgreSQL the statements of a body
+ * that runs in a transaction are sent together, as one JDBC batch (one round trip); on SQLite, and
+ * outside a transaction, one at a time. Either way they run in order, each seeing what the ones
+ * before it did, and a failure names the statement and its line and leaves nothing behind.
+ */
+@Timeout(120)
+class ScriptStatementsTest {
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theFailingStatementIsNamedWhereverItIsInTheScript(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            // 12 statements, one per line; a row-returning statement first. Positions 1, 2, 10, 11
+            // and 12: an index of two digits must not be taken for one of one digit.
+            for (int failAt : List.of(1, 2, 10, 11, 12)) {
+                List<String> lines = new ArrayList<>();
+                lines.add("SELECT 1;");
+                lines.add("CREATE TABLE made (id int PRIMARY KEY);");
+                for (int i = 3; i <= 12; i++) {
+                    lines.add("INSERT INTO effects(name) VALUES ('" + i + "');");
+                }
+                lines.set(failAt - 1, "INSERT INTO no_such_table VALUES (" + failAt + ");");
+                Migration m = Migration.builder("1_twelve").version(Version.of(1)).sql(String.join("\n", lines)).build();
+
+                RatchetException e = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, List.of(m)).migrate());
+
+                assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+                assertEquals(failAt, e.context().get("statement"), e.getMessage());
+                assertEquals(failAt, e.context().get("line"), e.getMessage());
+                assertTrue(e.getMessage().contains("statement " + failAt + " of 12 (line " + failAt + ")"),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains("no_such_table"), "the server's own message: " + e.getMessage());
+                if (kind == DatabaseKind.POSTGRESQL) {
+                    assertEquals("42P01", e.context().get("sqlState"), e.getMessage());
+                }
+                assertEquals(Map.of(), effects(db), "statements before the failing one were rolled back");
+                assertFalse(tableExists(db, "made"));
+                assertEquals(List.of(), trackerRows(db));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void eachStatementSeesWhatTheStatementsBeforeItDid(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration m = Migration.builder("1_steps").version(Version.of(1)).sql("""
+                    CREATE TABLE a (id int);
+                    INSERT INTO a VALUES (1);
+                    INSERT INTO a SELECT id + 1 FROM a;
+                    SELECT count(*) FROM a;
+                    INSERT INTO a SELECT id + 2 FROM a;
+                    CREATE TABLE b AS SELECT count(*) AS n, sum(id) AS total FROM a;
+                    """).build();
+
+            Fixtures.ratchet(db, List.of(m)).migrate();
+
+            assertEquals(List.of("4|10"), rows(db, "SELECT n, total FROM b"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aTransactionalBodyIsOneBatchOnPostgresqlAndOneStatementAtATimeOnSqlite(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            List<String> calls = Collections.synchronizedList(new ArrayList<>());
+            DataSource counting = wrap(db.dataSource(), calls, UnaryOperator.identity());
+            Migration four = Migration.builder("1_four").version(Version.of(1)).sql("""
+                    CREATE TABLE four (id int);
+                    INSERT INTO four VALUES (1);
+                    INSERT INTO four VALUES (2);
+                    INSERT INTO effects(name) VALUES ('1');
+                    """).build();
+
+            ratchet(counting, List.of(four)).migrate();
+
+            assertEquals(List.of("1|2"), rows(db, "SELECT min(id), max(id) FROM four"));
+            assertEquals(Map.of("1", 1), effects(db));
+            long added = calls.stream().filter("addBatch"::equals).count();
+            long batches = calls.stream().filter("executeBatch"::equals).count();
+            if (kind == DatabaseKind.POSTGRESQL) {
+                assertEquals(4, added, "the body's four statements go into one batch: " + calls);
+                assertEquals(1, batches, calls.toString());
+            } else {
+                assertEquals(0, added, "SQLite has no round trips to save: " + calls);
+                assertEquals(0, batches, calls.toString());
+            }
+        }
+    }
+
+    @Test
+    void aBodyOutsideATransactionIsSentOneStatementAtATime() throws Exception {
+        // Sent together, statements form one implicit transaction on PostgreSQL, which
+        // CREATE INDEX CONCURRENTLY refuses.
+        try (TestDatabase db = TestDatabases.postgres()) {
+            List<String> calls = Collections.synchronizedList(new ArrayList<>());
+            DataSource counting = wrap(db.dataSource(), calls, UnaryOperator.identity());
+            Migration table = Migration.builder("1_table").version(Version.of(1))
+                    .sql("CREATE TABLE c (id int);\nINSERT INTO c VALUES (1);").build();
+            Migration index = Migration.builder("2_index").version(Version.of(2)).transactional(false)
+                    .sql("CREATE INDEX CONCURRENTLY c_id ON c (id);\nCREATE INDEX CONCURRENTLY c_id2 ON c (id);").build();
+
+            ratchet(counting, List.of(table, index)).migrate();
+
+            assertEquals(List.of("c_id", "c_id2"),
+                    rows(db, "SELECT indexname FROM pg_indexes WHERE tablename = 'c' ORDER BY indexname"));
+            assertEquals(2, calls.stream().filter("addBatch"::equals).count(), "only the first body is a batch: " + calls);
+            assertEquals(1, calls.stream().filter("executeBatch"::equals).count(), calls.toString());
+        }
+    }
+
+    @Test
+    void aBatchErrorThatDoesNotSayWhichStatementFailedStillNamesTheMigrationAndItsLines() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            // A driver whose batch error carries no entry index (another driver, or a wording
+            // this one does not know): the statement cannot be named, the migration and its
+            // lines can, with the server's error.
+            DataSource silent = wrap(db.dataSource(), new ArrayList<>(), e -> new BatchUpdateException(
+                    "something went wrong", e.getSQLState(), 0, new long[0], e.getNextException()));
+            Migration m = Migration.builder("1_three").version(Version.of(1))
+                    .sql("CREATE TABLE three (id int);\n\nINSERT INTO three VALUES (1);\nINSERT INTO nowhere VALUES (1);")
+                    .build();
+
+            RatchetException e = assertThrows(RatchetException.class, () -> ratchet(silent, List.of(m)).migrate());
+
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("one of its 3 statements (lines 1 to 4;"), e.getMessage());
+            assertTrue(e.getMessage().contains("nowhere"), "the server's message: " + e.getMessage());
+            assertEquals("42P01", e.context().get("sqlState"));
+            assertNull(e.context().get("statement"));
+            assertFalse(tableExists(db, "three"), "rolled back");
+            assertEquals(List.of(), trackerRows(db));
+        }
+    }
+
+    private static Ratchet ratchet(DataSource ds, List<Migration> migrations) {
+        return Ratchet.builder().dataSource(ds).tracker(AppliedSetTracker.builder().build())
+                .namespace(Namespace.of(NS, migrations)).lockTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    /**
+     * The real data source; every plain (not prepared) statement's {@code addBatch},
+     * {@code execute*} and {@code executeBatch} calls are noted, and a failing
+     * {@code executeBatch}'s error is passed through {@code batchError}.
+     */
+    private static DataSource wrap(DataSource real, List<String> calls,
+                                   UnaryOperator<BatchUpdateException> batchError) {
+        return new WrappingDataSource(real) {
+            @Override
+            protected Connection wrap(Connection c) {
+                InvocationHandler h = (proxy, method, args) -> {
+                    Object result = invoke(c, method, args);
+                    return result instanceof Statement s && !(s instanceof PreparedStatement) ? statement(s) : result;
+                };
+                return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Connection.class}, h);
+            }
+
+            private Statement statement(Statement s) {
+                InvocationHandler h = (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("addBatch") || name.startsWith("execute")) {
+                        calls.add(name);
+                    }
+                    try {
+                        return invoke(s, method, args);
+                    } catch (BatchUpdateException e) {
+                        throw batchError.apply(e);
+                    }
+                };
+                return (Statement) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Statement.class}, h);
+            }
+        };
+    }
+}
