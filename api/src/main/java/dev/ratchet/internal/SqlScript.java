@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * Splits an SQL script into statements so that each runs (and fails) on its own: a failure
  * names the statement and its line, and non-transactional statements such as
- * {@code CREATE INDEX CONCURRENTLY} are not wrapped in an implicit transaction block.
+ * {@code CREATE INDEX CONCURRENTLY} are not wrapped in an implicit transaction block. (A body
+ * that runs in a transaction may still be sent as one batch of these statements: see
+ * {@link DatabaseDialect#runInTransaction}.)
  *
  * <p>It understands single-quoted strings (with {@code ''} and PostgreSQL's {@code E'\''}),
  * quoted identifiers, {@code --} and nested {@code /* *}{@code /} comments, PostgreSQL
