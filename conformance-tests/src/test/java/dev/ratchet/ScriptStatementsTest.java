@@ -3,7 +3,6 @@ package dev.ratchet;
 import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
-import dev.ratchet.tracker.appliedset.AppliedSetTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,14 +15,12 @@ import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import static dev.ratchet.Fixtures.NS;
 import static dev.ratchet.Fixtures.effects;
 import static dev.ratchet.Fixtures.rows;
 import static dev.ratchet.Fixtures.tableExists;
@@ -112,7 +109,7 @@ class ScriptStatementsTest {
                     INSERT INTO effects(name) VALUES ('1');
                     """).build();
 
-            ratchet(counting, List.of(four)).migrate();
+            Fixtures.builder(db, List.of(four)).dataSource(counting).build().migrate();
 
             assertEquals(List.of("1|2"), rows(db, "SELECT min(id), max(id) FROM four"));
             assertEquals(Map.of("1", 1), effects(db));
@@ -140,7 +137,7 @@ class ScriptStatementsTest {
             Migration index = Migration.builder("2_index").version(Version.of(2)).transactional(false)
                     .sql("CREATE INDEX CONCURRENTLY c_id ON c (id);\nCREATE INDEX CONCURRENTLY c_id2 ON c (id);").build();
 
-            ratchet(counting, List.of(table, index)).migrate();
+            Fixtures.builder(db, List.of(table, index)).dataSource(counting).build().migrate();
 
             assertEquals(List.of("c_id", "c_id2"),
                     rows(db, "SELECT indexname FROM pg_indexes WHERE tablename = 'c' ORDER BY indexname"));
@@ -161,7 +158,7 @@ class ScriptStatementsTest {
                     .sql("CREATE TABLE three (id int);\n\nINSERT INTO three VALUES (1);\nINSERT INTO nowhere VALUES (1);")
                     .build();
 
-            RatchetException e = assertThrows(RatchetException.class, () -> ratchet(silent, List.of(m)).migrate());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db, List.of(m)).dataSource(silent).build().migrate());
 
             assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("one of its 3 statements (lines 1 to 4;"), e.getMessage());
@@ -171,11 +168,6 @@ class ScriptStatementsTest {
             assertFalse(tableExists(db, "three"), "rolled back");
             assertEquals(List.of(), trackerRows(db));
         }
-    }
-
-    private static Ratchet ratchet(DataSource ds, List<Migration> migrations) {
-        return Ratchet.builder().dataSource(ds).tracker(AppliedSetTracker.builder().build())
-                .namespace(Namespace.of(NS, migrations)).lockTimeout(Duration.ofSeconds(60)).build();
     }
 
     /**

@@ -231,11 +231,9 @@ enum Tool {
         try (Connection c = db.dataSource.getConnection(); Statement body = c.createStatement()) {
             c.setAutoCommit(false);
             for (Path f : pending(w, Set.of())) {
-                if (postgres) {
-                    batch(body, f);
-                } else {
-                    execute(body, f);
-                }
+                // On PostgreSQL each body as one batch, as Ratchet sends it: the baseline must stay
+                // below every tool.
+                run(body, f, postgres);
             }
             c.commit();
         } catch (SQLException | IOException e) {
@@ -243,25 +241,25 @@ enum Tool {
         }
     }
 
-    /**
-     * Sends a workload file's statements together, as one JDBC batch (one round trip), as Ratchet
-     * sends a body on PostgreSQL: the statements-alone baseline must stay below every tool.
-     */
-    private static void batch(Statement body, Path file) throws SQLException, IOException {
-        for (String statement : Files.readString(file).split(";")) {
-            if (!statement.isBlank()) {
-                body.addBatch(statement);
-            }
-        }
-        body.executeBatch();
-    }
-
     /** Runs a workload file's statements (split at semicolons: the workload has no other kind). */
     private static void execute(Statement body, Path file) throws SQLException, IOException {
+        run(body, file, false);
+    }
+
+    /** Runs a workload file's statements one at a time, or sends them together as one batch. */
+    private static void run(Statement body, Path file, boolean together) throws SQLException, IOException {
         for (String statement : Files.readString(file).split(";")) {
-            if (!statement.isBlank()) {
+            if (statement.isBlank()) {
+                continue;
+            }
+            if (together) {
+                body.addBatch(statement);
+            } else {
                 body.execute(statement);
             }
+        }
+        if (together) {
+            body.executeBatch();
         }
     }
 
