@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,20 +53,25 @@ public interface Dialect {
     boolean isUniqueViolation(SQLException e);
 
     /**
-     * An aggregate over a query's rows that condenses the text of {@code textExpression}, the
-     * rows taken in the order of {@code orderBy} (SQL), into one value: the value
-     * {@link #condensed} gives for the same rows' text concatenated in Java. With it a tracker
-     * compares its whole table with what the code expects in one round trip and one row (see
+     * An aggregate over a query's rows that condenses the texts of {@code rowText}, one per row,
+     * into one value: the value {@link #condensed} gives for the same texts in Java. The rows are
+     * taken in the order of {@code orderBy} (SQL), or in any order: each row's text holds the key
+     * that {@code orderBy} sorts by, so the order follows from the texts, and a dialect may
+     * condense them as a multiset and save the server a sort. With it a tracker compares its whole
+     * table with what the code expects in one round trip and one row (see
      * {@link Tracker#provesUpToDate}). Rows whose text is SQL NULL are left out. Empty when this
      * database has no such aggregate.
      */
-    default Optional<String> condense(String textExpression, String orderBy) {
+    default Optional<String> condense(String rowText, String orderBy) {
         return Optional.empty();
     }
 
-    /** What {@link #condense} yields for rows whose text, concatenated in order, is {@code text}. */
-    default String condensed(String text) {
-        return text;
+    /**
+     * What {@link #condense} yields for rows whose texts, in order, are {@code rowTexts}; empty when
+     * these texts cannot be condensed as the database would (then they prove nothing).
+     */
+    default Optional<String> condensed(List<String> rowTexts) {
+        return Optional.of(String.join("", rowTexts));
     }
 
     /**

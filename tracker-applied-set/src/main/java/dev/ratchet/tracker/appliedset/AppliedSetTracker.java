@@ -207,8 +207,8 @@ public final class AppliedSetTracker implements Tracker {
         // String order, which is code-point order for version texts. The texts of versions in
         // version order come in a few increasing runs (1..9, 10..99, ...), which this sort merges.
         java.util.Arrays.sort(byText, Keyed.BY_TEXT);
-        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("version", TEXT),
-                new ExpectedRows.Column("name", TEXT)));
+        ExpectedRows.Column key = new ExpectedRows.Column("version", TEXT);
+        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(key, new ExpectedRows.Column("name", TEXT)));
         if (checksums) {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
@@ -218,7 +218,7 @@ public final class AppliedSetTracker implements Tracker {
                 return false; // two migrations share a version: the plan decides
             }
         }
-        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), ctx.dialect().inCodePointOrder("version"),
+        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), key,
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
     }
 

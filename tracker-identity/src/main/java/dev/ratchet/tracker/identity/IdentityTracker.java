@@ -174,8 +174,8 @@ public final class IdentityTracker implements Tracker {
     @Override
     public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
         boolean checksums = verification != ChecksumVerification.OFF;
-        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(new ExpectedRows.Column("sequence", BIGINT),
-                new ExpectedRows.Column("name", TEXT)));
+        ExpectedRows.Column key = new ExpectedRows.Column("sequence", BIGINT);
+        List<ExpectedRows.Column> compared = new ArrayList<>(List.of(key, new ExpectedRows.Column("name", TEXT)));
         if (checksums) {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
@@ -186,7 +186,7 @@ public final class IdentityTracker implements Tracker {
                 return false; // a row without a checksum to compare proves nothing
             }
         }
-        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), "sequence",
+        return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), key,
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP)));
     }
 
