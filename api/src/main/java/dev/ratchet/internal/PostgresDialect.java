@@ -83,8 +83,8 @@ final class PostgresDialect extends DatabaseDialect {
     public Optional<String> condense(String rowText, String orderBy) {
         // A sum of the rows' 64-bit hashes: no sort and no text of all rows on the server, one
         // short value on the wire. Each row's text holds its key (see Dialect#condense), so a sum,
-        // blind to order, compares the same rows. On a backend's first query it costs the server
-        // about 1.5 ms at 5,000 rows, where a SHA-256 of the rows' text in order cost about 11.
+        // blind to order, compares the same rows. At 5,000 rows on a new backend the query took
+        // 9.9 ms, where a SHA-256 of the rows' text in order took 21.6 (psql, medians of 15).
         return Optional.of("sum(hashtextextended((" + rowText + ") COLLATE \"C\", 0))");
     }
 
