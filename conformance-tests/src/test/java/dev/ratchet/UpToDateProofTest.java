@@ -207,4 +207,58 @@ class UpToDateProofTest {
             assertFalse(proves(db, tracker, migrations), "a number");
         }
     }
+
+    /**
+     * On PostgreSQL the proof sums a hash of each row's bytes in the database's encoding, and the
+     * runner computes it from UTF-8: in a LATIN1 database, names beyond ASCII prove nothing, and
+     * the boot reads its history instead and finds nothing to do; ASCII names still prove.
+     */
+    static Stream<Arguments> postgresSubjects() {
+        return subjects().filter(a -> a.get()[0] == DatabaseKind.POSTGRESQL);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("postgresSubjects")
+    void inALatin1DatabaseNamesBeyondAsciiProveNothingAndTheBootStillFindsNothingToDo(DatabaseKind kind, Subject s,
+                                                                                   @TempDir Path dir) throws Exception {
+        String server = TestDatabases.postgresServerUrl();
+        String name = "rt_latin1_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = java.sql.DriverManager.getConnection(server); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        }
+        try {
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setURL(server.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name));
+            Path nonAscii = code(dir.resolve("a"), 3, null);
+            Path ascii = Files.createDirectories(dir.resolve("b"));
+            for (int i = 1; i <= 3; i++) {
+                Files.writeString(ascii.resolve("V" + i + "__m" + i + ".sql"), "CREATE TABLE u_" + i + " (id int);\n");
+            }
+            for (Path code : List.of(nonAscii, ascii)) {
+                String ns = code == ascii ? "ascii" : "latin";
+                Namespace namespace = Namespace.of(ns, MigrationSource.directory(code).load());
+                Ratchet ratchet = Ratchet.builder().dataSource(ds).tracker(s.tracker().get()).namespace(namespace).build();
+                assertEquals(3, ratchet.migrate().applied().size());
+                try (Connection c = ds.getConnection()) {
+                    assertEquals("LATIN1", server(c, "server_encoding"));
+                    assertEquals(code == ascii, s.tracker().get().provesUpToDate(
+                            new TrackerContext(c, DatabaseDialect.of(c), "public"), namespace),
+                            ns + ": the proof holds for ASCII names only (LATIN1 bytes are not the runner's UTF-8)");
+                }
+                Ratchet again = Ratchet.builder().dataSource(ds).tracker(s.tracker().get()).namespace(namespace).build();
+                assertEquals(List.of(), again.migrate().applied(), ns + ": the second boot has nothing to do");
+            }
+        } finally {
+            try (Connection c = java.sql.DriverManager.getConnection(server); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE " + name);
+            }
+        }
+    }
+
+    private static String server(Connection c, String setting) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
 }
