@@ -145,4 +145,19 @@ class ExpectedRowsTest {
             assertFalse(held(db, expected), "a NULL");
         }
     }
+
+    /** The key fixes each row's place, so a database may compare the rows as a multiset: it must be compared. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aKeyThatIsNotOneOfTheComparedColumnsIsRefused(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind); Connection c = db.connect()) {
+            hold(db, row("1", "x"));
+            Dialect d = DatabaseDialect.of(c);
+            ExpectedRows rows = new ExpectedRows(List.of(new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT)));
+            rows.add("x");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n", A, List.of()));
+            assertTrue(e.getMessage().contains("not one of the compared columns"), e.getMessage());
+        }
+    }
 }

@@ -45,13 +45,6 @@ final class PgTextHashes {
                 .toString());
     }
 
-    /** {@code hashtextextended(text COLLATE "C", 0)} of {@code text} in a UTF-8 database; empty as for {@link #sum}. */
-    static Optional<Long> hash(String text) {
-        PgTextHashes h = new PgTextHashes();
-        int length = h.encode(text);
-        return length < 0 ? Optional.empty() : Optional.of(hashBytesExtended(h.buffer, length));
-    }
-
     /** {@code s} in UTF-8 into the buffer; its length in bytes, or -1 for a lone surrogate. */
     private int encode(String s) {
         int n = s.length();
