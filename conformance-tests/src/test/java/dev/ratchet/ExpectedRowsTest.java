@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,7 +156,7 @@ class ExpectedRowsTest {
             Dialect d = DatabaseDialect.of(c);
             ExpectedRows rows = new ExpectedRows(List.of(new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT)));
             rows.add("x");
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n", A, List.of()));
             assertTrue(e.getMessage().contains("not one of the compared columns"), e.getMessage());
         }

@@ -13,15 +13,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -222,12 +225,12 @@ class UpToDateProofTest {
     void inALatin1DatabaseNamesBeyondAsciiProveNothingAndTheBootStillFindsNothingToDo(DatabaseKind kind, Subject s,
                                                                                    @TempDir Path dir) throws Exception {
         String server = TestDatabases.postgresServerUrl();
-        String name = "rt_latin1_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = java.sql.DriverManager.getConnection(server); Statement st = c.createStatement()) {
+        String name = "rt_latin1_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(server); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
         }
         try {
-            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setURL(server.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name));
             Path nonAscii = code(dir.resolve("a"), 3, null);
             Path ascii = Files.createDirectories(dir.resolve("b"));
@@ -240,7 +243,7 @@ class UpToDateProofTest {
                 Ratchet ratchet = Ratchet.builder().dataSource(ds).tracker(s.tracker().get()).namespace(namespace).build();
                 assertEquals(3, ratchet.migrate().applied().size());
                 try (Connection c = ds.getConnection()) {
-                    assertEquals("LATIN1", server(c, "server_encoding"));
+                    assertEquals("LATIN1", setting(c, "server_encoding"));
                     assertEquals(code == ascii, s.tracker().get().provesUpToDate(
                             new TrackerContext(c, DatabaseDialect.of(c), "public"), namespace),
                             ns + ": the proof holds for ASCII names only (LATIN1 bytes are not the runner's UTF-8)");
@@ -249,14 +252,14 @@ class UpToDateProofTest {
                 assertEquals(List.of(), again.migrate().applied(), ns + ": the second boot has nothing to do");
             }
         } finally {
-            try (Connection c = java.sql.DriverManager.getConnection(server); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(server); Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE " + name);
             }
         }
     }
 
-    private static String server(Connection c, String setting) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + setting)) {
+    private static String setting(Connection c, String name) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + name)) {
             rs.next();
             return rs.getString(1);
         }
