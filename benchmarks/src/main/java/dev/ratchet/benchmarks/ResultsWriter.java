@@ -90,7 +90,7 @@ public final class ResultsWriter {
             tables.put("statements", table.toString());
         }
         String targets = targetTable(rows);
-        md.append("\n## Targets\n\n").append(targets).append(gap(rows)).append(applyGap(rows)).append(rounds(rows));
+        md.append("\n## Targets\n\n").append(targets).append(gap(rows, statementCounts(roundTrips))).append(applyGap(rows)).append(rounds(rows));
         Files.writeString(out, md);
         if (readme != null) {
             tables.put("targets", targets);
@@ -273,8 +273,42 @@ public final class ResultsWriter {
         return Optional.of(median(ratios));
     }
 
-    /** What the up-to-date boot's remaining gap to the floor is made of, with this run's figures. */
-    static String gap(List<Row> rows) {
+    /** The statement log's count per tool ({@code TOOL=count} lines, as {@link RoundTrips} writes them). */
+    static Map<String, Integer> statementCounts(String roundTrips) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (String line : roundTrips.strip().split("\n")) {
+            String[] kv = line.split("=");
+            if (kv.length == 2) {
+                counts.put(kv[0].strip(), Integer.parseInt(kv[1].strip()));
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The statements per up-to-date boot, as counted in this run: Ratchet's (one figure when every
+     * tracker sends as many) against the floor's; empty when they were not counted.
+     */
+    static String statementsPerBoot(Map<String, Integer> counts) {
+        java.util.SortedSet<Integer> ratchet = new java.util.TreeSet<>();
+        counts.forEach((tool, n) -> {
+            if (tool.startsWith("RATCHET")) {
+                ratchet.add(n);
+            }
+        });
+        Integer floor = counts.get("FLOOR");
+        if (ratchet.isEmpty() || floor == null) {
+            return "";
+        }
+        String each = ratchet.size() == 1 ? String.valueOf(ratchet.first()) : ratchet.first() + " to " + ratchet.last();
+        return " (" + each + " per boot whatever N, against the floor's " + floor + ")";
+    }
+
+    /**
+     * What the up-to-date boot's remaining gap to the floor is made of, with this run's figures and
+     * the statements per boot that the statement log counted.
+     */
+    static String gap(List<Row> rows, Map<String, Integer> statementCounts) {
         StringBuilder g = new StringBuilder("\n## What the up-to-date boot's gap to the floor is made of\n\n");
         g.append("The floor lists the migration files' names and never opens them. A tracker that verifies checksums"
                 + " (applied-set, and identity, which warns on drift) must read and hash every file on every boot:"
@@ -329,8 +363,7 @@ public final class ResultsWriter {
             }
         }
         g.append("\nSo what separates a checksum-verifying tracker from the counter is the reading of the"
-                + " files; the number of statements is not it (four per boot whatever N,"
-                + " against the floor's three). On SQLite the"
+                + " files; the number of statements is not it" + statementsPerBoot(statementCounts) + ". On SQLite the"
                 + " floor's whole boot is a few milliseconds (no server, no connection set-up), so Ratchet's fixed"
                 + " per-boot work and its per-file work in a young JVM (names, versions, migrations, plan) weigh"
                 + " more there, even for the counter. On this 2-core machine the boot"

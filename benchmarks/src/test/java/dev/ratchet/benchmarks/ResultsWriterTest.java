@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,8 +109,8 @@ class ResultsWriterTest {
 
     @Test
     void theBootGapSplitsTheChecksumTrackersExtraTimeIntoReadingAndTheProof(@TempDir Path dir) throws Exception {
-        String gap = ResultsWriter.gap(boots(dir, "slow", 90));
-        String faster = ResultsWriter.gap(boots(dir, "fast", 58));
+        String gap = ResultsWriter.gap(boots(dir, "slow", 90), Map.of());
+        String faster = ResultsWriter.gap(boots(dir, "fast", 58), Map.of());
 
         assertTrue(gap.contains("boots in 90.0 ms (1.80 ×): of the applied-set tracker's 80.0 ms over the counter,"
                 + " 50.0 ms are the reading and hashing of the files and 30.0 ms its proof that the table holds"
@@ -118,6 +119,21 @@ class ResultsWriterTest {
                 + " and the source's reading one after the other"), gap);
         assertTrue(faster.contains("82.0 ms are the reading and hashing of the files and nothing measurable (-2.0 ms)"
                 + " its proof"), faster);
+    }
+
+    @Test
+    void theBootGapGivesTheStatementsTheLogCounted(@TempDir Path dir) throws Exception {
+        List<ResultsWriter.Row> rows = boots(dir, "slow", 90);
+        String same = ResultsWriter.gap(rows, ResultsWriter.statementCounts(
+                "RATCHET_APPLIED_SET=5\nRATCHET_COUNTER=5\nFLYWAY=41\nFLOOR=3\n"));
+        String differing = ResultsWriter.gap(rows, ResultsWriter.statementCounts(
+                "RATCHET_APPLIED_SET=5\nRATCHET_COUNTER=4\nFLOOR=3\n"));
+        String uncounted = ResultsWriter.gap(rows, ResultsWriter.statementCounts(""));
+
+        assertTrue(same.contains("the number of statements is not it (5 per boot whatever N, against the floor's 3)."),
+                same);
+        assertTrue(differing.contains("(4 to 5 per boot whatever N, against the floor's 3)."), differing);
+        assertTrue(uncounted.contains("the number of statements is not it. "), uncounted);
     }
 
     @Test
