@@ -147,6 +147,56 @@ class ExpectedRowsTest {
         }
     }
 
+    /**
+     * Rows may be added in any order: where the database compares them in key order (SQLite), they
+     * are put in it, a text key by code point, which {@link String#compareTo} is not past the
+     * surrogates (U+FF21 sorts before U+1F600 in UTF-8, after it in UTF-16).
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void rowsAddedInAnyOrderAreHeldInTheKeysOrderByCodePoint(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String fullwidthA = "\uFF21";
+            String grinning = "\uD83D\uDE00";
+            hold(db, row("1", "x"), row("10", "y"), row("9", "z"), row(fullwidthA, "w"), row(grinning, "v"));
+            List<String[]> shuffled = List.of(row(grinning, "v"), row("9", "z"), row(fullwidthA, "w"), row("10", "y"),
+                    row("1", "x"));
+            assertTrue(held(db, shuffled), "the same rows, added out of order");
+            assertTrue(held(db, List.of(row("1", "x"), row("10", "y"), row("9", "z"), row(fullwidthA, "w"),
+                    row(grinning, "v"))), "the same rows, added in code-point order");
+            assertFalse(held(db, List.of(row(grinning, "v"), row("9", "z"), row(fullwidthA, "v"), row("10", "y"),
+                    row("1", "x"))), "two rows' b swapped");
+        }
+    }
+
+    /** A number key is ordered as a number: 9 before 10. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void rowsWithANumberKeyAreHeldInNumberOrder(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind); Connection c = db.connect()) {
+            Dialect d = DatabaseDialect.of(c);
+            String table = d.quote(db.schema()) + "." + d.quote("numbered_rows");
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + table + " (namespace " + d.textType() + " NOT NULL, seq " + d.bigintType()
+                        + ", b " + d.textType() + ")");
+                st.execute("INSERT INTO " + table + " (namespace, seq, b) VALUES ('n', 9, 'nine'), ('n', 10, 'ten'),"
+                        + " ('n', -1, 'minus one'), ('n', 100, 'hundred')");
+            }
+            ExpectedRows.Column seq = new ExpectedRows.Column("seq", Dialect.ColumnKind.BIGINT);
+            TrackerContext ctx = new TrackerContext(c, d, db.schema());
+            List<ExpectedRows.Column> columns = List.of(seq, new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT));
+            ExpectedRows inOrder = new ExpectedRows(columns).add("-1", "minus one").add("9", "nine").add("10", "ten")
+                    .add("100", "hundred");
+            assertTrue(inOrder.heldBy(ctx, table, "namespace", "n", seq, List.of()), "added in number order");
+            ExpectedRows shuffled = new ExpectedRows(columns).add("100", "hundred").add("10", "ten").add("-1", "minus one")
+                    .add("9", "nine");
+            assertTrue(shuffled.heldBy(ctx, table, "namespace", "n", seq, List.of()), "added out of order");
+            ExpectedRows other = new ExpectedRows(columns).add("100", "hundred").add("10", "nine").add("-1", "minus one")
+                    .add("9", "ten");
+            assertFalse(other.heldBy(ctx, table, "namespace", "n", seq, List.of()), "two rows' b swapped");
+        }
+    }
+
     /** The key fixes each row's place, so a database may compare the rows as a multiset: it must be compared. */
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)

@@ -89,6 +89,12 @@ final class PostgresDialect extends DatabaseDialect {
         return Optional.of("sum(hashtextextended((" + rowText + ") COLLATE \"C\", 0))");
     }
 
+    /** A sum: the rows' order does not change it. */
+    @Override
+    public boolean condensesInOrder() {
+        return false;
+    }
+
     @Override
     public Optional<String> condensed(List<String> rowTexts) {
         return PgTextHashes.sum(rowTexts);

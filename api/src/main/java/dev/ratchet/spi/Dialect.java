@@ -67,6 +67,15 @@ public interface Dialect {
     }
 
     /**
+     * Whether {@link #condense} and {@link #condensed} depend on the rows' order: when false they
+     * condense the rows as a multiset, and {@link ExpectedRows} passes the expected rows' texts in
+     * the order they were added, without sorting them by their key.
+     */
+    default boolean condensesInOrder() {
+        return true;
+    }
+
+    /**
      * What {@link #condense} yields for rows whose texts, in order, are {@code rowTexts}; empty when
      * these texts cannot be condensed as the database would (then they prove nothing).
      */

@@ -14,9 +14,9 @@ import java.util.Optional;
  * into one value ({@link Dialect#condense}); the expected rows' texts are condensed the same way
  * in Java; the table holds exactly them when the row counts and the two values agree and every
  * row's other columns read back ({@link Dialect#holds}). One of the compared columns is the rows'
- * key, whose order they take; since every row's text holds its key, a database may compare the
- * rows as a multiset (PostgreSQL sums a 64-bit hash of each row's text) or as one text in key
- * order (SQLite).
+ * key; since every row's text holds its key, a database may compare the rows as a multiset
+ * (PostgreSQL sums a 64-bit hash of each row's text) or as one text in key order (SQLite), and
+ * rows may be added in any order: they are put in key order here when the database needs it.
  *
  * <p>Each field is written followed by the unit separator U+001F, and the query also counts each
  * compared column's non-NULL values. A list of rows holding that character in a field proves
@@ -32,7 +32,7 @@ import java.util.Optional;
  * <pre>{@code
  * Column version = new Column("version", TEXT);
  * ExpectedRows rows = new ExpectedRows(List.of(version, new Column("name", TEXT)));
- * for (Migration m : codeInVersionTextOrder) {
+ * for (Migration m : migrations) {
  *     rows.add(m.version().orElseThrow().toString(), m.name());
  * }
  * boolean exact = rows.heldBy(context, table, "namespace", ns, version,
@@ -61,8 +61,8 @@ public final class ExpectedRows {
     }
 
     /**
-     * Appends the next expected row, in the key's order ({@link String#compareTo} for a text key,
-     * numeric for a number): one text per compared column, as the database's text of it.
+     * Adds an expected row, in any order: one text per compared column, as the database's text of
+     * it.
      */
     public ExpectedRows add(String... fields) {
         if (fields.length != compared.size()) {
@@ -89,15 +89,17 @@ public final class ExpectedRows {
     }
 
     /**
-     * True when {@code table}'s rows of {@code namespace} are exactly the expected rows, in the
-     * order of {@code key}, and each one's {@code readable} columns read back. False proves
-     * nothing: the dialect has no condensing aggregate, an expected field holds the separator or
-     * cannot be condensed, or some row differs or may not read back. One round trip.
+     * True when {@code table}'s rows of {@code namespace} are exactly the expected rows and each
+     * one's {@code readable} columns read back. False proves nothing: the dialect has no
+     * condensing aggregate, an expected field holds the separator or cannot be condensed, or some
+     * row differs or may not read back. One round trip.
      *
      * @param table           the qualified, quoted tracker table
      * @param namespaceColumn the column that holds the namespace
-     * @param key             one of the compared columns, whose order the rows were added in: a
-     *                        text key in code-point order ({@link Dialect#inCodePointOrder})
+     * @param key             one of the compared columns, whose value no two rows share (the
+     *                        table's key): a text key is ordered by code point
+     *                        ({@link Dialect#inCodePointOrder}), a
+     *                        {@link Dialect.ColumnKind#BIGINT} key as a number
      * @throws IllegalArgumentException when {@code key} is not one of the compared columns
      */
     public boolean heldBy(TrackerContext context, String table, String namespaceColumn, String namespace,
@@ -157,8 +159,76 @@ public final class ExpectedRows {
                         return false; // a NULL field: its row is not in the text
                     }
                 }
-                return count == 0 ? held == null : d.condensed(texts).map(held::equals).orElse(false);
+                if (count == 0) {
+                    return held == null;
+                }
+                List<String> ordered = d.condensesInOrder() ? inKeyOrder(compared.indexOf(key), key.kind()) : texts;
+                return ordered != null && d.condensed(ordered).map(held::equals).orElse(false);
             }
         }
+    }
+
+    /**
+     * The texts in the order of their field {@code keyIndex}, as the database orders that column:
+     * a number as a number, anything else by code point. Null when two rows have the same key, or
+     * a number key is not a whole number (the rows prove nothing).
+     */
+    private List<String> inKeyOrder(int keyIndex, Dialect.ColumnKind kind) {
+        int n = texts.size();
+        String[] keys = new String[n];
+        long[] numbers = kind == Dialect.ColumnKind.BIGINT ? new long[n] : null;
+        for (int i = 0; i < n; i++) {
+            String text = texts.get(i);
+            int start = 0;
+            for (int f = 0; f < keyIndex; f++) {
+                start = text.indexOf(SEPARATOR, start) + 1;
+            }
+            keys[i] = text.substring(start, text.indexOf(SEPARATOR, start));
+            if (numbers != null) {
+                try {
+                    numbers[i] = Long.parseLong(keys[i]);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Comparator<Integer> byKey = numbers != null
+                ? (a, b) -> Long.compare(numbers[a], numbers[b])
+                : (a, b) -> compareCodePoints(keys[a], keys[b]);
+        boolean sorted = true; // the common case: rows added in key order
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = byKey.compare(order[i - 1], order[i]) < 0;
+        }
+        if (!sorted) {
+            java.util.Arrays.sort(order, byKey);
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && byKey.compare(order[i - 1], order[i]) == 0) {
+                return null;
+            }
+            out.add(texts.get(order[i]));
+        }
+        return out;
+    }
+
+    /** Code-point order, which UTF-8's byte order is too ({@link String#compareTo} differs past surrogates). */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
     }
 }

@@ -190,73 +190,41 @@ public final class AppliedSetTracker implements Tracker {
 
     /**
      * One query, one row: the table holds exactly a row per code migration, with its version and
-     * name (and checksum, when checksums are compared), and every row reads back. Rows are
-     * compared in the code-point order of their version text, the code's sorted likewise.
+     * name (and checksum, when checksums are compared), and every row reads back. The namespace's
+     * versions are unique (it refuses a collision), as the table's key is.
      */
     @Override
     public boolean provesUpToDate(TrackerContext ctx, Namespace namespace) throws SQLException {
         boolean checksums = verification != ChecksumVerification.OFF;
-        List<Migration> migrations = namespace.migrations();
-        Keyed[] byText = new Keyed[migrations.size()];
-        for (int i = 0; i < byText.length; i++) {
-            byText[i] = keyed(migrations.get(i), checksums);
-            if (byText[i] == null) {
-                return false;
-            }
-        }
-        // String order, which is code-point order for version texts. The texts of versions in
-        // version order come in a few increasing runs (1..9, 10..99, ...), which this sort merges.
-        java.util.Arrays.sort(byText, Keyed.BY_TEXT);
         ExpectedRows.Column key = new ExpectedRows.Column("version", TEXT);
         List<ExpectedRows.Column> compared = new ArrayList<>(List.of(key, new ExpectedRows.Column("name", TEXT)));
         if (checksums) {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
         ExpectedRows rows = new ExpectedRows(compared);
-        for (int i = 0; i < byText.length; i++) {
-            if (!expect(rows, byText, i, checksums)) {
-                return false; // two migrations share a version: the plan decides
+        for (Migration m : namespace.migrations()) {
+            if (!expect(rows, m, checksums)) {
+                return false;
             }
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), key,
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
     }
 
-    /** A migration and its version's text, which its row holds. */
-    private record Keyed(String text, Migration migration) {
-        static final Comparator<Keyed> BY_TEXT = new Comparator<>() {
-            @Override
-            public int compare(Keyed a, Keyed b) {
-                return a.text.compareTo(b.text);
-            }
-        };
-    }
-
     /**
-     * {@code m} keyed by its version's text; null when it has no version or no checksum to
-     * compare (the plan refuses the first; a row without a checksum proves nothing). This and
-     * {@link #expect} are the bodies of {@link #provesUpToDate}'s loops, methods of their own for
-     * the reason {@link #entry} is one.
+     * Adds the row expected for {@code m}; false when it has no version or no checksum to compare
+     * (the plan refuses the first; a row without a checksum proves nothing). The body of
+     * {@link #provesUpToDate}'s loop, a method of its own for the reason {@link #entry} is one.
      */
-    private static Keyed keyed(Migration m, boolean checksums) {
+    private static boolean expect(ExpectedRows rows, Migration m, boolean checksums) {
         Optional<Version> version = m.version();
         if (version.isEmpty() || checksums && m.checksum().isEmpty()) {
-            return null;
-        }
-        return new Keyed(version.get().toString(), m);
-    }
-
-    /** Adds the row expected for {@code byText[i]}; false when it shares its version with the one before. */
-    private static boolean expect(ExpectedRows rows, Keyed[] byText, int i, boolean checksums) {
-        Keyed k = byText[i];
-        if (i > 0 && k.text.equals(byText[i - 1].text)) {
             return false;
         }
-        Migration m = k.migration;
         if (checksums) {
-            rows.add(k.text, m.name(), m.checksum().get());
+            rows.add(version.get().toString(), m.name(), m.checksum().get());
         } else {
-            rows.add(k.text, m.name());
+            rows.add(version.get().toString(), m.name());
         }
         return true;
     }
