@@ -216,19 +216,25 @@ public final class ExpectedRows {
         return out;
     }
 
-    /** Code-point order, which UTF-8's byte order is too ({@link String#compareTo} differs past surrogates). */
+    /**
+     * Code-point order, which UTF-8's byte order is too. {@link String#compareTo} differs only where
+     * the first differing chars are a surrogate and a char at U+E000 or above: surrogates are moved
+     * above those chars there, as ICU does.
+     */
     static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
             if (x != y) {
-                return Integer.compare(x, y);
+                return x >= 0xD800 && y >= 0xD800 ? codePointRank(x) - codePointRank(y) : x - y;
             }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
         }
-        return Boolean.compare(i < a.length(), j < b.length());
+        return a.length() - b.length();
+    }
+
+    /** A char at U+D800 or above ranked so that surrogates come after U+E000 to U+FFFF. */
+    private static int codePointRank(char c) {
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 }
