@@ -154,7 +154,8 @@ final class PostgresDialect extends DatabaseDialect {
         // statements where one join of pg_class, pg_namespace and pg_attribute cost a boot's new
         // backend about 3 ms (cold catalog caches, and the planner's statistics for three
         // catalogs); the second reads what the tracker's own queries read next anyway (the
-        // table's relation cache entry). Measured with pgbench, a new connection each: 1.5 ms.
+        // table's relation cache entry). pgbench of an up-to-date boot's statements, a new
+        // connection each: 1.2 ms less.
         String qualified = quote(schema) + "." + quote(table);
         String kind;
         try (PreparedStatement ps = connection.prepareStatement(
@@ -164,15 +165,16 @@ final class PostgresDialect extends DatabaseDialect {
                 kind = rs.next() ? rs.getString(1) : null;
             }
         }
-        if (kind == null || !List.of("r", "p", "v", "m", "f").contains(kind)) {
-            return Optional.empty(); // nothing of that name, or an index, a sequence, a type: no table
-        }
-        if (!kind.equals("r") && !kind.equals("p")) {
-            throw notATable(schema, table, switch (kind) {
-                case "v" -> "a view";
-                case "m" -> "a materialized view";
-                default -> "a foreign table";
-            });
+        switch (kind == null ? "" : kind) {
+            case "r", "p" -> {
+                // a table, partitioned or not: its columns below
+            }
+            case "v" -> throw notATable(schema, table, "a view");
+            case "m" -> throw notATable(schema, table, "a materialized view");
+            case "f" -> throw notATable(schema, table, "a foreign table");
+            default -> {
+                return Optional.empty(); // nothing of that name, or an index, a sequence, a type
+            }
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM " + qualified + " LIMIT 0");
              ResultSet rs = ps.executeQuery()) {

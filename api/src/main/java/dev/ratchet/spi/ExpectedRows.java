@@ -4,6 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -196,7 +198,7 @@ public final class ExpectedRows {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Comparator<Integer> byKey = numbers != null
+        Comparator<Integer> byKey = numbers != null
                 ? (a, b) -> Long.compare(numbers[a], numbers[b])
                 : (a, b) -> compareCodePoints(keys[a], keys[b]);
         boolean sorted = true; // the common case: rows added in key order
@@ -204,7 +206,7 @@ public final class ExpectedRows {
             sorted = byKey.compare(order[i - 1], order[i]) < 0;
         }
         if (!sorted) {
-            java.util.Arrays.sort(order, byKey);
+            Arrays.sort(order, byKey);
         }
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
