@@ -209,6 +209,14 @@ class ExpectedRowsTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n", A, List.of()));
             assertTrue(e.getMessage().contains("not one of the compared columns"), e.getMessage());
+            ExpectedRows.Column numberB = new ExpectedRows.Column("b", Dialect.ColumnKind.BIGINT);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n", numberB, List.of()));
+            assertTrue(e.getMessage().contains("not one of the compared columns"), "a compared column's name, another kind: "
+                    + e.getMessage());
+            // A column equal to a compared one, not the same object, is that column.
+            assertTrue(rows.heldBy(new TrackerContext(c, d, db.schema()), table(db, d), "namespace", "n",
+                    new ExpectedRows.Column("b", Dialect.ColumnKind.TEXT), List.of()));
         }
     }
 }
