@@ -150,7 +150,9 @@ public final class Engine {
      * whose text disagrees with the manifest, fails the run before anything is applied.
      */
     private static void requireReadable(List<Migration> pending) {
-        pending.forEach(Migration::prefetch);
+        for (Migration m : pending) {
+            m.prefetch();
+        }
         for (Migration m : pending) {
             m.script();
         }
@@ -163,7 +165,9 @@ public final class Engine {
     private void prefetch() {
         if (tracker.capabilities().contains(dev.ratchet.spi.Capability.CHECKSUM_DRIFT_DETECTION)) {
             for (Namespace ns : config.namespaces()) {
-                ns.migrations().forEach(Migration::prefetch);
+                for (Migration m : ns.migrations()) { // a loop, not a method reference linked on a first boot
+                    m.prefetch();
+                }
             }
         }
     }

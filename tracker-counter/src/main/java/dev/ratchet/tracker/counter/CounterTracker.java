@@ -170,10 +170,15 @@ public final class CounterTracker implements Tracker {
 
     /** The migration's version as the counter stores it, or a clear refusal. */
     private static long counterValue(Namespace ns, Migration m) {
-        Version v = m.version().orElseThrow(() -> RatchetException.of(ErrorKind.VERSION_REQUIRED,
-                        "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin()
-                                + ") has no version; the counter tracker stores versions.")
-                .with("namespace", ns.name()).with("migration", m.name()).build());
+        // No lambda here or in plan: a lambda's call site is linked on its first run, a millisecond
+        // or two of an application's first boot.
+        Optional<Version> version = m.version();
+        if (version.isEmpty()) {
+            throw RatchetException.of(ErrorKind.VERSION_REQUIRED, "Migration '" + m.name() + "' of namespace '"
+                            + ns.name() + "' (" + m.origin() + ") has no version; the counter tracker stores versions.")
+                    .with("namespace", ns.name()).with("migration", m.name()).build();
+        }
+        Version v = version.get();
         OptionalLong value = v.asLong();
         if (value.isEmpty()) {
             throw RatchetException.of(ErrorKind.VERSION_OUT_OF_RANGE, "Migration '" + m.name() + "' of namespace '"
@@ -286,22 +291,23 @@ public final class CounterTracker implements Tracker {
         if (layout == Layout.LEGACY_COUNT) {
             return planLegacy(namespace, Long.parseLong(facts.getOrDefault(FACT_COUNT, "0")));
         }
-        Optional<Long> counter = Optional.ofNullable(facts.get(FACT_VERSION)).map(Long::parseLong);
+        String stored = facts.get(FACT_VERSION);
+        Long counter = stored == null ? null : Long.parseLong(stored);
         if (Boolean.parseBoolean(facts.get(FACT_DIRTY))) {
-            String at = counter.map(String::valueOf).orElse("none (the first migration)");
+            String at = counter == null ? "none (the first migration)" : counter.toString();
             throw RatchetException.of(ErrorKind.DIRTY, "Namespace '" + ns + "' is dirty at version " + at
                             + ": a migration that ran outside a transaction (or under golang-migrate) did not finish.")
-                    .with("namespace", ns).with("version", counter.orElse(null))
+                    .with("namespace", ns).with("version", counter)
                     .hint("inspect the schema; if migration " + at + " fully applied, force version " + at
                             + "; if not, undo its partial effect and force the version before it")
                     .build();
         }
         long[] values = counterValues(namespace);
         List<Migration> code = inCounterOrder(namespace, values);
-        if (counter.isEmpty()) {
+        if (counter == null) {
             return new Plan(namespace, code, List.of(), List.of());
         }
-        long n = counter.get();
+        long n = counter;
         long highest = code.isEmpty() ? -1 : values[values.length - 1];
         if (n > highest) {
             throw RatchetException.of(ErrorKind.BINARY_OLDER_THAN_DB, "Namespace '" + ns + "' has its counter at "
