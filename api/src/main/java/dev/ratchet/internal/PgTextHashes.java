@@ -1,13 +1,17 @@
 package dev.ratchet.internal;
 
+import dev.ratchet.spi.ExpectedRows;
+
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The sum, as PostgreSQL's {@code sum(bigint)} gives it, of {@code hashtextextended(t COLLATE "C", 0)}
- * over texts computed in Java: a condensation of rows that needs no sort and no text of all rows
- * on the server (see {@link PostgresDialect#condense}).
+ * The sum, as PostgreSQL's {@code sum(bigint)} gives it, of each row's chained hash of its
+ * fields, computed in Java: for fields f1 .. fn, {@code hashtextextended(fn COLLATE "C", ...
+ * hashtextextended(f1 COLLATE "C", 0))}, each field's hash the seed of the next one's. A
+ * condensation of rows that needs no sort and no text of all rows, or of a whole row, on the
+ * server (see {@link PostgresDialect#condense}).
  *
  * <p>{@code hashtextextended} under a deterministic collation hashes the text's bytes in the
  * database's encoding with {@code hash_bytes_extended} (Bob Jenkins' lookup3, as PostgreSQL's
@@ -24,19 +28,28 @@ final class PgTextHashes {
     }
 
     /**
-     * The decimal text of the sum of the texts' hashes, or empty when a text holds a lone
-     * surrogate (no PostgreSQL text can hold it, and UTF-8 cannot say it).
+     * The decimal text of the sum of the rows' chained hashes, each row given as its fields, each
+     * followed by {@link ExpectedRows#SEPARATOR}; empty when a field holds a lone surrogate (no
+     * PostgreSQL text can hold it, and UTF-8 cannot say it).
      */
-    static Optional<String> sum(List<String> texts) {
+    static Optional<String> sum(List<String> rowTexts) {
         PgTextHashes h = new PgTextHashes();
         long low = 0;
         long high = 0;
-        for (int i = 0, n = texts.size(); i < n; i++) {
-            int length = h.encode(texts.get(i));
-            if (length < 0) {
-                return Optional.empty();
+        for (int i = 0, n = rowTexts.size(); i < n; i++) {
+            String row = rowTexts.get(i);
+            long v = 0;
+            for (int start = 0, end; start < row.length(); start = end + 1) {
+                end = row.indexOf(ExpectedRows.SEPARATOR, start);
+                if (end < 0) {
+                    end = row.length(); // a last field without its separator
+                }
+                int length = h.encode(row, start, end);
+                if (length < 0) {
+                    return Optional.empty();
+                }
+                v = hashBytesExtended(h.buffer, length, v);
             }
-            long v = hashBytesExtended(h.buffer, length);
             long s = low + v;
             high += (v >> 63) + (Long.compareUnsigned(s, low) < 0 ? 1 : 0);
             low = s;
@@ -45,15 +58,18 @@ final class PgTextHashes {
                 .toString());
     }
 
-    /** {@code s} in UTF-8 into the buffer; its length in bytes, or -1 for a lone surrogate. */
-    private int encode(String s) {
-        int n = s.length();
+    /**
+     * {@code s} from {@code from} to {@code to} (exclusive) in UTF-8 into the buffer; its length in
+     * bytes, or -1 for a lone surrogate.
+     */
+    private int encode(String s, int from, int to) {
+        int n = to - from;
         if (buffer.length < 3 * n) {
             buffer = new byte[Math.max(3 * n, 2 * buffer.length)];
         }
         byte[] b = buffer;
         int p = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 b[p++] = (byte) c;
@@ -61,7 +77,7 @@ final class PgTextHashes {
                 b[p++] = (byte) (0xc0 | c >> 6);
                 b[p++] = (byte) (0x80 | c & 0x3f);
             } else if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (!Character.isHighSurrogate(c) || i + 1 == to || !Character.isLowSurrogate(s.charAt(i + 1))) {
                     return -1;
                 }
                 int cp = Character.toCodePoint(c, s.charAt(++i));
@@ -82,11 +98,21 @@ final class PgTextHashes {
         return k[i] & 0xff | (k[i + 1] & 0xff) << 8 | (k[i + 2] & 0xff) << 16 | (k[i + 3] & 0xff) << 24;
     }
 
-    /** PostgreSQL's {@code hash_bytes_extended(k, length, 0)} on a little-endian server. */
-    static long hashBytesExtended(byte[] k, int length) {
+    /** PostgreSQL's {@code hash_bytes_extended(k, length, seed)} on a little-endian server. */
+    static long hashBytesExtended(byte[] k, int length, long seed) {
         int a = 0x9e3779b9 + length + 3923095;
         int b = a;
         int c = a;
+        if (seed != 0) { // the seed as padding after the key, mixed in first
+            a += (int) (seed >>> 32);
+            b += (int) seed;
+            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+        }
         int i = 0;
         int len = length;
         while (len >= 12) {

@@ -81,12 +81,20 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
-    public Optional<String> condense(String rowText, String orderBy) {
+    public Optional<String> condense(List<String> fields, String orderBy) {
         // A sum of the rows' 64-bit hashes: no sort and no text of all rows on the server, one
-        // short value on the wire. Each row's text holds its key (see Dialect#condense), so a sum,
-        // blind to order, compares the same rows. At 5,000 rows on a new backend the query took
-        // 9.9 ms, where a SHA-256 of the rows' text in order took 21.6 (psql, medians of 15).
-        return Optional.of("sum(hashtextextended((" + rowText + ") COLLATE \"C\", 0))");
+        // short value on the wire. Each row's fields hold its key (see Dialect#condense), so a sum,
+        // blind to order, compares the same rows. A row's hash chains its fields' hashes, each the
+        // seed of the next field's, with no text of the whole row built: at 5,000 rows of two
+        // fields the proof took 0.96 ms on a warm backend, where hashing each row's fields joined
+        // by separators, with its type checks at every row, took 1.5 to 1.9 (pgbench, 2026-12-04). At 5,000 rows on a new backend a
+        // sum of hashes took 9.9 ms, where a SHA-256 of the rows' text in order took 21.6 (psql,
+        // medians of 15).
+        String hash = "0"; // the first field's seed
+        for (String f : fields) {
+            hash = "hashtextextended((" + f + ") COLLATE \"C\", " + hash + ")";
+        }
+        return Optional.of("sum(" + hash + ")");
     }
 
     /** A sum: the rows' order does not change it. */
@@ -109,12 +117,23 @@ final class PostgresDialect extends DatabaseDialect {
     public Optional<String> holds(String column, ColumnKind kind) {
         // A column of the installed type reads back whatever it holds (timestamptz: infinity and
         // BC too); one whose type was changed proves nothing.
-        String type = switch (kind) {
+        return Optional.of("pg_typeof(" + column + ") = '" + typeOf(kind) + "'::regtype");
+    }
+
+    @Override
+    public Optional<String> holdsForEveryRow(String table, String column, ColumnKind kind) {
+        // The column's declared type, read from the table's row type in the query's own snapshot
+        // of the catalog: asked once per query, where holds() asks it at each row (about 0.4 ms
+        // of a proof of 5,000 rows, pgbench, 2026-12-04).
+        return Optional.of("pg_typeof((NULL::" + table + ")." + column + ") = '" + typeOf(kind) + "'::regtype");
+    }
+
+    private String typeOf(ColumnKind kind) {
+        return switch (kind) {
             case TEXT -> textType();
             case TIMESTAMP -> timestampType();
             case BIGINT -> bigintType();
         };
-        return Optional.of("pg_typeof(" + column + ") = '" + type + "'::regtype");
     }
 
     @Override

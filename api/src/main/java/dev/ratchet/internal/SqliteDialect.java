@@ -3,6 +3,7 @@ package dev.ratchet.internal;
 import dev.ratchet.ErrorKind;
 import dev.ratchet.LockStrategy;
 import dev.ratchet.RatchetException;
+import dev.ratchet.spi.ExpectedRows;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -54,9 +56,17 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
-    public Optional<String> condense(String textExpression, String orderBy) {
-        // In process: the text itself is as cheap to hand over as a digest of it.
-        return Optional.of("group_concat(" + textExpression + ", '' ORDER BY " + orderBy + ")");
+    public Optional<String> condense(List<String> fields, String orderBy) {
+        // In process: the text itself is as cheap to hand over as a digest of it. Each field is
+        // followed by the separator, written into the literal as it is.
+        StringBuilder row = new StringBuilder();
+        for (String f : fields) {
+            if (!row.isEmpty()) {
+                row.append(" || ");
+            }
+            row.append('(').append(f).append(") || '").append(ExpectedRows.SEPARATOR).append('\'');
+        }
+        return Optional.of("group_concat(" + row + ", '' ORDER BY " + orderBy + ")");
     }
 
     @Override

@@ -53,16 +53,17 @@ public interface Dialect {
     boolean isUniqueViolation(SQLException e);
 
     /**
-     * An aggregate over a query's rows that condenses the texts of {@code rowText}, one per row,
-     * into one value: the value {@link #condensed} gives for the same texts in Java. The rows are
-     * taken in the order of {@code orderBy} (SQL), or in any order: each row's text holds the key
-     * that {@code orderBy} sorts by, so the order follows from the texts, and a dialect may
-     * condense them as a multiset and save the server a sort. With it a tracker compares its whole
-     * table with what the code expects in one round trip and one row (see
-     * {@link Tracker#provesUpToDate}). Rows whose text is SQL NULL are left out. Empty when this
-     * database has no such aggregate.
+     * An aggregate over a query's rows that condenses each row's fields, the texts of
+     * {@code fields} (SQL expressions of text type, one per compared column, in order), into one
+     * value: the value {@link #condensed} gives for the same rows in Java. The rows are taken in
+     * the order of {@code orderBy} (SQL), or in any order: each row's fields hold the key that
+     * {@code orderBy} sorts by, so the order follows from the fields, and a dialect may condense
+     * the rows as a multiset and save the server a sort. With it a tracker compares its whole table
+     * with what the code expects in one round trip and one row (see
+     * {@link Tracker#provesUpToDate}). Rows with a field that is SQL NULL are left out. Empty when
+     * this database has no such aggregate.
      */
-    default Optional<String> condense(String rowText, String orderBy) {
+    default Optional<String> condense(List<String> fields, String orderBy) {
         return Optional.empty();
     }
 
@@ -76,8 +77,9 @@ public interface Dialect {
     }
 
     /**
-     * What {@link #condense} yields for rows whose texts, in order, are {@code rowTexts}; empty when
-     * these texts cannot be condensed as the database would (then they prove nothing).
+     * What {@link #condense} yields for rows whose texts, in order, are {@code rowTexts}: each
+     * row's fields, each followed by {@link ExpectedRows#SEPARATOR}, which no field holds. Empty
+     * when these rows cannot be condensed as the database would (then they prove nothing).
      */
     default Optional<String> condensed(List<String> rowTexts) {
         return Optional.of(String.join("", rowTexts));
@@ -104,6 +106,18 @@ public interface Dialect {
      * row it holds for must read back. Empty when this database cannot tell.
      */
     default Optional<String> holds(String column, ColumnKind kind) {
+        return Optional.empty();
+    }
+
+    /**
+     * A SQL condition that names no column of a query's rows, so that a query over
+     * {@code table} (qualified and quoted) evaluates it once, and that holds only when every value
+     * {@code column} can hold is one {@link #holds} holds for: where the column's declared type
+     * decides what a read takes (PostgreSQL), that it is the type of {@code kind}. Empty when only
+     * each row's value can tell (SQLite, whose columns take values of any type): then
+     * {@link #holds} is asked row by row.
+     */
+    default Optional<String> holdsForEveryRow(String table, String column, ColumnKind kind) {
         return Optional.empty();
     }
 }

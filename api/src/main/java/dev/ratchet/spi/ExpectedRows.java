@@ -12,15 +12,17 @@ import java.util.Optional;
 /**
  * The rows a tracker table must hold for one namespace, checked in one query that returns one
  * row: how a tracker implements {@link Tracker#provesUpToDate} without reading its history row
- * by row. Each row's compared columns make one text; the database condenses its rows' texts
- * into one value ({@link Dialect#condense}); the expected rows' texts are condensed the same way
- * in Java; the table holds exactly them when the row counts and the two values agree and every
- * row's other columns read back ({@link Dialect#holds}). One of the compared columns is the rows'
- * key; since every row's text holds its key, a database may compare the rows as a multiset
- * (PostgreSQL sums a 64-bit hash of each row's text) or as one text in key order (SQLite), and
- * rows may be added in any order: they are put in key order here when the database needs it.
+ * by row. Each row's compared columns are its fields; the database condenses its rows' fields
+ * into one value ({@link Dialect#condense}); the expected rows are condensed the same way in
+ * Java; the table holds exactly them when the row counts and the two values agree and every
+ * row's other columns read back ({@link Dialect#holdsForEveryRow}, {@link Dialect#holds}). One of
+ * the compared columns is the rows' key; since every row's fields hold its key, a database may
+ * compare the rows as a multiset (PostgreSQL sums a 64-bit hash of each row's fields, each field
+ * hashed with the previous one's hash as its seed) or as one text in key order (SQLite), and rows
+ * may be added in any order: they are put in key order here when the database needs it.
  *
- * <p>Each field is written followed by the unit separator U+001F, and the query also counts each
+ * <p>Where a row's fields are joined into one text (SQLite, and the expected rows' texts in
+ * Java), each field is followed by the unit separator U+001F, and the query also counts each
  * compared column's non-NULL values. A list of rows holding that character in a field proves
  * nothing (the Java side refuses it). Two different rows then never give the same text: when
  * the texts, the row counts and the non-NULL counts agree, no row was left out for a NULL field,
@@ -51,8 +53,12 @@ public final class ExpectedRows {
     private final List<String> texts = new ArrayList<>();
     private boolean unprovable;
 
-    /** Ends each field, on both sides: U+001F, written into the SQL literal as it is (both databases take it so). */
-    static final char SEPARATOR = '\u001f';
+    /**
+     * Ends each field of an expected row's text ({@link Dialect#condensed}): U+001F. A dialect that
+     * joins a row's fields on the database's side writes it into the SQL literal as it is (both
+     * databases take it so).
+     */
+    public static final char SEPARATOR = '\u001f';
 
     /** Rows of these columns, compared as text ({@code CAST(column AS TEXT)} on the database's side). */
     public ExpectedRows(List<Column> comparedColumns) {
@@ -114,36 +120,35 @@ public final class ExpectedRows {
             return false;
         }
         Dialect d = context.dialect();
-        StringBuilder row = new StringBuilder();
+        List<String> fields = new ArrayList<>(compared.size());
         StringBuilder nonNull = new StringBuilder();
-        List<String> conditions = new ArrayList<>();
+        List<String> once = new ArrayList<>();
+        List<String> perRow = new ArrayList<>();
         for (Column c : compared) {
-            if (!row.isEmpty()) {
-                row.append(" || ");
-            }
-            row.append("CAST(").append(c.name()).append(" AS ").append(d.textType()).append(") || '")
-                    .append(SEPARATOR).append('\'');
+            fields.add("CAST(" + c.name() + " AS " + d.textType() + ")");
             nonNull.append(", count(").append(c.name()).append(')');
-            Optional<String> holds = d.holds(c.name(), c.kind());
-            if (holds.isEmpty()) {
+            if (!readable(d, table, c, once, perRow)) {
                 return false;
             }
-            conditions.add(holds.get());
         }
         for (Column r : readable) {
-            Optional<String> holds = d.holds(r.name(), r.kind());
-            if (holds.isEmpty()) {
+            if (!readable(d, table, r, once, perRow)) {
                 return false;
             }
-            conditions.add(holds.get());
         }
         String orderBy = key.kind() == Dialect.ColumnKind.TEXT ? d.inCodePointOrder(key.name()) : key.name();
-        Optional<String> condensed = d.condense(row.toString(), orderBy);
+        Optional<String> condensed = d.condense(fields, orderBy);
         if (condensed.isEmpty()) {
             return false;
         }
-        String sql = "SELECT count(*), " + condensed.get() + ", sum(CASE WHEN " + String.join(" AND ", conditions)
-                + " THEN 0 ELSE 1 END)" + nonNull + " FROM " + table + " WHERE " + namespaceColumn + " = ?";
+        // How many rows may not read back: 0 when the once-asked conditions hold and no row fails
+        // its own; sum() of no rows is NULL, read as 0.
+        String mayNotRead = perRow.isEmpty() ? "0" : "sum(CASE WHEN " + String.join(" AND ", perRow) + " THEN 0 ELSE 1 END)";
+        if (!once.isEmpty()) {
+            mayNotRead = "CASE WHEN " + String.join(" AND ", once) + " THEN " + mayNotRead + " ELSE 1 END";
+        }
+        String sql = "SELECT count(*), " + condensed.get() + ", " + mayNotRead + nonNull + " FROM " + table + " WHERE "
+                + namespaceColumn + " = ?";
         try (PreparedStatement ps = context.connection().prepareStatement(sql)) {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
@@ -173,6 +178,25 @@ public final class ExpectedRows {
                 return expected.isPresent() && expected.get().equals(held);
             }
         }
+    }
+
+    /**
+     * Adds the condition that {@code column}'s values read back to {@code once} (asked once per
+     * query) or, where the database can only tell row by row, to {@code perRow}; false when it
+     * cannot tell at all.
+     */
+    private static boolean readable(Dialect d, String table, Column column, List<String> once, List<String> perRow) {
+        Optional<String> forEveryRow = d.holdsForEveryRow(table, column.name(), column.kind());
+        if (forEveryRow.isPresent()) {
+            once.add(forEveryRow.get());
+            return true;
+        }
+        Optional<String> holds = d.holds(column.name(), column.kind());
+        if (holds.isEmpty()) {
+            return false;
+        }
+        perRow.add(holds.get());
+        return true;
     }
 
     /**
