@@ -216,21 +216,41 @@ final class MigrationFiles {
 
     /**
      * Sorts by version when every version is one part small enough to share a long with the
-     * migration's index (the common case: {@code V1__}, {@code 20240101120000_}): the packed
-     * values sort as primitives, without comparing objects. Returns false, leaving the array
-     * alone, otherwise. Equal versions stay neighbours, in listing order.
+     * migration's index (the common case: {@code V1__}, {@code 20240101120000_}). Returns false,
+     * leaving the array alone, otherwise. Equal versions stay neighbours, in listing order.
+     *
+     * <p>Versions that are distinct and dense (numbered 1, 2, 3 ..., gaps allowed, as most
+     * projects number them) are put in place by their version, with no sort: one pass over the
+     * migrations and one over a slot per version. Any others are packed with their index into
+     * longs that sort as primitives, without comparing objects. A sort of the migrations was most
+     * of the C2 compiler's work in a JVM's sixth to fifteenth up-to-date boots at N = 5000 (the
+     * JDK's sort of a {@code long[]}: about 85 of the 246 ms its compile tasks took,
+     * {@code -XX:+LogCompilation}, 2026-12-04), CPU that a boot on two cores waits for.
      */
     static boolean sortBySingleLongVersion(Migration[] migrations) {
         int n = migrations.length;
-        int indexBits = Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(n));
-        long limit = 1L << (Long.SIZE - 1 - indexBits);
-        long[] packed = new long[n];
+        long[] versions = new long[n];
+        long min = Long.MAX_VALUE;
+        long max = -1;
         for (int i = 0; i < n; i++) {
-            long p = packed(migrations[i], limit, indexBits, i);
-            if (p < 0) {
+            long v = singleLong(migrations[i]);
+            if (v < 0) {
                 return false;
             }
-            packed[i] = p;
+            versions[i] = v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (n == 0 || max - min < 4L * n && placedByVersion(migrations, versions, min, max)) {
+            return true;
+        }
+        int indexBits = Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(n));
+        if (max >= 1L << (Long.SIZE - 1 - indexBits)) {
+            return false;
+        }
+        long[] packed = versions;
+        for (int i = 0; i < n; i++) {
+            packed[i] = versions[i] << indexBits | i;
         }
         Arrays.sort(packed);
         Migration[] original = migrations.clone();
@@ -242,17 +262,35 @@ final class MigrationFiles {
     }
 
     /**
-     * {@code m}'s version shifted left by {@code indexBits}, {@code index} in the bits it frees;
-     * -1 when the version is not one part below {@code limit}. The body of
+     * Puts the migrations in version order through a slot per version from {@code min} to
+     * {@code max}; false, leaving {@code migrations} alone, when two share a version.
+     */
+    private static boolean placedByVersion(Migration[] migrations, long[] versions, long min, long max) {
+        Migration[] slots = new Migration[(int) (max - min + 1)];
+        for (int i = 0; i < migrations.length; i++) {
+            int slot = (int) (versions[i] - min);
+            if (slots[slot] != null) {
+                return false;
+            }
+            slots[slot] = migrations[i];
+        }
+        int k = 0;
+        for (Migration m : slots) {
+            if (m != null) {
+                migrations[k++] = m;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code m}'s version as a long when it is one part, else -1. The body of
      * {@link #sortBySingleLongVersion}'s loop, a method of its own for the reason given at
      * {@link #fileMigration}.
      */
-    private static long packed(Migration m, long limit, int indexBits, int index) {
+    private static long singleLong(Migration m) {
         java.util.OptionalLong v = m.versionOrNull().asLong();
-        if (v.isEmpty() || v.getAsLong() >= limit) {
-            return -1;
-        }
-        return v.getAsLong() << indexBits | index;
+        return v.isPresent() ? v.getAsLong() : -1;
     }
 
     /**

@@ -47,7 +47,12 @@ class FileNameProperties {
     Arbitrary<List<Long>> versionLists() {
         Arbitrary<Long> v = Arbitraries.oneOf(Arbitraries.longs().between(0, 30), Arbitraries.longs().between(0,
                 Long.MAX_VALUE), Arbitraries.of(0L, 1L << 49, (1L << 50) - 1, 1L << 50, 1L << 52, Long.MAX_VALUE));
-        return v.list().ofMaxSize(300);
+        // Distinct versions from a narrow range, in listing order: what is put in place by version.
+        Arbitrary<List<Long>> dense = Arbitraries.longs().between(0, 600).set().ofMaxSize(300)
+                .flatMap(set -> Arbitraries.shuffle(new java.util.ArrayList<>(set)));
+        Arbitrary<List<Long>> denseHigh = Arbitraries.longs().between(Long.MAX_VALUE - 400, Long.MAX_VALUE).set()
+                .ofMaxSize(100).flatMap(set -> Arbitraries.shuffle(new java.util.ArrayList<>(set)));
+        return Arbitraries.oneOf(v.list().ofMaxSize(300), dense, denseHigh);
     }
 
     /** The packed sort of single-part versions orders exactly as the comparator, keeping ties in order. */
@@ -65,6 +70,10 @@ class FileNameProperties {
             assertEquals(List.of(expected), List.of(packed));
         } else {
             assertTrue(versions.stream().anyMatch(v -> v >= 1L << 50), "refused only for versions too large to pack");
+            assertTrue(versions.stream().distinct().count() < versions.size()
+                            || versions.stream().mapToLong(Long::longValue).max().getAsLong()
+                            - versions.stream().mapToLong(Long::longValue).min().getAsLong() >= 4L * versions.size(),
+                    "versions distinct and dense are put in place whatever their size");
         }
     }
 
