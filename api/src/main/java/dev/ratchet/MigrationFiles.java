@@ -216,8 +216,10 @@ final class MigrationFiles {
 
     /**
      * Sorts by version when every version is one part small enough to share a long with the
-     * migration's index (the common case: {@code V1__}, {@code 20240101120000_}). Returns false,
-     * leaving the array alone, otherwise. Equal versions stay neighbours, in listing order.
+     * migration's index (the common case: {@code V1__}, {@code 20240101120000_}), or one part and
+     * distinct and dense, of any size. Returns {@link #SORTED_DISTINCT} when it sorted and found no
+     * two versions equal, {@link #SORTED} when it sorted (equal versions stay neighbours, in
+     * listing order), and {@link #NOT_SORTED}, leaving the array alone, otherwise.
      *
      * <p>Versions that are distinct and dense (numbered 1, 2, 3 ..., gaps allowed, as most
      * projects number them) are put in place by their version, with no sort: one pass over the
@@ -227,7 +229,7 @@ final class MigrationFiles {
      * JDK's sort of a {@code long[]}: about 85 of the 246 ms its compile tasks took,
      * {@code -XX:+LogCompilation}, 2026-12-04), CPU that a boot on two cores waits for.
      */
-    static boolean sortBySingleLongVersion(Migration[] migrations) {
+    static int sortBySingleLongVersion(Migration[] migrations) {
         int n = migrations.length;
         long[] versions = new long[n];
         long min = Long.MAX_VALUE;
@@ -235,18 +237,18 @@ final class MigrationFiles {
         for (int i = 0; i < n; i++) {
             long v = singleLong(migrations[i]);
             if (v < 0) {
-                return false;
+                return NOT_SORTED;
             }
             versions[i] = v;
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
         if (n == 0 || max - min < 4L * n && placedByVersion(migrations, versions, min, max)) {
-            return true;
+            return SORTED_DISTINCT;
         }
         int indexBits = Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(n));
         if (max >= 1L << (Long.SIZE - 1 - indexBits)) {
-            return false;
+            return NOT_SORTED;
         }
         long[] packed = versions;
         for (int i = 0; i < n; i++) {
@@ -258,8 +260,13 @@ final class MigrationFiles {
         for (int i = 0; i < n; i++) {
             migrations[i] = original[(int) (packed[i] & mask)];
         }
-        return true;
+        return SORTED;
     }
+
+    /** What {@link #sortBySingleLongVersion} did. */
+    static final int NOT_SORTED = -1;
+    static final int SORTED = 0;
+    static final int SORTED_DISTINCT = 1;
 
     /**
      * Puts the migrations in version order through a slot per version from {@code min} to
@@ -421,13 +428,15 @@ final class MigrationFiles {
 
     static List<Migration> sorted(List<Migration> migrations) {
         Migration[] byVersion = migrations.toArray(new Migration[0]);
-        if (!sortBySingleLongVersion(byVersion)) {
+        int sorted = sortBySingleLongVersion(byVersion);
+        if (sorted == NOT_SORTED) {
             Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
         }
         // A file's name starts with its canonical version, so only equal versions can collide:
-        // they are neighbours now. Every collision is reported, naming both files.
+        // they are neighbours now. Every collision is reported, naming both files. Versions put
+        // in place one per slot are known to be distinct.
         List<String> collisions = new ArrayList<>();
-        for (int i = 1; i < byVersion.length; i++) {
+        for (int i = sorted == SORTED_DISTINCT ? byVersion.length : 1; i < byVersion.length; i++) {
             if (sameVersion(byVersion[i - 1], byVersion[i])) {
                 Migration a = byVersion[i - 1];
                 Migration b = byVersion[i];

@@ -66,8 +66,12 @@ class FileNameProperties {
         Migration[] expected = migrations.clone();
         java.util.Arrays.sort(expected, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
         Migration[] packed = migrations.clone();
-        if (MigrationFiles.sortBySingleLongVersion(packed)) {
+        int sorted = MigrationFiles.sortBySingleLongVersion(packed);
+        if (sorted != MigrationFiles.NOT_SORTED) {
             assertEquals(List.of(expected), List.of(packed));
+            if (sorted == MigrationFiles.SORTED_DISTINCT) {
+                assertEquals(versions.size(), versions.stream().distinct().count(), "said distinct: " + versions);
+            }
         } else {
             assertTrue(versions.stream().anyMatch(v -> v >= 1L << 50), "refused only for versions too large to pack");
             assertTrue(versions.stream().distinct().count() < versions.size()
