@@ -160,10 +160,22 @@ public final class ChecksumManifest {
         Map<String, Vouch> out = new HashMap<>(Math.max(16, b.length / 50));
         int number = 1;
         for (int pos = eol + 1; pos < b.length; pos = eol + 1) {
-            number++;
-            eol = line(b, pos, origin, number, out);
+            eol = lines(b, pos, origin, number, out);
+            number += MigrationFiles.CHUNK;
         }
         return out;
+    }
+
+    /**
+     * {@link #line} for the {@link MigrationFiles#CHUNK} lines from {@code pos} (fewer at the end),
+     * the first of them line {@code number + 1}; where the last ends.
+     */
+    private static int lines(byte[] b, int pos, String origin, int number, Map<String, Vouch> out) {
+        int eol = pos - 1;
+        for (int i = 1; i <= MigrationFiles.CHUNK && eol + 1 < b.length; i++) {
+            eol = line(b, eol + 1, origin, number + i, out);
+        }
+        return eol;
     }
 
     /**

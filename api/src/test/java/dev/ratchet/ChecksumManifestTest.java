@@ -191,6 +191,26 @@ class ChecksumManifestTest {
             assertTrue(e.getMessage().contains("classpath:db/migrations/" + ChecksumManifest.FILE_NAME)
                     && e.getMessage().contains("line " + badLine[i]), e.getMessage());
         }
+        // Lines are parsed sixteen a call: a bad line past the first sixteen is named by its number too.
+        assertTrue(good.size() > 36, "a manifest of more lines than a call takes: " + good.size());
+        for (int number : new int[] {17, 18, 19, 35, good.size()}) {
+            List<String> lines = new java.util.ArrayList<>(good);
+            lines.set(number - 1, "not a line");
+            Files.write(manifest, lines);
+            Path jar = jar("bad-line-" + number + ".jar");
+            RatchetException e = assertThrows(RatchetException.class, () -> fromJar(jar, loaded -> loaded));
+            assertEquals(ErrorKind.CHECKSUM_MANIFEST_INVALID, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("line " + number + ":") || e.getMessage().contains("line " + number + " "),
+                    number + ": " + e.getMessage());
+        }
+        List<String> repeated = new java.util.ArrayList<>(good);
+        repeated.add(good.get(3));
+        Files.write(manifest, repeated);
+        Path repeatedJar = jar("repeated.jar");
+        RatchetException twice = assertThrows(RatchetException.class, () -> fromJar(repeatedJar, loaded -> loaded));
+        assertTrue(twice.getMessage().contains("line " + repeated.size()) && twice.getMessage().contains("second time"),
+                twice.getMessage());
+
         Files.write(manifest, new byte[] {'#', ' ', (byte) 0xff, '\n'});
         Path jar = jar("binary.jar");
         RatchetException e = assertThrows(RatchetException.class, () -> fromJar(jar, loaded -> loaded));

@@ -96,6 +96,33 @@ class MigrationSourceTest {
         }
     }
 
+    /**
+     * Among many files (taken sixteen a call, in the listing's order), the malformed name reported
+     * is the first by path, wherever the listing puts it; a collision among many dense versions,
+     * which are otherwise put in place without a sort, is found too.
+     */
+    @Test
+    void amongManyFilesTheFirstMalformedNameByPathIsReportedAndACollisionIsFound() throws Exception {
+        for (int i = 1; i <= 60; i++) {
+            write("V" + i + "__m" + i + ".sql", "SELECT " + i + ";");
+        }
+        write("zz_not_a_migration.sql", "SELECT 0;");
+        write("V9_missing_separator.sql", "SELECT 0;");
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("V9_missing_separator.sql"), e.getMessage());
+        Files.delete(dir.resolve("V9_missing_separator.sql"));
+        e = assertThrows(RatchetException.class, this::load);
+        assertTrue(e.getMessage().contains("zz_not_a_migration.sql"), e.getMessage());
+        Files.delete(dir.resolve("zz_not_a_migration.sql"));
+        assertEquals(60, load().size());
+
+        write("33_again.sql", "SELECT 33;");
+        e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.VERSION_COLLISION, e.kind());
+        assertTrue(e.getMessage().contains("V33__m33.sql") && e.getMessage().contains("33_again.sql"), e.getMessage());
+    }
+
     @Test
     void twoFilesWithOneVersionFailNamingBoth() throws Exception {
         write("V3__add_users.sql", "SELECT 1;");

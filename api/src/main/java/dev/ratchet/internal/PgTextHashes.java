@@ -34,9 +34,29 @@ final class PgTextHashes {
      */
     static Optional<String> sum(List<String> rowTexts) {
         PgTextHashes h = new PgTextHashes();
-        long low = 0;
-        long high = 0;
-        for (int i = 0, n = rowTexts.size(); i < n; i++) {
+        for (int i = 0, n = rowTexts.size(); i < n; i += CHUNK) {
+            if (!h.add(rowTexts, i, Math.min(n, i + CHUNK))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(BigInteger.valueOf(h.high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(h.low)))
+                .toString());
+    }
+
+    /**
+     * How many rows one call of {@link #add} takes: the loop over a boot's rows runs once per boot,
+     * in the interpreter for a JVM's first dozen boots, while a method called 300 times a boot at
+     * N = 5000 is compiled during the first (see {@code MigrationFiles.CHUNK}).
+     */
+    private static final int CHUNK = 16;
+
+    /** The sum so far, as two 64-bit halves. */
+    private long low;
+    private long high;
+
+    /** Adds the hashes of {@code rowTexts[from .. to)} to the sum; false for a lone surrogate. */
+    private boolean add(List<String> rowTexts, int from, int to) {
+        for (int i = from; i < to; i++) {
             String row = rowTexts.get(i);
             long v = 0;
             for (int start = 0, end; start < row.length(); start = end + 1) {
@@ -44,18 +64,17 @@ final class PgTextHashes {
                 if (end < 0) {
                     end = row.length(); // a last field without its separator
                 }
-                int length = h.encode(row, start, end);
+                int length = encode(row, start, end);
                 if (length < 0) {
-                    return Optional.empty();
+                    return false;
                 }
-                v = hashBytesExtended(h.buffer, length, v);
+                v = hashBytesExtended(buffer, length, v);
             }
             long s = low + v;
             high += (v >> 63) + (Long.compareUnsigned(s, low) < 0 ? 1 : 0);
             low = s;
         }
-        return Optional.of(BigInteger.valueOf(high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low)))
-                .toString());
+        return true;
     }
 
     /**

@@ -119,9 +119,24 @@ public final class AppliedSetTracker implements Tracker {
     public void validate(List<Namespace> namespaces) {
         for (Namespace ns : namespaces) {
             List<Migration> migrations = ns.migrations();
-            for (int i = 0, n = migrations.size(); i < n; i++) {
-                requireVersion(ns, migrations.get(i));
+            for (int i = 0, n = migrations.size(); i < n; i += CHUNK) {
+                requireVersions(ns, migrations, i, Math.min(n, i + CHUNK));
             }
+        }
+    }
+
+    /**
+     * How many migrations one call of a per-migration loop's method takes on a boot's path: a
+     * loop that runs once per boot stays in the interpreter for a JVM's first dozen boots, a
+     * method called 300 times a boot is compiled during the first (the api module's
+     * {@code MigrationFiles.CHUNK} says more).
+     */
+    private static final int CHUNK = 16;
+
+    /** {@link #requireVersion} for {@code migrations[from .. to)}: see {@link #CHUNK}. */
+    private static void requireVersions(Namespace ns, List<Migration> migrations, int from, int to) {
+        for (int i = from; i < to; i++) {
+            requireVersion(ns, migrations.get(i));
         }
     }
 
@@ -202,13 +217,24 @@ public final class AppliedSetTracker implements Tracker {
             compared.add(new ExpectedRows.Column("checksum", TEXT));
         }
         ExpectedRows rows = new ExpectedRows(compared);
-        for (Migration m : namespace.migrations()) {
-            if (!expect(rows, m, checksums)) {
+        List<Migration> code = namespace.migrations();
+        for (int i = 0, n = code.size(); i < n; i += CHUNK) {
+            if (!expect(rows, code, i, Math.min(n, i + CHUNK), checksums)) {
                 return false;
             }
         }
         return rows.heldBy(ctx, qualified(ctx), "namespace", namespace.name(), key,
                 List.of(new ExpectedRows.Column("applied_at", TIMESTAMP), new ExpectedRows.Column("execution_ms", BIGINT)));
+    }
+
+    /** {@link #expect(ExpectedRows, Migration, boolean)} for {@code code[from .. to)}: see {@link #CHUNK}. */
+    private static boolean expect(ExpectedRows rows, List<Migration> code, int from, int to, boolean checksums) {
+        for (int i = from; i < to; i++) {
+            if (!expect(rows, code.get(i), checksums)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -160,12 +160,38 @@ public final class CounterTracker implements Tracker {
         }
         if (layout != Layout.LEGACY_COUNT) {
             for (Namespace ns : namespaces) {
-                List<Migration> migrations = ns.migrations();
-                for (int i = 0, n = migrations.size(); i < n; i++) {
-                    counterValue(ns, migrations.get(i));
+                long[] values = new long[ns.migrations().size()];
+                for (int i = 0; i < values.length; i += CHUNK) {
+                    counterValues(ns, i, Math.min(values.length, i + CHUNK), values);
                 }
             }
         }
+    }
+
+    /**
+     * How many migrations one call of a per-migration loop's method takes on a boot's path: a
+     * loop that runs once per boot stays in the interpreter for a JVM's first dozen boots, a
+     * method called 300 times a boot is compiled during the first (the api module's
+     * {@code MigrationFiles.CHUNK} says more).
+     */
+    private static final int CHUNK = 16;
+
+    /** {@link #counterValue} of the namespace's migrations {@code from .. to} into {@code values}: see {@link #CHUNK}. */
+    private static void counterValues(Namespace ns, int from, int to, long[] values) {
+        List<Migration> code = ns.migrations();
+        for (int i = from; i < to; i++) {
+            values[i] = counterValue(ns, code.get(i));
+        }
+    }
+
+    /** Whether {@code values[from - 1 .. to)} ascend (from at least 1): see {@link #CHUNK}. */
+    private static boolean ascending(long[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (values[i - 1] > values[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The migration's version as the counter stores it, or a clear refusal. */
@@ -333,10 +359,9 @@ public final class CounterTracker implements Tracker {
      * first boots, while the method is compiled during the first.
      */
     private static long[] counterValues(Namespace namespace) {
-        List<Migration> code = namespace.migrations();
-        long[] values = new long[code.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = counterValue(namespace, code.get(i));
+        long[] values = new long[namespace.migrations().size()];
+        for (int i = 0; i < values.length; i += CHUNK) {
+            counterValues(namespace, i, Math.min(values.length, i + CHUNK), values);
         }
         return values;
     }
@@ -351,8 +376,8 @@ public final class CounterTracker implements Tracker {
     private static List<Migration> inCounterOrder(Namespace namespace, long[] values) {
         List<Migration> code = namespace.migrations();
         boolean sorted = true;
-        for (int i = 1; i < values.length && sorted; i++) {
-            sorted = values[i - 1] <= values[i];
+        for (int i = 1; i < values.length && sorted; i += CHUNK) {
+            sorted = ascending(values, i, Math.min(values.length, i + CHUNK));
         }
         if (sorted) {
             return code;
