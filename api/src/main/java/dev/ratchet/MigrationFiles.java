@@ -419,12 +419,6 @@ final class MigrationFiles {
         }
     }
 
-    /**
-     * Adds {@code name} of {@code directory} (see {@link #add}); false, adding nothing, when the
-     * name holds U+FFFD (see {@link #listSqlFiles}). A method of its own, called once per entry,
-     * so that the JIT compiles it during an application's first boot: the loop that calls it runs
-     * in the interpreter for the first boots.
-     */
     /** {@link #listed(Path, String, List)} for {@code names[from]} to {@code names[to - 1]}: see {@link #CHUNK}. */
     private static boolean listed(Path directory, String[] names, int from, int to, List<ScriptFiles.ListedFile> out)
             throws IOException {
@@ -436,6 +430,12 @@ final class MigrationFiles {
         return true;
     }
 
+    /**
+     * Adds {@code name} of {@code directory} (see {@link #add}); false, adding nothing, when the
+     * name holds U+FFFD (see {@link #listSqlFiles}). A method of its own, called once per entry,
+     * so that the JIT compiles it during an application's first boot: the loop that calls it runs
+     * in the interpreter for the first boots.
+     */
     private static boolean listed(Path directory, String name, List<ScriptFiles.ListedFile> out) throws IOException {
         if (name.indexOf('\uFFFD') >= 0) {
             return false;

@@ -87,9 +87,9 @@ final class PostgresDialect extends DatabaseDialect {
         // blind to order, compares the same rows. A row's hash chains its fields' hashes, each the
         // seed of the next field's, with no text of the whole row built: at 5,000 rows of two
         // fields the proof took 0.96 ms on a warm backend, where hashing each row's fields joined
-        // by separators, with its type checks at every row, took 1.5 to 1.9 (pgbench, 2026-12-04). At 5,000 rows on a new backend a
-        // sum of hashes took 9.9 ms, where a SHA-256 of the rows' text in order took 21.6 (psql,
-        // medians of 15).
+        // by separators, with its type checks at every row, took 1.5 to 1.9 (pgbench,
+        // 2026-12-04). At 5,000 rows on a new backend a sum of hashes took 9.9 ms, where a SHA-256
+        // of the rows' text in order took 21.6 (psql, medians of 15).
         String hash = "0"; // the first field's seed
         for (String f : fields) {
             hash = "hashtextextended((" + f + ") COLLATE \"C\", " + hash + ")";
