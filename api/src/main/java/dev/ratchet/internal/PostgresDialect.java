@@ -81,7 +81,7 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
-    public Optional<String> condense(List<String> fields, String orderBy) {
+    public Optional<String> condense(List<String> fields) {
         // A sum of the rows' 64-bit hashes: no sort and no text of all rows on the server, one
         // short value on the wire. Each row's fields hold its key (see Dialect#condense), so a sum,
         // blind to order, compares the same rows. A row's hash chains its fields' hashes, each the

@@ -53,24 +53,25 @@ public interface Dialect {
     boolean isUniqueViolation(SQLException e);
 
     /**
-     * An aggregate over a query's rows that condenses each row's fields, the texts of
-     * {@code fields} (SQL expressions of text type, one per compared column, in order), into one
-     * value: the value {@link #condensed} gives for the same rows in Java. The rows are taken in
-     * the order of {@code orderBy} (SQL), or in any order: each row's fields hold the key that
-     * {@code orderBy} sorts by, so the order follows from the fields, and a dialect may condense
-     * the rows as a multiset and save the server a sort. With it a tracker compares its whole table
-     * with what the code expects in one round trip and one row (see
-     * {@link Tracker#provesUpToDate}). Rows with a field that is SQL NULL are left out. Empty when
-     * this database has no such aggregate.
+     * An aggregate over a query's rows that condenses each row's fields, the texts named by
+     * {@code fields} (one per compared column, in order; SQL text, or NULL), into one value: the
+     * value {@link #condensed} gives for the same rows in Java. Where {@link #condensesInOrder}, the
+     * rows come from a subquery ordered by the rows' key, and the aggregate takes them in that order
+     * (it does not sort them itself); otherwise in any order: each row's fields hold its key, so the
+     * order follows from the fields, and a dialect may condense the rows as a multiset and save the
+     * server a sort. With it a tracker compares its whole table with what the code expects in one
+     * round trip and one row (see {@link Tracker#provesUpToDate}). Rows with a field that is SQL
+     * NULL are left out. Empty when this database has no such aggregate.
      */
-    default Optional<String> condense(List<String> fields, String orderBy) {
+    default Optional<String> condense(List<String> fields) {
         return Optional.empty();
     }
 
     /**
-     * Whether {@link #condense} and {@link #condensed} depend on the rows' order: when false they
-     * condense the rows as a multiset, and {@link ExpectedRows} passes the expected rows' texts in
-     * the order they were added, without sorting them by their key.
+     * Whether {@link #condense} and {@link #condensed} depend on the rows' order: when true the rows
+     * reach the aggregate in key order and {@link ExpectedRows} puts the expected rows' texts in
+     * that order; when false they condense the rows as a multiset, and the expected rows' texts
+     * are passed in the order they were added, without sorting them by their key.
      */
     default boolean condensesInOrder() {
         return true;

@@ -60,6 +60,14 @@ public final class ExpectedRows {
      */
     public static final char SEPARATOR = '\u001f';
 
+    /**
+     * The subquery's names for the compared fields' texts (followed by the field's index) and for
+     * whether a row may not read back: unlike any column's name a tracker would choose, so that
+     * the subquery's ORDER BY, which takes a result's name before a column's, orders by the key.
+     */
+    private static final String FIELD = "ratchet_proof_field_";
+    private static final String UNREADABLE = "ratchet_proof_unreadable";
+
     /** Rows of these columns, compared as text ({@code CAST(column AS TEXT)} on the database's side). */
     public ExpectedRows(List<Column> comparedColumns) {
         if (comparedColumns.isEmpty()) {
@@ -120,13 +128,22 @@ public final class ExpectedRows {
             return false;
         }
         Dialect d = context.dialect();
+        // The rows of the namespace in a subquery, each with its fields' texts and whether it may
+        // not read back: where the database condenses the rows in order, the subquery orders them
+        // by the key, which it may read from the key's index in that order, without a sort (a
+        // database such as PostgreSQL merges a subquery without ORDER BY into the query).
+        StringBuilder inner = new StringBuilder("SELECT ");
         List<String> fields = new ArrayList<>(compared.size());
         StringBuilder nonNull = new StringBuilder();
         List<String> once = new ArrayList<>();
         List<String> perRow = new ArrayList<>();
-        for (Column c : compared) {
-            fields.add("CAST(" + c.name() + " AS " + d.textType() + ")");
-            nonNull.append(", count(").append(c.name()).append(')');
+        for (int i = 0; i < compared.size(); i++) {
+            Column c = compared.get(i);
+            String field = FIELD + i;
+            inner.append(i == 0 ? "" : ", ").append("CAST(").append(c.name()).append(" AS ").append(d.textType())
+                    .append(") AS ").append(field);
+            fields.add(field);
+            nonNull.append(", count(").append(field).append(')');
             if (!readable(d, table, c, once, perRow)) {
                 return false;
             }
@@ -136,19 +153,28 @@ public final class ExpectedRows {
                 return false;
             }
         }
-        String orderBy = key.kind() == Dialect.ColumnKind.TEXT ? d.inCodePointOrder(key.name()) : key.name();
-        Optional<String> condensed = d.condense(fields, orderBy);
+        Optional<String> condensed = d.condense(fields);
         if (condensed.isEmpty()) {
             return false;
         }
         // How many rows may not read back: 0 when the once-asked conditions hold and no row fails
         // its own; sum() of no rows is NULL, read as 0.
-        String mayNotRead = perRow.isEmpty() ? "0" : "sum(CASE WHEN " + String.join(" AND ", perRow) + " THEN 0 ELSE 1 END)";
+        String mayNotRead = "0";
+        if (!perRow.isEmpty()) {
+            inner.append(", CASE WHEN ").append(String.join(" AND ", perRow)).append(" THEN 0 ELSE 1 END AS ")
+                    .append(UNREADABLE);
+            mayNotRead = "sum(" + UNREADABLE + ")";
+        }
         if (!once.isEmpty()) {
             mayNotRead = "CASE WHEN " + String.join(" AND ", once) + " THEN " + mayNotRead + " ELSE 1 END";
         }
-        String sql = "SELECT count(*), " + condensed.get() + ", " + mayNotRead + nonNull + " FROM " + table + " WHERE "
-                + namespaceColumn + " = ?";
+        inner.append(" FROM ").append(table).append(" WHERE ").append(namespaceColumn).append(" = ?");
+        if (d.condensesInOrder()) {
+            inner.append(" ORDER BY ")
+                    .append(key.kind() == Dialect.ColumnKind.TEXT ? d.inCodePointOrder(key.name()) : key.name());
+        }
+        String sql = "SELECT count(*), " + condensed.get() + ", " + mayNotRead + nonNull + " FROM (" + inner
+                + ") AS ratchet_rows";
         try (PreparedStatement ps = context.connection().prepareStatement(sql)) {
             ps.setString(1, namespace);
             try (ResultSet rs = ps.executeQuery()) {
@@ -222,6 +248,25 @@ public final class ExpectedRows {
      */
     private List<String> inKeyOrder(int keyIndex, Dialect.ColumnKind kind) {
         int n = texts.size();
+        if (keyIndex == 0 && kind == Dialect.ColumnKind.TEXT) {
+            // The key first, and (the common case, checked below) of chars above the separator and
+            // below the surrogates: then String's order of the texts is their keys' code-point
+            // order, since the separator that ends a key sorts before any char a longer key goes
+            // on with. One sort of the texts, without a key or index array (versions such as 1 to
+            // 1,000 are not in code-point order as added: 1, 10, 100, 1000, 101 ...).
+            String[] sorted = texts.toArray(new String[0]);
+            Arrays.sort(sorted);
+            int found = PLAIN;
+            for (int from = 0; from < n && found == PLAIN; from += CHUNK) {
+                found = plainAndDistinct(sorted, from, Math.min(n, from + CHUNK));
+            }
+            if (found == SAME_KEY) {
+                return null;
+            }
+            if (found == PLAIN) {
+                return Arrays.asList(sorted);
+            }
+        }
         String[] keys = new String[n];
         long[] numbers = kind == Dialect.ColumnKind.BIGINT ? new long[n] : null;
         for (int i = 0; i < n; i++) {
@@ -261,6 +306,38 @@ public final class ExpectedRows {
             out.add(texts.get(order[i]));
         }
         return out;
+    }
+
+    /**
+     * How many texts one call of {@link #plainAndDistinct} looks at: a loop that runs once per
+     * boot stays in the interpreter for a JVM's first dozen boots, a method called for every 16
+     * rows is compiled during the first (the api module's {@code MigrationFiles.CHUNK} says more).
+     */
+    private static final int CHUNK = 16;
+    private static final int PLAIN = 0;
+    private static final int SAME_KEY = 1;
+    private static final int NOT_PLAIN = 2;
+
+    /**
+     * For the texts {@code sorted[from .. to)}: {@link #NOT_PLAIN} when a key (the first field)
+     * holds a char below the separator or from the surrogates on, else {@link #SAME_KEY} when a
+     * key is the one before it, else {@link #PLAIN}.
+     */
+    private static int plainAndDistinct(String[] sorted, int from, int to) {
+        for (int i = from; i < to; i++) {
+            String text = sorted[i];
+            int end = text.indexOf(SEPARATOR);
+            for (int c = 0; c < end; c++) {
+                char ch = text.charAt(c);
+                if (ch < SEPARATOR || ch >= 0xD800) {
+                    return NOT_PLAIN;
+                }
+            }
+            if (i > 0 && sorted[i - 1].indexOf(SEPARATOR) == end && text.regionMatches(0, sorted[i - 1], 0, end)) {
+                return SAME_KEY;
+            }
+        }
+        return PLAIN;
     }
 
     /**
