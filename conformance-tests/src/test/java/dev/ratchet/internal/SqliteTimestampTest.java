@@ -19,6 +19,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -86,9 +88,9 @@ class SqliteTimestampTest {
         Arbitrary<Instant> monthEnds = Combinators.combine(Arbitraries.integers().between(0, 9999),
                         Arbitraries.integers().between(1, 12), Arbitraries.integers().between(27, 31), nanos)
                 .as((y, m, d, n) -> {
-                    java.time.YearMonth ym = java.time.YearMonth.of(y, m);
+                    YearMonth ym = YearMonth.of(y, m);
                     return ym.atDay(Math.min(d, ym.lengthOfMonth())).atTime(23, 59, 59)
-                            .toInstant(java.time.ZoneOffset.UTC).plusNanos(n);
+                            .toInstant(ZoneOffset.UTC).plusNanos(n);
                 });
         return Arbitraries.oneOf(anyDay, monthEnds);
     }
