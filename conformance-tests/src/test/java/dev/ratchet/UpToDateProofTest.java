@@ -208,6 +208,11 @@ class UpToDateProofTest {
             }
             exec(db, "UPDATE " + AppliedSetTracker.DEFAULT_TABLE + " SET applied_at = 20261202");
             assertFalse(proves(db, tracker, migrations), "a number");
+            // two good texts in one value, joined by the separator the proof joins the rows' texts with
+            exec(db, "UPDATE " + AppliedSetTracker.DEFAULT_TABLE + " SET applied_at = '2026-12-02T18:43:32Z'");
+            exec(db, "UPDATE " + AppliedSetTracker.DEFAULT_TABLE + " SET applied_at = applied_at || '" + SEPARATOR
+                    + "' || applied_at WHERE version = '2'");
+            assertFalse(proves(db, tracker, migrations), "two texts in one");
         }
     }
 

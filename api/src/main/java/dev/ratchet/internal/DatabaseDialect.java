@@ -303,7 +303,7 @@ public abstract class DatabaseDialect implements Dialect {
     }
 
     /** The non-negative number in {@code s[from, from + count)}, or -1 when it is not all digits. */
-    private static int digits(String s, int from, int count) {
+    static int digits(String s, int from, int count) {
         if (from + count > s.length()) {
             return -1;
         }

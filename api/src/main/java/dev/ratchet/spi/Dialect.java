@@ -111,6 +111,27 @@ public interface Dialect {
     }
 
     /**
+     * Where checking values of {@code kind} in Java costs less than {@link #holds} at every row:
+     * an aggregate over a query's rows that joins the texts of {@code field} (a value of a column
+     * installed as {@code kind}, as {@code CAST(value AS textType)} gives it, or SQL NULL), each
+     * followed by {@link ExpectedRows#SEPARATOR}, in any order, leaving NULLs out; the Java side
+     * then asks {@link #holdsText} of each. Empty (the default) when {@link #holds} is asked row by
+     * row instead.
+     */
+    default Optional<String> handOver(String field, ColumnKind kind) {
+        return Optional.empty();
+    }
+
+    /**
+     * For a kind {@link #handOver} hands over: true only when the text {@code texts[from, to)}, a
+     * value's text as that aggregate gives it, is one a tracker's read takes as it is, as for
+     * {@link #holds} (for a timestamp: one {@link #readInstant} reads).
+     */
+    default boolean holdsText(String texts, int from, int to, ColumnKind kind) {
+        return false;
+    }
+
+    /**
      * A SQL condition that names no column of a query's rows, so that a query over
      * {@code table} (qualified and quoted) evaluates it once, and that holds only when every value
      * {@code column} can hold is one {@link #holds} holds for: where the column's declared type

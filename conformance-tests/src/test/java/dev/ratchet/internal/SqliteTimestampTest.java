@@ -4,6 +4,7 @@ import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.spi.Dialect;
+import dev.ratchet.spi.ExpectedRows;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -28,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The condition the up-to-date proof asks of each row's timestamp on SQLite
- * ({@link SqliteDialect#holds} for a {@link Dialect.ColumnKind#TIMESTAMP}), against the dialect's
- * own read of the text: every text the condition holds for reads back, as the instant
+ * The condition the up-to-date proof asks of each row's timestamp on SQLite (in SQL,
+ * {@link SqliteDialect#holds} for a {@link Dialect.ColumnKind#TIMESTAMP}, and in Java,
+ * {@link SqliteDialect#holdsText}, which the proof asks), against the dialect's own read of the
+ * text: the two agree, every text they hold for reads back, as the instant
  * {@link Instant#parse} makes of it, and it holds for every instant {@link SqliteDialect#bindInstant}
  * writes. The texts tried are of an instant's shape with odd fields, and instants' texts with a
  * few chars changed, put in or taken out, from digits, the chars of the shape and chars SQLite's
@@ -58,12 +60,19 @@ class SqliteTimestampTest {
         db.close();
     }
 
-    /** Whether the condition holds for {@code text}, and the dialect's read of it when it does. */
+    /**
+     * Whether the condition holds for {@code text}, and the dialect's read of it when it does. The
+     * check in Java the proof asks instead ({@link SqliteDialect#holdsText}, of the text where it
+     * stands among others) holds for the same texts.
+     */
     private static Instant readIfItHolds(String text) throws Exception {
         check.setString(1, text);
         try (ResultSet rs = check.executeQuery()) {
             assertTrue(rs.next());
-            if (rs.getInt("holds") == 0) {
+            String among = "2026-12-02T18:43:32Z" + ExpectedRows.SEPARATOR + text + ExpectedRows.SEPARATOR + "x";
+            boolean inJava = DIALECT.holdsText(among, 21, 21 + text.length(), Dialect.ColumnKind.TIMESTAMP);
+            assertEquals(rs.getInt("holds") == 1, inJava, "the checks in SQL and in Java of '" + text + "'");
+            if (!inJava) {
                 return null;
             }
             try {
