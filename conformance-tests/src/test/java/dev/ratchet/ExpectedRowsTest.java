@@ -251,6 +251,20 @@ class ExpectedRowsTest {
             }
             assertFalse(rows.heldBy(ctx, table, "namespace", "n", A, List.of(n)), "n may not read back");
             assertTrue(rows.heldBy(ctx, table, "namespace", "n", A, List.of()), "n is not asked for");
+            if (kind == DatabaseKind.SQLITE) {
+                for (String other : List.of("1.5", "X'35'", "'12abc'", "' '", "''", "'5 5'")) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("UPDATE " + table + " SET n = " + other + " WHERE a = '1'");
+                    }
+                    assertFalse(rows.heldBy(ctx, table, "namespace", "n", A, List.of(n)), other);
+                }
+                for (String number : List.of("7", "-9223372036854775808", "'42'", "3.0", "NULL")) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("UPDATE " + table + " SET n = " + number + " WHERE a = '1'");
+                    }
+                    assertTrue(rows.heldBy(ctx, table, "namespace", "n", A, List.of(n)), number);
+                }
+            }
             if (kind == DatabaseKind.POSTGRESQL) {
                 try (Statement st = c.createStatement()) {
                     st.execute("ALTER TABLE " + table + " ALTER COLUMN a TYPE varchar(10)");
