@@ -18,10 +18,10 @@ import java.util.Optional;
  * row's other columns read back ({@link Dialect#holdsForEveryRow} once, or at each row
  * {@link Dialect#holds} in SQL or {@link Dialect#holdsText} in Java, of texts the query hands
  * over, {@link Dialect#handOver}). One of the compared columns is the rows' key; since every
- * row's fields hold its key, a database may
- * compare the rows as a multiset (PostgreSQL sums a 64-bit hash of each row's fields, each field
- * hashed with the previous one's hash as its seed) or as one text in key order (SQLite), and rows
- * may be added in any order: they are put in key order here when the database needs it.
+ * row's fields hold its key, a database may compare the rows as a multiset (PostgreSQL sums a
+ * 64-bit hash of each row's fields, each field hashed with the previous one's hash as its seed)
+ * or as one text in key order (SQLite), and rows may be added in any order: they are put in key
+ * order here when the database needs it.
  *
  * <p>Where a row's fields are joined into one text (SQLite, and the expected rows' texts in
  * Java), each field is followed by the unit separator U+001F, and the query also counts each
