@@ -79,7 +79,7 @@ class SqliteProofAgreesWithTheReadTest {
                 "'2026-12-02 18:43:32Z'", "'2026-12-02T24:00:00Z'", "'2026-12-02T18:43:32.1234567890Z'",
                 "CAST('2026-12-02T18:43:32Z' AS BLOB)", "X'00'", "CAST($ AS BLOB)", "CAST($ AS TEXT)",
                 "CAST($ AS INTEGER)", "CAST($ AS REAL)", "$ || ''", "$ || char(31)", "char(31) || $",
-                "$ || char(31) || $", "upper($)", "$ || ' '", "' ' || $", "$ + 0", "$ + 1", "name", "version",
+                "$ || char(31) || $", "$ || char(0)", "upper($)", "$ || ' '", "' ' || $", "$ + 0", "$ + 1", "name", "version",
                 "sequence", "applied_at", "checksum", "substr($, 1, 19) || 'Z'", "replace($, 'T', 't')");
         return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 5), values)
                 .as(Edit::new);

@@ -213,6 +213,10 @@ class UpToDateProofTest {
             exec(db, "UPDATE " + AppliedSetTracker.DEFAULT_TABLE + " SET applied_at = applied_at || '" + SEPARATOR
                     + "' || applied_at WHERE version = '2'");
             assertFalse(proves(db, tracker, migrations), "two texts in one");
+            // a NUL char after a good text: SQLite's text functions stop at it, a read does not
+            exec(db, "UPDATE " + AppliedSetTracker.DEFAULT_TABLE + " SET applied_at = '2026-12-02T18:43:32Z'"
+                    + " || char(0) WHERE version = '2'");
+            assertFalse(proves(db, tracker, migrations), "a NUL char after the text");
         }
     }
 
