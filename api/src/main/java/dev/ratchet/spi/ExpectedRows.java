@@ -239,10 +239,17 @@ public final class ExpectedRows {
         if (column.kind() == Dialect.ColumnKind.TIMESTAMP) {
             return false;
         }
-        Optional<String> forEveryRow = d.holdsForEveryRow(table, column.name(), column.kind());
-        if (forEveryRow.isPresent()) {
-            once.add(forEveryRow.get());
+        forEveryRow(d, table, column, once);
+        return true;
+    }
+
+    /** Adds the once-asked condition that {@code column}'s values read back to {@code once}; false when there is none. */
+    private static boolean forEveryRow(Dialect d, String table, Column column, List<String> once) {
+        Optional<String> condition = d.holdsForEveryRow(table, column.name(), column.kind());
+        if (condition.isEmpty()) {
+            return false;
         }
+        once.add(condition.get());
         return true;
     }
 
@@ -254,9 +261,7 @@ public final class ExpectedRows {
      */
     private static boolean readable(Dialect d, String table, Column column, List<String> once, List<String> perRow,
                                     List<Column> handed) {
-        Optional<String> forEveryRow = d.holdsForEveryRow(table, column.name(), column.kind());
-        if (forEveryRow.isPresent()) {
-            once.add(forEveryRow.get());
+        if (forEveryRow(d, table, column, once)) {
             return true;
         }
         if (d.handOver(column.name(), column.kind()).isPresent()) {
