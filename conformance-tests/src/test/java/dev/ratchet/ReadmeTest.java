@@ -104,4 +104,26 @@ class ReadmeTest {
             assertTrue(line.endsWith("| " + hint + " |"), "README's hint of " + kind + " differs from the code: " + line);
         }
     }
+
+    /** Every relative link of the README and of the documents it links to names a file that is there. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"README.md", "benchmarks/HISTORY.md", "RELIABILITY.md"})
+    void everyRelativeLinkResolves(String document) throws Exception {
+        Path doc = ROOT.resolve(document);
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\]\\(([^)\\s#]+)[^)]*\\)")
+                .matcher(Files.readString(doc));
+        int relative = 0;
+        while (link.find()) {
+            String target = link.group(1);
+            if (target.contains("://") || target.startsWith("mailto:")) {
+                continue;
+            }
+            relative++;
+            assertTrue(Files.exists(doc.getParent().resolve(target).normalize()),
+                    document + " links to " + target + ", which is not there");
+        }
+        if (document.equals("README.md")) {
+            assertTrue(relative >= 4, "the README's links were not found: " + relative);
+        }
+    }
 }

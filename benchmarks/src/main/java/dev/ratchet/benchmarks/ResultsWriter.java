@@ -386,8 +386,8 @@ public final class ResultsWriter {
                 + " 953 and 943 (1,030, 1,009 and 999 for the three Ratchet boots just before it; the floor's"
                 + " unchanged). Until late on 2026-12-03 the proof hashed"
                 + " the rows' text in version order, and the sort and the text made the backend touch 380 to 635"
-                + " pages more than the counter's, 4 to 8 ms of each boot at 10 to 12 µs a page (the README's"
-                + " \"Performance\" has the server times of both queries)."
+                + " pages more than the counter's, 4 to 8 ms of each boot at 10 to 12 µs a page (HISTORY.md,"
+                + " the log of the project's performance work, has the server times of both queries)."
                 + " `dev.ratchet.benchmarks.BootProfile` (in the benchmarks jar) prints, per boot for one tool,"
                 + " the CPU time of every thread, the booting thread's wait for a CPU and its page faults, and the"
                 + " page faults of the boot's server backend, for looking into this on another machine.\n");
