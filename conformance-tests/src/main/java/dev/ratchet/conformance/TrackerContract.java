@@ -472,6 +472,84 @@ public interface TrackerContract {
         });
     }
 
+    /**
+     * A tracker table edited by hand, cell by cell, never passes the quick proof of an up-to-date
+     * boot where a read would refuse it or plan work: after a migrate, one or two cells of the
+     * tracker's table (its columns as the database's catalog lists them) are set to NULL (on
+     * PostgreSQL after dropping the column's NOT NULL), to the next column's value, to a text with
+     * a space or in another case, to 0, 1 or -1; whenever {@code provesUpToDate} then says true, a
+     * fresh read and plan find nothing pending, refuse nothing and warn about nothing. An edit the
+     * database refuses (a type, a key) leaves the cell as it was.
+     */
+    @Property(tries = TRIES)
+    default void theUpToDateProofNeverTakesACellEditTheReadRefuses(@ForAll("code") List<Spec> code,
+                                                                   @ForAll("cellEdits") List<CellEdit> edits)
+            throws Exception {
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            List<String> done = new ArrayList<>();
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+                Tracker tracker = tracker();
+                String schema = tracker.schema().orElse(db.schema());
+                List<String> columns = new ArrayList<>();
+                boolean sqlite = db.kind() == DatabaseKind.SQLITE;
+                try (java.sql.ResultSet rs = c.getMetaData().getColumns(null, sqlite ? null : schema, tracker.table(),
+                        null)) {
+                    while (rs.next()) {
+                        columns.add(rs.getString("COLUMN_NAME"));
+                    }
+                }
+                check(!columns.isEmpty(), "the catalog lists the columns of " + schema + "." + tracker.table());
+                String table = sqlite ? quoted(tracker.table()) : quoted(schema) + "." + quoted(tracker.table());
+                for (CellEdit e : edits) {
+                    for (String sql : e.sql(table, columns, !sqlite)) {
+                        try {
+                            st.execute(sql);
+                            done.add(sql);
+                        } catch (java.sql.SQLException refused) {
+                            // the database refused the edit: the cell is as it was
+                        }
+                    }
+                }
+            }
+            proofAgreesWithThePlan(db, code, "the edits " + done);
+        });
+    }
+
+    /** An identifier in double quotes, as both databases take it. */
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * An edit of one cell: the column at {@code column} (modulo their number) of the rows holding
+     * its {@code row}-th smallest value is set to {@code value}, SQL in which {@code $} is that
+     * column and {@code @} the next one.
+     */
+    record CellEdit(int row, int column, String value) {
+        List<String> sql(String table, List<String> columns, boolean postgres) {
+            int i = Math.floorMod(column, columns.size());
+            String c = quoted(columns.get(i));
+            String next = quoted(columns.get((i + 1) % columns.size()));
+            String update = "UPDATE " + table + " SET " + c + " = " + value.replace("$", c).replace("@", next)
+                    + " WHERE " + c + " IN (SELECT " + c + " FROM " + table + " ORDER BY " + c + " LIMIT 1 OFFSET "
+                    + row + ")";
+            if (postgres && value.equals("NULL")) {
+                return List.of("ALTER TABLE " + table + " ALTER COLUMN " + c + " DROP NOT NULL", update);
+            }
+            return List.of(update);
+        }
+    }
+
+    /** One or two cell edits. */
+    @Provide
+    default Arbitrary<List<CellEdit>> cellEdits() {
+        Arbitrary<String> values = Arbitraries.of("NULL", "@", "''", "' '", "$ || ' '", "' ' || $", "upper($)",
+                "lower($)", "0", "1", "-1", "$ + 1");
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 11), values)
+                .as(CellEdit::new).list().ofMinSize(1).ofMaxSize(2);
+    }
+
     /** When the tracker proves {@code code} up to date on {@code db}, its plan agrees. */
     private void proofAgreesWithThePlan(TestDatabase db, List<Spec> code, String what) throws Exception {
         Namespace ns = Spec.namespace("app", code);
