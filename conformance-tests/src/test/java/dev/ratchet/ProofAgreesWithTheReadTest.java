@@ -101,7 +101,7 @@ class ProofAgreesWithTheReadTest {
 
     @Provide
     Arbitrary<Edit> postgresEdits() {
-        // A column's type changed in one edit in four: the values of the others are then of that type.
+        // One edit in four changes a column's type; the other edit may then write a value of the new type.
         return Arbitraries.frequencyOf(Tuple.of(3, edits(Arbitraries.of(
                 "$", "$", "NULL", "0", "2", "-1", "12345", "''", "'abc'", "'2'", "'02'", "' 2'", "'2 '", "'1.0'", "'1.5'",
                 "'app'", "'default'", "'infinity'", "'-infinity'", "'2026-12-02 18:43:32+00'", "'0044-03-15 12:00:00+00 BC'",

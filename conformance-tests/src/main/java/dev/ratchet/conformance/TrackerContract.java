@@ -523,15 +523,15 @@ public interface TrackerContract {
 
     /**
      * An edit of one cell: the column at {@code column} (modulo their number) of the rows holding
-     * its {@code row}-th smallest value is set to {@code value}, SQL in which {@code $} is that
-     * column and {@code @} the next one.
+     * its {@code row}-th smallest value is set to {@code value}: SQL in which {@code $} is that
+     * column, or {@code @}, the next column.
      */
     record CellEdit(int row, int column, String value) {
         List<String> sql(String table, List<String> columns, boolean postgres) {
             int i = Math.floorMod(column, columns.size());
             String c = quoted(columns.get(i));
             String next = quoted(columns.get((i + 1) % columns.size()));
-            String update = "UPDATE " + table + " SET " + c + " = " + value.replace("$", c).replace("@", next)
+            String update = "UPDATE " + table + " SET " + c + " = " + (value.equals("@") ? next : value.replace("$", c))
                     + " WHERE " + c + " IN (SELECT " + c + " FROM " + table + " ORDER BY " + c + " LIMIT 1 OFFSET "
                     + row + ")";
             if (postgres && value.equals("NULL")) {
