@@ -6,6 +6,7 @@ import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.tracker.appliedset.AppliedSetTracker;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -109,8 +110,8 @@ class RefusalTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
-    void versionCollisionInFilesNamesBothFilesBeforeTouchingTheDatabase(DatabaseKind kind) throws Exception {
-        Path dir = Files.createTempDirectory("ratchet-collision-");
+    void versionCollisionInFilesNamesBothFilesBeforeTouchingTheDatabase(DatabaseKind kind, @TempDir Path dir)
+            throws Exception {
         Files.writeString(dir.resolve("V3__add_users.sql"), "CREATE TABLE users (id int);");
         Files.writeString(dir.resolve("3_add_accounts.up.sql"), "CREATE TABLE accounts (id int);");
         try (TestDatabase db = TestDatabases.open(kind)) {

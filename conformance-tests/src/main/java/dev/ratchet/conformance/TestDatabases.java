@@ -164,21 +164,26 @@ public final class TestDatabases {
 
         @Override
         public void close() {
-            if (!Files.exists(directory)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            deleteTree(directory);
         }
 
         @Override
         public String toString() {
             return "SQLite " + directory.resolve("test.db");
+        }
+    }
+
+    /** Deletes {@code directory} and everything in it, if it is there: a test's scratch files. */
+    public static void deleteTree(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
