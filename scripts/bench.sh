@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks (Ratchet's trackers, Flyway, Liquibase, the plain-JDBC floor) on the
 # local PostgreSQL and on SQLite, counts statements per up-to-date boot from the PostgreSQL log,
-# and rewrites benchmarks/RESULTS.md. Not part of scripts/test.sh (which runs a smoke test).
+# and rewrites benchmarks/RESULTS.md; a full run also adds its targets to benchmarks/runs.tsv.
+# Not part of scripts/test.sh (which runs a smoke test).
 # Environment: RATCHET_BENCH_POSTGRES_URL (default: local server as postgres); BENCH_QUICK=1 for
 # a short run (N <= 1000, fewer iterations) while developing.
 set -euo pipefail
@@ -170,7 +171,8 @@ fi
 
 log=/var/log/postgresql/postgresql-${version}-main.log
 if [ -r "$log" ]; then
-  java -cp "$jar" dev.ratchet.benchmarks.RoundTrips "$log" 5000 "$out/roundtrips.txt" </dev/null
+  # At every size this run measured: the count must not grow with the history.
+  java -cp "$jar" dev.ratchet.benchmarks.RoundTrips "$log" "$pg_n" "$out/roundtrips.txt" </dev/null
 else
   echo "bench.sh: cannot read $log; statement counts skipped" >&2
   : > "$out/roundtrips.txt"
@@ -196,15 +198,21 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 $( [ -n "$only" ] && echo "- This run measured only the benchmarks matching \`${only}\` (BENCH_ONLY); the other tables are absent." )
 - This run of \`scripts/bench.sh\` took $(( ($(date +%s) - started + 59) / 60 )) minutes, building included.
 HEADER
-# A full run also rewrites the README's quoted excerpt of RESULTS.md; a subset run does not.
+# A full run also rewrites the README's quoted excerpt of RESULTS.md, and adds its targets'
+# verdicts to the run log, benchmarks/runs.tsv, from which it rewrites the README's table of the
+# targets over runs; a subset or quick run does neither.
 readme=()
 if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
-  readme=(--readme README.md)
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    commit="$commit+" # measured with changes not committed
+  fi
+  readme=(--readme README.md --log benchmarks/runs.tsv "$(date -u -d "@$started" '+%Y-%m-%d %H:%M')" "$commit")
 fi
 java -cp "$jar" dev.ratchet.benchmarks.ResultsWriter ${readme[@]+"${readme[@]}"} benchmarks/RESULTS.md "$out/roundtrips.txt" "$out/header.md" \
   "$out/postgresql.json" ${rounds[@]+"${rounds[@]}"} "$out/sqlite.json" </dev/null
 if [ ${#readme[@]} -gt 0 ]; then
-  echo "bench.sh: wrote benchmarks/RESULTS.md and the README's excerpt of it"
+  echo "bench.sh: wrote benchmarks/RESULTS.md, the README's excerpt of it and its table of the targets over runs, and this run's lines in benchmarks/runs.tsv"
 else
   echo "bench.sh: wrote benchmarks/RESULTS.md"
 fi

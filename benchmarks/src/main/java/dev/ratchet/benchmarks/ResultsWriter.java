@@ -39,11 +39,25 @@ public final class ResultsWriter {
     /** Writes the report. */
     public static void main(String[] arguments) throws Exception {
         // --readme FILE: also rewrite the README's quoted excerpt (between the markers below).
+        // --log FILE RUN COMMIT: also add this run's targets to the run log (TargetLog) as run RUN
+        // of COMMIT, and, with --readme, rewrite the README's table of the targets over runs.
         Path readme = null;
+        Path log = null;
+        String run = null;
+        String commit = null;
         String[] args = arguments;
-        if (args.length > 1 && args[0].equals("--readme")) {
-            readme = Path.of(args[1]);
-            args = Arrays.copyOfRange(args, 2, args.length);
+        while (args.length > 0 && args[0].startsWith("--")) {
+            if (args[0].equals("--readme") && args.length > 1) {
+                readme = Path.of(args[1]);
+                args = Arrays.copyOfRange(args, 2, args.length);
+            } else if (args[0].equals("--log") && args.length > 3) {
+                log = Path.of(args[1]);
+                run = args[2];
+                commit = args[3];
+                args = Arrays.copyOfRange(args, 4, args.length);
+            } else {
+                throw new IllegalArgumentException("unknown option or missing value: " + args[0]);
+            }
         }
         Path out = Path.of(args[0]);
         String roundTrips = Files.exists(Path.of(args[1])) ? Files.readString(Path.of(args[1])) : "";
@@ -80,21 +94,37 @@ public final class ResultsWriter {
                 tables.put(benchmark + " " + first.db() + " " + first.n(), table.toString());
             }
         }
-        if (!roundTrips.isBlank()) {
-            StringBuilder table = new StringBuilder("| tool | statements |\n|---|---:|\n");
-            for (String line : roundTrips.strip().split("\n")) {
-                String[] kv = line.split("=");
-                table.append("| ").append(label(kv[0])).append(" | ").append(kv[1]).append(" |\n");
-            }
+        Map<String, java.util.SortedMap<Integer, Integer>> counted = statementCounts(roundTrips);
+        if (!counted.isEmpty()) {
+            java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
+            counted.values().forEach(c -> sizes.addAll(c.keySet()));
+            StringBuilder table = new StringBuilder("| tool |");
+            sizes.forEach(n -> table.append(" N = ").append(n).append(" |"));
+            table.append("\n|---|").append("---:|".repeat(sizes.size())).append('\n');
+            counted.forEach((tool, c) -> {
+                table.append("| ").append(label(tool)).append(" |");
+                sizes.forEach(n -> table.append(' ').append(c.containsKey(n) ? String.valueOf(c.get(n)) : "").append(" |"));
+                table.append('\n');
+            });
             md.append("\n## Statements per up-to-date boot (PostgreSQL statement log)\n\n").append(table);
             tables.put("statements", table.toString());
         }
-        String targets = targetTable(rows);
-        md.append("\n## Targets\n\n").append(targets).append(gap(rows, statementCounts(roundTrips))).append(applyGap(rows)).append(rounds(rows));
+        String targets = targetTable(rows) + statementTarget(counted);
+        md.append("\n## Targets\n\n").append(targets).append(gap(rows, counted)).append(applyGap(rows)).append(rounds(rows));
+        // The run's entries are made before anything is written: a Targets table the log cannot
+        // take stops the run's writing here, with RESULTS.md and the README as they were.
+        List<TargetLog.Entry> logged = log == null ? null
+                : TargetLog.add(TargetLog.read(log), TargetLog.fromResults(run, commit, md.toString()));
         Files.writeString(out, md);
+        if (logged != null) {
+            TargetLog.write(log, logged);
+        }
         if (readme != null) {
             tables.put("targets", targets);
             writeReadme(readme, tables, header);
+            if (logged != null) {
+                TargetLog.writeReadme(readme, logged);
+            }
         }
     }
 
@@ -273,42 +303,91 @@ public final class ResultsWriter {
         return Optional.of(median(ratios));
     }
 
-    /** The statement log's count per tool ({@code TOOL=count} lines, as {@link RoundTrips} writes them). */
-    static Map<String, Integer> statementCounts(String roundTrips) {
-        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    /**
+     * The statement log's counts, per tool and N ({@code TOOL@N=count} lines, as {@link RoundTrips}
+     * writes them; a {@code TOOL=count} line, as runs before 2026-12-04's last wrote, counted
+     * N = 5000 alone).
+     */
+    static Map<String, java.util.SortedMap<Integer, Integer>> statementCounts(String roundTrips) {
+        Map<String, java.util.SortedMap<Integer, Integer>> counts = new java.util.LinkedHashMap<>();
         for (String line : roundTrips.strip().split("\n")) {
             String[] kv = line.split("=");
             if (kv.length == 2) {
-                counts.put(kv[0].strip(), Integer.parseInt(kv[1].strip()));
+                String[] toolAt = kv[0].strip().split("@");
+                int n = toolAt.length == 2 ? Integer.parseInt(toolAt[1]) : 5000;
+                counts.computeIfAbsent(toolAt[0], t -> new TreeMap<>()).put(n, Integer.parseInt(kv[1].strip()));
             }
         }
         return counts;
+    }
+
+    /** The sizes in words: "N = 5000", "N = 1000 and 5000", "N = 100, 1000 and 5000". */
+    private static String sizes(java.util.Collection<Integer> sizes) {
+        List<String> n = sizes.stream().map(String::valueOf).toList();
+        return "N = " + (n.size() == 1 ? n.get(0)
+                : String.join(", ", n.subList(0, n.size() - 1)) + " and " + n.get(n.size() - 1));
     }
 
     /**
      * The statements per up-to-date boot, as counted in this run: Ratchet's (one figure when every
      * tracker sends as many) against the floor's; empty when they were not counted.
      */
-    static String statementsPerBoot(Map<String, Integer> counts) {
+    static String statementsPerBoot(Map<String, java.util.SortedMap<Integer, Integer>> counts) {
         java.util.SortedSet<Integer> ratchet = new java.util.TreeSet<>();
-        counts.forEach((tool, n) -> {
-            if (tool.startsWith("RATCHET")) {
-                ratchet.add(n);
+        java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
+        boolean constant = true;
+        for (var e : counts.entrySet()) {
+            if (e.getKey().startsWith("RATCHET")) {
+                ratchet.addAll(e.getValue().values());
+                sizes.addAll(e.getValue().keySet());
+                constant &= new java.util.HashSet<>(e.getValue().values()).size() == 1;
             }
-        });
-        Integer floor = counts.get("FLOOR");
-        if (ratchet.isEmpty() || floor == null) {
+        }
+        var floorCounts = counts.get("FLOOR");
+        if (ratchet.isEmpty() || floorCounts == null) {
             return "";
         }
+        java.util.SortedSet<Integer> floor = new java.util.TreeSet<>(floorCounts.values());
         String each = ratchet.size() == 1 ? String.valueOf(ratchet.first()) : ratchet.first() + " to " + ratchet.last();
-        return " (" + each + " per boot whatever N, against the floor's " + floor + ")";
+        String where = sizes.size() > 1 && constant ? "whatever N (counted at " + sizes(sizes) + ")" : "at " + sizes(sizes);
+        return " (" + each + " per boot " + where + ", against the floor's "
+                + (floor.size() == 1 ? floor.first() : floor.first() + " to " + floor.last()) + ")";
+    }
+
+    /**
+     * The target on statements: every Ratchet tracker's up-to-date boot sends at most 5, and as
+     * many at every N counted. Empty when the statements were not counted.
+     */
+    static String statementTarget(Map<String, java.util.SortedMap<Integer, Integer>> counts) {
+        java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
+        int most = 0;
+        List<String> growing = new ArrayList<>();
+        for (var e : counts.entrySet()) {
+            if (e.getKey().startsWith("RATCHET")) {
+                sizes.addAll(e.getValue().keySet());
+                most = Math.max(most, e.getValue().values().stream().mapToInt(Integer::intValue).max().orElse(0));
+                if (new java.util.HashSet<>(e.getValue().values()).size() > 1) {
+                    List<String> each = new ArrayList<>();
+                    e.getValue().forEach((n, c) -> each.add(c + " at N = " + n));
+                    growing.add(label(e.getKey()) + ": " + String.join(", ", each));
+                }
+            }
+        }
+        if (sizes.isEmpty()) {
+            return "";
+        }
+        boolean met = most <= 5 && growing.isEmpty();
+        return "| statements per up-to-date boot, postgresql, every ratchet tracker, ≤ 5"
+                + (sizes.size() > 1 ? " and the same at " + sizes(sizes) : " at " + sizes(sizes)) + " | " + most
+                + (growing.isEmpty() ? "" : " (" + String.join("; ", growing) + ")") + " | " + (met ? "yes" : "no")
+                + " |\n";
     }
 
     /**
      * What the up-to-date boot's remaining gap to the floor is made of, with this run's figures and
      * the statements per boot that the statement log counted.
      */
-    static String gap(List<Row> rows, Map<String, Integer> statementCounts) {
+    static String gap(List<Row> rows, Map<String, java.util.SortedMap<Integer, Integer>> statementCounts) {
         StringBuilder g = new StringBuilder("\n## What the up-to-date boot's gap to the floor is made of\n\n");
         g.append("The floor lists the migration files' names and never opens them. A tracker that verifies checksums"
                 + " (applied-set, and identity, which warns on drift) must read and hash every file on every boot:"

@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Counts, from the server side, the statements each tool sends for one up-to-date boot: the
  * boot runs as a role whose {@code log_statement} is {@code all}, and the lines that role adds
- * to the PostgreSQL log are counted. Usage: {@code RoundTrips LOGFILE N OUTFILE}. The databases are
- * the up-to-date boot benchmark's prepared ones ({@code scripts/bench.sh} drops them afterwards).
+ * to the PostgreSQL log are counted. Usage: {@code RoundTrips LOGFILE N[,N...] OUTFILE}: every tool
+ * is counted at each N, so that a count that grows with the history shows. The databases are the
+ * up-to-date boot benchmark's prepared ones ({@code scripts/bench.sh} drops them afterwards).
  */
 public final class RoundTrips {
     private static final String ROLE = "ratchet_roundtrips";
@@ -20,27 +21,32 @@ public final class RoundTrips {
     private RoundTrips() {
     }
 
-    /** Writes {@code tool=count} lines to OUTFILE. */
+    /** The tools counted: every up-to-date boot the benchmarks time. */
+    static final Tool[] TOOLS = {Tool.RATCHET_APPLIED_SET, Tool.RATCHET_APPLIED_SET_JAR, Tool.RATCHET_COUNTER,
+        Tool.RATCHET_IDENTITY, Tool.RATCHET_APPLIED_SET_UNVERIFIED, Tool.FLYWAY, Tool.LIQUIBASE, Tool.FLOOR};
+
+    /** Writes {@code TOOL@N=count} lines to OUTFILE. */
     public static void main(String[] args) throws Exception {
         Path log = Path.of(args[0]);
-        int n = Integer.parseInt(args[1]);
+        int[] sizes = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
         String server = BenchDatabase.server();
         BenchDatabase.exec(server, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE
                 + "') THEN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; END IF; END $$");
         BenchDatabase.exec(server, "ALTER ROLE " + ROLE + " SET log_statement = 'all'");
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (Workload w = Workload.create(n)) {
-            for (Tool tool : new Tool[] {Tool.RATCHET_APPLIED_SET, Tool.RATCHET_COUNTER, Tool.RATCHET_IDENTITY,
-                    Tool.FLYWAY, Tool.LIQUIBASE, Tool.FLOOR}) {
-                // The up-to-date boot benchmark's database when bench.sh ran it (applying N again
-                // would cost minutes, Flyway's most), otherwise prepared here the same way.
-                try (BenchDatabase db = BenchDatabase.applied("postgresql", tool, n, w)) {
-                    String url = db.url.replaceAll("user=[^&]*", "user=" + ROLE);
-                    BenchDatabase asRole = BenchDatabase.attach(db, url);
-                    long before = Files.size(log);
-                    tool.migrate(asRole, w);
-                    Thread.sleep(300); // let the server flush its log
-                    counts.put(tool.name(), count(log, before));
+        for (int n : sizes) {
+            try (Workload w = Workload.create(n)) {
+                for (Tool tool : TOOLS) {
+                    // The up-to-date boot benchmark's database when bench.sh ran it (applying N
+                    // again would cost minutes, Flyway's most), otherwise prepared here the same way.
+                    try (BenchDatabase db = BenchDatabase.applied("postgresql", tool, n, w)) {
+                        String url = db.url.replaceAll("user=[^&]*", "user=" + ROLE);
+                        BenchDatabase asRole = BenchDatabase.attach(db, url);
+                        long before = Files.size(log);
+                        tool.migrate(asRole, w);
+                        Thread.sleep(300); // let the server flush its log
+                        counts.put(tool.name() + "@" + n, count(log, before));
+                    }
                 }
             }
         }

@@ -124,16 +124,58 @@ class ResultsWriterTest {
     @Test
     void theBootGapGivesTheStatementsTheLogCounted(@TempDir Path dir) throws Exception {
         List<ResultsWriter.Row> rows = boots(dir, "slow", 90);
-        String same = ResultsWriter.gap(rows, ResultsWriter.statementCounts(
-                "RATCHET_APPLIED_SET=5\nRATCHET_COUNTER=5\nFLYWAY=41\nFLOOR=3\n"));
-        String differing = ResultsWriter.gap(rows, ResultsWriter.statementCounts(
-                "RATCHET_APPLIED_SET=5\nRATCHET_COUNTER=4\nFLOOR=3\n"));
+        String same = ResultsWriter.gap(rows, ResultsWriter.statementCounts("RATCHET_APPLIED_SET@100=5\n"
+                + "RATCHET_APPLIED_SET@5000=5\nRATCHET_COUNTER@100=5\nRATCHET_COUNTER@5000=5\nFLYWAY@5000=41\n"
+                + "FLOOR@100=3\nFLOOR@5000=3\n"));
+        String differing = ResultsWriter.gap(rows, ResultsWriter.statementCounts("RATCHET_APPLIED_SET@100=5\n"
+                + "RATCHET_APPLIED_SET@5000=5\nRATCHET_COUNTER@100=4\nRATCHET_COUNTER@5000=4\nFLOOR@5000=3\n"));
+        String growing = ResultsWriter.gap(rows, ResultsWriter.statementCounts("RATCHET_COUNTER@100=4\n"
+                + "RATCHET_COUNTER@5000=5\nFLOOR@5000=3\n"));
+        // as runs before the counts at several N wrote them: N = 5000 only
+        String oneSize = ResultsWriter.gap(rows, ResultsWriter.statementCounts("RATCHET_APPLIED_SET=5\nFLOOR=3\n"));
         String uncounted = ResultsWriter.gap(rows, ResultsWriter.statementCounts(""));
 
-        assertTrue(same.contains("the number of statements is not it (5 per boot whatever N, against the floor's 3)."),
-                same);
-        assertTrue(differing.contains("(4 to 5 per boot whatever N, against the floor's 3)."), differing);
+        assertTrue(same.contains("the number of statements is not it (5 per boot whatever N (counted at N = 100 and"
+                + " 5000), against the floor's 3)."), same);
+        assertTrue(differing.contains("(4 to 5 per boot whatever N (counted at N = 100 and 5000), against the floor's"
+                + " 3)."), differing);
+        assertTrue(growing.contains("(4 to 5 per boot at N = 100 and 5000, against the floor's 3)."), growing);
+        assertTrue(oneSize.contains("(5 per boot at N = 5000, against the floor's 3)."), oneSize);
         assertTrue(uncounted.contains("the number of statements is not it. "), uncounted);
+    }
+
+    @Test
+    void theStatementTargetAsksForAtMostFiveAndTheSameAtEveryN() {
+        String met = ResultsWriter.statementTarget(ResultsWriter.statementCounts("RATCHET_COUNTER@100=4\n"
+                + "RATCHET_COUNTER@1000=4\nRATCHET_COUNTER@5000=4\nRATCHET_IDENTITY@100=5\nRATCHET_IDENTITY@1000=5\n"
+                + "RATCHET_IDENTITY@5000=5\nFLYWAY@100=41\nFLOOR@100=3\n"));
+        String growing = ResultsWriter.statementTarget(ResultsWriter.statementCounts("RATCHET_COUNTER@100=4\n"
+                + "RATCHET_COUNTER@5000=5\nFLOOR@100=3\n"));
+        String many = ResultsWriter.statementTarget(ResultsWriter.statementCounts("RATCHET_COUNTER@100=6\n"
+                + "RATCHET_COUNTER@5000=6\n"));
+
+        assertEquals("| statements per up-to-date boot, postgresql, every ratchet tracker, ≤ 5 and the same at N = 100,"
+                + " 1000 and 5000 | 5 | yes |\n", met, "Flyway's 41 is not Ratchet's");
+        assertEquals("| statements per up-to-date boot, postgresql, every ratchet tracker, ≤ 5 and the same at N = 100"
+                + " and 5000 | 5 (ratchet counter: 4 at N = 100, 5 at N = 5000) | no |\n", growing);
+        assertTrue(many.endsWith("| 6 | no |\n"), many);
+        assertEquals("", ResultsWriter.statementTarget(ResultsWriter.statementCounts("")), "not counted, not judged");
+    }
+
+    @Test
+    void theStatementsTableHasAColumnPerN(@TempDir Path dir) throws Exception {
+        Path header = Files.writeString(dir.resolve("header.md"), "# Benchmark results\n");
+        Path trips = Files.writeString(dir.resolve("roundtrips.txt"),
+                "RATCHET_COUNTER@100=5\nRATCHET_COUNTER@5000=5\nFLYWAY@100=40\nFLYWAY@5000=41\nFLOOR@5000=3\n");
+        Path out = dir.resolve("RESULTS.md");
+        ResultsWriter.main(new String[] {out.toString(), trips.toString(), header.toString(),
+                result(dir, "floor.json", "upToDateBoot", "FLOOR", 20).toString()});
+        String results = Files.readString(out);
+
+        assertTrue(results.contains("| tool | N = 100 | N = 5000 |\n|---|---:|---:|\n| ratchet counter | 5 | 5 |\n"
+                + "| flyway | 40 | 41 |\n| plain JDBC floor |  | 3 |\n"), results);
+        assertTrue(results.contains("| statements per up-to-date boot, postgresql, every ratchet tracker, ≤ 5 and the same"
+                + " at N = 100 and 5000 | 5 | yes |"), results);
     }
 
     @Test
