@@ -197,7 +197,7 @@ public final class TargetLog {
             t.append("| ").append(target).append(" | ")
                     .append(last.run().equals(latest) ? last.measured() + (last.met() ? "" : ", missed") : "not measured")
                     .append(" | ").append(range(low, high, last)).append(" | ")
-                    .append(met == entries.size() ? "all " + met : met == 0 ? "none of " + entries.size()
+                    .append(met == entries.size() && met > 1 ? "all " + met : met == 0 ? "none of " + entries.size()
                             : met + " of " + entries.size()).append(" |\n");
         });
         return t.toString();

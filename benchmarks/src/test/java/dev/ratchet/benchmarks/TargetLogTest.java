@@ -113,6 +113,7 @@ class TargetLogTest {
         }
         // a target that only an early run (inside the window) measured
         log.add(new TargetLog.Entry("2026-12-05 10:00", "c4", "an old target", "3 ms", false));
+        log.add(new TargetLog.Entry("2026-12-14 10:00", "c13", "a new target", "5", true));
         String summary = TargetLog.summary(log);
 
         assertTrue(summary.startsWith("Over the last 12 full runs (2026-12-03 10:00 to 2026-12-14 10:00 UTC):\n\n"),
@@ -124,6 +125,7 @@ class TargetLogTest {
                 summary);
         assertTrue(summary.contains("| fresh apply, postgresql, time(5000) / time(1000) ≤ 5.5 (linear) | 4.52 | 4.52 |"
                 + " all 12 |\n"), summary);
+        assertTrue(summary.contains("| a new target | 5 | 5 | 1 of 1 |\n"), summary);
         assertTrue(summary.endsWith("| an old target | not measured | 3 ms | none of 1 |\n"), summary);
         assertEquals("No full run is logged yet.\n", TargetLog.summary(List.of()));
     }
