@@ -112,4 +112,37 @@ class SessionTest {
             assertFalse(Fixtures.tableExists(db, "t2"));
         }
     }
+
+    /**
+     * {@code lockTimeout} bounds the wait for the migration lock; a statement that waits on another
+     * session's table lock is bounded by the connection's own {@code lock_timeout} (README, "Lock,
+     * then read"), and fails with the server's SQLSTATE, what Ratchet was doing, and nothing written.
+     */
+    @Test
+    void aTrackerReadBlockedByAnotherSessionEndsAtTheConnectionsLockTimeoutAndWritesNothing() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Fixtures.createEffectsTable(db);
+            Ratchet.builder().dataSource(db.dataSource()).tracker(AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", Fixtures.creates(1))).build().migrate();
+            // as the README says to: the server setting in the JDBC URL
+            org.postgresql.ds.PGSimpleDataSource bounded = new org.postgresql.ds.PGSimpleDataSource();
+            bounded.setURL(db.url() + "&options=-c%20lock_timeout%3D300ms");
+            try (Connection holder = db.connect(); Statement st = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                st.execute("LOCK TABLE ratchet_applied_migrations IN ACCESS EXCLUSIVE MODE");
+                for (List<Migration> code : List.of(Fixtures.creates(1), Fixtures.creates(1, 2))) {
+                    RatchetException e = assertThrows(RatchetException.class, () -> Ratchet.builder()
+                            .dataSource(bounded).tracker(AppliedSetTracker.builder().build())
+                            .namespace(Namespace.of("app", code)).build().migrate(), code.size() + " migrations");
+                    assertEquals(ErrorKind.DATABASE_ERROR, e.kind(), e.getMessage());
+                    assertTrue(e.getMessage().contains("55P03"), "the server's lock_timeout SQLSTATE: " + e.getMessage());
+                }
+                holder.rollback();
+            }
+            assertFalse(Fixtures.tableExists(db, "t2"), "nothing ran while the tracker could not be read");
+            MigrateResult after = Ratchet.builder().dataSource(bounded).tracker(AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", Fixtures.creates(1, 2))).build().migrate();
+            assertEquals(1, after.applied().size(), "once the lock is gone the same boot migrates: its own lock was released");
+        }
+    }
 }
