@@ -109,7 +109,7 @@ public final class ResultsWriter {
             md.append("\n## Statements per up-to-date boot (PostgreSQL statement log)\n\n").append(table);
             tables.put("statements", table.toString());
         }
-        String targets = targetTable(rows) + statementTarget(counted);
+        String targets = targetTable(rows) + statementTarget(counted) + durationTarget(header);
         md.append("\n## Targets\n\n").append(targets).append(gap(rows, counted)).append(applyGap(rows)).append(rounds(rows));
         // The run's entries are made before anything is written: a Targets table the log cannot
         // take stops the run's writing here, with RESULTS.md and the README as they were.
@@ -320,6 +320,26 @@ public final class ResultsWriter {
         }
         return counts;
     }
+
+    private static final java.util.regex.Pattern TOOK =
+            java.util.regex.Pattern.compile("This run of `scripts/bench.sh` took (\\d+) minutes");
+
+    /**
+     * The target on the run itself: {@code scripts/bench.sh} end to end in at most 30 minutes,
+     * building included, as the header's whole minutes (rounded up) say. Empty for a quick or
+     * subset run, whose time says nothing about a full run's, and for a header without the time.
+     */
+    static String durationTarget(String header) {
+        java.util.regex.Matcher took = TOOK.matcher(header);
+        if (!took.find() || header.contains("(quick run") || header.contains("(BENCH_ONLY)")) {
+            return "";
+        }
+        int minutes = Integer.parseInt(took.group(1));
+        return "| " + DURATION_TARGET + " | " + minutes + " min | " + (minutes <= 30 ? "yes" : "no") + " |\n";
+    }
+
+    /** The duration target's text in the Targets table. */
+    static final String DURATION_TARGET = "scripts/bench.sh end to end, building included, ≤ 30 min";
 
     /** The sizes in words: "N = 5000", "N = 1000 and 5000", "N = 100, 1000 and 5000". */
     private static String sizes(java.util.Collection<Integer> sizes) {

@@ -43,7 +43,7 @@ public final class TargetLog {
     static final String HEADER = "run\tcommit\ttarget\tmeasured\tmet";
 
     private static final Pattern RUN = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}");
-    private static final Pattern FIGURE = Pattern.compile("^(\\d+(?:\\.\\d+)?)( ×| ms)?");
+    private static final Pattern FIGURE = Pattern.compile("^(\\d+(?:\\.\\d+)?)( ×| ms| min)?");
 
     private TargetLog() {
     }
@@ -123,6 +123,12 @@ public final class TargetLog {
         }
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("no Targets table with rows to log");
+        }
+        // Runs from before the Targets table had the run's own duration: from the header.
+        String duration = ResultsWriter.durationTarget(results);
+        if (!duration.isEmpty() && entries.stream().noneMatch(e -> e.target().equals(ResultsWriter.DURATION_TARGET))) {
+            String[] cells = duration.split("\\|");
+            entries.add(new Entry(run, commit, ResultsWriter.DURATION_TARGET, cells[2].strip(), cells[3].strip().equals("yes")));
         }
         return entries;
     }

@@ -251,4 +251,17 @@ class ResultsWriterTest {
         assertTrue(targets.contains("checksum manifest ≤ 1.5 × floor | 1.50 × | yes |"), targets);
         assertEquals("1.500000", ResultsWriter.judged(1.5000001, 1.5), "six decimals at most");
     }
+
+    @Test
+    void aFullRunIsJudgedOnItsOwnDurationAndAQuickOrSubsetRunIsNot() {
+        String full = "- This run of `scripts/bench.sh` took 27 minutes, building included.\n";
+        assertEquals("| scripts/bench.sh end to end, building included, ≤ 30 min | 27 min | yes |\n",
+                ResultsWriter.durationTarget(full));
+        assertEquals("| scripts/bench.sh end to end, building included, ≤ 30 min | 31 min | no |\n",
+                ResultsWriter.durationTarget(full.replace("27", "31")));
+        assertEquals("", ResultsWriter.durationTarget("medians (quick run: 0 + 3 for all, and no first boots)\n" + full));
+        assertEquals("", ResultsWriter.durationTarget("- This run measured only the benchmarks matching `cutover`"
+                + " (BENCH_ONLY); the other tables are absent.\n" + full));
+        assertEquals("", ResultsWriter.durationTarget("# Benchmark results\n"), "a header without the time");
+    }
 }

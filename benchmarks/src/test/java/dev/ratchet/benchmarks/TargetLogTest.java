@@ -43,6 +43,22 @@ class TargetLogTest {
     }
 
     @Test
+    void aRunsDurationComesFromItsTargetsTableOrElseFromItsHeader() {
+        String took = "- This run of `scripts/bench.sh` took 22 minutes, building included.\n";
+        String old = results("0.94", "yes", "277").replace("# Benchmark results\n", "# Benchmark results\n\n" + took);
+        List<TargetLog.Entry> fromHeader = TargetLog.fromResults("2026-12-04 00:02", "a", old);
+        assertEquals(new TargetLog.Entry("2026-12-04 00:02", "a", ResultsWriter.DURATION_TARGET, "22 min", true),
+                fromHeader.get(fromHeader.size() - 1), "a run from before the row: its header's time");
+
+        String withRow = old.replace("| cutover of 5,000 rows", "| " + ResultsWriter.DURATION_TARGET
+                + " | 22 min | yes |\n| cutover of 5,000 rows");
+        List<TargetLog.Entry> fromTable = TargetLog.fromResults("2026-12-04 00:02", "a", withRow);
+        assertEquals(List.of("22 min"), fromTable.stream().filter(e -> e.target().equals(ResultsWriter.DURATION_TARGET))
+                .map(TargetLog.Entry::measured).toList(), "the table's row, with its unit, not a second one from the header");
+        assertEquals(4, fromTable.size());
+    }
+
+    @Test
     void aResultsFileWithoutATargetsTableOrWithABadRowIsRefused() {
         var none = assertThrows(IllegalArgumentException.class,
                 () -> TargetLog.fromResults("2026-12-04 13:27", "x", "# Benchmark results\n"));
