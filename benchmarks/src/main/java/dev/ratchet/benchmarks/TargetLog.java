@@ -102,35 +102,36 @@ public final class TargetLog {
         for (String line : results.split("\n")) {
             if (line.startsWith("## ")) {
                 inTargets = line.equals("## Targets");
-                continue;
+            } else if (inTargets && line.startsWith("| ") && !line.startsWith("| target |")) {
+                entries.add(row(run, commit, line));
             }
-            if (!inTargets || !line.startsWith("| ") || line.startsWith("| target |")) {
-                continue;
-            }
-            String[] cells = line.split("\\|");
-            if (cells.length < 4) {
-                throw new IllegalArgumentException("a Targets row has three cells: " + line);
-            }
-            Matcher figure = FIGURE.matcher(cells[2].strip());
-            if (!figure.find()) {
-                throw new IllegalArgumentException("a Targets row's measured cell starts with a figure: " + line);
-            }
-            String met = cells[3].strip();
-            if (!met.equals("yes") && !met.equals("no")) {
-                throw new IllegalArgumentException("a Targets row's last cell is yes or no: " + line);
-            }
-            entries.add(new Entry(run, commit, cells[1].strip(), figure.group(), met.equals("yes")));
         }
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("no Targets table with rows to log");
         }
-        // Runs from before the Targets table had the run's own duration: from the header.
+        // Runs from before the Targets table had the run's own duration: the row from the header.
         String duration = ResultsWriter.durationTarget(results);
         if (!duration.isEmpty() && entries.stream().noneMatch(e -> e.target().equals(ResultsWriter.DURATION_TARGET))) {
-            String[] cells = duration.split("\\|");
-            entries.add(new Entry(run, commit, ResultsWriter.DURATION_TARGET, cells[2].strip(), cells[3].strip().equals("yes")));
+            entries.add(row(run, commit, duration.strip()));
         }
         return entries;
+    }
+
+    /** One row of a Targets table ({@code | target | measured | met |}) as run {@code run}'s entry. */
+    private static Entry row(String run, String commit, String line) {
+        String[] cells = line.split("\\|");
+        if (cells.length < 4) {
+            throw new IllegalArgumentException("a Targets row has three cells: " + line);
+        }
+        Matcher figure = FIGURE.matcher(cells[2].strip());
+        if (!figure.find()) {
+            throw new IllegalArgumentException("a Targets row's measured cell starts with a figure: " + line);
+        }
+        String met = cells[3].strip();
+        if (!met.equals("yes") && !met.equals("no")) {
+            throw new IllegalArgumentException("a Targets row's last cell is yes or no: " + line);
+        }
+        return new Entry(run, commit, cells[1].strip(), figure.group(), met.equals("yes"));
     }
 
     /** The log's entries, in its order; none when the file does not exist. */
