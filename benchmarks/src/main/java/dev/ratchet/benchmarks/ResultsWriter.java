@@ -27,9 +27,10 @@ public final class ResultsWriter {
      * median of that result's measured iterations: a fresh apply's one, a boot's ten), in the
      * order the results were given, when there were several (the tools took turns, one process per
      * tool and round: see {@code scripts/bench.sh}); empty for a single JMH trial.
+     * {@code perRound} is how many measured iterations a round had (the most of any round).
      */
     record Row(String benchmark, String db, int n, String tool, double median, double min, double max,
-               List<Double> rounds) {
+               List<Double> rounds, int perRound) {
     }
 
     private static final String READ_FILES = "READ_FILES";
@@ -162,7 +163,7 @@ public final class ResultsWriter {
                     ? raws.stream().map(r -> median(r.stream().mapToDouble(Double::doubleValue).sorted().toArray()))
                     .toList() : List.of();
             rows.add(new Row(key.table(), key.db(), key.n(), key.tool(), median(values), values[0],
-                    values[values.length - 1], rounds));
+                    values[values.length - 1], rounds, raws.stream().mapToInt(List::size).max().orElse(0)));
         });
         return rows;
     }
@@ -186,10 +187,14 @@ public final class ResultsWriter {
                     .append(", ").append(first.db()).append(", N = ").append(first.n())
                     .append(": the tools taking turns\n\nThis table's figures come from ").append(first.rounds().size())
                     .append(boot ? " rounds. In each round every tool below booted in a JMH process of its own (a new"
-                            + " JVM, 5 untimed boots, then 10 measured; the round's time is the median of the 10)"
-                            : " rounds. In each round every tool below applied once, in a JMH process of its own (a"
-                            + " new JVM, its untimed applies, then one measured apply in a new database"
-                            + (first.db().equals("postgresql") ? " after a server CHECKPOINT)" : ")"))
+                            + " JVM, 5 untimed boots, then " + first.perRound() + " measured; the round's time is the"
+                            + " median of the " + first.perRound() + ")"
+                            : " rounds. In each round every tool below applied in a JMH process of its own (a new"
+                            + " JVM, its untimed applies, then " + (first.perRound() == 1 ? "one measured apply in a"
+                            + " new database" : first.perRound() + " measured applies, each in a new database")
+                            + (first.db().equals("postgresql") ? " after a server CHECKPOINT" : "")
+                            + (first.perRound() == 1 ? ")" : "; the round's time is the median of the "
+                            + first.perRound() + ")"))
                     .append("; a tool with fewer times took part in the first rounds only, and one that took"
                             + " part in the first round alone is in the main table only. The order rotated from"
                             + " round to round, so that a slow minute of this shared machine falls on every tool"

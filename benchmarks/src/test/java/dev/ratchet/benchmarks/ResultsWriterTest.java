@@ -70,10 +70,32 @@ class ResultsWriterTest {
         String section = ResultsWriter.rounds(rows);
         assertTrue(section.contains("## Fresh apply, postgresql, N = 5000: the tools taking turns"), section);
         assertTrue(section.contains("from 3 rounds"), section);
+        assertTrue(section.contains("then one measured apply in a new database after a server CHECKPOINT)"), section);
         // Paired ratios 0.90, 1.10, 0.75: median 0.90 (the ratio of medians would be 0.75).
         assertTrue(section.contains("| ratchet applied-set | 90.0, 330, 150 | 0.90 |"), section);
         assertTrue(section.contains("| plain JDBC floor | 100, 300, 200 | 1.00 |"), section);
         assertTrue(section.contains("| flyway | 1000, 3000 | 10.00 |"), "a tool in the first rounds only: " + section);
+    }
+
+    @Test
+    void aRoundOfSeveralMeasuredAppliesIsTheirMedianAndTheSectionSaysHowMany(@TempDir Path dir) throws Exception {
+        List<Path> files = new ArrayList<>();
+        files.add(result(dir, "1-floor.json", "freshApply", "FLOOR", 300, 470, 310));
+        files.add(result(dir, "1-ratchet.json", "freshApply", "RATCHET_APPLIED_SET", 480, 320, 330));
+        files.add(result(dir, "2-ratchet.json", "freshApply", "RATCHET_APPLIED_SET", 460, 470, 300));
+        files.add(result(dir, "2-floor.json", "freshApply", "FLOOR", 460, 290, 470));
+        List<ResultsWriter.Row> rows = ResultsWriter.rows(files);
+
+        ResultsWriter.Row ratchet = rows.stream().filter(x -> x.tool().equals("RATCHET_APPLIED_SET")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(330.0, 460.0), ratchet.rounds(), "each round's median of its three applies");
+        assertEquals(3, ratchet.perRound());
+        assertEquals(395.0, ratchet.median(), "the six applies pooled");
+        String section = ResultsWriter.rounds(rows);
+        assertTrue(section.contains("then 3 measured applies, each in a new database after a server CHECKPOINT;"
+                + " the round's time is the median of the 3)"), section);
+        // Per round: 330 / 310 = 1.065 and 460 / 460 = 1.0; their median 1.03.
+        assertTrue(section.contains("| ratchet applied-set | 330, 460 | 1.03 |"), section);
     }
 
     @Test
@@ -91,7 +113,9 @@ class ResultsWriterTest {
                 "the six iterations pooled");
         String section = ResultsWriter.rounds(rows);
         assertTrue(section.contains("## Up-to-date boot, postgresql, N = 5000: the tools taking turns"), section);
-        assertTrue(section.contains("5 untimed boots, then 10 measured"), section);
+        // Three measured boots a round here (bench.sh's are 10): the section says what the files hold.
+        assertTrue(section.contains("5 untimed boots, then 3 measured; the round's time is the median of the 3)"),
+                section);
         // Per round: 31 / 20 = 1.55 and 50 / 70 = 0.714; their median 1.13.
         assertTrue(section.contains("| ratchet counter | 31.0, 50.0 | 1.13 |"), section);
     }
