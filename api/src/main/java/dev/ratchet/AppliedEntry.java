@@ -30,6 +30,27 @@ public record AppliedEntry(Optional<String> name, Optional<Version> version, Opt
                 migration.checksum(), Optional.empty(), OptionalLong.empty());
     }
 
+    /**
+     * How the code's text differs from what ran, for a tracker's drift check: when this entry's
+     * checksum and the code's are both known and differ, {@code "recorded <12 digits>..., code
+     * <12 digits>..."}; otherwise empty. A checksum unknown on either side is unknown provenance,
+     * never drift, and two checksums that differ only in the case of their hex digits are the
+     * same digest (another tool, or a hand, may have written it in capitals).
+     */
+    public Optional<String> drift(Migration code) {
+        if (checksum.isEmpty() || code.checksum().isEmpty()) {
+            return Optional.empty();
+        }
+        String recorded = checksum.get();
+        String current = code.checksum().get();
+        return recorded.equalsIgnoreCase(current) ? Optional.empty()
+                : Optional.of("recorded " + abbreviate(recorded) + ", code " + abbreviate(current));
+    }
+
+    private static String abbreviate(String checksum) {
+        return checksum.length() > 12 ? checksum.substring(0, 12) + "..." : checksum;
+    }
+
     /** A copy with the given checksum (empty for unknown). */
     public AppliedEntry withChecksum(Optional<String> checksum) {
         return new AppliedEntry(name, version, sequence, checksum, appliedAt, executionMs);

@@ -372,13 +372,8 @@ public final class AppliedSetTracker implements Tracker {
         if (e.name().isPresent() && !e.name().get().equals(m.name())) {
             renamed.add(e.version().get() + ": applied as '" + e.name().get() + "', code has '" + m.name() + "' ("
                     + m.origin() + ")");
-        } else if (verification != ChecksumVerification.OFF && e.checksum().isPresent()) {
-            String recorded = e.checksum().get();
-            Optional<String> code = m.checksum();
-            if (code.isPresent() && !recorded.equals(code.get()) && !recorded.equalsIgnoreCase(code.get())) {
-                drifted.add(m.name() + " (" + m.origin() + "): recorded " + abbreviate(recorded)
-                        + ", code " + abbreviate(code.get()));
-            }
+        } else if (verification != ChecksumVerification.OFF) {
+            e.drift(m).ifPresent(d -> drifted.add(m.name() + " (" + m.origin() + "): " + d));
         }
     }
 
@@ -433,10 +428,6 @@ public final class AppliedSetTracker implements Tracker {
             }
         }
         return code;
-    }
-
-    private static String abbreviate(String checksum) {
-        return checksum.length() > 12 ? checksum.substring(0, 12) + "..." : checksum;
     }
 
     @Override

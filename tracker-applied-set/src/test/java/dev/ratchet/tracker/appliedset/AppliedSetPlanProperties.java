@@ -20,6 +20,7 @@ import net.jqwik.api.constraints.IntRange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -128,6 +129,25 @@ class AppliedSetPlanProperties {
         // The claim follows the mode: a runner reads applied files only for a tracker that compares.
         assertEquals(mode != ChecksumVerification.OFF,
                 tracker.capabilities().contains(dev.ratchet.spi.Capability.CHECKSUM_DRIFT_DETECTION), mode.name());
+    }
+
+    @Property
+    void anEditedAppliedMigrationIsNamedWithBothChecksumsAndCapitalsAreNoEdit(
+            @ForAll("versionSets") Set<Integer> codeVersions, @ForAll long seed) {
+        List<Integer> vs = new ArrayList<>(codeVersions);
+        int edited = vs.get(new Random(seed).nextInt(vs.size()));
+        List<AppliedEntry> entries = new ArrayList<>();
+        for (int v : vs) {
+            String sum = migration(v).checksum().orElseThrow();
+            // Every other row holds its digest in capitals: the same digest, no edit.
+            entries.add(applied(v + "_m" + v, v, v == edited ? "0".repeat(64) : sum.toUpperCase(Locale.ROOT)));
+        }
+        RatchetException e = assertThrows(RatchetException.class,
+                () -> fail.plan(history(entries), code(codeVersions, seed)));
+        assertEquals(ErrorKind.CHECKSUM_DRIFT, e.kind());
+        Migration m = migration(edited);
+        assertEquals(List.of(m.name() + " (" + m.origin() + "): recorded 000000000000..., code "
+                + m.checksum().orElseThrow().substring(0, 12) + "..."), e.context().get("drifted"));
     }
 
     @Example

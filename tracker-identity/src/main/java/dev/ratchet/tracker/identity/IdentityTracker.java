@@ -274,8 +274,8 @@ public final class IdentityTracker implements Tracker {
                         .with("namespace", ns).with("index", i).with("applied", appliedName)
                         .with("code", m.name()).build();
             }
-            if (verification != ChecksumVerification.OFF && changed(applied.get(i), m)) {
-                drifted.add(m.name() + " (" + m.origin() + ")");
+            if (verification != ChecksumVerification.OFF) {
+                applied.get(i).drift(m).ifPresent(d -> drifted.add(m.name() + " (" + m.origin() + "): " + d));
             }
         }
         for (int i = 0; i < applied.size(); i++) {
@@ -302,17 +302,6 @@ public final class IdentityTracker implements Tracker {
             warnings.add(detail);
         }
         return new Plan(namespace, code.subList(applied.size(), code.size()), warnings);
-    }
-
-    /** True when the entry's checksum and the code's are both known and differ. */
-    private static boolean changed(AppliedEntry e, Migration m) {
-        Optional<String> recorded = e.checksum();
-        if (recorded.isEmpty()) {
-            return false;
-        }
-        Optional<String> current = m.checksum();
-        return current.isPresent() && !recorded.get().equals(current.get())
-                && !recorded.get().equalsIgnoreCase(current.get());
     }
 
     private static void refuseRepeatedNames(List<AppliedEntry> applied, String ns) {

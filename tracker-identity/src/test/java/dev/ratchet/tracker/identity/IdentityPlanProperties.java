@@ -17,6 +17,7 @@ import net.jqwik.api.Provide;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -88,6 +89,29 @@ class IdentityPlanProperties {
     @Example
     void chainIsTheDefaultTransactionMode() {
         assertEquals(TransactionMode.CHAIN, tracker.defaultTransactionMode());
+    }
+
+    @Property
+    void anEditedAppliedMigrationIsNamedWithBothChecksumsAndCapitalsAreNoEdit(@ForAll("names") List<String> names,
+                                                                              @ForAll int pick) {
+        Namespace ns = code(names);
+        int edited = Math.floorMod(pick, names.size());
+        List<AppliedEntry> entries = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String sum = ns.migrations().get(i).checksum().orElseThrow();
+            // Every other row holds its digest in capitals: the same digest, no edit.
+            entries.add(new AppliedEntry(Optional.of(names.get(i)), Optional.empty(), OptionalLong.of(i),
+                    Optional.of(i == edited ? "0".repeat(64) : sum.toUpperCase(Locale.ROOT)), Optional.empty(),
+                    OptionalLong.empty()));
+        }
+        IdentityTracker fail = IdentityTracker.builder().checksumVerification(dev.ratchet.ChecksumVerification.FAIL)
+                .build();
+        RatchetException e = assertThrows(RatchetException.class,
+                () -> fail.plan(new History("app", entries, Map.of()), ns));
+        assertEquals(ErrorKind.CHECKSUM_DRIFT, e.kind());
+        Migration m = ns.migrations().get(edited);
+        assertEquals(List.of(m.name() + " (" + m.origin() + "): recorded 000000000000..., code "
+                + m.checksum().orElseThrow().substring(0, 12) + "..."), e.context().get("drifted"));
     }
 
     @Example

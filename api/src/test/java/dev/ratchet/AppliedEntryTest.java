@@ -1,0 +1,39 @@
+package dev.ratchet;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@link AppliedEntry#drift}: the one rule by which a tracker tells an edited applied migration. */
+class AppliedEntryTest {
+    private final Migration code = Migration.builder("1_users").version(Version.of(1))
+            .sql("CREATE TABLE users (id int);").build();
+    private final String sum = code.checksum().orElseThrow();
+
+    @Test
+    void theSameDigestIsNoDriftInEitherCase() {
+        assertEquals(Optional.empty(), AppliedEntry.of(code).drift(code));
+        assertEquals(Optional.empty(), AppliedEntry.of(code).withChecksum(Optional.of(sum.toUpperCase(Locale.ROOT)))
+                .drift(code));
+    }
+
+    @Test
+    void anUnknownChecksumOnEitherSideIsNoDrift() {
+        assertEquals(Optional.empty(), AppliedEntry.of(code).withChecksum(Optional.empty()).drift(code));
+        Migration callback = Migration.builder("1_users").version(Version.of(1)).body(c -> { }).build();
+        assertEquals(Optional.empty(), callback.checksum(), "a Java callback has no text to hash");
+        assertEquals(Optional.empty(), AppliedEntry.of(code).drift(callback));
+    }
+
+    @Test
+    void anotherDigestIsDriftNamingBothAbbreviated() {
+        AppliedEntry ran = AppliedEntry.of(code).withChecksum(Optional.of("ab".repeat(32)));
+        assertEquals(Optional.of("recorded abababababab..., code " + sum.substring(0, 12) + "..."), ran.drift(code));
+        // A checksum another tool wrote may be short: it is shown whole.
+        assertEquals(Optional.of("recorded 1234, code " + sum.substring(0, 12) + "..."),
+                AppliedEntry.of(code).withChecksum(Optional.of("1234")).drift(code));
+    }
+}
