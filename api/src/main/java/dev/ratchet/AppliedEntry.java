@@ -33,9 +33,11 @@ public record AppliedEntry(Optional<String> name, Optional<Version> version, Opt
     /**
      * How the code's text differs from what ran, for a tracker's drift check: when this entry's
      * checksum and the code's are both known and differ, {@code "recorded <12 digits>..., code
-     * <12 digits>..."}; otherwise empty. A checksum unknown on either side is unknown provenance,
-     * never drift, and two checksums that differ only in the case of their hex digits are the
-     * same digest (another tool, or a hand, may have written it in capitals).
+     * <the code's checksum in full>"}; otherwise empty. The code's is given whole because it is
+     * what an operator who judges the edit harmless writes into the tracker row. A checksum
+     * unknown on either side is unknown provenance, never drift, and two checksums that differ
+     * only in the case of their hex digits are the same digest (another tool, or a hand, may have
+     * written it in capitals).
      */
     public Optional<String> drift(Migration code) {
         if (checksum.isEmpty() || code.checksum().isEmpty()) {
@@ -44,7 +46,7 @@ public record AppliedEntry(Optional<String> name, Optional<Version> version, Opt
         String recorded = checksum.get();
         String current = code.checksum().get();
         return recorded.equalsIgnoreCase(current) ? Optional.empty()
-                : Optional.of("recorded " + abbreviate(recorded) + ", code " + abbreviate(current));
+                : Optional.of("recorded " + abbreviate(recorded) + ", code " + current);
     }
 
     private static String abbreviate(String checksum) {

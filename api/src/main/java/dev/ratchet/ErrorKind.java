@@ -65,6 +65,13 @@ public enum ErrorKind {
     /** Another tracker's table holds history for this namespace, and this tracker has none. */
     FOREIGN_HISTORY_FOUND(Family.REFUSED,
             "configure bootstrapFrom(<that tracker>) or run a cutover, so that history is moved, not re-run"),
+    /**
+     * A migration about to run is recorded as applied in another known tracker's table: history
+     * moved there (a bootstrap, or a cutover that kept this tracker's table) and ran on since.
+     */
+    APPLIED_BY_ANOTHER_TRACKER(Family.REFUSED,
+            "run a build configured with the tracker named here, which holds the namespace's history now; if that"
+                    + " table belongs to something else, call ignoreOtherTrackers()"),
     /** A migration that ran outside a transaction did not finish: the tracker is dirty. */
     DIRTY(Family.REFUSED,
             "inspect the schema; if the migration named here fully applied, force its version;"
@@ -72,7 +79,8 @@ public enum ErrorKind {
     /** An applied migration's body changed since it ran. */
     CHECKSUM_DRIFT(Family.REFUSED,
             "restore the applied migration's original text and put the change in a new migration;"
-                    + " if the edit is harmless, update the checksum in the tracker row"),
+                    + " if the edit is harmless, set the tracker row's checksum to the code's, which the message"
+                    + " gives in full"),
     /** A tracker row cannot be read (hand-edited or damaged): Ratchet will not guess what it means. */
     CORRUPT_TRACKER_ROW(Family.REFUSED,
             "repair or delete the row named here by hand (it was edited outside Ratchet), then run again"),

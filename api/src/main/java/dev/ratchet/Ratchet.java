@@ -223,10 +223,13 @@ public final class Ratchet {
         }
 
         /**
-         * Do not look for history kept by other known trackers (by default, a namespace with no
+         * Do not look for history kept by other known trackers. By default, a namespace with no
          * history here is checked against every tracker layout registered through
-         * {@link dev.ratchet.spi.TrackerProvider}, and {@code migrate()} refuses if one holds some).
-         * For databases where such a table belongs to something else.
+         * {@link dev.ratchet.spi.TrackerProvider}, and {@code migrate()} refuses if one holds some
+         * ({@code FOREIGN_HISTORY_FOUND}); and a migration about to run is looked for by name in
+         * those tables, and {@code migrate()} refuses if one records it as applied
+         * ({@code APPLIED_BY_ANOTHER_TRACKER}). For databases where such a table belongs to
+         * something else.
          */
         public Builder ignoreOtherTrackers() {
             this.lookForOtherTrackers = false;

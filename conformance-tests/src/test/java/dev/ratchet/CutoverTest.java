@@ -344,6 +344,50 @@ class CutoverTest {
         }
     }
 
+    /** The directions whose target records names: a boot on the source can find its pending ones there. */
+    static Stream<Arguments> directionsToNamedTargets() {
+        return directions().filter(a -> a.get()[2] != Kind.COUNTER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("directionsToNamedTargets")
+    void aBuildStillOnTheSourceRefusesToRunAgainWhatRanUnderTheTargetSinceTheBootstrap(DatabaseKind db, Kind from,
+                                                                                     Kind to) throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            migrator(d.dataSource(), from, creates(1, 2)).migrate();
+            // The new release: the target tracker, bootstrapped from the source, runs 3 and 4.
+            assertEquals(List.of("3_create_t3", "4_create_t4"), Ratchet.builder().dataSource(d.dataSource())
+                    .tracker(to.tracker.get()).bootstrapFrom(from.tracker.get())
+                    .transactionMode(TransactionMode.PER_MIGRATION)
+                    .namespace(Namespace.of(Fixtures.NS, creates(1, 2, 3, 4))).build().migrate().applied().stream()
+                    .map(a -> a.name()).toList());
+            String before = SchemaFingerprint.of(d);
+
+            // An instance of the previous release, which shipped 3 but never ran it, still on the source.
+            Ratchet previous = migrator(d.dataSource(), from, creates(1, 2, 3));
+            RatchetException e = assertThrows(RatchetException.class, previous::migrate);
+            assertEquals(ErrorKind.APPLIED_BY_ANOTHER_TRACKER, e.kind(), e.getMessage());
+            assertEquals(List.of("3_create_t3"), e.context().get("applied"));
+            assertEquals(to.tracker.get().id(), e.context().get("tracker"));
+            assertTrue(e.getMessage().contains(to.table), e.getMessage());
+            assertEquals(ErrorKind.APPLIED_BY_ANOTHER_TRACKER,
+                    previous.status().get(0).problem().orElseThrow().kind(), "status() reports it");
+            assertEquals(ErrorKind.APPLIED_BY_ANOTHER_TRACKER,
+                    assertThrows(RatchetException.class, previous::plan).kind(), "plan() refuses too");
+            assertEquals(ErrorKind.APPLIED_BY_ANOTHER_TRACKER,
+                    assertThrows(RatchetException.class, previous::verify).kind(), "verify() refuses too");
+            assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(d), "nothing ran twice");
+            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+
+            // Only what the other table names refuses: with nothing to run, or with a migration that
+            // never ran anywhere, the build on the source boots as before.
+            assertTrue(migrator(d.dataSource(), from, creates(1, 2)).migrate().applied().isEmpty());
+            assertEquals(List.of("9_create_t9"), migrator(d.dataSource(), from, creates(1, 2, 9)).migrate().applied()
+                    .stream().map(a -> a.name()).toList());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     @Timeout(600)

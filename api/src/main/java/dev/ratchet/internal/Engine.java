@@ -133,6 +133,7 @@ public final class Engine {
                 config.listener().warning(ns.name(), w);
             }
             if (!plan.isUpToDate()) {
+                refuseAppliedElsewhere(s, plan);
                 requireReadable(plan.pending());
                 run(s, lock, plan, applied);
             }
@@ -229,6 +230,75 @@ public final class Engine {
 
     /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
+        return firstOtherHistory(s, ns, (other, table, h) -> {
+            if (h.entries().isEmpty() && h.facts().isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(RatchetException.of(ErrorKind.FOREIGN_HISTORY_FOUND, "Namespace '" + ns.name()
+                            + "' has no history in the " + tracker.id() + " tracker, but the " + other.id()
+                            + " tracker's table " + table + " holds history for it; running everything again"
+                            + " would re-run migrations that already ran.")
+                    .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
+                    .hint("configure bootstrapFrom(<the " + other.id() + " tracker on " + table + ">) or run a"
+                            + " cutover, so that the history is moved; or, if that table belongs to something"
+                            + " else, call ignoreOtherTrackers()")
+                    .build());
+        });
+    }
+
+    /**
+     * Refuses when a migration about to run is recorded as applied, by its name, in another known
+     * tracker's table for this namespace. A bootstrap keeps its source's table, and so may a
+     * cutover: a build still configured with that tracker (an older release, a rollback) reads
+     * the history as it was at the move, and would run again what has run since under the
+     * tracker it moved to. Names are compared, so only a row naming the very migration refuses
+     * (a counter records no names, and is never the one that refuses). Only a boot with something
+     * to run reads the other tables.
+     */
+    private void refuseAppliedElsewhere(Session s, Plan plan) {
+        Optional<RatchetException> refusal = appliedElsewhere(s, plan);
+        if (refusal.isPresent()) {
+            throw refusal.get();
+        }
+    }
+
+    private Optional<RatchetException> appliedElsewhere(Session s, Plan plan) {
+        Namespace ns = plan.namespace();
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        plan.pending().forEach(m -> pending.add(m.name()));
+        return firstOtherHistory(s, ns, (other, table, h) -> {
+            List<String> ran = new ArrayList<>();
+            for (dev.ratchet.AppliedEntry e : h.entries()) {
+                if (e.name().isPresent() && pending.contains(e.name().get())) {
+                    ran.add(e.name().get());
+                }
+            }
+            if (ran.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(RatchetException.of(ErrorKind.APPLIED_BY_ANOTHER_TRACKER, "Namespace '" + ns.name()
+                            + "' would run " + String.join(", ", ran) + ", which the " + other.id() + " tracker's table "
+                            + table + " records as applied: the " + tracker.id() + " tracker's history is older than"
+                            + " that table's (history moved there, by a bootstrap or a cutover that kept this"
+                            + " tracker's table, and migrations ran there since). Running them again could apply"
+                            + " a change twice.")
+                    .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
+                    .with("applied", List.copyOf(ran)).build());
+        });
+    }
+
+    /** What {@link #firstOtherHistory} asks of each other tracker's history: a refusal, or none. */
+    private interface OtherHistory {
+        Optional<RatchetException> refusal(Tracker other, String table, History history);
+    }
+
+    /**
+     * The first refusal {@code test} makes of the history that another known tracker (one with
+     * another lock scope) holds for {@code ns}; none without {@code lookForOtherTrackers}. A table
+     * absent, in another shape, or unreadable as that tracker's is skipped: it is not that
+     * tracker's table after all.
+     */
+    private Optional<RatchetException> firstOtherHistory(Session s, Namespace ns, OtherHistory test) {
         if (!config.lookForOtherTrackers()) {
             return Optional.empty();
         }
@@ -240,27 +310,18 @@ public final class Engine {
                     continue;
                 }
                 TrackerContext ctx = s.contextFor(other);
-                boolean holdsHistory;
+                History h;
                 try {
                     if (other.detect(ctx) != TableState.PRESENT) {
                         continue;
                     }
-                    History h = other.read(ctx, ns.name());
-                    holdsHistory = !h.entries().isEmpty() || !h.facts().isEmpty();
+                    h = other.read(ctx, ns.name());
                 } catch (SQLException | RatchetException e) {
                     continue; // not that tracker's table after all
                 }
-                if (holdsHistory) {
-                    String table = ctx.defaultSchema() + "." + other.table();
-                    return Optional.of(RatchetException.of(ErrorKind.FOREIGN_HISTORY_FOUND, "Namespace '" + ns.name()
-                                    + "' has no history in the " + tracker.id() + " tracker, but the " + other.id()
-                                    + " tracker's table " + table + " holds history for it; running everything again"
-                                    + " would re-run migrations that already ran.")
-                            .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
-                            .hint("configure bootstrapFrom(<the " + other.id() + " tracker on " + table + ">) or run a"
-                                    + " cutover, so that the history is moved; or, if that table belongs to something"
-                                    + " else, call ignoreOtherTrackers()")
-                            .build());
+                Optional<RatchetException> refusal = test.refusal(other, ctx.defaultSchema() + "." + other.table(), h);
+                if (refusal.isPresent()) {
+                    return refusal;
                 }
             }
         }
@@ -612,6 +673,11 @@ public final class Engine {
                 return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                         List.of(), List.of(), plan.warnings(), foreign);
             }
+            Optional<RatchetException> elsewhere = plan.isUpToDate() ? Optional.empty() : appliedElsewhere(s, plan);
+            if (elsewhere.isPresent()) {
+                return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
+                        plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
+            }
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                     plan.pending(), plan.unverifiable(), plan.warnings(), Optional.empty());
         } catch (RatchetException e) {
@@ -659,6 +725,9 @@ public final class Engine {
     /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
     private Plan lockedPlan(Session s, Namespace ns, Install install) {
         Observed observed = observe(s, ns);
+        if (!observed.plan().isUpToDate()) {
+            refuseAppliedElsewhere(s, observed.plan());
+        }
         if (observed.state() == TableState.ABSENT && install == Install.CURRENT_TRANSACTION) {
             sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
         }
