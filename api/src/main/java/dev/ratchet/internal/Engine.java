@@ -585,6 +585,13 @@ public final class Engine {
                 : null;
         Throwable primary = null;
         try {
+            // Before the transaction: a read of another tracker's table that fails (a table this
+            // user may not read, say) would abort a PostgreSQL transaction, and every statement of
+            // the verification after it would fail for that reason instead.
+            Plan outside = observe(s, ns).plan();
+            if (!outside.isUpToDate()) {
+                refuseAppliedElsewhere(s, outside);
+            }
             sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
@@ -725,8 +732,8 @@ public final class Engine {
     /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
     private Plan lockedPlan(Session s, Namespace ns, Install install) {
         Observed observed = observe(s, ns);
-        if (!observed.plan().isUpToDate()) {
-            refuseAppliedElsewhere(s, observed.plan());
+        if (install == Install.NONE && !observed.plan().isUpToDate()) {
+            refuseAppliedElsewhere(s, observed.plan()); // verify asks before its transaction
         }
         if (observed.state() == TableState.ABSENT && install == Install.CURRENT_TRANSACTION) {
             sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));
