@@ -99,12 +99,15 @@ run() { # db n-list output benchmark-regex
 # machine (CPU steal, the WAL disk), so a block of one tool's iterations minutes away from the
 # floor's would compare minutes, not tools. Flyway and Liquibase, whose figures decide no target,
 # take part in the first round only (their apply of 5,000 takes one to two minutes), and the
-# rounds are 4 for a boot on PostgreSQL and 12 on SQLite, 3 or 4 for PostgreSQL's fresh applies and
-# 3 for SQLite's, so that the whole run stays within half an hour on this machine. A JVM here may run
-# all of its code, SQLite's native code too, at half the speed of another for its whole life
-# (async-profiler, 2026-12-04: the same boot's schema load, query and Java code each took twice
-# the samples in one JVM as in the next); a SQLite boot's round takes a dozen seconds, so its
-# boots get enough rounds for their median not to be decided by two such JVMs out of four.
+# rounds are 4 for a boot on PostgreSQL, 3 for SQLite's fresh applies, 2 to 4 for PostgreSQL's
+# (about two minutes a round; the first, with Flyway's and Liquibase's applies, five) and 2 to 12 for a boot
+# on SQLite, as time allows, so that the whole run stays within half an hour on this machine. A
+# JVM here may run all of its code, SQLite's native code too, at half the speed of another for its
+# whole life (async-profiler, 2026-12-04: the same boot's schema load, query and Java code each
+# took twice the samples in one JVM as in the next); a SQLite boot's round takes a quarter of a
+# minute, so its boots get as many rounds as the time left allows, for their median not to be
+# decided by two such JVMs out of four, and they come last: their small rounds use the time left
+# to the minute, where one of PostgreSQL's fresh applies would overrun it or leave minutes unused.
 # When turns_deadline is set (seconds since the run started), a round after the second starts only
 # if, taking as long as the round before it, it would end by then: on a day when this machine's
 # disk or CPU is slow, fewer rounds, rather than a run past half an hour. RESULTS.md says how many
@@ -157,12 +160,16 @@ if [ -z "$only" ] && [ "${BENCH_QUICK:-}" != 1 ]; then
   # histories the rounds above prepared (about two minutes).
   java -jar "$jar" -f 3 -p db=postgresql -p n=5000 -rf json -rff "$out/postgresql-first.json" \
     'MigrationBenchmarks.firstBoot$' </dev/null
-  take_turns upToDateBoot sqlite 1000 12 1 "${boot_tools[@]}"
   take_turns freshApply sqlite 100,1000 3 1 "${fresh_tools[@]}"
-  # Last, the rounds whose number depends on the time left: 27.5 minutes leaves writing the
-  # results (under a minute) inside the half hour, the build included.
-  turns_deadline=$(( 27 * 60 + 30 ))
+  # Last, the rounds whose number depends on the time left. PostgreSQL's fresh applies may start
+  # a third or fourth round that would end by 22.5 minutes into the run, which leaves a SQLite
+  # boot's round five minutes on a day like most; those may start a round that would end by 27.5
+  # minutes, which leaves counting statements and writing the results (about a minute) inside the
+  # half hour, the build included.
+  turns_deadline=$(( 22 * 60 + 30 ))
   take_turns freshApply postgresql 1000,5000 4 1 "${fresh_tools[@]}"
+  turns_deadline=$(( 27 * 60 + 30 ))
+  take_turns upToDateBoot sqlite 1000 12 1 "${boot_tools[@]}"
   turns_deadline=
   rounds=("$out/postgresql-boot.json" "$out/postgresql-first.json" "$out/postgresql-fresh.json" "$out/sqlite-boot.json"
     "$out"/rounds/*.json)
@@ -193,7 +200,7 @@ Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand.
 - Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)
 - Java: $(java -version 2>&1 | head -n 1)
 - PostgreSQL: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' </dev/null) on loopback, benchmark databases with synchronous_commit = off and $storage (a sync costs milliseconds on this disk, varying from minute to minute: the commit syncs and the sync of every new primary-key index would measure the disk, not the tools; the same for every tool, as for SQLite below) (max_locks_per_transaction = $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW max_locks_per_transaction' </dev/null), for chain mode at N = 5000); SQLite (xerial sqlite-jdbc $(mvn_prop sqlite.version)) with $sqlite_storage
-- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, the first boot in a new JVM 0 + 1 in each of 3 forks (PostgreSQL, N = 5000), fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all, and no first boots)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (for a boot 4 on PostgreSQL and 12 on SQLite; for a fresh apply each tool's two sizes back to back in every round, 2 to 4 rounds on PostgreSQL as time allows (see those tables) and 3 on SQLite; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1 on PostgreSQL and 0 + 3 on SQLite: see their sections)"); medians of the measured iterations
+- Flyway $(mvn_prop flyway.version), Liquibase $(mvn_prop liquibase.version), Ratchet 0.1.0-SNAPSHOT; JMH single-shot, one fork; iterations (warm-up + measured): up-to-date boot, status and the file-reading baselines 5 + 10, the first boot in a new JVM 0 + 1 in each of 3 forks (PostgreSQL, N = 5000), fresh apply and the statements-alone baseline 0 + 5 (after untimed applies, each in a scratch database: 5 at N = 100, 2 at N = 1000, one of 1000 migrations before N = 5000), cutover 1 + 5; every fresh apply and cutover iteration starts after a server CHECKPOINT, so that no earlier iteration's writes are flushed during it$( [ "${BENCH_QUICK:-}" = 1 ] && echo " (quick run: 0 + 3 for all, and no first boots)")$( [ ${#rounds[@]} -gt 0 ] && echo "; the up-to-date boot at the sizes the targets judge (PostgreSQL N = 5000, SQLite N = 1000) and the fresh apply at N = 1000 and 5000 on PostgreSQL and at N = 1000 on SQLite in rounds of the tools taking turns (for a boot 4 on PostgreSQL and 2 to 12 on SQLite as time allows; for a fresh apply each tool's two sizes back to back in every round, 2 to 4 rounds on PostgreSQL as time allows and 3 on SQLite; see those tables; Flyway and Liquibase in the first round only), one JMH process per tool, size and round (a boot's 5 + 10 iterations, a fresh apply's 0 + 1 on PostgreSQL and 0 + 3 on SQLite: see their sections)"); medians of the measured iterations
 - Memory: the first touch of a memory page costs ${page_touch} µs on this machine (\`PageTouch\`: the kernel maps and zeroes the page; well under a microsecond on most hardware, so this virtual machine makes fresh memory dear). The up-to-date boot and the file-reading baselines beside it run in JVMs that touch their whole heap when they start (\`-XX:+AlwaysPreTouch\`, every tool alike): a boot in a running JVM otherwise pays that cost whenever its allocations land in heap its JVM has just grown into, which depends on the JVM's earlier collections, not on the tool. The first boot in a new JVM keeps the JVM's defaults, as an application's start does.
 - Workload: N trivial migrations \`CREATE TABLE t_i (id int primary key); INSERT INTO t_i VALUES (1);\`, the same files for every tool (one formatted-SQL changelog for Liquibase). The floor is plain JDBC: each body plus one tracker insert, one transaction per migration; its up-to-date boot lists the files' names (\`File.list()\`, as Ratchet does), then runs one SELECT of the tracker rows and an in-memory comparison.
 - "× floor" is the ratio of medians to the floor's median in the same table.
