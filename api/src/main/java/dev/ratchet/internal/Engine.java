@@ -121,6 +121,9 @@ public final class Engine {
         Throwable primary = null;
         try {
             Observed observed = observe(s, ns);
+            // With no history here and no bootstrap source, bootstrapOrRefuse asks every other
+            // tracker and refuses if one holds any: past it, none records a pending migration.
+            boolean othersAsked = nothingApplied(observed.plan()) && config.bootstrapFrom() == null;
             if (nothingApplied(observed.plan()) && bootstrapOrRefuse(s, ns)) {
                 observed = observe(s, ns);
             }
@@ -133,7 +136,9 @@ public final class Engine {
                 config.listener().warning(ns.name(), w);
             }
             if (!plan.isUpToDate()) {
-                refuseAppliedElsewhere(s, plan);
+                if (!othersAsked) {
+                    refuseAppliedElsewhere(s, plan);
+                }
                 requireReadable(plan.pending());
                 run(s, lock, plan, applied);
             }
@@ -674,13 +679,15 @@ public final class Engine {
         boolean installed = state == TableState.PRESENT;
         try {
             Plan plan = tracker.plan(history, ns);
-            Optional<RatchetException> foreign = nothingApplied(plan) && config.bootstrapFrom() == null
-                    ? foreignHistory(s, ns) : Optional.empty();
+            boolean othersAsked = nothingApplied(plan) && config.bootstrapFrom() == null;
+            Optional<RatchetException> foreign = othersAsked ? foreignHistory(s, ns) : Optional.empty();
             if (foreign.isPresent()) {
                 return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                         List.of(), List.of(), plan.warnings(), foreign);
             }
-            Optional<RatchetException> elsewhere = plan.isUpToDate() ? Optional.empty() : appliedElsewhere(s, plan);
+            // Where foreignHistory found no other history, no other table records a pending one.
+            Optional<RatchetException> elsewhere = plan.isUpToDate() || othersAsked ? Optional.empty()
+                    : appliedElsewhere(s, plan);
             if (elsewhere.isPresent()) {
                 return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                         plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
