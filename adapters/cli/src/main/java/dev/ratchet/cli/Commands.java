@@ -56,7 +56,7 @@ final class Commands {
             } catch (RatchetException e) {
                 report.error(e, RatchetCommand.exitCode(e));
                 if (!options.json()) {
-                    err.println("ratchet: " + e.getMessage());
+                    err.println("ratchet: " + CommandLineHints.message(e));
                 }
             }
             if (options.json()) {
@@ -95,6 +95,21 @@ final class Commands {
 
     }
 
+    /**
+     * The option of the commands that look in the other known trackers' tables before they run
+     * anything ({@code status}, {@code plan}, {@code migrate}, {@code verify}).
+     */
+    static final class OtherTrackers {
+        @Option(names = "--ignore-other-trackers", description = "Do not look in the other known trackers' tables"
+                + " (the refusals FOREIGN_HISTORY_FOUND and APPLIED_BY_ANOTHER_TRACKER): only for a table of such a"
+                + " name that belongs to something else.")
+        boolean ignore;
+
+        Ratchet.Builder applyTo(Ratchet.Builder b) {
+            return ignore ? b.ignoreOtherTrackers() : b;
+        }
+    }
+
     /** The options of a history move, shared by {@code convert} and {@code adopt}. */
     static final class Move {
         @Option(names = "--to", required = true, paramLabel = "TRACKER", description = "Ratchet's tracker to move the history to.")
@@ -113,12 +128,15 @@ final class Commands {
                     + " Read-only: takes no lock, creates nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet status --migrations examples/quickstart --format json")
     static final class Status extends Base {
+        @Mixin
+        OtherTrackers others;
+
         @Override
         int run(Report report) {
             text("Status of %s", options.maskedUrl());
             int code = 0;
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (NamespaceStatus s : options.ratchet(out, options.namespaces(true)).build().status()) {
+            for (NamespaceStatus s : others.applyTo(options.ratchet(out, options.namespaces(true))).build().status()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", s.namespace());
                 n.put("tracker", s.tracker());
@@ -146,7 +164,7 @@ final class Commands {
                 s.pending().forEach(m -> text("    %s", m.name()));
                 s.warnings().forEach(w -> text("  warning: %s", w));
                 if (s.problem().isPresent()) {
-                    text("  problem: %s", s.problem().get().getMessage());
+                    text("  problem: %s", CommandLineHints.message(s.problem().get()));
                     code = Math.max(code, RatchetCommand.exitCode(s.problem().get()));
                 }
             }
@@ -159,10 +177,13 @@ final class Commands {
             description = "Shows what migrate would run now. Takes no lock and writes nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet plan --migrations db/migrations --tracker identity")
     static final class Plan extends Base {
+        @Mixin
+        OtherTrackers others;
+
         @Override
         int run(Report report) {
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (dev.ratchet.Plan p : options.ratchet(out, options.namespaces(true)).build().plan()) {
+            for (dev.ratchet.Plan p : others.applyTo(options.ratchet(out, options.namespaces(true))).build().plan()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", p.namespace().name());
                 n.put("pending", Report.names(p.pending()));
@@ -184,6 +205,9 @@ final class Commands {
             "  ratchet migrate --url jdbc:postgresql://db/app --user app --migrations db/migrations"
                     + " --tracker applied-set --bootstrap-from counter"})
     static final class Migrate extends Base {
+        @Mixin
+        OtherTrackers others;
+
         @Option(names = "--bootstrap-from", paramLabel = "TRACKER",
                 description = "When the tracker is empty and this one holds history, move it over first.")
         String bootstrapFrom;
@@ -191,7 +215,7 @@ final class Commands {
         @Override
         int run(Report report) {
             text("Migrating %s", options.maskedUrl());
-            Ratchet.Builder b = options.ratchet(out, options.namespaces(true));
+            Ratchet.Builder b = others.applyTo(options.ratchet(out, options.namespaces(true)));
             if (bootstrapFrom != null) {
                 b.bootstrapFrom(TrackerSpec.parse(bootstrapFrom));
             }
@@ -218,16 +242,19 @@ final class Commands {
                     + " Exits 1 when a migration fails; the database is left as it was.",
             footerHeading = "%nExample:%n", footer = "  ratchet verify --url jdbc:postgresql://ci-db/app --migrations db/migrations")
     static final class Verify extends Base {
+        @Mixin
+        OtherTrackers others;
+
         @Override
         int run(Report report) {
-            VerifyResult r = options.ratchet(out, options.namespaces(true)).build().verify();
+            VerifyResult r = others.applyTo(options.ratchet(out, options.namespaces(true))).build().verify();
             report.put("verified", r.verified()).put("notVerified", r.notVerified());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));
             if (r.failure().isPresent()) {
                 RatchetException e = r.failure().get();
                 report.put("failure", Report.error(e));
-                text("  FAILED: %s", e.getMessage());
+                text("  FAILED: %s", CommandLineHints.message(e));
                 return RatchetCommand.exitCode(e);
             }
             text("%d migration(s) verified and rolled back%s.", r.verified().size(),

@@ -60,13 +60,13 @@ final class Report {
         }
     }
 
-    /** {@code {kind, family, message, hint, sqlState, context}}. */
+    /** {@code {kind, family, message, hint, sqlState, context}}; message and hint in command-line words. */
     static Map<String, Object> error(RatchetException e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", e.kind().name());
         m.put("family", e.kind().family().name());
-        m.put("message", e.getMessage());
-        m.put("hint", e.hint());
+        m.put("message", CommandLineHints.message(e));
+        m.put("hint", CommandLineHints.hint(e));
         m.put("sqlState", e.sqlState().orElse(null));
         Map<String, Object> context = new TreeMap<>();
         e.context().forEach((k, v) -> context.put(k, v instanceof List<?> || v instanceof Number

@@ -63,6 +63,13 @@ abstract class CliScenarios {
         return d;
     }
 
+    /** Applies the quickstart's first two migrations with {@code tracker}; returns their directory. */
+    private Path firstTwoApplied(String url, String tracker) throws Exception {
+        Path old = dir("old", "V1__create_authors.sql", "V2__create_books.sql");
+        assertEquals(0, ratchet("migrate", "--url", url, "--tracker", tracker, "--migrations", old.toString()).code());
+        return old;
+    }
+
     private static void sql(TestDatabase db, String statement) throws Exception {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute(statement);
@@ -146,6 +153,59 @@ abstract class CliScenarios {
         }
     }
 
+    /**
+     * An older build still on the applied-set tracker after the history moved to the identity
+     * tracker (a cutover that kept the source's table): every command that would run something
+     * refuses, with a hint in command-line words, until told the other table is not its concern.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anotherTrackersHistoryRefusesUntilTheOptionSaysToIgnoreIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String url = db.url();
+            Path old = firstTwoApplied(url, "applied-set");
+            String all = QUICKSTART.toString();
+            Run moved = json("convert", "--url", url, "--from", "applied-set", "--to", "identity",
+                    "--migrations", old.toString());
+            assertEquals("MOVED", moved.json().at("/moves/0/status").asText(), moved.out());
+            Run newer = json("migrate", "--url", url, "--tracker", "identity", "--migrations", all);
+            assertEquals("3_add_isbn", newer.json().at("/applied/0/name").asText(), newer.out());
+
+            for (String command : List.of("plan", "migrate", "verify")) {
+                Run refused = json(command, "--url", url, "--migrations", all);
+                assertEquals(3, refused.code(), command + ": " + refused.out());
+                assertEquals("APPLIED_BY_ANOTHER_TRACKER", refused.json().at("/error/kind").asText(), command);
+                String hint = refused.json().at("/error/hint").asText();
+                assertTrue(hint.contains("pass --ignore-other-trackers"), hint);
+                assertFalse(hint.contains("ignoreOtherTrackers()"), hint);
+            }
+            Run text = ratchet("migrate", "--url", url, "--migrations", all);
+            assertEquals(3, text.code(), text.out());
+            assertTrue(text.err().contains("3_add_isbn") && text.err().contains("pass --ignore-other-trackers"),
+                    text.err());
+            Run status = json("status", "--url", url, "--migrations", all);
+            assertEquals(3, status.code(), status.out());
+            assertEquals("APPLIED_BY_ANOTHER_TRACKER", status.json().at("/namespaces/0/problem/kind").asText());
+
+            Run plan = json("plan", "--url", url, "--migrations", all, "--ignore-other-trackers");
+            assertEquals(0, plan.code(), plan.out());
+            assertEquals("3_add_isbn", plan.json().at("/namespaces/0/pending/0").asText());
+            Run quiet = json("status", "--url", url, "--migrations", all, "--ignore-other-trackers");
+            assertEquals(0, quiet.code(), quiet.out());
+            assertTrue(quiet.json().at("/namespaces/0/problem").isNull(), quiet.out());
+            // The column exists already: with the check off, the migration itself runs and fails.
+            Run verify = json("verify", "--url", url, "--migrations", all, "--ignore-other-trackers");
+            assertEquals(1, verify.code(), verify.out());
+            assertEquals("3_add_isbn", verify.json().at("/failure/context/migration").asText(), verify.out());
+            Run rerun = json("migrate", "--url", url, "--migrations", all, "--ignore-other-trackers");
+            assertEquals(1, rerun.code(), rerun.out());
+            assertEquals("MIGRATION_FAILED", rerun.json().at("/error/kind").asText());
+            Run after = json("status", "--url", url, "--tracker", "identity", "--migrations", all);
+            assertEquals(0, after.code(), "the failed re-run lost nothing: " + after.out());
+            assertEquals(3, after.json().at("/namespaces/0/applied").size());
+        }
+    }
+
     @Test
     void anUnreachableDatabaseExitsWithFiveAndNoPassword() throws Exception {
         Run r = json("status", "--url", "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2&password=hunter2",
@@ -162,9 +222,8 @@ abstract class CliScenarios {
     void aGolangMigrateDatabaseIsConvertedToAppliedSetThenIdentity(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             String url = db.url();
-            Path old = dir("old", "V1__create_authors.sql", "V2__create_books.sql");
+            Path old = firstTwoApplied(url, "counter");
             String all = QUICKSTART.toString();
-            assertEquals(0, ratchet("migrate", "--url", url, "--tracker", "counter", "--migrations", old.toString()).code());
 
             Run trackers = json("trackers", "--url", url, "--migrations", all);
             assertEquals(0, trackers.code());
@@ -180,6 +239,9 @@ abstract class CliScenarios {
             Run foreign = json("migrate", "--url", url, "--migrations", all);
             assertEquals(3, foreign.code(), "the applied-set tracker refuses to re-run counter history");
             assertEquals("FOREIGN_HISTORY_FOUND", foreign.json().at("/error/kind").asText());
+            String hint = foreign.json().at("/error/hint").asText();
+            assertTrue(hint.contains("pass migrate --bootstrap-from TRACKER naming the counter tracker on ")
+                    && hint.contains("schema_migrations") && hint.contains("pass --ignore-other-trackers"), hint);
 
             Run dry = json("convert", "--url", url, "--from", "counter", "--to", "applied-set", "--migrations", all,
                     "--dry-run");

@@ -108,6 +108,7 @@ class RatchetCommandTest extends CliScenarios {
                 Run r = ratchet("migrate", "--url", db.url(), "--migrations", QUICKSTART.toString(),
                         "--lock-strategy", "ADVISORY", "--format", "json");
                 assertEquals(ErrorKind.UNSUPPORTED_FEATURE.name(), r.json().at("/error/kind").asText(), r.out());
+                assertTrue(r.json().at("/error/hint").asText().contains("use --lock-strategy AUTO or LEASE"), r.out());
                 return;
             }
             Run r = ratchet("migrate", "--url", db.url(), "--migrations", QUICKSTART.toString(),

@@ -28,6 +28,7 @@ import java.util.Map;
  *       lock-timeout: 2m                    # default 2 minutes
  *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
  *       bootstrap-from: counter             # move another tracker's history first (default: none)
+ *       ignore-other-trackers: false        # true: do not look in other trackers' tables (default false)
  * </pre>
  */
 @EachProperty("ratchet.datasources")
@@ -41,6 +42,7 @@ public class RatchetConfiguration implements Toggleable {
     private Duration lockTimeout = Duration.ofMinutes(2);
     private LockStrategy lockStrategy = LockStrategy.AUTO;
     private String bootstrapFrom;
+    private boolean ignoreOtherTrackers;
 
     /** Bound by Micronaut to the data source name. */
     public RatchetConfiguration(@Parameter String name) {
@@ -130,5 +132,18 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the tracker to bootstrap from. */
     public void setBootstrapFrom(String bootstrapFrom) {
         this.bootstrapFrom = bootstrapFrom;
+    }
+
+    /**
+     * Whether boots skip looking in the other known trackers' tables, as
+     * {@link dev.ratchet.Ratchet.Builder#ignoreOtherTrackers()} does; default false.
+     */
+    public boolean isIgnoreOtherTrackers() {
+        return ignoreOtherTrackers;
+    }
+
+    /** Sets whether boots skip looking in the other known trackers' tables. */
+    public void setIgnoreOtherTrackers(boolean ignoreOtherTrackers) {
+        this.ignoreOtherTrackers = ignoreOtherTrackers;
     }
 }

@@ -77,6 +77,9 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         if (c.getBootstrapFrom() != null) {
             b.bootstrapFrom(Trackers.byName(c.getBootstrapFrom()));
         }
+        if (c.isIgnoreOtherTrackers()) {
+            b.ignoreOtherTrackers();
+        }
         if (!c.getLocations().isEmpty()) {
             b.namespace(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations()));
         }

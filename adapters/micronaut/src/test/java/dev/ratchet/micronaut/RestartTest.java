@@ -95,4 +95,38 @@ class RestartTest {
             }
         }
     }
+
+    /**
+     * Another application's golang-migrate table of the default name in the same database: the
+     * boot refuses to treat it as history it would re-run, until the configuration says the
+     * table is not Ratchet's concern.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anotherTrackersTableIsIgnoredOnlyWhenTheConfigurationSaysSo(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+                st.execute("INSERT INTO schema_migrations VALUES (20240101, false)");
+            }
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            Throwable e = assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close());
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertTrue(messages.toString().contains("[FOREIGN_HISTORY_FOUND]"), messages.toString());
+
+            properties.put("ratchet.datasources.default.ignore-other-trackers", "true");
+            try (ApplicationContext app = ApplicationContext.run(properties)) {
+                assertEquals(0, app.getBean(BookCatalog.class).count(), "the book table was created");
+            }
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version FROM schema_migrations")) {
+                assertTrue(rs.next());
+                assertEquals(20240101L, rs.getLong(1), "the other application's table is untouched");
+            }
+        }
+    }
 }

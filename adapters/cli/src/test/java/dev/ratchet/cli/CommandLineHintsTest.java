@@ -1,0 +1,41 @@
+package dev.ratchet.cli;
+
+import dev.ratchet.ErrorKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class CommandLineHintsTest {
+    /** A method call ({@code name(}) or a Java constant ({@code LockStrategy.AUTO}). */
+    private static final Pattern API = Pattern.compile("\\b[a-z]+[A-Z]\\w*\\(|\\b[a-z]+\\(\\)|\\b[A-Z][a-z]+[A-Z]\\w*\\.[A-Z]");
+
+    @ParameterizedTest
+    @EnumSource(ErrorKind.class)
+    void noDefaultHintNamesAnApiCallOnTheCommandLine(ErrorKind kind) {
+        String hint = CommandLineHints.of(kind.defaultHint());
+        assertFalse(API.matcher(hint).find(), kind + ": " + hint);
+    }
+
+    @Test
+    void theApiCallsHintsNameBecomeOptionsAndCommands() {
+        assertEquals("pass migrate --bootstrap-from TRACKER naming the counter tracker on public.schema_migrations"
+                        + " (ratchet trackers lists each tracker's table) or run a cutover; or pass --ignore-other-trackers",
+                CommandLineHints.of("configure bootstrapFrom(<the counter tracker on public.schema_migrations>) or run"
+                        + " a cutover; or call ignoreOtherTrackers()"));
+        assertEquals("pass migrate --bootstrap-from TRACKER naming that tracker (ratchet trackers lists each tracker's"
+                        + " table) or run a cutover, so that history is moved, not re-run",
+                CommandLineHints.of(ErrorKind.FOREIGN_HISTORY_FOUND.defaultHint()));
+        assertEquals("cut over to a writable tracker, or use the status and plan commands only",
+                CommandLineHints.of("cut over to a writable tracker, or use status() and plan() only"));
+        assertEquals("use --lock-strategy AUTO or LEASE with SQLite",
+                CommandLineHints.of("use LockStrategy.AUTO or LEASE with SQLite"));
+        assertEquals("create a schema on the search_path, or name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)",
+                CommandLineHints.of("create a schema on the search_path, or configure the tracker's schema"));
+        assertEquals("a hint with nothing to rewrite", CommandLineHints.of("a hint with nothing to rewrite"));
+    }
+}
