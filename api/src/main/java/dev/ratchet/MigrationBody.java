@@ -4,8 +4,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * A migration written in Java. It receives the run's pinned connection and must not commit,
- * roll back, close it or change its auto-commit mode: the engine owns the transaction.
+ * A migration written in Java. It receives the run's pinned connection. In a transactional
+ * migration (the default) the engine owns the transaction: {@code commit()}, {@code rollback()},
+ * {@code setAutoCommit(true)} and {@code close()} throw an {@link java.sql.SQLException} (SQLSTATE
+ * 25000) and the migration fails, rolled back; {@code getAutoCommit()} answers false and
+ * {@code setAutoCommit(false)} changes nothing, so code that begins a transaction only when none
+ * is open joins the engine's; savepoints are allowed. A migration built with
+ * {@code transactional(false)} may manage its own transactions (a backfill committing in
+ * batches); a transaction it leaves open is committed when it returns and rolled back when it
+ * throws. Neither may close the connection. Statements such as {@code COMMIT} sent as SQL are not
+ * inspected.
  *
  * <pre>{@code
  * MigrationBody body = connection -> {

@@ -423,10 +423,23 @@ public final class Engine {
                             + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line());
                 }
             } else {
+                boolean returned = false;
                 try {
-                    m.callback().orElseThrow().run(s.connection);
+                    m.callback().orElseThrow().run(BodyConnection.of(s.connection, m.transactional()));
+                    returned = true;
+                    if (!m.transactional()) {
+                        BodyConnection.settle(s.connection, false);
+                    }
                 } catch (SQLException | RuntimeException e) {
-                    throw failed(s, ns, m, chain, "its Java body", e, null, null);
+                    if (!m.transactional() && !returned) {
+                        try {
+                            BodyConnection.settle(s.connection, true);
+                        } catch (SQLException | RuntimeException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
+                    throw failed(s, ns, m, chain, returned ? "committing the transaction its Java body left open"
+                            : "its Java body", e, null, null);
                 }
             }
         } catch (RatchetException e) {
@@ -452,6 +465,7 @@ public final class Engine {
         String hint = "53200".equals(sqlState) && chain != null
                 ? "a chain transaction holds the locks of every object its " + chain.size() + " migrations touch until"
                 + " it commits; raise max_locks_per_transaction, or use TransactionMode.PER_MIGRATION"
+                : e instanceof BodyConnection.Refused refused ? refused.hint()
                 : kind.defaultHint();
         return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
