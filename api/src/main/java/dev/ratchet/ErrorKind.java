@@ -28,6 +28,13 @@ public enum ErrorKind {
             "write the manifest again from the files the jar packages (ratchet checksums) and rebuild the jar"),
     /** The tracker needs a version and the migration has none. */
     VERSION_REQUIRED(Family.SOURCE, "give the migration a version, or use a tracker that orders by name"),
+    /**
+     * A migration that runs in Ratchet's transaction holds a statement that would end it or begin
+     * another (BEGIN, COMMIT, ROLLBACK, END, ...).
+     */
+    TRANSACTION_CONTROL_IN_MIGRATION(Family.SOURCE,
+            "delete the transaction statements: Ratchet runs the migration in a transaction of its own and records"
+                    + " it in the same one; to run the file as written, make its first line -- ratchet:no-transaction"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

@@ -205,4 +205,44 @@ class ScriptStatementsTest {
             }
         };
     }
+
+    /**
+     * A file written for a tool that runs it outside a transaction (golang-migrate) and so wraps
+     * itself in BEGIN and COMMIT. Run in Ratchet's transaction its COMMIT would commit the body
+     * (and, in a chain, the migrations before it) apart from the tracker rows; it is refused before
+     * any of its statements runs, and runs as written when marked to run outside a transaction.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aScriptWithItsOwnBeginAndCommitIsRefusedUnlessItRunsOutsideATransaction(DatabaseKind kind) throws Exception {
+        for (TransactionMode mode : TransactionMode.values()) {
+            try (TestDatabase db = TestDatabases.open(kind)) {
+                Fixtures.createEffectsTable(db);
+                String body = "-- written for golang-migrate\nBEGIN;\nCREATE TABLE t2 (id int PRIMARY KEY);\n"
+                        + "INSERT INTO effects(name) VALUES ('2');\nCOMMIT;\n";
+                Migration wrapped = Migration.builder("2_wrapped").version(Version.of(2)).sql(body).build();
+                List<Migration> code = List.of(Fixtures.create(1), wrapped, Fixtures.create(3));
+
+                RatchetException e = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, mode, code).migrate(), mode.name());
+
+                assertEquals(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, e.kind(), e.getMessage());
+                assertEquals(ErrorKind.Family.SOURCE, e.kind().family());
+                assertTrue(e.getMessage().contains("statement 1 of 4 (line 2) is BEGIN"), e.getMessage());
+                assertEquals("2_wrapped", e.context().get("migration"));
+                assertFalse(tableExists(db, "t2"), mode + ": nothing of it ran");
+                boolean chain = mode == TransactionMode.CHAIN;
+                assertEquals(chain ? Map.of() : Map.of("1", 1), effects(db), mode.name());
+                assertEquals(chain ? List.of() : Fixtures.expectedRows(List.of(Fixtures.create(1))), trackerRows(db));
+
+                Migration asWritten = Migration.builder("2_wrapped").version(Version.of(2))
+                        .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\n" + body).build();
+                List<Migration> marked = List.of(Fixtures.create(1), asWritten, Fixtures.create(3));
+                Fixtures.ratchet(db, mode, marked).migrate();
+                assertTrue(tableExists(db, "t2"), mode.name());
+                assertEquals(Map.of("1", 1, "2", 1, "3", 1), effects(db), mode.name());
+                assertEquals(Fixtures.expectedRows(marked), trackerRows(db), mode.name());
+            }
+        }
+    }
 }

@@ -403,6 +403,9 @@ public final class Engine {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
+                if (m.transactional()) {
+                    refuseTransactionControl(ns, m, chain, statements);
+                }
                 try {
                     if (m.transactional()) {
                         s.dialect.runInTransaction(s.connection, sql);
@@ -449,6 +452,31 @@ public final class Engine {
         Duration d = Duration.ofNanos(System.nanoTime() - start);
         config.listener().afterMigration(ns.name(), m, d);
         return d;
+    }
+
+    /**
+     * Refuses a script that runs in the engine's transaction and would end it: a COMMIT there
+     * keeps the body without its tracker row (it runs again at the next boot) and, in a chain,
+     * the migrations before it without theirs; on SQLite a BEGIN fails. Files written for a tool
+     * that runs them outside a transaction (golang-migrate) often carry their own BEGIN and COMMIT.
+     */
+    private static void refuseTransactionControl(Namespace ns, Migration m, List<Migration> chain,
+                                                 List<SqlScript.Statement> statements) {
+        for (int i = 0; i < statements.size(); i++) {
+            SqlScript.Statement st = statements.get(i);
+            Optional<String> command = SqlScript.transactionControl(st.sql());
+            if (command.isPresent()) {
+                throw RatchetException.of(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, "Migration '" + m.name()
+                                + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in Ratchet's transaction,"
+                                + " but its statement " + (i + 1) + " of " + statements.size() + " (line " + st.line()
+                                + ") is " + command.get() + ", which would end that transaction or begin another: the"
+                                + " migration would commit apart from its tracker row" + (chain == null ? ""
+                                : ", and so would the migrations of its chain before it") + ". Nothing of it ran"
+                                + (chain == null ? "." : "; the chain transaction was rolled back."))
+                        .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                        .with("statement", i + 1).with("line", st.line()).build();
+            }
+        }
     }
 
     private RatchetException failed(Session s, Namespace ns, Migration m, List<Migration> chain, String where,

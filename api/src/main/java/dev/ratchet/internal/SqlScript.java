@@ -158,6 +158,75 @@ public final class SqlScript {
         return out;
     }
 
+    /**
+     * The transaction-control command that {@code sql} (one statement of {@link #split}) is, if
+     * any: {@code BEGIN}, {@code START TRANSACTION}, {@code COMMIT}, {@code END}, {@code ABORT},
+     * {@code ROLLBACK} (not {@code ROLLBACK TO} a savepoint) or {@code PREPARE TRANSACTION}, as
+     * written (its first words, upper-cased). A statement's first word decides: {@code BEGIN}
+     * and {@code END} of a trigger or function body are inside their {@code CREATE} statement,
+     * and a PL/pgSQL block inside its {@code DO} or dollar quotes.
+     */
+    public static java.util.Optional<String> transactionControl(String sql) {
+        List<String> words = leadingWords(sql, 3);
+        if (words.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String first = words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
+        return switch (first) {
+            case "BEGIN", "COMMIT", "END", "ABORT" -> java.util.Optional.of(first);
+            case "START", "PREPARE" -> second.equals("TRANSACTION")
+                    ? java.util.Optional.of(first + " TRANSACTION") : java.util.Optional.empty();
+            case "ROLLBACK" -> {
+                String next = second.equals("WORK") || second.equals("TRANSACTION")
+                        ? (words.size() > 2 ? words.get(2) : "") : second;
+                yield next.equals("TO") ? java.util.Optional.empty() : java.util.Optional.of(first);
+            }
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /** Up to {@code max} leading words of {@code sql}, upper-cased, skipping blanks and comments. */
+    private static List<String> leadingWords(String sql, int max) {
+        List<String> words = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n && words.size() < max) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int depth = 1;
+                i += 2;
+                while (i < n && depth > 0) {
+                    if (sql.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (sql.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                }
+            } else if (isWordStart(c)) {
+                int j = i;
+                while (j < n && isWordChar(sql.charAt(j))) {
+                    j++;
+                }
+                words.add(sql.substring(i, j).toUpperCase(Locale.ROOT));
+                i = j;
+            } else {
+                break;
+            }
+        }
+        return words;
+    }
+
     private static int countNewlines(String s, int from, int to) {
         int count = 0;
         for (int k = from; k < to; k++) {

@@ -3,6 +3,7 @@ package dev.ratchet.internal;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -46,5 +47,38 @@ class SqlScriptTest {
     void emptyScriptsHaveNoStatements() {
         assertEquals(List.of(), split(""));
         assertEquals(List.of(), split(" ;; -- nothing\n/* at all */"));
+    }
+
+    @Test
+    void transactionControlStatementsAreRecognisedBehindCommentsAndInAnyCase() {
+        for (String[] c : new String[][] {
+                {"BEGIN", "BEGIN"}, {"begin transaction", "BEGIN"}, {"BEGIN IMMEDIATE", "BEGIN"},
+                {"-- wrap it\nBEGIN ISOLATION LEVEL SERIALIZABLE", "BEGIN"}, {"Commit", "COMMIT"},
+                {"/* a /* nested */ comment */ COMMIT WORK", "COMMIT"}, {"COMMIT PREPARED 'x'", "COMMIT"},
+                {"END", "END"}, {"END TRANSACTION", "END"}, {"ABORT", "ABORT"},
+                {"START TRANSACTION READ WRITE", "START TRANSACTION"}, {"ROLLBACK", "ROLLBACK"},
+                {"ROLLBACK WORK", "ROLLBACK"}, {"rollback prepared 'x'", "ROLLBACK"},
+                {"PREPARE TRANSACTION 'x'", "PREPARE TRANSACTION"}}) {
+            assertEquals(Optional.of(c[1]), SqlScript.transactionControl(c[0]), c[0]);
+        }
+    }
+
+    @Test
+    void savepointsBlocksAndLookalikesAreNoTransactionControl() {
+        for (String sql : List.of("ROLLBACK TO SAVEPOINT a", "ROLLBACK TO a", "ROLLBACK TRANSACTION TO SAVEPOINT a",
+                "ROLLBACK WORK TO a", "SAVEPOINT a", "RELEASE SAVEPOINT a", "PREPARE q AS SELECT 1", "START",
+                "CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO log VALUES (1); END",
+                "DO $$ BEGIN COMMIT; END $$", "INSERT INTO log (note) VALUES ('COMMIT')", "SELECT 1 -- COMMIT",
+                "-- COMMIT\nSELECT 1", "beginning_of_time()", "/* BEGIN */ SELECT 1", "")) {
+            assertEquals(Optional.empty(), SqlScript.transactionControl(sql), sql);
+        }
+    }
+
+    @Test
+    void aGolangMigrateStyleFileSplitsIntoItsTransactionStatements() {
+        List<SqlScript.Statement> statements = SqlScript.split("BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n");
+        assertEquals(List.of(Optional.of("BEGIN"), Optional.empty(), Optional.of("COMMIT")),
+                statements.stream().map(st -> SqlScript.transactionControl(st.sql())).toList());
+        assertEquals(List.of(1, 2, 3), statements.stream().map(SqlScript.Statement::line).toList());
     }
 }
