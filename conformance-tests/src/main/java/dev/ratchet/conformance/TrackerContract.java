@@ -17,6 +17,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.state.ActionChain;
 
 import java.time.Duration;
@@ -46,8 +48,12 @@ import java.util.function.Supplier;
  * Every property opens fresh databases for each try and reports the seed of a failure, which
  * {@code @Property(seed = "...")} replays. See {@code conformance-tests/README.md}.
  */
+@AddLifecycleHook(value = ConformanceTries.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 public interface TrackerContract {
-    /** Tries per database-backed property: enough to find bugs, small enough for CI. */
+    /**
+     * Tries per database-backed property: enough to find bugs, small enough for CI. A deeper run
+     * sets {@value ConformanceTries#PROPERTY} (see {@link ConformanceTries}).
+     */
     int TRIES = 12;
 
     /** A new tracker, configured as an application would. */
