@@ -51,7 +51,15 @@ final class Commands {
             out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Report report = new Report(spec.name(), options.maskedUrl());
+            options.mayCreateDatabase = createsDatabase();
             try {
+                if (!options.mayCreateDatabase) {
+                    options.missingSqliteFile().ifPresent(file -> {
+                        report.put("missingDatabaseFile", file.toString());
+                        text("note: %s does not exist; read as an empty database, and not created (migrate creates it)",
+                                file);
+                    });
+                }
                 report.exitCode(run(report));
             } catch (RatchetException e) {
                 report.error(e, RatchetCommand.exitCode(e));
@@ -68,6 +76,14 @@ final class Commands {
 
         /** The command; returns its exit code. */
         abstract int run(Report report);
+
+        /**
+         * Whether the command may create the SQLite file {@code --url} names: only those that write
+         * (the others read a missing file as an empty database and leave it missing).
+         */
+        boolean createsDatabase() {
+            return false;
+        }
 
         void text(String format, Object... args) {
             if (!options.json()) {
@@ -213,6 +229,11 @@ final class Commands {
         String bootstrapFrom;
 
         @Override
+        boolean createsDatabase() {
+            return true;
+        }
+
+        @Override
         int run(Report report) {
             text("Migrating %s", options.maskedUrl());
             Ratchet.Builder b = others.applyTo(options.ratchet(out, options.namespaces(true)));
@@ -277,6 +298,11 @@ final class Commands {
         String of;
 
         @Override
+        boolean createsDatabase() {
+            return true;
+        }
+
+        @Override
         int run(Report report) {
             List<Namespace> namespaces = options.namespaces(true);
             String ns = Options.pick(of, namespaces);
@@ -299,6 +325,11 @@ final class Commands {
 
         @Mixin
         Move move;
+
+        @Override
+        boolean createsDatabase() {
+            return !move.dryRun;
+        }
 
         @Override
         int run(Report report) {
@@ -349,6 +380,11 @@ final class Commands {
         Map<String, String> names = new LinkedHashMap<>();
 
         @Override
+        boolean createsDatabase() {
+            return !move.dryRun;
+        }
+
+        @Override
         int run(Report report) {
             ForeignTool tool;
             try {
@@ -396,6 +432,11 @@ final class Commands {
 
         @Option(names = "--of", paramLabel = "NAMESPACE", description = "The namespace (when several are given).")
         String of;
+
+        @Override
+        boolean createsDatabase() {
+            return true;
+        }
 
         @Override
         int run(Report report) {

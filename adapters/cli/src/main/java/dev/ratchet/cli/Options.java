@@ -13,14 +13,17 @@ import picocli.CommandLine.Option;
 
 import java.io.Console;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Options shared by every command. */
 final class Options {
@@ -90,11 +93,49 @@ final class Options {
         return Duration.ofSeconds(Math.max(1, lockTimeoutSeconds));
     }
 
+    /** Whether this command may create the SQLite file that {@code --url} names (migrate, baseline). */
+    boolean mayCreateDatabase;
+
+    /**
+     * The SQLite file that {@code --url} names, when it does not exist; empty for another
+     * database, an in-memory one, or a file that exists.
+     */
+    Optional<Path> missingSqliteFile() {
+        String prefix = "jdbc:sqlite:";
+        if (!url.regionMatches(true, 0, prefix, 0, prefix.length()) || url.contains("mode=memory")) {
+            return Optional.empty();
+        }
+        String file = url.substring(prefix.length());
+        int query = file.indexOf('?');
+        file = query < 0 ? file : file.substring(0, query);
+        file = file.startsWith("file:") ? file.substring("file:".length()) : file;
+        if (file.isEmpty() || file.contains(":memory:")) {
+            return Optional.empty();
+        }
+        Path path = Path.of(file);
+        return Files.exists(path) ? Optional.empty() : Optional.of(path);
+    }
+
     /**
      * Connections for {@code --url}: the password from RATCHET_PASSWORD; else, when the server
-     * rejects the login (SQLSTATE class 28) and a terminal is attached, asked for once.
+     * rejects the login (SQLSTATE class 28) and a terminal is attached, asked for once. A command
+     * that does not create databases reads a SQLite file that does not exist as an empty
+     * database (in memory), where the driver would create the file.
      */
     ConnectionSource connections() {
+        if (!mayCreateDatabase && missingSqliteFile().isPresent()) {
+            return new ConnectionSource() {
+                @Override
+                public Connection open() throws SQLException {
+                    return DriverManager.getConnection("jdbc:sqlite::memory:");
+                }
+
+                @Override
+                public String describe() {
+                    return maskedUrl();
+                }
+            };
+        }
         String password = System.getenv("RATCHET_PASSWORD");
         ConnectionSource direct = ConnectionSource.url(url, user, password);
         Console console = System.console();

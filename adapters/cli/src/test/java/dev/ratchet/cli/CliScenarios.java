@@ -380,6 +380,43 @@ abstract class CliScenarios {
         assertEquals(2, ratchet("checksums").code(), "no directory given");
     }
 
+    /** Only the commands that write create the SQLite file a URL names; the others read it as empty. */
+    @Test
+    void commandsThatDoNotWriteLeaveAMissingSqliteFileMissing() throws Exception {
+        Path file = work.resolve("later.db");
+        String url = "jdbc:sqlite:" + file;
+        String code = QUICKSTART.toString();
+        List<List<String>> readers = List.of(List.of("status"), List.of("plan"), List.of("verify"), List.of("trackers"),
+                List.of("convert", "--from", "counter", "--to", "applied-set", "--dry-run"));
+        for (List<String> command : readers) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("--url", url, "--migrations", code));
+            Run r = json(args.toArray(String[]::new));
+            assertFalse(Files.exists(file), command + " created " + file + ": " + r.out());
+            assertEquals(file.toString(), r.json().path("missingDatabaseFile").asText(), command + ": " + r.out());
+            if (!command.get(0).equals("convert")) {
+                assertEquals(0, r.code(), command + ": " + r.out() + r.err());
+            }
+        }
+        Run status = json("status", "--url", url, "--migrations", code);
+        assertEquals(3, status.json().at("/namespaces/0/pending").size(), "an empty database: " + status.out());
+        assertFalse(status.json().at("/namespaces/0/trackerInstalled").asBoolean());
+        Run verify = json("verify", "--url", url, "--migrations", code);
+        assertEquals(3, verify.json().get("verified").size(), verify.out());
+        Run text = ratchet("status", "--url", url, "--migrations", code);
+        assertTrue(text.out().contains("does not exist; read as an empty database, and not created"), text.out());
+
+        Run withoutUrl = ratchet("status", "--migrations", code);
+        assertEquals(0, withoutUrl.code(), withoutUrl.out() + withoutUrl.err());
+        assertFalse(Files.exists(work.resolve("ratchet.db")), "status made no ratchet.db: " + withoutUrl.out());
+
+        assertEquals(0, ratchet("migrate", "--url", url, "--migrations", code).code());
+        assertTrue(Files.exists(file), "migrate creates the file");
+        Run after = json("status", "--url", url, "--migrations", code);
+        assertTrue(after.json().path("missingDatabaseFile").isMissingNode(), after.out());
+        assertEquals(3, after.json().at("/namespaces/0/applied").size(), after.out());
+    }
+
     @Test
     void withoutUrlItUsesASqliteFileInTheWorkingDirectory() throws Exception {
         Run r = ratchet("migrate", "--migrations", QUICKSTART.toString());
