@@ -12,8 +12,9 @@ import java.sql.SQLException;
  * is open joins the engine's; savepoints are allowed. A migration built with
  * {@code transactional(false)} may manage its own transactions (a backfill committing in
  * batches); a transaction it leaves open is committed when it returns and rolled back when it
- * throws. Neither may close the connection. Statements such as {@code COMMIT} sent as SQL are not
- * inspected.
+ * throws. Neither may close the connection. Inside the engine's transaction, SQL that would end it
+ * ({@code COMMIT}, {@code BEGIN}, ...) is refused as well, run through {@code createStatement()}
+ * or given to {@code prepareStatement}; {@code unwrap} reaches the driver's connection unguarded.
  *
  * <pre>{@code
  * MigrationBody body = connection -> {

@@ -27,8 +27,10 @@ import java.sql.Statement;
  *   See {@link #settle} for a transaction it leaves open.</li>
  * </ul>
  *
- * Everything else goes to the pinned connection, {@code unwrap} included (a deliberate way
- * out). SQL text ({@code COMMIT} as a statement) is not inspected. The wrapper equals, and
+ * Inside the engine's transaction, SQL that would end it ({@code COMMIT}, {@code BEGIN}, ...)
+ * is refused too, when a statement from {@code createStatement()} runs it or
+ * {@code prepareStatement} / {@code prepareCall} is given it. Everything else goes to the pinned
+ * connection, {@code unwrap} included (a deliberate way out). The wrapper equals, and
  * hashes as, the connection it wraps, so that an adapter can find its own state by the
  * connection it handed the engine.
  */
@@ -69,17 +71,17 @@ final class BodyConnection {
                     }
                     if (inTransaction) {
                         switch (method.getName()) {
-                            case "commit" -> throw refusedInTransaction("commit()");
+                            case "commit" -> throw refusedInTransaction("call commit()");
                             case "rollback" -> {
                                 if (method.getParameterCount() == 0) {
-                                    throw refusedInTransaction("rollback()");
+                                    throw refusedInTransaction("call rollback()");
                                 }
                                 savepoints.rollbackTo((Savepoint) args[0]);
                                 return null;
                             }
                             case "setAutoCommit" -> {
                                 if ((Boolean) args[0]) {
-                                    throw refusedInTransaction("setAutoCommit(true)");
+                                    throw refusedInTransaction("call setAutoCommit(true)");
                                 }
                                 return null;
                             }
@@ -93,16 +95,63 @@ final class BodyConnection {
                                 savepoints.release((Savepoint) args[0]);
                                 return null;
                             }
+                            case "prepareStatement", "prepareCall" -> refuseTransactionControl((String) args[0]);
+                            case "createStatement" -> {
+                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy);
+                            }
                             default -> {
                             }
                         }
                     }
-                    try {
-                        return method.invoke(pinned, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    return invoke(pinned, method, args);
                 });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * A statement of a body inside the engine's transaction: SQL that would end that transaction
+     * ({@code COMMIT}, {@code BEGIN}, ...: see {@link SqlScript#transactionControl}) is refused
+     * before it reaches the database, as it is in a script; its connection is the body's.
+     */
+    private static Statement statement(Statement raw, Connection body) {
+        return (Statement) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
+                new Class<?>[] {Statement.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
+                            if (args != null && args.length > 0 && args[0] instanceof String sql) {
+                                refuseTransactionControl(sql);
+                            }
+                        }
+                        case "getConnection" -> {
+                            return body;
+                        }
+                        case "equals" -> {
+                            return args[0] == proxy;
+                        }
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        default -> {
+                        }
+                    }
+                    return invoke(raw, method, args);
+                });
+    }
+
+    private static void refuseTransactionControl(String sql) throws Refused {
+        for (SqlScript.Statement st : SqlScript.split(sql)) {
+            java.util.Optional<String> command = SqlScript.transactionControl(st.sql());
+            if (command.isPresent()) {
+                throw refusedInTransaction("run " + command.get());
+            }
+        }
     }
 
     /**
@@ -176,8 +225,9 @@ final class BodyConnection {
         return method.getName() + (method.getParameterCount() == 0 ? "()" : "(..)");
     }
 
-    private static Refused refusedInTransaction(String call) {
-        return new Refused("a transactional migration's body must not call " + call + ": Ratchet commits the"
+    /** {@code what}: "call commit()", "run COMMIT". */
+    private static Refused refusedInTransaction(String what) {
+        return new Refused("a transactional migration's body must not " + what + ": Ratchet commits the"
                 + " body with its tracker row, or rolls both back",
                 "remove the call; a body that must commit as it goes (a long backfill in batches) belongs in a"
                         + " migration built with transactional(false)");
