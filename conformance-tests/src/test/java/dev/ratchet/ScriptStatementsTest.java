@@ -223,6 +223,14 @@ class ScriptStatementsTest {
                 Migration wrapped = Migration.builder("2_wrapped").version(Version.of(2)).sql(body).build();
                 List<Migration> code = List.of(Fixtures.create(1), wrapped, Fixtures.create(3));
 
+                RatchetException planned = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, mode, code).plan(), "plan() says what migrate would refuse");
+                assertEquals(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, planned.kind(), planned.getMessage());
+                NamespaceStatus status = Fixtures.ratchet(db, mode, code).status().get(0);
+                assertEquals(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION,
+                        status.problem().map(RatchetException::kind).orElse(null), "status() reports it");
+                assertEquals(3, status.pending().size());
+
                 RatchetException e = assertThrows(RatchetException.class,
                         () -> Fixtures.ratchet(db, mode, code).migrate(), mode.name());
 
@@ -238,6 +246,7 @@ class ScriptStatementsTest {
                 Migration asWritten = Migration.builder("2_wrapped").version(Version.of(2))
                         .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\n" + body).build();
                 List<Migration> marked = List.of(Fixtures.create(1), asWritten, Fixtures.create(3));
+                assertTrue(Fixtures.ratchet(db, mode, marked).status().get(0).problem().isEmpty());
                 Fixtures.ratchet(db, mode, marked).migrate();
                 assertTrue(tableExists(db, "t2"), mode.name());
                 assertEquals(Map.of("1", 1, "2", 1, "3", 1), effects(db), mode.name());

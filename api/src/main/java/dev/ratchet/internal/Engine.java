@@ -404,7 +404,10 @@ public final class Engine {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
                 if (m.transactional()) {
-                    refuseTransactionControl(ns, m, chain, statements);
+                    Optional<RatchetException> refusal = transactionControl(ns, m, chain, statements);
+                    if (refusal.isPresent()) {
+                        throw refusal.get();
+                    }
                 }
                 try {
                     if (m.transactional()) {
@@ -460,13 +463,13 @@ public final class Engine {
      * the migrations before it without theirs; on SQLite a BEGIN fails. Files written for a tool
      * that runs them outside a transaction (golang-migrate) often carry their own BEGIN and COMMIT.
      */
-    private static void refuseTransactionControl(Namespace ns, Migration m, List<Migration> chain,
-                                                 List<SqlScript.Statement> statements) {
+    private static Optional<RatchetException> transactionControl(Namespace ns, Migration m, List<Migration> chain,
+                                                                 List<SqlScript.Statement> statements) {
         for (int i = 0; i < statements.size(); i++) {
             SqlScript.Statement st = statements.get(i);
             Optional<String> command = SqlScript.transactionControl(st.sql());
             if (command.isPresent()) {
-                throw RatchetException.of(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, "Migration '" + m.name()
+                return Optional.of(RatchetException.of(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, "Migration '" + m.name()
                                 + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in Ratchet's transaction,"
                                 + " but its statement " + (i + 1) + " of " + statements.size() + " (line " + st.line()
                                 + ") is " + command.get() + ", which would end that transaction or begin another: the"
@@ -474,9 +477,27 @@ public final class Engine {
                                 : ", and so would the migrations of its chain before it") + ". Nothing of it ran"
                                 + (chain == null ? "." : "; the chain transaction was rolled back."))
                         .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
-                        .with("statement", i + 1).with("line", st.line()).build();
+                        .with("statement", i + 1).with("line", st.line()).build());
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * The refusal {@link #runBody} would make of the first pending script that would end the
+     * engine's transaction, for {@code plan()} and {@code status()} to report before a migrate.
+     */
+    private static Optional<RatchetException> transactionControl(Plan plan) {
+        for (Migration m : plan.pending()) {
+            if (m.transactional() && m.script().isPresent()) {
+                Optional<RatchetException> refusal = transactionControl(plan.namespace(), m, null,
+                        SqlScript.split(m.script().get()));
+                if (refusal.isPresent()) {
+                    return refusal;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private RatchetException failed(Session s, Namespace ns, Migration m, List<Migration> chain, String where,
@@ -735,7 +756,7 @@ public final class Engine {
                         plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
             }
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
-                    plan.pending(), plan.unverifiable(), plan.warnings(), Optional.empty());
+                    plan.pending(), plan.unverifiable(), plan.warnings(), transactionControl(plan));
         } catch (RatchetException e) {
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                     List.of(), List.of(), List.of(), Optional.of(e));
@@ -748,7 +769,12 @@ public final class Engine {
         List<Plan> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
-                out.add(lockedPlan(s, ns, Install.NONE));
+                Plan plan = lockedPlan(s, ns, Install.NONE);
+                Optional<RatchetException> refusal = transactionControl(plan);
+                if (refusal.isPresent()) {
+                    throw refusal.get();
+                }
+                out.add(plan);
             }
         }
         return out;
