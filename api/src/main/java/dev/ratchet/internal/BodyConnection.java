@@ -146,11 +146,9 @@ final class BodyConnection {
     }
 
     private static void refuseTransactionControl(String sql) throws Refused {
-        for (SqlScript.Statement st : SqlScript.split(sql)) {
-            java.util.Optional<String> command = SqlScript.transactionControl(st.sql());
-            if (command.isPresent()) {
-                throw refusedInTransaction("run " + command.get());
-            }
+        java.util.Optional<String> command = SqlScript.transactionControl(sql);
+        if (command.isPresent()) {
+            throw refusedInTransaction("run " + command.get());
         }
     }
 

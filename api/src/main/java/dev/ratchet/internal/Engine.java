@@ -467,7 +467,7 @@ public final class Engine {
                                                                  List<SqlScript.Statement> statements) {
         for (int i = 0; i < statements.size(); i++) {
             SqlScript.Statement st = statements.get(i);
-            Optional<String> command = SqlScript.transactionControl(st.sql());
+            Optional<String> command = st.transactionControl();
             if (command.isPresent()) {
                 return Optional.of(RatchetException.of(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, "Migration '" + m.name()
                                 + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in Ratchet's transaction,"

@@ -20,10 +20,37 @@ public final class SqlScript {
     /**
      * One statement of a script.
      *
-     * @param sql  the statement text, without the terminating semicolon
-     * @param line the 1-based line on which it starts
+     * @param sql        the statement text, without the terminating semicolon
+     * @param line       the 1-based line on which it starts
+     * @param firstWords its first three words at most, upper-cased (comments and quoted text skipped)
      */
-    public record Statement(String sql, int line) {
+    public record Statement(String sql, int line, List<String> firstWords) {
+        /**
+         * The transaction-control command this statement is, if any: {@code BEGIN},
+         * {@code START TRANSACTION}, {@code COMMIT}, {@code END}, {@code ABORT}, {@code ROLLBACK}
+         * (not {@code ROLLBACK TO} a savepoint) or {@code PREPARE TRANSACTION}, as written (its
+         * first words). A statement's first word decides: {@code BEGIN} and {@code END} of a
+         * trigger or function body are inside their {@code CREATE} statement, and a PL/pgSQL
+         * block inside its {@code DO} or dollar quotes.
+         */
+        public java.util.Optional<String> transactionControl() {
+            if (firstWords.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            String first = firstWords.get(0);
+            String second = firstWords.size() > 1 ? firstWords.get(1) : "";
+            return switch (first) {
+                case "BEGIN", "COMMIT", "END", "ABORT" -> java.util.Optional.of(first);
+                case "START", "PREPARE" -> second.equals("TRANSACTION")
+                        ? java.util.Optional.of(first + " TRANSACTION") : java.util.Optional.empty();
+                case "ROLLBACK" -> {
+                    String next = second.equals("WORK") || second.equals("TRANSACTION")
+                            ? (firstWords.size() > 2 ? firstWords.get(2) : "") : second;
+                    yield next.equals("TO") ? java.util.Optional.empty() : java.util.Optional.of(first);
+                }
+                default -> java.util.Optional.empty();
+            };
+        }
     }
 
     private SqlScript() {
@@ -40,7 +67,7 @@ public final class SqlScript {
         boolean significant = false;     // the current piece has something besides blanks/comments
         int blockDepth = 0;              // BEGIN/CASE ... END nesting inside CREATE TRIGGER/FUNCTION
         boolean createStatement = false; // the current piece starts with CREATE
-        int wordsSeen = 0;
+        List<String> firstWords = new ArrayList<>(3);
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
@@ -125,10 +152,12 @@ public final class SqlScript {
                     j++;
                 }
                 String word = s.substring(i, j).toUpperCase(Locale.ROOT);
-                if (wordsSeen == 0) {
+                if (firstWords.isEmpty()) {
                     createStatement = word.equals("CREATE");
                 }
-                wordsSeen++;
+                if (firstWords.size() < 3) {
+                    firstWords.add(word);
+                }
                 if (createStatement) {
                     if (word.equals("BEGIN")) {
                         blockDepth++;
@@ -143,88 +172,33 @@ public final class SqlScript {
             }
             if (c == ';' && blockDepth == 0) {
                 if (significant) {
-                    out.add(new Statement(s.substring(start, i).strip(), startLine));
+                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords)));
                 }
                 start = i + 1;
                 significant = false;
                 createStatement = false;
-                wordsSeen = 0;
+                firstWords.clear();
             }
             i++;
         }
         if (significant) {
-            out.add(new Statement(s.substring(start).strip(), startLine));
+            out.add(new Statement(s.substring(start).strip(), startLine, List.copyOf(firstWords)));
         }
         return out;
     }
 
     /**
-     * The transaction-control command that {@code sql} (one statement of {@link #split}) is, if
-     * any: {@code BEGIN}, {@code START TRANSACTION}, {@code COMMIT}, {@code END}, {@code ABORT},
-     * {@code ROLLBACK} (not {@code ROLLBACK TO} a savepoint) or {@code PREPARE TRANSACTION}, as
-     * written (its first words, upper-cased). A statement's first word decides: {@code BEGIN}
-     * and {@code END} of a trigger or function body are inside their {@code CREATE} statement,
-     * and a PL/pgSQL block inside its {@code DO} or dollar quotes.
+     * The first transaction-control command among the statements of {@code sql}, if any (see
+     * {@link Statement#transactionControl()}).
      */
     public static java.util.Optional<String> transactionControl(String sql) {
-        List<String> words = leadingWords(sql, 3);
-        if (words.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        String first = words.get(0);
-        String second = words.size() > 1 ? words.get(1) : "";
-        return switch (first) {
-            case "BEGIN", "COMMIT", "END", "ABORT" -> java.util.Optional.of(first);
-            case "START", "PREPARE" -> second.equals("TRANSACTION")
-                    ? java.util.Optional.of(first + " TRANSACTION") : java.util.Optional.empty();
-            case "ROLLBACK" -> {
-                String next = second.equals("WORK") || second.equals("TRANSACTION")
-                        ? (words.size() > 2 ? words.get(2) : "") : second;
-                yield next.equals("TO") ? java.util.Optional.empty() : java.util.Optional.of(first);
-            }
-            default -> java.util.Optional.empty();
-        };
-    }
-
-    /** Up to {@code max} leading words of {@code sql}, upper-cased, skipping blanks and comments. */
-    private static List<String> leadingWords(String sql, int max) {
-        List<String> words = new ArrayList<>();
-        int n = sql.length();
-        int i = 0;
-        while (i < n && words.size() < max) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int depth = 1;
-                i += 2;
-                while (i < n && depth > 0) {
-                    if (sql.startsWith("/*", i)) {
-                        depth++;
-                        i += 2;
-                    } else if (sql.startsWith("*/", i)) {
-                        depth--;
-                        i += 2;
-                    } else {
-                        i++;
-                    }
-                }
-            } else if (isWordStart(c)) {
-                int j = i;
-                while (j < n && isWordChar(sql.charAt(j))) {
-                    j++;
-                }
-                words.add(sql.substring(i, j).toUpperCase(Locale.ROOT));
-                i = j;
-            } else {
-                break;
+        for (Statement st : split(sql)) {
+            java.util.Optional<String> command = st.transactionControl();
+            if (command.isPresent()) {
+                return command;
             }
         }
-        return words;
+        return java.util.Optional.empty();
     }
 
     private static int countNewlines(String s, int from, int to) {
