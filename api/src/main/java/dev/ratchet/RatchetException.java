@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The one exception Ratchet throws for anything that is not a programming error. It carries
@@ -24,17 +25,19 @@ public class RatchetException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorKind kind;
+    private final String detail;
     private final transient Map<String, Object> context;
     private final String hint;
     private final String sqlState;
 
     private RatchetException(ErrorKind kind, String detail, Map<String, Object> context, String hint,
-                             Throwable cause) {
+                             Throwable cause, String sqlState) {
         super(compose(kind, detail, hint), cause);
         this.kind = kind;
+        this.detail = detail;
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
         this.hint = hint;
-        this.sqlState = cause instanceof SQLException s ? s.getSQLState() : null;
+        this.sqlState = sqlState;
     }
 
     private static String compose(ErrorKind kind, String detail, String hint) {
@@ -64,6 +67,27 @@ public class RatchetException extends RuntimeException {
     /** The SQLSTATE of the database error that caused this, if any. */
     public Optional<String> sqlState() {
         return Optional.ofNullable(sqlState);
+    }
+
+    /**
+     * This exception in a front end's own words: the same kind, context, SQLSTATE, cause and stack
+     * trace, with the message's detail and the hint passed through {@code words}. The API's hints
+     * name the builder calls that help ({@code call ignoreOtherTrackers()}); an adapter whose user
+     * configures Ratchet otherwise (command-line options, application settings) rewords them so
+     * that a hint names something that user can do.
+     *
+     * <pre>{@code
+     * throw e.reworded(text -> text.replace("call ignoreOtherTrackers()", "set ratchet.ignore-other-trackers"));
+     * }</pre>
+     */
+    public RatchetException reworded(UnaryOperator<String> words) {
+        RatchetException copy = new RatchetException(kind, Objects.requireNonNull(words.apply(detail), "words"),
+                context, Objects.requireNonNull(words.apply(hint), "words"), getCause(), sqlState);
+        copy.setStackTrace(getStackTrace());
+        for (Throwable suppressed : getSuppressed()) {
+            copy.addSuppressed(suppressed);
+        }
+        return copy;
     }
 
     /** Builds a {@link RatchetException}. */
@@ -102,7 +126,8 @@ public class RatchetException extends RuntimeException {
 
         /** The exception. */
         public RatchetException build() {
-            return new RatchetException(kind, detail, context, hint, cause);
+            return new RatchetException(kind, detail, context, hint, cause,
+                    cause instanceof SQLException s ? s.getSQLState() : null);
         }
     }
 }

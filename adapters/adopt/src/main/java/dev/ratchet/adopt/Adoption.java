@@ -49,6 +49,9 @@ public final class Adoption {
         if (b.lockTimeout != null) {
             c.lockTimeout(b.lockTimeout);
         }
+        if (b.lockLease != null) {
+            c.lockLease(b.lockLease);
+        }
         c.lockStrategy(b.lockStrategy);
         b.namespaces.forEach(c::namespace);
         this.cutover = c.build();
@@ -94,6 +97,7 @@ public final class Adoption {
         private final Map<String, String> names = new LinkedHashMap<>();
         private Cutover.Retire retire = Cutover.Retire.KEEP;
         private Duration lockTimeout;
+        private Duration lockLease;
         private LockStrategy lockStrategy = LockStrategy.AUTO;
 
         private Builder() {
@@ -169,6 +173,12 @@ public final class Adoption {
         /** How long to wait for the locks. */
         public Builder lockTimeout(Duration timeout) {
             this.lockTimeout = timeout;
+            return this;
+        }
+
+        /** The lease of lease-based locks (SQLite, or {@link LockStrategy#LEASE}; default 1 minute). */
+        public Builder lockLease(Duration lease) {
+            this.lockLease = Objects.requireNonNull(lease, "lease");
             return this;
         }
 

@@ -22,7 +22,9 @@ final class CommandLineHints {
             new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"), "use the status and plan commands only"),
             new Rewrite(Pattern.compile("use LockStrategy\\.(\\w+) or (\\w+)"), "use --lock-strategy $1 or $2"),
             new Rewrite(Pattern.compile("configure the tracker's schema"),
-                    "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"));
+                    "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"),
+            new Rewrite(Pattern.compile("raise the lock timeout"), "raise --lock-timeout"),
+            new Rewrite(Pattern.compile("raise the lock lease"), "raise --lock-lease"));
 
     private CommandLineHints() {
     }

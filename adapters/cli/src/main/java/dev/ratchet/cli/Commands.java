@@ -338,7 +338,8 @@ final class Commands {
             boolean dryRun = move.dryRun;
             Cutover.Builder b = Cutover.builder().connections(options.connections())
                     .from(TrackerSpec.parse(from)).to(TrackerSpec.parse(to)).lockTimeout(options.lockTimeout())
-                    .lockStrategy(options.lockStrategy).retire(retire == null ? Cutover.Retire.KEEP : retire);
+                    .lockLease(options.lockLease()).lockStrategy(options.lockStrategy)
+                    .retire(retire == null ? Cutover.Retire.KEEP : retire);
             options.namespaces(true).forEach(b::namespace);
             Cutover cutover = b.build();
             moves(report, dryRun ? cutover.dryRun() : cutover.run());
@@ -394,7 +395,8 @@ final class Commands {
             }
             Adoption.Builder b = Adoption.builder().connections(options.connections()).from(tool)
                     .to(TrackerSpec.parse(move.to)).lockTimeout(options.lockTimeout())
-                    .lockStrategy(options.lockStrategy).retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
+                    .lockLease(options.lockLease()).lockStrategy(options.lockStrategy)
+                    .retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
             if (sourceTable != null) {
                 int dot = sourceTable.lastIndexOf('.');
                 b.table(sourceTable.substring(dot + 1)).schema(dot < 0 ? null : sourceTable.substring(0, dot));

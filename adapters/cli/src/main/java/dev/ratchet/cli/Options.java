@@ -61,6 +61,12 @@ final class Options {
             description = "How long to wait for another runner's lock (default: ${DEFAULT-VALUE}).")
     long lockTimeoutSeconds;
 
+    @Option(names = "--lock-lease", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How long a lease lock (SQLite, or --lock-strategy LEASE) outlives its last"
+                    + " renewal; longer than the longest migration that runs outside a transaction"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long lockLeaseSeconds;
+
     @Option(names = "--lock-strategy", defaultValue = "AUTO", paramLabel = "STRATEGY",
             description = "AUTO, ADVISORY or LEASE: how runners exclude each other; LEASE behind a"
                     + " transaction-pooling PgBouncer (default: ${DEFAULT-VALUE}, which probes).")
@@ -91,6 +97,13 @@ final class Options {
 
     Duration lockTimeout() {
         return Duration.ofSeconds(Math.max(1, lockTimeoutSeconds));
+    }
+
+    Duration lockLease() {
+        if (lockLeaseSeconds < 1) {
+            throw new IllegalArgumentException("--lock-lease must be at least 1 second, got " + lockLeaseSeconds);
+        }
+        return Duration.ofSeconds(lockLeaseSeconds);
     }
 
     /** Whether this command may create the SQLite file that {@code --url} names (migrate, baseline). */
@@ -178,6 +191,7 @@ final class Options {
                 .connections(connections())
                 .tracker(tracker())
                 .lockTimeout(lockTimeout())
+                .lockLease(lockLease())
                 .lockStrategy(lockStrategy);
         if (transactionMode != null) {
             b.transactionMode(transactionMode);

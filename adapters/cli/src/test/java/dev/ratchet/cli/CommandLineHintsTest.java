@@ -36,6 +36,10 @@ class CommandLineHintsTest {
                 CommandLineHints.of("use LockStrategy.AUTO or LEASE with SQLite"));
         assertEquals("create a schema on the search_path, or name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)",
                 CommandLineHints.of("create a schema on the search_path, or configure the tracker's schema"));
+        assertEquals("raise --lock-lease so that it outlasts the longest migration, then run again",
+                CommandLineHints.of(ErrorKind.LOCK_LOST.defaultHint()));
+        assertEquals("another instance is migrating this namespace; wait for it, or raise --lock-timeout",
+                CommandLineHints.of(ErrorKind.LOCK_TIMEOUT.defaultHint()));
         assertEquals("a hint with nothing to rewrite", CommandLineHints.of("a hint with nothing to rewrite"));
     }
 }

@@ -121,4 +121,32 @@ class RatchetCommandTest extends CliScenarios {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theLockLeaseOptionReachesTheLease(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path dir = Files.createDirectories(work.resolve("lease-" + kind));
+            // The migration keeps what is left of the lease it runs under.
+            Files.writeString(dir.resolve("V1__see_the_lease.sql"), kind == DatabaseKind.SQLITE
+                    ? "CREATE TABLE lease_seen AS SELECT expires_at - CAST(strftime('%s', 'now') AS INTEGER) * 1000"
+                    + " AS remaining_ms FROM ratchet_applied_migrations_lock;\n"
+                    : "CREATE TABLE lease_seen AS SELECT (extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint"
+                    + " AS remaining_ms FROM ratchet_applied_migrations_lock;\n");
+            Run zero = ratchet("migrate", "--url", db.url(), "--migrations", dir.toString(), "--lock-lease", "0");
+            assertEquals(2, zero.code(), zero.out() + zero.err());
+            assertTrue(zero.err().contains("--lock-lease must be at least 1 second"), zero.err());
+
+            Run r = ratchet("migrate", "--url", db.url(), "--migrations", dir.toString(), "--lock-strategy", "LEASE",
+                    "--lock-lease", "3600", "--format", "json");
+            assertEquals(0, r.code(), r.out() + r.err());
+            try (var c = db.connect(); var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT remaining_ms FROM lease_seen")) {
+                assertTrue(rs.next(), "the migration ran under a lease row");
+                long remaining = rs.getLong(1);
+                assertTrue(remaining > 3_000_000 && remaining <= 3_601_000,
+                        "an hour's lease (the default is a minute), " + remaining + " ms left");
+            }
+        }
+    }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
  *         billing: classpath:db/billing
  *       transaction-mode: PER_MIGRATION     # default: the tracker's
  *       lock-timeout: 2m                    # default 2 minutes
+ *       lock-lease: 1m                      # a lease lock's life after its last renewal (SQLite, LEASE); default 1 minute
  *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
  *       bootstrap-from: counter             # move another tracker's history first (default: none)
  *       ignore-other-trackers: false        # true: do not look in other trackers' tables (default false)
@@ -40,6 +41,7 @@ public class RatchetConfiguration implements Toggleable {
     private Map<String, String> namespaces = new LinkedHashMap<>();
     private TransactionMode transactionMode;
     private Duration lockTimeout = Duration.ofMinutes(2);
+    private Duration lockLease = Duration.ofMinutes(1);
     private LockStrategy lockStrategy = LockStrategy.AUTO;
     private String bootstrapFrom;
     private boolean ignoreOtherTrackers;
@@ -112,6 +114,19 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the lock timeout. */
     public void setLockTimeout(Duration lockTimeout) {
         this.lockTimeout = lockTimeout;
+    }
+
+    /**
+     * How long a lease lock (SQLite, or lock strategy LEASE) stays valid after its last renewal
+     * (default 1 minute); it must outlast the longest migration that runs outside a transaction.
+     */
+    public Duration getLockLease() {
+        return lockLease;
+    }
+
+    /** Sets the lock lease. */
+    public void setLockLease(Duration lockLease) {
+        this.lockLease = lockLease;
     }
 
     /** How instances exclude each other while migrating (default AUTO). */

@@ -5,6 +5,7 @@ import dev.ratchet.MigrationSource;
 import dev.ratchet.Namespace;
 import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
+import dev.ratchet.RatchetException;
 import dev.ratchet.Trackers;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.event.BeanCreatedEvent;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Migrates each data source as Micronaut creates it, before any bean receives it; a failure
- * stops the application's start-up with the {@link dev.ratchet.RatchetException}. Keeps the
+ * stops the application's start-up with the {@link RatchetException}, its hint naming the
+ * settings of {@link RatchetConfiguration} where the API's names a builder call. Keeps the
  * configured {@link Ratchet} of each data source for {@link RatchetHealthIndicator}.
  */
 @Singleton
@@ -53,7 +55,11 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         }
         Ratchet ratchet = ratchet(config.get(), real);
         LOG.info("Ratchet: migrating data source '{}'", name);
-        ratchet.migrate();
+        try {
+            ratchet.migrate();
+        } catch (RatchetException e) {
+            throw e.reworded(SettingHints.of(name));
+        }
         migrated.put(name, ratchet);
         return dataSource;
     }
@@ -70,6 +76,7 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
                 .dataSource(dataSource)
                 .tracker(Trackers.byName(c.getTracker()))
                 .lockTimeout(c.getLockTimeout())
+                .lockLease(c.getLockLease())
                 .lockStrategy(c.getLockStrategy());
         if (c.getTransactionMode() != null) {
             b.transactionMode(c.getTransactionMode());

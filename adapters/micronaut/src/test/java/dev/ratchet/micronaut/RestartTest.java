@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +118,10 @@ class RestartTest {
                 messages.append(t.getMessage()).append('\n');
             }
             assertTrue(messages.toString().contains("[FOREIGN_HISTORY_FOUND]"), messages.toString());
+            assertTrue(messages.toString().contains("set ratchet.datasources.default.ignore-other-trackers: true"),
+                    "the hint names the setting: " + messages);
+            assertFalse(messages.toString().contains("ignoreOtherTrackers()"), "nor a call the application does not make: "
+                    + messages);
 
             properties.put("ratchet.datasources.default.ignore-other-trackers", "true");
             try (ApplicationContext app = ApplicationContext.run(properties)) {
@@ -126,6 +131,31 @@ class RestartTest {
                  ResultSet rs = st.executeQuery("SELECT version FROM schema_migrations")) {
                 assertTrue(rs.next());
                 assertEquals(20240101L, rs.getLong(1), "the other application's table is untouched");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theLockLeaseSettingReachesTheLease(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            // The migration keeps what is left of the lease it runs under.
+            Files.writeString(migrations.resolve("V2__see_the_lease.sql"), kind == DatabaseKind.SQLITE
+                    ? "CREATE TABLE lease_seen AS SELECT expires_at - CAST(strftime('%s', 'now') AS INTEGER) * 1000"
+                    + " AS remaining_ms FROM ratchet_applied_migrations_lock;\n"
+                    : "CREATE TABLE lease_seen AS SELECT (extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint"
+                    + " AS remaining_ms FROM ratchet_applied_migrations_lock;\n");
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            properties.put("ratchet.datasources.default.lock-strategy", "LEASE");
+            properties.put("ratchet.datasources.default.lock-lease", "1h");
+            ApplicationContext.run(properties).close();
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT remaining_ms FROM lease_seen")) {
+                assertTrue(rs.next(), "the migration ran under a lease row");
+                long remaining = rs.getLong(1);
+                assertTrue(remaining > 3_000_000 && remaining <= 3_601_000,
+                        "an hour's lease (the default is a minute), " + remaining + " ms left");
             }
         }
     }
