@@ -149,4 +149,16 @@ public final class Fixtures {
             st.execute(sql);
         }
     }
+
+    /** Runs the UPDATEs that the refusal's hint gives, and checks that each changes one row. */
+    public static void runRepairs(TestDatabase db, RatchetException refusal) throws Exception {
+        List<?> statements = (List<?>) refusal.context().get("repair");
+        org.junit.jupiter.api.Assertions.assertEquals(1, statements.size(), refusal.getMessage());
+        for (Object sql : statements) {
+            org.junit.jupiter.api.Assertions.assertTrue(refusal.hint().contains((String) sql), refusal.hint());
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                org.junit.jupiter.api.Assertions.assertEquals(1, st.executeUpdate((String) sql), sql.toString());
+            }
+        }
+    }
 }

@@ -93,6 +93,35 @@ class RefusalTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
+    void theStatementsTheHintsGiveAcceptARenameAndAnEdit(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, creates(1, 2, 3)).migrate();
+            Migration edited = Migration.builder("1_create_t1").version(Version.of(1))
+                    .sql(create(1).script().orElseThrow() + "\n-- reformatted after it shipped\n").build();
+            Migration renamed = Migration.builder("2_o'brien's_t2").version(Version.of(2))
+                    .sql(create(2).script().orElseThrow()).build();
+            List<Migration> code = List.of(edited, renamed, create(3), create(4));
+
+            RatchetException rename = refused(db, code);
+            assertEquals(ErrorKind.RENAMED_AFTER_APPLY, rename.kind());
+            Fixtures.runRepairs(db, rename);
+
+            RatchetException drift = refused(db, code);
+            assertEquals(ErrorKind.CHECKSUM_DRIFT, drift.kind(), drift.getMessage());
+            assertTrue(drift.context().get("drifted").toString().contains("1_create_t1"), drift.getMessage());
+            Fixtures.runRepairs(db, drift);
+
+            MigrateResult result = ratchet(db, code).migrate();
+            assertEquals(List.of("4_create_t4"), result.applied().stream().map(AppliedMigration::name).toList(),
+                    "the accepted migrations were not run again");
+            assertTrue(ratchet(db, code).status().get(0).problem().isEmpty());
+        }
+    }
+
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
     void aRowWithUnknownChecksumIsNeverFlagged(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             Fixtures.createEffectsTable(db);

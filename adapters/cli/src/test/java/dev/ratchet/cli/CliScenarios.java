@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -150,6 +151,34 @@ abstract class CliScenarios {
             Run unsupported = json("force", "2", "--url", db.url(), "--migrations", m.toString());
             assertEquals(6, unsupported.code(), "force is the counter's");
             assertEquals("UNSUPPORTED_FEATURE", unsupported.json().at("/error/kind").asText());
+        }
+    }
+
+    /**
+     * A harmless edit of an applied file (a comment) is refused; the statement the JSON gives
+     * accepts it, and the next migrate runs only what is new.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anEditedAppliedFileIsRefusedUntilTheGivenStatementAcceptsIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path m = dir("edited", "V1__create_authors.sql");
+            assertEquals(0, ratchet("migrate", "--url", db.url(), "--migrations", m.toString()).code());
+            Files.writeString(m.resolve("V1__create_authors.sql"), "-- reviewed 2026-12\n", StandardOpenOption.APPEND);
+            Files.copy(QUICKSTART.resolve("V2__create_books.sql"), m.resolve("V2__create_books.sql"));
+
+            Run refused = json("migrate", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(3, refused.code(), refused.out());
+            assertEquals("CHECKSUM_DRIFT", refused.json().at("/error/kind").asText());
+            String repair = refused.json().at("/error/context/repair/0").asText();
+            assertTrue(repair.startsWith("UPDATE \"ratchet_applied_migrations\" SET \"checksum\" = '"), repair);
+            assertTrue(refused.json().at("/error/hint").asText().endsWith(repair), refused.out());
+
+            sql(db, repair);
+            Run accepted = json("migrate", "--url", db.url(), "--migrations", m.toString());
+            assertEquals(0, accepted.code(), accepted.out());
+            assertEquals(1, accepted.json().get("applied").size(), accepted.out());
+            assertEquals("2_create_books", accepted.json().at("/applied/0/name").asText());
         }
     }
 

@@ -131,6 +131,28 @@ class IdentityTrackerTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
+    void theStatementTheDriftHintGivesAcceptsTheEdit(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            identity(db, named("a", "b")).migrate();
+            Migration edited = Migration.builder("b").sql("CREATE TABLE b (id int);\n-- reformatted\n"
+                    + "INSERT INTO effects(name) VALUES ('b');").build();
+            Ratchet failOnDrift = Ratchet.builder().dataSource(db.dataSource())
+                    .tracker(IdentityTracker.builder().checksumVerification(ChecksumVerification.FAIL).build())
+                    .namespace(Namespace.of(Fixtures.NS, List.of(named("a"), edited, named("c")))).build();
+            RatchetException drift = assertThrows(RatchetException.class, failOnDrift::migrate);
+            assertEquals(ErrorKind.CHECKSUM_DRIFT, drift.kind(), drift.getMessage());
+
+            Fixtures.runRepairs(db, drift);
+
+            MigrateResult result = failOnDrift.migrate();
+            assertEquals(List.of("c"), result.applied().stream().map(m -> m.name()).toList());
+            assertEquals(Map.of("a", 1, "b", 1, "c", 1), effects(db), "b ran once");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
     void theLengthCheckComesBeforeTheNameCheck(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             Fixtures.createEffectsTable(db);

@@ -15,6 +15,7 @@ import dev.ratchet.spi.ExpectedRows;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
 import dev.ratchet.spi.Recording;
+import dev.ratchet.spi.RepairSql;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -304,6 +306,9 @@ public final class AppliedSetTracker implements Tracker {
         List<String> unknown = new ArrayList<>();
         List<String> renamed = new ArrayList<>();
         List<String> drifted = new ArrayList<>();
+        // The UPDATEs that would accept what renamed and drifted list, given in the refusal's hint.
+        List<String> renameRepairs = new ArrayList<>(0);
+        List<String> driftRepairs = new ArrayList<>(0);
         List<Migration> pending = new ArrayList<>();
         if (increasing(migrations, ns) && increasingEntries(entries, ns)) {
             // Both sides in version order (a directory source's and this tracker's read): one walk.
@@ -314,7 +319,7 @@ public final class AppliedSetTracker implements Tracker {
                     pending.add(migrations.get(i++));
                 }
                 if (i < migrations.size() && migrations.get(i).version().get().equals(v)) {
-                    compare(e, migrations.get(i++), renamed, drifted);
+                    compare(ns, e, migrations.get(i++), renamed, drifted, renameRepairs, driftRepairs);
                 } else {
                     unknown.add(v + " (" + e.name().orElse("?") + ")");
                 }
@@ -332,7 +337,7 @@ public final class AppliedSetTracker implements Tracker {
                 if (m == null) {
                     unknown.add(v + " (" + e.name().orElse("?") + ")");
                 } else {
-                    compare(e, m, renamed, drifted);
+                    compare(ns, e, m, renamed, drifted, renameRepairs, driftRepairs);
                 }
             }
             for (Migration m : migrations) {
@@ -351,7 +356,10 @@ public final class AppliedSetTracker implements Tracker {
         if (!renamed.isEmpty()) {
             throw RatchetException.of(ErrorKind.RENAMED_AFTER_APPLY, "Namespace '" + ns
                             + "' has applied migrations whose code was renamed: " + String.join("; ", renamed) + ".")
-                    .with("namespace", ns).with("renamed", List.copyOf(renamed)).build();
+                    .with("namespace", ns).with("renamed", List.copyOf(renamed))
+                    .with("repair", List.copyOf(renameRepairs))
+                    .hint("revert the rename in code; if the rename is intended, record it by running "
+                            + String.join(" ", renameRepairs)).build();
         }
         List<String> warnings = new ArrayList<>();
         if (!drifted.isEmpty()) {
@@ -359,7 +367,9 @@ public final class AppliedSetTracker implements Tracker {
                     + String.join("; ", drifted) + ".";
             if (verification == ChecksumVerification.FAIL) {
                 throw RatchetException.of(ErrorKind.CHECKSUM_DRIFT, detail)
-                        .with("namespace", ns).with("drifted", List.copyOf(drifted)).build();
+                        .with("namespace", ns).with("drifted", List.copyOf(drifted))
+                        .with("repair", List.copyOf(driftRepairs))
+                        .hint(RepairSql.checksumDriftHint(driftRepairs)).build();
             }
             warnings.add(detail);
         }
@@ -367,14 +377,30 @@ public final class AppliedSetTracker implements Tracker {
         return new Plan(namespace, pending, warnings);
     }
 
-    /** A renamed or drifted applied migration, noted in its list. */
-    private void compare(AppliedEntry e, Migration m, List<String> renamed, List<String> drifted) {
+    /**
+     * A renamed or drifted applied migration, noted in its list, with the UPDATE that would accept
+     * it in the matching list of repairs.
+     */
+    private void compare(String ns, AppliedEntry e, Migration m, List<String> renamed, List<String> drifted,
+                         List<String> renameRepairs, List<String> driftRepairs) {
         if (e.name().isPresent() && !e.name().get().equals(m.name())) {
             renamed.add(e.version().get() + ": applied as '" + e.name().get() + "', code has '" + m.name() + "' ("
                     + m.origin() + ")");
+            renameRepairs.add(repair(ns, e, "name", m.name()));
         } else if (verification != ChecksumVerification.OFF) {
-            e.drift(m).ifPresent(d -> drifted.add(m.name() + " (" + m.origin() + "): " + d));
+            e.drift(m).ifPresent(d -> {
+                drifted.add(m.name() + " (" + m.origin() + "): " + d);
+                driftRepairs.add(repair(ns, e, "checksum", m.checksum().orElseThrow()));
+            });
         }
+    }
+
+    /** The UPDATE that sets {@code column} of the entry's row to {@code value}. */
+    private String repair(String ns, AppliedEntry e, String column, String value) {
+        Map<String, String> key = new LinkedHashMap<>();
+        key.put("namespace", ns);
+        key.put("version", e.version().orElseThrow().toString());
+        return RepairSql.update(schema(), table, column, value, key);
     }
 
     /** True when the code's versions strictly increase; refuses a migration without a version. */

@@ -15,6 +15,7 @@ import dev.ratchet.spi.ExpectedRows;
 import dev.ratchet.spi.Identifiers;
 import dev.ratchet.spi.Outcome;
 import dev.ratchet.spi.Recording;
+import dev.ratchet.spi.RepairSql;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -261,6 +263,7 @@ public final class IdentityTracker implements Tracker {
                     .with("namespace", ns).with("unknown", unknown).build();
         }
         List<String> drifted = new ArrayList<>();
+        List<String> repairs = new ArrayList<>(0); // the UPDATEs that accept what drifted lists
         for (int i = 0; i < applied.size(); i++) {
             String appliedName = applied.get(i).name().orElse("?");
             Migration m = code.get(i);
@@ -275,7 +278,13 @@ public final class IdentityTracker implements Tracker {
                         .with("code", m.name()).build();
             }
             if (verification != ChecksumVerification.OFF) {
-                applied.get(i).drift(m).ifPresent(d -> drifted.add(m.name() + " (" + m.origin() + "): " + d));
+                applied.get(i).drift(m).ifPresent(d -> {
+                    drifted.add(m.name() + " (" + m.origin() + "): " + d);
+                    Map<String, String> key = new LinkedHashMap<>();
+                    key.put("namespace", ns);
+                    key.put("name", m.name());
+                    repairs.add(RepairSql.update(schema(), table, "checksum", m.checksum().orElseThrow(), key));
+                });
             }
         }
         for (int i = 0; i < applied.size(); i++) {
@@ -297,7 +306,8 @@ public final class IdentityTracker implements Tracker {
                     + String.join("; ", drifted) + ".";
             if (verification == ChecksumVerification.FAIL) {
                 throw RatchetException.of(ErrorKind.CHECKSUM_DRIFT, detail).with("namespace", ns)
-                        .with("drifted", List.copyOf(drifted)).build();
+                        .with("drifted", List.copyOf(drifted)).with("repair", List.copyOf(repairs))
+                        .hint(RepairSql.checksumDriftHint(repairs)).build();
             }
             warnings.add(detail);
         }
