@@ -24,6 +24,7 @@ final class CommandLineHints {
             new Rewrite(Pattern.compile("configure the tracker's schema"),
                     "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"),
             new Rewrite(Pattern.compile("raise the lock timeout"), "raise --lock-timeout"),
+            new Rewrite(Pattern.compile("\\bforce version (\\d+)"), "run ratchet force $1"),
             new Rewrite(Pattern.compile("raise the lock lease"), "raise --lock-lease"));
 
     private CommandLineHints() {

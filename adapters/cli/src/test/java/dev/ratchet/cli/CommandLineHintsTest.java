@@ -40,6 +40,10 @@ class CommandLineHintsTest {
                 CommandLineHints.of(ErrorKind.LOCK_LOST.defaultHint()));
         assertEquals("another instance is migrating this namespace; wait for it, or raise --lock-timeout",
                 CommandLineHints.of(ErrorKind.LOCK_TIMEOUT.defaultHint()));
+        assertEquals("inspect the schema; if migration 3 (3_add_isbn) fully applied, run ratchet force 3; if not, undo"
+                        + " its partial effect and run ratchet force 2",
+                CommandLineHints.of("inspect the schema; if migration 3 (3_add_isbn) fully applied, force version 3;"
+                        + " if not, undo its partial effect and force version 2"));
         assertEquals("a hint with nothing to rewrite", CommandLineHints.of("a hint with nothing to rewrite"));
     }
 }

@@ -107,7 +107,9 @@ class CounterTrackerTest {
             RatchetException dirty = assertThrows(RatchetException.class,
                     () -> counter(db, List.of(create(1), fixed)).migrate());
             assertEquals(ErrorKind.DIRTY, dirty.kind());
-            assertTrue(dirty.hint().contains("force version 2"), dirty.hint());
+            assertTrue(dirty.hint().contains("if migration 2 (2_partial) fully applied, force version 2; if not, undo"
+                    + " its partial effect and force version 1"), dirty.hint());
+            assertEquals(1L, dirty.context().get("versionBefore"));
             assertEquals(before, SchemaFingerprint.of(db), "nothing changed on refusal");
             assertFalse(counter(db, List.of(create(1), fixed)).status().get(0).problem().isEmpty());
 
@@ -133,7 +135,15 @@ class CounterTrackerTest {
             assertEquals(ErrorKind.DIRTY, e.kind());
             assertEquals(3L, e.context().get("version"));
             assertTrue(e.getMessage().contains("dirty at version 3"), e.getMessage());
+            assertEquals(2L, e.context().get("versionBefore"), "the code's version before the dirty one");
             assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(db)));
+
+            RatchetException gap = assertThrows(RatchetException.class, () -> counter(db, creates(1, 4)).migrate());
+            assertEquals(1L, gap.context().get("versionBefore"), "dirty at a version this code lacks: " + gap.hint());
+            assertTrue(gap.hint().contains("if migration 3 fully applied, force version 3"), gap.hint());
+            RatchetException first = assertThrows(RatchetException.class, () -> counter(db, creates(3, 4)).migrate());
+            assertTrue(first.hint().endsWith("undo its partial effect and delete the namespace's counter row in"
+                    + " schema_migrations (this code has no migration before it)"), first.hint());
         }
     }
 

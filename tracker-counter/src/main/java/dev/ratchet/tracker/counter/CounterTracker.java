@@ -319,16 +319,10 @@ public final class CounterTracker implements Tracker {
         }
         String stored = facts.get(FACT_VERSION);
         Long counter = stored == null ? null : Long.parseLong(stored);
-        if (Boolean.parseBoolean(facts.get(FACT_DIRTY))) {
-            String at = counter == null ? "none (the first migration)" : counter.toString();
-            throw RatchetException.of(ErrorKind.DIRTY, "Namespace '" + ns + "' is dirty at version " + at
-                            + ": a migration that ran outside a transaction (or under golang-migrate) did not finish.")
-                    .with("namespace", ns).with("version", counter)
-                    .hint("inspect the schema; if migration " + at + " fully applied, force version " + at
-                            + "; if not, undo its partial effect and force the version before it")
-                    .build();
-        }
         long[] values = counterValues(namespace);
+        if (Boolean.parseBoolean(facts.get(FACT_DIRTY))) {
+            throw dirty(namespace, counter, values);
+        }
         List<Migration> code = inCounterOrder(namespace, values);
         if (counter == null) {
             return new Plan(namespace, code, List.of(), List.of());
@@ -358,6 +352,36 @@ public final class CounterTracker implements Tracker {
      * own ({@link #counterValue}): the loop runs once per boot, in the interpreter for a young JVM's
      * first boots, while the method is compiled during the first.
      */
+    /**
+     * The refusal of a dirty counter. Its hint names both versions an operator may force: the
+     * dirty one if its migration fully applied, else the code's migration before it, which the
+     * operator would otherwise look up among timestamped file names.
+     */
+    private RatchetException dirty(Namespace namespace, Long counter, long[] values) {
+        String ns = namespace.name();
+        String at = counter == null ? "none (the first migration)" : counter.toString();
+        String hint = "inspect the schema; if migration " + at + " fully applied, force version " + at
+                + "; if not, undo its partial effect and force the version before it";
+        Long before = null;
+        if (counter != null) {
+            String name = null;
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == counter) {
+                    name = namespace.migrations().get(i).name();
+                } else if (values[i] < counter && (before == null || values[i] > before)) {
+                    before = values[i];
+                }
+            }
+            hint = "inspect the schema; if migration " + at + (name == null ? "" : " (" + name + ")")
+                    + " fully applied, force version " + at + "; if not, undo its partial effect and "
+                    + (before != null ? "force version " + before
+                    : "delete the namespace's counter row in " + table + " (this code has no migration before it)");
+        }
+        return RatchetException.of(ErrorKind.DIRTY, "Namespace '" + ns + "' is dirty at version " + at
+                        + ": a migration that ran outside a transaction (or under golang-migrate) did not finish.")
+                .with("namespace", ns).with("version", counter).with("versionBefore", before).hint(hint).build();
+    }
+
     private static long[] counterValues(Namespace namespace) {
         long[] values = new long[namespace.migrations().size()];
         for (int i = 0; i < values.length; i += CHUNK) {
