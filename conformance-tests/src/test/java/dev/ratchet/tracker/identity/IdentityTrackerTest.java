@@ -109,9 +109,13 @@ class IdentityTrackerTest {
                         assertEquals("b", e.context().get("applied"));
                         assertEquals("c", e.context().get("code"));
                         assertTrue(e.hint().contains("reordered") && e.hint().contains("deleted"), e.hint());
+                        assertFalse(e.context().containsKey("repair"), "a reorder is no rename");
                     });
             refusesUnchanged(db, ErrorKind.NAME_DIVERGENCE, () -> identity(db, named("a", "b_renamed", "c")).migrate(),
-                    e -> assertEquals(1, e.context().get("index")));
+                    e -> {
+                        assertEquals(1, e.context().get("index"));
+                        assertTrue(e.hint().startsWith("the code renamed 'b' to 'b_renamed'"), e.hint());
+                    });
             refusesUnchanged(db, ErrorKind.BASELINE_NAMESPACE_POPULATED,
                     () -> identity(db, named("a", "b", "c")).baseline(Fixtures.NS, List.of("a")), e -> { });
 
@@ -131,23 +135,26 @@ class IdentityTrackerTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
-    void theStatementTheDriftHintGivesAcceptsTheEdit(DatabaseKind kind) throws Exception {
+    void theStatementsTheHintsGiveRecordARenameAndAcceptAnEdit(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             Fixtures.createEffectsTable(db);
             identity(db, named("a", "b")).migrate();
-            Migration edited = Migration.builder("b").sql("CREATE TABLE b (id int);\n-- reformatted\n"
-                    + "INSERT INTO effects(name) VALUES ('b');").build();
+            Migration edited = Migration.builder("a").sql("CREATE TABLE a (id int);\n-- reformatted\n"
+                    + "INSERT INTO effects(name) VALUES ('a');").build();
+            Migration renamed = Migration.builder("b_it's").sql(named("b").script().orElseThrow()).build();
             Ratchet failOnDrift = Ratchet.builder().dataSource(db.dataSource())
                     .tracker(IdentityTracker.builder().checksumVerification(ChecksumVerification.FAIL).build())
-                    .namespace(Namespace.of(Fixtures.NS, List.of(named("a"), edited, named("c")))).build();
+                    .namespace(Namespace.of(Fixtures.NS, List.of(edited, renamed, named("c")))).build();
+
+            RatchetException rename = assertThrows(RatchetException.class, failOnDrift::migrate);
+            assertEquals(ErrorKind.NAME_DIVERGENCE, rename.kind(), rename.getMessage());
+            Fixtures.runRepairs(db, rename);
             RatchetException drift = assertThrows(RatchetException.class, failOnDrift::migrate);
             assertEquals(ErrorKind.CHECKSUM_DRIFT, drift.kind(), drift.getMessage());
-
             Fixtures.runRepairs(db, drift);
 
-            MigrateResult result = failOnDrift.migrate();
-            assertEquals(List.of("c"), result.applied().stream().map(m -> m.name()).toList());
-            assertEquals(Map.of("a", 1, "b", 1, "c", 1), effects(db), "b ran once");
+            assertEquals(List.of("c"), failOnDrift.migrate().applied().stream().map(m -> m.name()).toList());
+            assertEquals(Map.of("a", 1, "b", 1, "c", 1), effects(db), "a and b ran once");
         }
     }
 

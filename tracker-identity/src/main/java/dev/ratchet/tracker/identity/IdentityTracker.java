@@ -271,11 +271,7 @@ public final class IdentityTracker implements Tracker {
                 // Code names are unique, so names that are a prefix of the code repeat none; a
                 // repeated name is reported as what it is, a table that lost its key.
                 refuseRepeatedNames(applied, ns);
-                throw RatchetException.of(ErrorKind.NAME_DIVERGENCE, "Namespace '" + ns + "' diverges at index " + i
-                                + ": the database applied '" + appliedName + "' there, the code has '" + m.name()
-                                + "' (" + m.origin() + ").")
-                        .with("namespace", ns).with("index", i).with("applied", appliedName)
-                        .with("code", m.name()).build();
+                throw divergence(ns, i, applied, code);
             }
             if (verification != ChecksumVerification.OFF) {
                 applied.get(i).drift(m).ifPresent(d -> {
@@ -312,6 +308,32 @@ public final class IdentityTracker implements Tracker {
             warnings.add(detail);
         }
         return new Plan(namespace, code.subList(applied.size(), code.size()), warnings);
+    }
+
+    /**
+     * The refusal of names that diverge at index {@code i}. When the applied name is nowhere in
+     * the code and the code's name at {@code i} was never applied, the code renamed that
+     * migration: the hint then gives the UPDATE that records the rename, for an intended one.
+     */
+    private RatchetException divergence(String ns, int i, List<AppliedEntry> applied, List<Migration> code) {
+        String appliedName = applied.get(i).name().orElse("?");
+        Migration m = code.get(i);
+        RatchetException.Builder b = RatchetException.of(ErrorKind.NAME_DIVERGENCE, "Namespace '" + ns
+                        + "' diverges at index " + i + ": the database applied '" + appliedName + "' there, the code has '"
+                        + m.name() + "' (" + m.origin() + ").")
+                .with("namespace", ns).with("index", i).with("applied", appliedName).with("code", m.name());
+        boolean renamed = applied.get(i).name().isPresent()
+                && code.stream().noneMatch(c -> c.name().equals(appliedName))
+                && applied.stream().noneMatch(e -> e.name().orElse("").equals(m.name()));
+        if (renamed) {
+            Map<String, String> key = new LinkedHashMap<>();
+            key.put("namespace", ns);
+            key.put("name", appliedName);
+            String repair = RepairSql.update(schema(), table, "name", m.name(), key);
+            b.with("repair", List.of(repair)).hint("the code renamed '" + appliedName + "' to '" + m.name()
+                    + "': revert the rename in code; if the rename is intended, record it by running " + repair);
+        }
+        return b.build();
     }
 
     private static void refuseRepeatedNames(List<AppliedEntry> applied, String ns) {
