@@ -9,6 +9,7 @@ import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -147,6 +149,72 @@ class RatchetCommandTest extends CliScenarios {
                 assertTrue(remaining > 3_000_000 && remaining <= 3_601_000,
                         "an hour's lease (the default is a minute), " + remaining + " ms left");
             }
+        }
+    }
+
+    /**
+     * A login the server rejects (SQLSTATE class 28) asks for the password once, and only with a
+     * terminal attached: {@code script} gives the command one. The server here trusts every login,
+     * so a role that does not exist is what it rejects, the typed password too.
+     */
+    @Test
+    void aRejectedLoginAsksForThePasswordOnceAndOnlyOnATerminal() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(script),
+                "util-linux's script gives the command a terminal; install util-linux to run this test");
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String url = db.url().replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");
+            url += (url.contains("?") ? "&" : "?") + "user=ratchet_no_such_role";
+            List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RatchetCommand.class.getName(),
+                    "status", "--url", url, "--migrations", QUICKSTART.toString());
+
+            Run noTerminal = process("status", "--url", url, "--migrations", QUICKSTART.toString());
+            assertEquals(5, noTerminal.code(), noTerminal.out() + noTerminal.err());
+            assertFalse((noTerminal.out() + noTerminal.err()).contains("Password for"), "no prompt without a terminal");
+
+            StringBuilder shell = new StringBuilder();
+            for (String arg : java) {
+                shell.append('\'').append(arg.replace("'", "'\\''")).append("' ");
+            }
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qefc", shell.toString(), "/dev/null")
+                    .directory(work.toFile()).redirectErrorStream(true);
+            pb.environment().remove("RATCHET_PASSWORD");
+            Process p = pb.start();
+            StringBuilder seen = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try (var in = p.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (seen) {
+                            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the process ended
+                }
+            });
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!seen(seen).contains("Password for ") && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(seen(seen).contains("Password for jdbc:postgresql://"), "the prompt: " + seen(seen));
+            p.getOutputStream().write("hunter2-canary\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), seen(seen));
+            reader.join(10_000);
+            String out = seen(seen);
+            assertEquals(5, p.exitValue(), out);
+            assertTrue(out.contains("[CONNECTION_FAILED]") && out.contains("28000"), out);
+            assertEquals(1, out.split("Password for ", -1).length - 1, "asked once: " + out);
+            assertFalse(out.contains("hunter2-canary"), "the typed password is neither echoed nor printed: " + out);
+        }
+    }
+
+    private static String seen(StringBuilder seen) {
+        synchronized (seen) {
+            return seen.toString();
         }
     }
 }
