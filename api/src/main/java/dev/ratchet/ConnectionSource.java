@@ -42,7 +42,12 @@ public interface ConnectionSource {
         };
     }
 
-    /** Connections from {@link DriverManager}; user and password may be null. */
+    /**
+     * Connections from {@link DriverManager}; user and password may be null. A URL that no driver
+     * accepts fails before connecting: {@code UNSUPPORTED_DATABASE} naming the two URL forms
+     * Ratchet works with (a mistyped {@code jdbc:postgres:} gets it too), or
+     * {@code CONNECTION_FAILED} naming the driver artifact a PostgreSQL or SQLite URL needs.
+     */
     static ConnectionSource url(String url, String user, String password) {
         Objects.requireNonNull(url, "url");
         return new ConnectionSource() {
@@ -55,6 +60,11 @@ public interface ConnectionSource {
                 if (password != null) {
                     props.setProperty("password", password);
                 }
+                try {
+                    DriverManager.getDriver(url);
+                } catch (SQLException noDriver) { // "No suitable driver": say what would be
+                    throw noDriverFor(url);
+                }
                 return DriverManager.getConnection(url, props);
             }
 
@@ -63,6 +73,26 @@ public interface ConnectionSource {
                 return maskUrl(url);
             }
         };
+    }
+
+    /**
+     * No JDBC driver on the class path accepts {@code url}: for a PostgreSQL or SQLite URL the
+     * driver is missing ({@code CONNECTION_FAILED}, hint naming its artifact); any other URL,
+     * including a mistyped scheme ({@code jdbc:postgres:}, or no {@code jdbc:} at all), is for a
+     * database Ratchet does not support ({@code UNSUPPORTED_DATABASE}, hint giving both forms).
+     */
+    private static RatchetException noDriverFor(String url) {
+        String masked = maskUrl(url);
+        String artifact = url.startsWith("jdbc:postgresql:") ? "org.postgresql:postgresql"
+                : url.startsWith("jdbc:sqlite:") ? "org.xerial:sqlite-jdbc" : null;
+        if (artifact != null) {
+            return RatchetException.of(ErrorKind.CONNECTION_FAILED, "No JDBC driver on the class path accepts "
+                            + masked + ".").with("source", masked)
+                    .hint("put the driver (" + artifact + ") on the class path").build();
+        }
+        return RatchetException.of(ErrorKind.UNSUPPORTED_DATABASE, "No JDBC driver accepts " + masked
+                        + ": Ratchet works with PostgreSQL and SQLite.").with("source", masked)
+                .hint("use a URL of the form jdbc:postgresql://HOST[:PORT]/DATABASE or jdbc:sqlite:FILE").build();
     }
 
     /**

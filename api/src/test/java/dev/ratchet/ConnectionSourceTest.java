@@ -35,7 +35,19 @@ class ConnectionSourceTest {
                 .namespace(Namespace.of("app", java.util.List.of()))
                 .build();
         RatchetException e = org.junit.jupiter.api.Assertions.assertThrows(RatchetException.class, r::migrate);
-        assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
+        assertEquals(ErrorKind.UNSUPPORTED_DATABASE, e.kind(), "no driver takes the URL: " + e.getMessage());
         org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void aUrlNoDriverAcceptsNamesTheFormsRatchetWorksWith() {
+        for (String url : java.util.List.of("jdbc:postgres://db/app?password=hunter2", "postgresql://u:hunter2@db/app",
+                "jdbc:mysql://db/app")) {
+            RatchetException e = org.junit.jupiter.api.Assertions.assertThrows(RatchetException.class,
+                    () -> ConnectionSource.url(url, null, null).open());
+            assertEquals(ErrorKind.UNSUPPORTED_DATABASE, e.kind(), url);
+            assertEquals("use a URL of the form jdbc:postgresql://HOST[:PORT]/DATABASE or jdbc:sqlite:FILE", e.hint());
+            org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        }
     }
 }

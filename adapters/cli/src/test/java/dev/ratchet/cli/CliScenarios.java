@@ -245,6 +245,14 @@ abstract class CliScenarios {
         assertTrue(r.json().get("url").asText().contains("password=***"));
     }
 
+    @org.junit.jupiter.api.Test
+    void aMistypedUrlSchemeExitsWithSixNamingTheFormsThatWork() throws Exception {
+        Run r = json("status", "--url", "jdbc:postgres://127.0.0.1:5432/app", "--migrations", QUICKSTART.toString());
+        assertEquals(6, r.code(), r.out());
+        assertEquals("UNSUPPORTED_DATABASE", r.json().at("/error/kind").asText());
+        assertTrue(r.json().at("/error/hint").asText().contains("jdbc:postgresql://HOST[:PORT]/DATABASE"), r.out());
+    }
+
     /** The README's "Conversion scripts" example: golang-migrate -> applied-set -> identity. */
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
