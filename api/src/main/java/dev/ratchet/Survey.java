@@ -41,7 +41,8 @@ public final class Survey {
      * @param tracker   the tracker id
      * @param table     the schema-qualified table
      * @param state     what the table is
-     * @param histories per namespace asked about: its history as that tracker reads it (only when present)
+     * @param histories per namespace asked about (when none is, per namespace the table holds, as far
+     *                  as the tracker can list them): its history as that tracker reads it (only when present)
      * @param problem   the tracker's refusal, when {@link State#REFUSED}
      */
     public record Finding(String tracker, String table, State state, Map<String, History> histories,
@@ -52,7 +53,10 @@ public final class Survey {
         }
     }
 
-    /** Surveys the database behind {@code source} for the given namespaces. */
+    /**
+     * Surveys the database behind {@code source} for the given namespaces; given none, for every
+     * namespace each tracker table holds ({@link dev.ratchet.spi.Tracker#namespacesHeld}).
+     */
     public static List<Finding> run(ConnectionSource source, List<Namespace> namespaces) {
         return Surveyor.survey(source, namespaces);
     }

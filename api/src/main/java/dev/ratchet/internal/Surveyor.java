@@ -13,18 +13,23 @@ import dev.ratchet.spi.TrackerProvider;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /** Behind {@link Survey}. */
 public final class Surveyor {
     private Surveyor() {
     }
 
-    /** Every known layout's view of the database, for these namespaces. */
+    /**
+     * Every known layout's view of the database, for these namespaces; for none, for every
+     * namespace each table holds.
+     */
     public static List<Survey.Finding> survey(ConnectionSource source, List<Namespace> namespaces) {
         List<Tracker> layouts = new ArrayList<>();
         for (TrackerProvider p : ServiceLoader.load(TrackerProvider.class, Surveyor.class.getClassLoader())) {
@@ -42,8 +47,11 @@ public final class Surveyor {
                     TableState state = t.detect(ctx);
                     Map<String, History> histories = new LinkedHashMap<>();
                     if (state == TableState.PRESENT) {
-                        for (Namespace ns : namespaces) {
-                            histories.put(ns.name(), t.read(ctx, ns.name()));
+                        Collection<String> names = namespaces.isEmpty()
+                                ? t.namespacesHeld(ctx).orElse(Set.of())
+                                : namespaces.stream().map(Namespace::name).toList();
+                        for (String ns : names) {
+                            histories.put(ns, t.read(ctx, ns));
                         }
                     }
                     out.add(new Survey.Finding(t.id(), table, Survey.State.valueOf(state.name()), histories,

@@ -148,11 +148,22 @@ public interface Tracker {
     }
 
     /**
+     * The namespaces whose history the tracker table holds, for a survey that names none (the
+     * command line's {@code trackers} without {@code --migrations}); empty when the tracker cannot
+     * list them. Called only when the table is {@link TableState#PRESENT}.
+     */
+    default Optional<Set<String>> namespacesHeld(TrackerContext context) throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
      * Whether the tracker table holds history of no namespace outside {@code namespaces}, so
-     * that retiring it after a cutover of those namespaces loses nothing.
+     * that retiring it after a cutover of those namespaces loses nothing. By default
+     * {@link #namespacesHeld}'s answer, and false when it has none.
      */
     default boolean holdsOnly(TrackerContext context, Set<String> namespaces) throws SQLException {
-        return false;
+        Optional<Set<String>> held = namespacesHeld(context);
+        return held.isPresent() && namespaces.containsAll(held.get());
     }
 
     /** Writes rows without running bodies (baseline, bootstrap, cutover). */

@@ -6,6 +6,7 @@ import dev.ratchet.History;
 import dev.ratchet.Migration;
 import dev.ratchet.Namespace;
 import dev.ratchet.Plan;
+import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Version;
 import dev.ratchet.spi.Capability;
@@ -30,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The counter tracker: one number per namespace (the highest applied version) plus a
@@ -432,20 +434,32 @@ public final class CounterTracker implements Tracker {
         return new Plan(namespace, code.subList(n, code.size()), code.subList(0, n), List.of());
     }
 
+    /**
+     * {@code golang-migrate}'s single row has no namespace column: it is the history of whichever
+     * one namespace it is used for, and is listed as {@code default}, the namespace a run with one
+     * migrations directory has.
+     */
+    @Override
+    public Optional<Set<String>> namespacesHeld(TrackerContext ctx) throws SQLException {
+        if (layout == Layout.SINGLE_ROW) {
+            return Optional.of(Set.of(Ratchet.DEFAULT_NAMESPACE));
+        }
+        Set<String> held = new TreeSet<>();
+        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT namespace FROM " + qualified(ctx));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                held.add(rs.getString(1));
+            }
+        }
+        return Optional.of(held);
+    }
+
     @Override
     public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
         if (layout == Layout.SINGLE_ROW) {
             return namespaces.size() == 1; // one row, for the one namespace being moved
         }
-        try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT namespace FROM " + qualified(ctx));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                if (!namespaces.contains(rs.getString(1))) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return Tracker.super.holdsOnly(ctx, namespaces);
     }
 
     @Override

@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static dev.ratchet.spi.Dialect.ColumnKind.BIGINT;
 import static dev.ratchet.spi.Dialect.ColumnKind.TEXT;
@@ -383,16 +384,15 @@ public final class IdentityTracker implements Tracker {
     }
 
     @Override
-    public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
+    public Optional<Set<String>> namespacesHeld(TrackerContext ctx) throws SQLException {
+        Set<String> held = new TreeSet<>();
         try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT DISTINCT namespace FROM " + qualified(ctx));
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (!namespaces.contains(rs.getString(1))) {
-                    return false;
-                }
+                held.add(rs.getString(1));
             }
-            return true;
         }
+        return Optional.of(held);
     }
 
     @Override

@@ -1,0 +1,67 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static dev.ratchet.Fixtures.create;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What a survey reads, asked about no namespace: every namespace each tracker table holds. */
+@Timeout(120)
+class SurveyTest {
+
+    private static void migrate(TestDatabase db, String tracker, String namespace, Migration m) {
+        Ratchet.builder().dataSource(db.dataSource()).tracker(Trackers.byName(tracker)).ignoreOtherTrackers()
+                .namespace(Namespace.of(namespace, List.of(m))).build().migrate();
+    }
+
+    /** Per surveyed table ({@code tracker table}): each namespace's entry count, or its counter's version. */
+    private static Map<String, Map<String, String>> read(List<Survey.Finding> findings) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (Survey.Finding f : findings) {
+            Map<String, String> histories = new TreeMap<>();
+            f.histories().forEach((ns, h) -> histories.put(ns, h.facts().containsKey("version")
+                    ? "version " + h.facts().get("version") : h.entries().size() + " entries"));
+            if (f.state() == Survey.State.PRESENT) {
+                out.put(f.tracker() + " " + f.table().substring(f.table().indexOf('.') + 1), histories);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void askedAboutNoNamespaceItReadsEveryNamespaceEachTableHolds(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            migrate(db, "applied-set", "a", create(1));
+            migrate(db, "applied-set", "b", create(2));
+            migrate(db, "counter:per-namespace", "c", create(3));
+            migrate(db, "identity", "d", create(4));
+            migrate(db, "counter", "e", create(5));
+
+            Map<String, Map<String, String>> everything = read(Survey.run(ConnectionSource.of(db.dataSource()), List.of()));
+
+            assertEquals(Map.of(
+                    "applied-set ratchet_applied_migrations", Map.of("a", "1 entries", "b", "1 entries"),
+                    "counter ratchet_counter", Map.of("c", "version 3"),
+                    "identity schema_version", Map.of("d", "1 entries"),
+                    // golang-migrate's single row names no namespace: listed as the one a directory gets
+                    "counter schema_migrations", Map.of("default", "version 5")), everything);
+
+            Map<String, Map<String, String>> asked = read(Survey.run(ConnectionSource.of(db.dataSource()),
+                    List.of(Namespace.of("b", List.of()))));
+            assertEquals(Set.of("b"), asked.get("applied-set ratchet_applied_migrations").keySet(),
+                    "a namespace asked about is the only one read");
+        }
+    }
+}
