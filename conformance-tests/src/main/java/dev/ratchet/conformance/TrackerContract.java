@@ -176,6 +176,10 @@ public interface TrackerContract {
             equal(Probe.once(code), Probe.effects(db), "effects after the first migrate()");
             String migrated = SchemaFingerprint.of(db);
 
+            if (tracker.capabilities().contains(Capability.MULTIPLE_NAMESPACES)) {
+                heldNamespacesAgree(db, tracker, two ? Set.of("alpha", "beta") : Set.of("alpha"));
+            }
+
             MigrateResult twice = ratchet(db, tracker(), namespaces).build().migrate();
             check(twice.applied().isEmpty(), "the second migrate() applied " + twice.applied());
             equal(migrated, SchemaFingerprint.of(db), "the second migrate() changed the database");
@@ -186,6 +190,28 @@ public interface TrackerContract {
             ratchet.plan().forEach(p -> check(p.isUpToDate(), "plan() after migrate(): " + p.pending()));
             equal(migrated, SchemaFingerprint.of(db), "status() or plan() wrote to a migrated database");
         });
+    }
+
+    /**
+     * A cutover that retires its source table asks {@link Tracker#holdsOnly} first: a true answer
+     * for namespaces that miss one the table holds would drop that one's history. So it never
+     * answers true then; and {@link Tracker#namespacesHeld}, where answered, lists exactly the
+     * namespaces migrated.
+     */
+    private static void heldNamespacesAgree(TestDatabase db, Tracker tracker, Set<String> held) throws Exception {
+        try (java.sql.Connection c = db.connect()) {
+            dev.ratchet.spi.TrackerContext context = new dev.ratchet.spi.TrackerContext(c,
+                    dev.ratchet.internal.DatabaseDialect.of(c), db.schema());
+            java.util.Optional<Set<String>> listed = tracker.namespacesHeld(context);
+            listed.ifPresent(l -> equal(held, l, "namespacesHeld() after migrating " + held));
+            for (String left : held) {
+                Set<String> others = new java.util.TreeSet<>(held);
+                others.remove(left);
+                others.add("unrelated");
+                check(!tracker.holdsOnly(context, others), "holdsOnly(" + others + ") said true, but the table holds"
+                        + " history of '" + left + "': retiring it after a cutover of " + others + " would lose it");
+            }
+        }
     }
 
     /**

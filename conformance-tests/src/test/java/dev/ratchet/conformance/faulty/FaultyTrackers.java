@@ -60,6 +60,7 @@ final class FaultyTrackers {
         CATALOGUE.put(BlindToReorders.class, "reorderedAppliedMigrationsAreRefused");
         CATALOGUE.put(ChainBatchLosesItsLastRow.class, "aChainRecordsWhatOneTransactionPerMigrationRecords");
         CATALOGUE.put(ProvesUpToDateWithoutChecksums.class, "theUpToDateProofNeverContradictsThePlan");
+        CATALOGUE.put(OverlooksANamespace.class, "migratingTwiceEqualsMigratingOnce");
     }
 
     /** Records each migration on a second, auto-committing connection: outside the migration's transaction. */
@@ -177,6 +178,28 @@ final class FaultyTrackers {
                     } catch (RatchetException e) {
                         throw RatchetException.of(ErrorKind.DATABASE_ERROR, e.getMessage()).build();
                     }
+                }
+            };
+        }
+    }
+
+    /**
+     * Says a table holds only the given namespaces when it holds any of them (an {@code IN}
+     * query read the wrong way round), and lists none: a cutover retiring it would drop the
+     * history of a namespace it does not move.
+     */
+    static final class OverlooksANamespace implements TrackerContract {
+        @Override
+        public Tracker tracker() {
+            return new ForwardingTracker(AppliedSetTracker.builder().build()) {
+                @Override
+                public boolean holdsOnly(TrackerContext ctx, Set<String> namespaces) throws SQLException {
+                    return inner.namespacesHeld(ctx).orElseThrow().stream().anyMatch(namespaces::contains);
+                }
+
+                @Override
+                public Optional<Set<String>> namespacesHeld(TrackerContext ctx) {
+                    return Optional.empty();
                 }
             };
         }

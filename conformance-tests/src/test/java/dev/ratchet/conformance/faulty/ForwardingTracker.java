@@ -117,4 +117,9 @@ abstract class ForwardingTracker implements Tracker {
     public boolean holdsOnly(TrackerContext context, Set<String> namespaces) throws SQLException {
         return inner.holdsOnly(context, namespaces);
     }
+
+    @Override
+    public Optional<Set<String>> namespacesHeld(TrackerContext context) throws SQLException {
+        return inner.namespacesHeld(context);
+    }
 }
