@@ -330,11 +330,36 @@ class CutoverTest {
             assertTrue(refused.hint().contains("bootstrapFrom"), refused.hint());
             assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND,
                     withoutBootstrap.status().get(0).problem().orElseThrow().kind(), "status() reports it");
-            assertEquals(Fixtures.withoutLeaseTable(before), Fixtures.withoutLeaseTable(SchemaFingerprint.of(d)));
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, assertThrows(RatchetException.class, withoutBootstrap::plan)
+                    .kind(), "plan() says what migrate() would do, not that everything would run");
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, assertThrows(RatchetException.class, withoutBootstrap::verify)
+                    .kind(), "verify() refuses as migrate() would");
 
-            MigrateResult result = Ratchet.builder().dataSource(d.dataSource())
+            // A bootstrap source that holds nothing (the counter in another layout than the one
+            // that holds the history) moves nothing: the other history still refuses the run.
+            Ratchet wrongSource = Ratchet.builder().dataSource(d.dataSource()).tracker(Kind.APPLIED_SET.tracker.get())
+                    .bootstrapFrom(Trackers.byName("counter:per-namespace"))
+                    .namespace(Namespace.of(Fixtures.NS, code)).build();
+            RatchetException wrong = assertThrows(RatchetException.class, wrongSource::migrate);
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, wrong.kind(), wrong.getMessage());
+            assertTrue(wrong.getMessage().contains("The configured bootstrap source, the counter tracker on ")
+                    && wrong.getMessage().contains("ratchet_counter, holds none for it."), wrong.getMessage());
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, assertThrows(RatchetException.class, wrongSource::plan).kind());
+            assertEquals(ErrorKind.FOREIGN_HISTORY_FOUND, wrongSource.status().get(0).problem().orElseThrow().kind());
+            assertEquals(Map.of("1", 1, "2", 1), effects(d), "nothing ran again");
+
+            Ratchet withBootstrap = Ratchet.builder().dataSource(d.dataSource())
                     .tracker(Kind.APPLIED_SET.tracker.get()).bootstrapFrom(Kind.COUNTER.tracker.get())
-                    .namespace(Namespace.of(Fixtures.NS, code)).build().migrate();
+                    .namespace(Namespace.of(Fixtures.NS, code)).build();
+            assertTrue(withBootstrap.status().get(0).problem().isEmpty(), "a bootstrap would move the history");
+            assertEquals(List.of("3_create_t3", "4_create_t4"), withBootstrap.plan().get(0).pending().stream()
+                    .map(Migration::name).toList(), "plan() foresees the bootstrap that migrate() makes first");
+            VerifyResult verified = withBootstrap.verify();
+            assertTrue(verified.failure().isEmpty(), () -> verified.failure().get().getMessage());
+            assertEquals(List.of(Fixtures.NS + "/3_create_t3", Fixtures.NS + "/4_create_t4"), verified.verified(),
+                    "verify() tries what would run after the bootstrap, not what ran before it");
+            assertEquals(Map.of("1", 1, "2", 1), effects(d), "neither plan() nor verify() bootstrapped or ran anything");
+            MigrateResult result = withBootstrap.migrate();
 
             assertEquals(List.of("3_create_t3", "4_create_t4"), result.applied().stream().map(a -> a.name()).toList());
             assertEquals(Map.of("1", 1, "2", 1, "3", 1, "4", 1), effects(d));

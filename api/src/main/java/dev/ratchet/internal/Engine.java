@@ -121,11 +121,16 @@ public final class Engine {
         Throwable primary = null;
         try {
             Observed observed = observe(s, ns);
-            // With no history here and no bootstrap source, bootstrapOrRefuse asks every other
-            // tracker and refuses if one holds any: past it, none records a pending migration.
-            boolean othersAsked = nothingApplied(observed.plan()) && config.bootstrapFrom() == null;
-            if (nothingApplied(observed.plan()) && bootstrapOrRefuse(s, ns)) {
-                observed = observe(s, ns);
+            // With no history here, bootstrapOrRefuse moves the bootstrap source's, or else asks
+            // every other tracker and refuses if one holds any: past that, none records a pending
+            // migration. History it moved is checked below, as any other.
+            boolean othersAsked = false;
+            if (nothingApplied(observed.plan())) {
+                if (bootstrapOrRefuse(s, ns)) {
+                    observed = observe(s, ns);
+                } else {
+                    othersAsked = true;
+                }
             }
             if (observed.state() == TableState.ABSENT) {
                 inTransaction(s, ns, () -> install(s, ns));
@@ -217,14 +222,14 @@ public final class Engine {
     }
 
     /**
-     * With {@code bootstrapFrom}: moves the other tracker's history here (returns true when it
-     * did). Without: refuses when a known other tracker holds history for this namespace, so
-     * that history is never re-run.
+     * With {@code bootstrapFrom}: moves that tracker's history here (returns true when it did).
+     * When it moved none (no bootstrap source, or one that holds nothing for this namespace, such
+     * as a counter configured in the wrong layout): refuses when a known other tracker holds
+     * history for this namespace, so that history is never re-run.
      */
     private boolean bootstrapOrRefuse(Session s, Namespace ns) {
-        if (config.bootstrapFrom() != null) {
-            return new Mover(config.bootstrapFrom(), tracker, dev.ratchet.Cutover.Retire.KEEP, config.lockTimeout(),
-                    config.lockLease(), config.lockStrategy()).bootstrap(s, ns, config.lockTimeout(), config.lockLease());
+        if (config.bootstrapFrom() != null && bootstrapper().bootstrap(s, ns, config.lockTimeout(), config.lockLease())) {
+            return true;
         }
         Optional<RatchetException> foreign = foreignHistory(s, ns);
         if (foreign.isPresent()) {
@@ -233,8 +238,48 @@ public final class Engine {
         return false;
     }
 
+    private Mover bootstrapper() {
+        return new Mover(config.bootstrapFrom(), tracker, dev.ratchet.Cutover.Retire.KEEP, config.lockTimeout(),
+                config.lockLease(), config.lockStrategy());
+    }
+
+    /**
+     * What a migrate would run for {@code observed}'s namespace, without running or writing
+     * anything, for plan, verify and status: where it would first bootstrap, the plan after that
+     * bootstrap. Throws what the migrate would refuse before running anything: with nothing
+     * applied here and no bootstrap to make, another tracker's history; otherwise a pending
+     * migration another tracker's table records as applied.
+     */
+    private Plan foreseen(Session s, Plan observed) {
+        if (observed.isUpToDate()) {
+            return observed;
+        }
+        Namespace ns = observed.namespace();
+        Optional<RatchetException> refusal;
+        Plan plan = observed;
+        if (!nothingApplied(observed)) {
+            refusal = appliedElsewhere(s, observed);
+        } else {
+            Optional<Plan> bootstrapped = config.bootstrapFrom() == null ? Optional.empty()
+                    : bootstrapper().planAfterBootstrap(s, ns);
+            if (bootstrapped.isPresent()) {
+                plan = bootstrapped.get();
+                refusal = plan.isUpToDate() ? Optional.empty() : appliedElsewhere(s, plan);
+            } else {
+                refusal = foreignHistory(s, ns);
+            }
+        }
+        if (refusal.isPresent()) {
+            throw refusal.get();
+        }
+        return plan;
+    }
+
     /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
+        String bootstrapNote = config.bootstrapFrom() == null ? "" : " The configured bootstrap source, the "
+                + config.bootstrapFrom().id() + " tracker on " + s.contextFor(config.bootstrapFrom()).defaultSchema()
+                + "." + config.bootstrapFrom().table() + ", holds none for it.";
         return firstOtherHistory(s, ns, (other, table, h) -> {
             if (h.entries().isEmpty() && h.facts().isEmpty()) {
                 return Optional.empty();
@@ -242,7 +287,7 @@ public final class Engine {
             return Optional.of(RatchetException.of(ErrorKind.FOREIGN_HISTORY_FOUND, "Namespace '" + ns.name()
                             + "' has no history in the " + tracker.id() + " tracker, but the " + other.id()
                             + " tracker's table " + table + " holds history for it; running everything again"
-                            + " would re-run migrations that already ran.")
+                            + " would re-run migrations that already ran." + bootstrapNote)
                     .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
                     .hint("configure bootstrapFrom(<the " + other.id() + " tracker on " + table + ">) or run a"
                             + " cutover, so that the history is moved; or, if that table belongs to something"
@@ -656,13 +701,13 @@ public final class Engine {
             // Before the transaction: a read of another tracker's table that fails (a table this
             // user may not read, say) would abort a PostgreSQL transaction, and every statement of
             // the verification after it would fail for that reason instead.
-            Plan outside = observe(s, ns).plan();
-            if (!outside.isUpToDate()) {
-                refuseAppliedElsewhere(s, outside);
-            }
+            Plan foreseen = foreseen(s, observe(s, ns).plan());
             sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
+                if (nothingApplied(plan)) {
+                    plan = foreseen; // after the bootstrap a migrate would make first (not made here)
+                }
                 if (plan.isUpToDate()) {
                     return Optional.empty();
                 }
@@ -742,15 +787,17 @@ public final class Engine {
         boolean installed = state == TableState.PRESENT;
         try {
             Plan plan = tracker.plan(history, ns);
-            boolean othersAsked = nothingApplied(plan) && config.bootstrapFrom() == null;
-            Optional<RatchetException> foreign = othersAsked ? foreignHistory(s, ns) : Optional.empty();
-            if (foreign.isPresent()) {
-                return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
-                        List.of(), List.of(), plan.warnings(), foreign);
+            Optional<RatchetException> elsewhere;
+            try {
+                foreseen(s, plan);
+                elsewhere = Optional.empty();
+            } catch (RatchetException refused) {
+                elsewhere = Optional.of(refused);
             }
-            // Where foreignHistory found no other history, no other table records a pending one.
-            Optional<RatchetException> elsewhere = plan.isUpToDate() || othersAsked ? Optional.empty()
-                    : appliedElsewhere(s, plan);
+            if (elsewhere.isPresent() && elsewhere.get().kind() == ErrorKind.FOREIGN_HISTORY_FOUND) {
+                return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
+                        List.of(), List.of(), plan.warnings(), elsewhere);
+            }
             if (elsewhere.isPresent()) {
                 return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                         plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
@@ -807,8 +854,8 @@ public final class Engine {
     /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
     private Plan lockedPlan(Session s, Namespace ns, Install install) {
         Observed observed = observe(s, ns);
-        if (install == Install.NONE && !observed.plan().isUpToDate()) {
-            refuseAppliedElsewhere(s, observed.plan()); // verify asks before its transaction
+        if (install == Install.NONE) { // verify asks before its transaction
+            return foreseen(s, observed.plan());
         }
         if (observed.state() == TableState.ABSENT && install == Install.CURRENT_TRANSACTION) {
             sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));

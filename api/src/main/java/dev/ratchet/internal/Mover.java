@@ -119,6 +119,24 @@ public final class Mover {
         }
     }
 
+    /**
+     * The plan of {@code ns} after the move {@link #bootstrap} would make now, or empty when it
+     * would move nothing (the source holds no history for it, or the target already does): the
+     * source's pending migrations, which a move checks the target agrees with. Reads only,
+     * without the locks; a refusal the move would give (a gap the target cannot hold, say) is
+     * thrown.
+     */
+    Optional<Plan> planAfterBootstrap(Session s, Namespace ns) {
+        Prepared p = prepare(s, List.of(ns), true);
+        if (p.moves().get(0).status() != Status.WOULD_MOVE) {
+            return Optional.empty();
+        }
+        Map<String, Migration> byName = new HashMap<>();
+        ns.migrations().forEach(m -> byName.put(m.name(), m));
+        return Optional.of(new Plan(ns, p.expectedPending().get(ns.name()).stream().map(byName::get).toList(),
+                List.of()));
+    }
+
     /** What the move will write, decided before any write. */
     private record Prepared(List<NamespaceMove> moves, boolean sourcePresent, TableState targetState,
                             boolean sameTable, Map<String, List<String>> expectedPending) {

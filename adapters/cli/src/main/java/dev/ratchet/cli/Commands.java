@@ -112,8 +112,9 @@ final class Commands {
     }
 
     /**
-     * The option of the commands that look in the other known trackers' tables before they run
-     * anything ({@code status}, {@code plan}, {@code migrate}, {@code verify}).
+     * The options of the commands that look in the other known trackers' tables before they run
+     * anything ({@code status}, {@code plan}, {@code migrate}, {@code verify}): ignore them, or
+     * move one's history first.
      */
     static final class OtherTrackers {
         @Option(names = "--ignore-other-trackers", description = "Do not look in the other known trackers' tables"
@@ -121,7 +122,15 @@ final class Commands {
                 + " name that belongs to something else.")
         boolean ignore;
 
+        @Option(names = "--bootstrap-from", paramLabel = "TRACKER",
+                description = "When the tracker holds no history for a namespace and this one does, migrate moves it"
+                        + " over first; status, plan and verify show what would run after that move, without it.")
+        String bootstrapFrom;
+
         Ratchet.Builder applyTo(Ratchet.Builder b) {
+            if (bootstrapFrom != null) {
+                b.bootstrapFrom(TrackerSpec.parse(bootstrapFrom));
+            }
             return ignore ? b.ignoreOtherTrackers() : b;
         }
     }
@@ -224,10 +233,6 @@ final class Commands {
         @Mixin
         OtherTrackers others;
 
-        @Option(names = "--bootstrap-from", paramLabel = "TRACKER",
-                description = "When the tracker is empty and this one holds history, move it over first.")
-        String bootstrapFrom;
-
         @Override
         boolean createsDatabase() {
             return true;
@@ -236,11 +241,7 @@ final class Commands {
         @Override
         int run(Report report) {
             text("Migrating %s", options.maskedUrl());
-            Ratchet.Builder b = others.applyTo(options.ratchet(out, options.namespaces(true)));
-            if (bootstrapFrom != null) {
-                b.bootstrapFrom(TrackerSpec.parse(bootstrapFrom));
-            }
-            MigrateResult result = b.build().migrate();
+            MigrateResult result = others.applyTo(options.ratchet(out, options.namespaces(true))).build().migrate();
             List<Map<String, Object>> applied = new ArrayList<>();
             long total = 0;
             for (AppliedMigration a : result.applied()) {

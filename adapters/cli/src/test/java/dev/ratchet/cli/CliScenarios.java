@@ -275,6 +275,18 @@ abstract class CliScenarios {
                 assertTrue(counterPresent, trackers.out());
             }
 
+            Run plan = json("plan", "--url", url, "--migrations", all);
+            assertEquals(3, plan.code(), "plan says migrate would refuse: " + plan.out());
+            assertEquals("FOREIGN_HISTORY_FOUND", plan.json().at("/error/kind").asText());
+            Run preview = json("plan", "--url", url, "--migrations", all, "--bootstrap-from", "counter");
+            assertEquals(0, preview.code(), preview.out());
+            assertEquals("3_add_isbn", preview.json().at("/namespaces/0/pending/0").asText(),
+                    "what would run after the bootstrap: " + preview.out());
+            assertEquals(1, preview.json().at("/namespaces/0/pending").size(), preview.out());
+            Run wrongLayout = json("migrate", "--url", url, "--migrations", all, "--bootstrap-from", "counter:per-namespace");
+            assertEquals(3, wrongLayout.code(), "a bootstrap source holding nothing moves nothing: " + wrongLayout.out());
+            assertEquals("FOREIGN_HISTORY_FOUND", wrongLayout.json().at("/error/kind").asText());
+
             Run foreign = json("migrate", "--url", url, "--migrations", all);
             assertEquals(3, foreign.code(), "the applied-set tracker refuses to re-run counter history");
             assertEquals("FOREIGN_HISTORY_FOUND", foreign.json().at("/error/kind").asText());
