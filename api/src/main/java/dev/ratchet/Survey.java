@@ -44,9 +44,11 @@ public final class Survey {
      * @param histories per namespace asked about (when none is, per namespace the table holds, as far
      *                  as the tracker can list them): its history as that tracker reads it (only when present)
      * @param problem   the tracker's refusal, when {@link State#REFUSED}
+     * @param name      the name {@link Trackers#byName} takes for this tracker on this table
+     *                  ({@code counter:per-namespace@public.ratchet_counter})
      */
     public record Finding(String tracker, String table, State state, Map<String, History> histories,
-                          Optional<RatchetException> problem) {
+                          Optional<RatchetException> problem, String name) {
         /** Defensive copy. */
         public Finding {
             histories = Map.copyOf(histories);

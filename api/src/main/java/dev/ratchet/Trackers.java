@@ -28,6 +28,15 @@ public final class Trackers {
     }
 
     /**
+     * The name {@link #byName} takes for {@code tracker} on {@code qualifiedTable}
+     * ({@code schema.table}): {@code id[:layout]@schema.table}, such as
+     * {@code counter:per-namespace@public.ratchet_counter}.
+     */
+    public static String nameOf(Tracker tracker, String qualifiedTable) {
+        return tracker.id() + tracker.layoutName().map(l -> ":" + l).orElse("") + "@" + qualifiedTable;
+    }
+
+    /**
      * The tracker named by {@code spec}.
      *
      * @throws IllegalArgumentException for an unknown name or layout, naming the known trackers

@@ -58,6 +58,18 @@ class SurveyTest {
                     // golang-migrate's single row names no namespace: listed as the one a directory gets
                     "counter schema_migrations", Map.of("default", "version 5")), everything);
 
+            for (Survey.Finding f : Survey.run(ConnectionSource.of(db.dataSource()), List.of())) {
+                dev.ratchet.spi.Tracker named = Trackers.byName(f.name()); // the name a hint or the CLI gives
+                assertEquals(f.tracker() + f.table(), named.id() + named.schema().orElseThrow() + "." + named.table(),
+                        f.name());
+                for (Map.Entry<String, History> h : f.histories().entrySet()) {
+                    NamespaceStatus status = Ratchet.builder().dataSource(db.dataSource()).tracker(named)
+                            .ignoreOtherTrackers().namespace(Namespace.of(h.getKey(), List.of())).build().status().get(0);
+                    assertEquals(h.getValue().facts(), status.facts(), f.name() + " reads the same table the same way");
+                    assertEquals(h.getValue().entries().size(), status.applied().size(), f.name());
+                }
+            }
+
             Map<String, Map<String, String>> asked = read(Survey.run(ConnectionSource.of(db.dataSource()),
                     List.of(Namespace.of("b", List.of()))));
             assertEquals(Set.of("b"), asked.get("applied-set ratchet_applied_migrations").keySet(),

@@ -289,9 +289,10 @@ public final class Engine {
                             + " tracker's table " + table + " holds history for it; running everything again"
                             + " would re-run migrations that already ran." + bootstrapNote)
                     .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
-                    .hint("configure bootstrapFrom(<the " + other.id() + " tracker on " + table + ">) or run a"
-                            + " cutover, so that the history is moved; or, if that table belongs to something"
-                            + " else, call ignoreOtherTrackers()")
+                    .with("trackerName", dev.ratchet.Trackers.nameOf(other, table))
+                    .hint("configure bootstrapFrom(Trackers.byName(\"" + dev.ratchet.Trackers.nameOf(other, table)
+                            + "\")) or run a cutover, so that the history is moved; or, if that table belongs to"
+                            + " something else, call ignoreOtherTrackers()")
                     .build());
         });
     }
@@ -333,7 +334,11 @@ public final class Engine {
                             + " tracker's table, and migrations ran there since). Running them again could apply"
                             + " a change twice.")
                     .with("namespace", ns.name()).with("tracker", other.id()).with("table", table)
-                    .with("applied", List.copyOf(ran)).build());
+                    .with("trackerName", dev.ratchet.Trackers.nameOf(other, table))
+                    .with("applied", List.copyOf(ran))
+                    .hint("run a build configured with the tracker " + dev.ratchet.Trackers.nameOf(other, table)
+                            + ", which holds the namespace's history now; if that table belongs to something else,"
+                            + " call ignoreOtherTrackers()").build());
         });
     }
 

@@ -5,6 +5,7 @@ import dev.ratchet.History;
 import dev.ratchet.Namespace;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Survey;
+import dev.ratchet.Trackers;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
@@ -55,9 +56,10 @@ public final class Surveyor {
                         }
                     }
                     out.add(new Survey.Finding(t.id(), table, Survey.State.valueOf(state.name()), histories,
-                            Optional.empty()));
+                            Optional.empty(), Trackers.nameOf(t, table)));
                 } catch (RatchetException e) {
-                    out.add(new Survey.Finding(t.id(), table, Survey.State.REFUSED, Map.of(), Optional.of(e)));
+                    out.add(new Survey.Finding(t.id(), table, Survey.State.REFUSED, Map.of(), Optional.of(e),
+                            Trackers.nameOf(t, table)));
                 } catch (SQLException e) {
                     throw Errors.database(s.dialect, e, "surveying " + table, null);
                 }

@@ -31,6 +31,16 @@ public interface Tracker {
     String id();
 
     /**
+     * The layout, for a tracker with several, as {@link dev.ratchet.Trackers#byName} takes it after
+     * the colon ({@code per-namespace} in {@code counter:per-namespace}); empty for the default
+     * layout or a tracker with one. Hints and the command line's {@code trackers} name a tracker
+     * table by {@code id[:layout]@schema.table}, so that it can be copied into a configuration.
+     */
+    default Optional<String> layoutName() {
+        return Optional.empty();
+    }
+
+    /**
      * The tracker's table name as configured (without schema); with the schema it is also
      * the stable input of the lock key.
      */

@@ -16,8 +16,10 @@ final class CommandLineHints {
     }
 
     private static final List<Rewrite> REWRITES = List.of(
+            new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
+                    "pass migrate --bootstrap-from $1"),
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
-                    "pass migrate --bootstrap-from TRACKER naming $1 (ratchet trackers lists each tracker's table)"),
+                    "pass migrate --bootstrap-from TRACKER naming $1 (ratchet trackers names the tracker of each table)"),
             new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "pass --ignore-other-trackers"),
             new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"), "use the status and plan commands only"),
             new Rewrite(Pattern.compile("use LockStrategy\\.(\\w+) or (\\w+)"), "use --lock-strategy $1 or $2"),

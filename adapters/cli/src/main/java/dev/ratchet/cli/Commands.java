@@ -498,6 +498,7 @@ final class Commands {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("tracker", f.tracker());
                 n.put("table", f.table());
+                n.put("name", f.name());
                 n.put("state", f.state().name());
                 Map<String, Object> histories = new TreeMap<>();
                 f.histories().forEach((ns, h) -> {
@@ -509,7 +510,7 @@ final class Commands {
                 n.put("histories", histories);
                 n.put("problem", f.problem().map(Report::error).orElse(null));
                 found.add(n);
-                text("%-12s %-45s %s", f.tracker(), f.table(), f.state()
+                text("%-55s %s", f.name(), f.state()
                         + f.problem().map(p -> " (" + p.kind() + ")").orElse(""));
                 f.histories().forEach((ns, h) -> text("    namespace %s: %s", ns, h.entries().isEmpty() && h.facts().isEmpty()
                         ? "no history" : h.entries().size() + " entries " + new TreeMap<>(h.facts())));

@@ -278,7 +278,9 @@ abstract class CliScenarios {
             Run plan = json("plan", "--url", url, "--migrations", all);
             assertEquals(3, plan.code(), "plan says migrate would refuse: " + plan.out());
             assertEquals("FOREIGN_HISTORY_FOUND", plan.json().at("/error/kind").asText());
-            Run preview = json("plan", "--url", url, "--migrations", all, "--bootstrap-from", "counter");
+            String source = plan.json().at("/error/context/trackerName").asText();
+            assertTrue(source.startsWith("counter@") && source.endsWith(".schema_migrations"), plan.out());
+            Run preview = json("plan", "--url", url, "--migrations", all, "--bootstrap-from", source);
             assertEquals(0, preview.code(), preview.out());
             assertEquals("3_add_isbn", preview.json().at("/namespaces/0/pending/0").asText(),
                     "what would run after the bootstrap: " + preview.out());
@@ -291,8 +293,8 @@ abstract class CliScenarios {
             assertEquals(3, foreign.code(), "the applied-set tracker refuses to re-run counter history");
             assertEquals("FOREIGN_HISTORY_FOUND", foreign.json().at("/error/kind").asText());
             String hint = foreign.json().at("/error/hint").asText();
-            assertTrue(hint.contains("pass migrate --bootstrap-from TRACKER naming the counter tracker on ")
-                    && hint.contains("schema_migrations") && hint.contains("pass --ignore-other-trackers"), hint);
+            assertTrue(hint.contains("pass migrate --bootstrap-from " + source + " or run a cutover")
+                    && hint.contains("pass --ignore-other-trackers"), hint);
 
             Run dry = json("convert", "--url", url, "--from", "counter", "--to", "applied-set", "--migrations", all,
                     "--dry-run");

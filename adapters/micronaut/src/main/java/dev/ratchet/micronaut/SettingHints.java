@@ -18,6 +18,8 @@ final class SettingHints {
 
     /** Each replacement's {@code PREFIX} stands for {@code ratchet.datasources.<name>}. */
     private static final List<Rewrite> REWRITES = List.of(
+            new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
+                    "set PREFIX.bootstrap-from: $1"),
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
                     "set PREFIX.bootstrap-from to the tracker naming $1"),
             new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "set PREFIX.ignore-other-trackers: true"),

@@ -118,6 +118,16 @@ public final class CounterTracker implements Tracker {
         return "counter";
     }
 
+    /** {@code per-namespace} or {@code legacy}; empty for golang-migrate's single row, the default. */
+    @Override
+    public Optional<String> layoutName() {
+        return switch (layout) {
+            case SINGLE_ROW -> Optional.empty();
+            case PER_NAMESPACE -> Optional.of("per-namespace");
+            case LEGACY_COUNT -> Optional.of("legacy");
+        };
+    }
+
     @Override
     public String table() {
         return table;
