@@ -28,12 +28,11 @@ public final class Trackers {
     }
 
     /**
-     * The name {@link #byName} takes for {@code tracker} on {@code qualifiedTable}
-     * ({@code schema.table}): {@code id[:layout]@schema.table}, such as
-     * {@code counter:per-namespace@public.ratchet_counter}.
+     * The name {@link #byName} takes for {@code tracker} on {@code table} ({@code [schema.]table}):
+     * {@code id[:layout]@[schema.]table}, such as {@code counter:per-namespace@public.ratchet_counter}.
      */
-    public static String nameOf(Tracker tracker, String qualifiedTable) {
-        return tracker.id() + tracker.layoutName().map(l -> ":" + l).orElse("") + "@" + qualifiedTable;
+    public static String nameOf(Tracker tracker, String table) {
+        return tracker.id() + tracker.layoutName().map(l -> ":" + l).orElse("") + "@" + table;
     }
 
     /**

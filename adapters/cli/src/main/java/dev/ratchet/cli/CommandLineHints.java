@@ -27,6 +27,7 @@ final class CommandLineHints {
                     "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"),
             new Rewrite(Pattern.compile("raise the lock timeout"), "raise --lock-timeout"),
             new Rewrite(Pattern.compile("\\bforce version (\\d+)"), "run ratchet force $1"),
+            new Rewrite(Pattern.compile("\\(force with the tracker ([^)\\s]+)\\)"), "(with --tracker $1)"),
             new Rewrite(Pattern.compile("raise the lock lease"), "raise --lock-lease"));
 
     private CommandLineHints() {

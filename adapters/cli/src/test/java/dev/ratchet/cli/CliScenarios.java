@@ -183,6 +183,36 @@ abstract class CliScenarios {
     }
 
     /**
+     * golang-migrate left the database dirty: the bootstrap refuses, and the hint's command, with
+     * the tracker it names, forces the counter; then the bootstrap moves the history and runs on.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aDirtyGolangMigrateDatabaseIsForcedAsTheHintSaysThenBootstrapped(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            sql(db, "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+            sql(db, "INSERT INTO schema_migrations VALUES (2, TRUE)");
+            sql(db, "CREATE TABLE authors (id int PRIMARY KEY)"); // 1 ran; 2 failed halfway and was undone
+            String q = QUICKSTART.toString();
+
+            Run dirty = json("migrate", "--url", db.url(), "--migrations", q, "--bootstrap-from", "counter");
+            assertEquals(3, dirty.code(), dirty.out());
+            assertEquals("DIRTY", dirty.json().at("/error/kind").asText());
+            String hint = dirty.json().at("/error/hint").asText();
+            String tracker = dirty.json().at("/error/context/trackerName").asText();
+            assertTrue(hint.endsWith("run ratchet force 1 (with --tracker " + tracker + ")"), hint);
+
+            Run force = json("force", "1", "--url", db.url(), "--migrations", q, "--tracker", tracker);
+            assertEquals(0, force.code(), force.out());
+            Run bootstrapped = json("migrate", "--url", db.url(), "--migrations", q, "--bootstrap-from", "counter");
+            assertEquals(0, bootstrapped.code(), bootstrapped.out());
+            assertEquals(List.of("2_create_books", "3_add_isbn"), List.of(bootstrapped.json().at("/applied/0/name").asText(),
+                    bootstrapped.json().at("/applied/1/name").asText()));
+            assertEquals(2, bootstrapped.json().get("applied").size());
+        }
+    }
+
+    /**
      * An older build still on the applied-set tracker after the history moved to the identity
      * tracker (a cutover that kept the source's table): every command that would run something
      * refuses, with a hint in command-line words, until told the other table is not its concern.

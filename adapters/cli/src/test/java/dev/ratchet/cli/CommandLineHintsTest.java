@@ -41,9 +41,10 @@ class CommandLineHintsTest {
         assertEquals("another instance is migrating this namespace; wait for it, or raise --lock-timeout",
                 CommandLineHints.of(ErrorKind.LOCK_TIMEOUT.defaultHint()));
         assertEquals("inspect the schema; if migration 3 (3_add_isbn) fully applied, run ratchet force 3; if not, undo"
-                        + " its partial effect and run ratchet force 2",
+                        + " its partial effect and run ratchet force 2 (with --tracker counter@schema_migrations)",
                 CommandLineHints.of("inspect the schema; if migration 3 (3_add_isbn) fully applied, force version 3;"
-                        + " if not, undo its partial effect and force version 2"));
+                        + " if not, undo its partial effect and force version 2 (force with the tracker"
+                        + " counter@schema_migrations)"));
         assertEquals("a hint with nothing to rewrite", CommandLineHints.of("a hint with nothing to rewrite"));
     }
 }

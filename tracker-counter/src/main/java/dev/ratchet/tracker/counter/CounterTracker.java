@@ -8,6 +8,7 @@ import dev.ratchet.Namespace;
 import dev.ratchet.Plan;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
+import dev.ratchet.Trackers;
 import dev.ratchet.Version;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
@@ -389,9 +390,12 @@ public final class CounterTracker implements Tracker {
                     + (before != null ? "force version " + before
                     : "delete the namespace's counter row in " + table + " (this code has no migration before it)");
         }
+        // A bootstrap from this counter refuses with this too: name the tracker that can force.
+        String name = Trackers.nameOf(this, schema().map(s -> s + "." + table).orElse(table));
         return RatchetException.of(ErrorKind.DIRTY, "Namespace '" + ns + "' is dirty at version " + at
                         + ": a migration that ran outside a transaction (or under golang-migrate) did not finish.")
-                .with("namespace", ns).with("version", counter).with("versionBefore", before).hint(hint).build();
+                .with("namespace", ns).with("version", counter).with("versionBefore", before)
+                .with("trackerName", name).hint(hint + " (force with the tracker " + name + ")").build();
     }
 
     private static long[] counterValues(Namespace namespace) {
