@@ -228,7 +228,8 @@ public final class Engine {
      * history for this namespace, so that history is never re-run.
      */
     private boolean bootstrapOrRefuse(Session s, Namespace ns) {
-        if (config.bootstrapFrom() != null && bootstrapper().bootstrap(s, ns, config.lockTimeout(), config.lockLease())) {
+        if (config.bootstrapFrom() != null
+                && bootstrapper().bootstrap(s, ns, config.lockTimeout(), config.lockLease())) {
             return true;
         }
         Optional<RatchetException> foreign = foreignHistory(s, ns);
@@ -856,10 +857,13 @@ public final class Engine {
         CURRENT_TRANSACTION
     }
 
-    /** Detect, install when allowed, read and plan. Called under the lock by migrate and verify. */
+    /**
+     * Detect, install when allowed, read and plan: under the lock and in its transaction for
+     * verify; for plan ({@link Install#NONE}), what a migrate would run, or its refusal.
+     */
     private Plan lockedPlan(Session s, Namespace ns, Install install) {
         Observed observed = observe(s, ns);
-        if (install == Install.NONE) { // verify asks before its transaction
+        if (install == Install.NONE) {
             return foreseen(s, observed.plan());
         }
         if (observed.state() == TableState.ABSENT && install == Install.CURRENT_TRANSACTION) {

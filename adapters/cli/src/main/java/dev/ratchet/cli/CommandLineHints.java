@@ -19,7 +19,7 @@ final class CommandLineHints {
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
                     "pass migrate --bootstrap-from $1"),
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
-                    "pass migrate --bootstrap-from TRACKER naming $1 (ratchet trackers names the tracker of each table)"),
+                    "pass migrate --bootstrap-from with the name of $1 (ratchet trackers prints each table's)"),
             new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "pass --ignore-other-trackers"),
             new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"), "use the status and plan commands only"),
             new Rewrite(Pattern.compile("use LockStrategy\\.(\\w+) or (\\w+)"), "use --lock-strategy $1 or $2"),

@@ -27,8 +27,8 @@ class CommandLineHintsTest {
                         + " or pass --ignore-other-trackers",
                 CommandLineHints.of("configure bootstrapFrom(Trackers.byName(\"counter:per-namespace@public.ratchet_counter\"))"
                         + " or run a cutover; or call ignoreOtherTrackers()"));
-        assertEquals("pass migrate --bootstrap-from TRACKER naming that tracker (ratchet trackers names the tracker of"
-                        + " each table) or run a cutover, so that history is moved, not re-run",
+        assertEquals("pass migrate --bootstrap-from with the name of that tracker (ratchet trackers prints each"
+                        + " table's) or run a cutover, so that history is moved, not re-run",
                 CommandLineHints.of(ErrorKind.FOREIGN_HISTORY_FOUND.defaultHint()));
         assertEquals("cut over to a writable tracker, or use the status and plan commands only",
                 CommandLineHints.of("cut over to a writable tracker, or use status() and plan() only"));

@@ -21,7 +21,7 @@ final class SettingHints {
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
                     "set PREFIX.bootstrap-from: $1"),
             new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
-                    "set PREFIX.bootstrap-from to the tracker naming $1"),
+                    "set PREFIX.bootstrap-from to the name of $1 (as ratchet trackers prints it)"),
             new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "set PREFIX.ignore-other-trackers: true"),
             new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"),
                     "set PREFIX.enabled: false so that start-up does not migrate"),

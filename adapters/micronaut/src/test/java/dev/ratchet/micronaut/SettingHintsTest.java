@@ -30,8 +30,8 @@ class SettingHintsTest {
                         + " cutover; or set ratchet.datasources.inventory.ignore-other-trackers: true",
                 inventory.apply("configure bootstrapFrom(Trackers.byName(\"counter@public.schema_migrations\")) or run"
                         + " a cutover; or call ignoreOtherTrackers()"));
-        assertEquals("set ratchet.datasources.inventory.bootstrap-from to the tracker naming that tracker or run a"
-                        + " cutover, so that history is moved, not re-run",
+        assertEquals("set ratchet.datasources.inventory.bootstrap-from to the name of that tracker (as ratchet trackers"
+                        + " prints it) or run a cutover, so that history is moved, not re-run",
                 inventory.apply(ErrorKind.FOREIGN_HISTORY_FOUND.defaultHint()));
         assertEquals("cut over to a writable tracker, or set ratchet.datasources.inventory.enabled: false so that"
                         + " start-up does not migrate",

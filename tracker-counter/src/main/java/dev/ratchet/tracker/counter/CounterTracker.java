@@ -361,11 +361,6 @@ public final class CounterTracker implements Tracker {
     }
 
     /**
-     * Each migration's counter value, in the namespace's order. The loop's body is a method of its
-     * own ({@link #counterValue}): the loop runs once per boot, in the interpreter for a young JVM's
-     * first boots, while the method is compiled during the first.
-     */
-    /**
      * The refusal of a dirty counter. Its hint names both versions an operator may force: the
      * dirty one if its migration fully applied, else the code's migration before it, which the
      * operator would otherwise look up among timestamped file names.
@@ -398,6 +393,11 @@ public final class CounterTracker implements Tracker {
                 .with("trackerName", name).hint(hint + " (force with the tracker " + name + ")").build();
     }
 
+    /**
+     * Each migration's counter value, in the namespace's order. The loop's body is a method of its
+     * own ({@link #counterValue}): the loop runs once per boot, in the interpreter for a young JVM's
+     * first boots, while the method is compiled during the first.
+     */
     private static long[] counterValues(Namespace namespace) {
         long[] values = new long[namespace.migrations().size()];
         for (int i = 0; i < values.length; i += CHUNK) {
