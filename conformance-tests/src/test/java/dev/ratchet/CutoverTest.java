@@ -351,7 +351,12 @@ class CutoverTest {
             Ratchet withBootstrap = Ratchet.builder().dataSource(d.dataSource())
                     .tracker(Kind.APPLIED_SET.tracker.get()).bootstrapFrom(Kind.COUNTER.tracker.get())
                     .namespace(Namespace.of(Fixtures.NS, code)).build();
-            assertTrue(withBootstrap.status().get(0).problem().isEmpty(), "a bootstrap would move the history");
+            NamespaceStatus preview = withBootstrap.status().get(0);
+            assertTrue(preview.problem().isEmpty(), "a bootstrap would move the history");
+            assertEquals(List.of("3_create_t3", "4_create_t4"), preview.pending().stream().map(Migration::name).toList(),
+                    "status() lists what would run after the bootstrap");
+            assertTrue(preview.warnings().get(0).contains("migrate first moves the history of the counter@"),
+                    preview.warnings().toString());
             assertEquals(List.of("3_create_t3", "4_create_t4"), withBootstrap.plan().get(0).pending().stream()
                     .map(Migration::name).toList(), "plan() foresees the bootstrap that migrate() makes first");
             VerifyResult verified = withBootstrap.verify();

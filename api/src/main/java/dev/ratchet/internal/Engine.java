@@ -795,7 +795,16 @@ public final class Engine {
             Plan plan = tracker.plan(history, ns);
             Optional<RatchetException> elsewhere;
             try {
-                foreseen(s, plan);
+                Plan foreseen = foreseen(s, plan);
+                if (foreseen != plan) {
+                    // A bootstrap comes first: pending is what the migrate would run after it.
+                    List<String> warnings = new ArrayList<>(plan.warnings());
+                    warnings.add("nothing is recorded here yet; migrate first moves the history of the "
+                            + dev.ratchet.Trackers.nameOf(config.bootstrapFrom(), s.contextFor(config.bootstrapFrom())
+                            .defaultSchema() + "." + config.bootstrapFrom().table()) + " tracker (bootstrapFrom), leaving "
+                            + foreseen.pending().size() + " migration(s) to run");
+                    plan = new Plan(ns, foreseen.pending(), foreseen.unverifiable(), warnings);
+                }
                 elsewhere = Optional.empty();
             } catch (RatchetException refused) {
                 elsewhere = Optional.of(refused);
