@@ -798,11 +798,13 @@ public final class Engine {
                 Plan foreseen = foreseen(s, plan);
                 if (foreseen != plan) {
                     // A bootstrap comes first: pending is what the migrate would run after it.
+                    Tracker source = config.bootstrapFrom();
+                    String sourceName = dev.ratchet.Trackers.nameOf(source,
+                            s.contextFor(source).defaultSchema() + "." + source.table());
                     List<String> warnings = new ArrayList<>(plan.warnings());
-                    warnings.add("nothing is recorded here yet; migrate first moves the history of the "
-                            + dev.ratchet.Trackers.nameOf(config.bootstrapFrom(), s.contextFor(config.bootstrapFrom())
-                            .defaultSchema() + "." + config.bootstrapFrom().table()) + " tracker (bootstrapFrom), leaving "
-                            + foreseen.pending().size() + " migration(s) to run");
+                    warnings.add("nothing is recorded here yet; migrate first moves the history of the " + sourceName
+                            + " tracker, the bootstrap source, leaving " + foreseen.pending().size()
+                            + " migration(s) to run");
                     plan = new Plan(ns, foreseen.pending(), foreseen.unverifiable(), warnings);
                 }
                 elsewhere = Optional.empty();
