@@ -1,9 +1,10 @@
 package dev.ratchet.cli;
 
+import dev.ratchet.HintTerm;
 import dev.ratchet.RatchetException;
 
-import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Error messages and hints as an operator at the command line reads them. The API words its
@@ -12,34 +13,28 @@ import java.util.regex.Pattern;
  * same, so that a hint never names something the operator cannot type.
  */
 final class CommandLineHints {
-    private record Rewrite(Pattern api, String commandLine) {
-    }
-
-    private static final List<Rewrite> REWRITES = List.of(
-            new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
-                    "pass migrate --bootstrap-from $1"),
-            new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
+    /** Each term's command-line words. */
+    static final Map<HintTerm, String> WORDS = Map.ofEntries(
+            Map.entry(HintTerm.BOOTSTRAP_FROM_NAMED, "pass migrate --bootstrap-from $1"),
+            Map.entry(HintTerm.BOOTSTRAP_FROM,
                     "pass migrate --bootstrap-from with the name of $1 (ratchet trackers prints each table's)"),
-            new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "pass --ignore-other-trackers"),
-            new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"), "use the status and plan commands only"),
-            new Rewrite(Pattern.compile("use LockStrategy\\.(\\w+) or (\\w+)"), "use --lock-strategy $1 or $2"),
-            new Rewrite(Pattern.compile("configure the tracker's schema"),
-                    "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"),
-            new Rewrite(Pattern.compile("raise the lock timeout"), "raise --lock-timeout"),
-            new Rewrite(Pattern.compile("\\bforce version (\\d+)"), "run ratchet force $1"),
-            new Rewrite(Pattern.compile("\\(force with the tracker ([^)\\s]+)\\)"), "(with --tracker $1)"),
-            new Rewrite(Pattern.compile("raise the lock lease"), "raise --lock-lease"));
+            Map.entry(HintTerm.IGNORE_OTHER_TRACKERS, "pass --ignore-other-trackers"),
+            Map.entry(HintTerm.STATUS_AND_PLAN_ONLY, "use the status and plan commands only"),
+            Map.entry(HintTerm.LOCK_STRATEGY, "use --lock-strategy $1 or $2"),
+            Map.entry(HintTerm.TRACKER_SCHEMA, "name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)"),
+            Map.entry(HintTerm.LOCK_TIMEOUT, "raise --lock-timeout"),
+            Map.entry(HintTerm.LOCK_LEASE, "raise --lock-lease"),
+            Map.entry(HintTerm.FORCE_VERSION, "run ratchet force $1"),
+            Map.entry(HintTerm.FORCE_WITH_TRACKER, "(with --tracker $1)"));
+
+    private static final UnaryOperator<String> REWORDING = HintTerm.rewording(WORDS);
 
     private CommandLineHints() {
     }
 
     /** {@code text} with each API call it names replaced by its command-line equivalent. */
     static String of(String text) {
-        String out = text;
-        for (Rewrite r : REWRITES) {
-            out = r.api().matcher(out).replaceAll(r.commandLine());
-        }
-        return out;
+        return REWORDING.apply(text);
     }
 
     /** The exception's message, hint included, in command-line words. */

@@ -1,9 +1,11 @@
 package dev.ratchet.micronaut;
 
-import java.util.List;
+import dev.ratchet.HintTerm;
+
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Error messages and hints as the owner of a Micronaut application reads them. The API words
@@ -13,23 +15,19 @@ import java.util.regex.Pattern;
  * application does not make.
  */
 final class SettingHints {
-    private record Rewrite(Pattern api, String setting) {
-    }
-
-    /** Each replacement's {@code PREFIX} stands for {@code ratchet.datasources.<name>}. */
-    private static final List<Rewrite> REWRITES = List.of(
-            new Rewrite(Pattern.compile("configure bootstrapFrom\\(Trackers\\.byName\\(\"([^\"]+)\"\\)\\)"),
-                    "set PREFIX.bootstrap-from: $1"),
-            new Rewrite(Pattern.compile("configure bootstrapFrom\\(<([^>]*)>\\)"),
-                    "set PREFIX.bootstrap-from to the name of $1 (as ratchet trackers prints it)"),
-            new Rewrite(Pattern.compile("call ignoreOtherTrackers\\(\\)"), "set PREFIX.ignore-other-trackers: true"),
-            new Rewrite(Pattern.compile("use status\\(\\) and plan\\(\\) only"),
-                    "set PREFIX.enabled: false so that start-up does not migrate"),
-            new Rewrite(Pattern.compile("use LockStrategy\\.(\\w+) or (\\w+)"), "set PREFIX.lock-strategy to $1 or $2"),
-            new Rewrite(Pattern.compile("configure the tracker's schema"),
-                    "name the tracker's schema in PREFIX.tracker (TRACKER@SCHEMA.TABLE)"),
-            new Rewrite(Pattern.compile("raise the lock timeout"), "raise PREFIX.lock-timeout"),
-            new Rewrite(Pattern.compile("raise the lock lease"), "raise PREFIX.lock-lease"));
+    /** Each term's words; {@code PREFIX} stands for {@code ratchet.datasources.<name>}. */
+    static final Map<HintTerm, String> WORDS = Map.ofEntries(
+            Map.entry(HintTerm.BOOTSTRAP_FROM_NAMED, "set PREFIX.bootstrap-from: $1"),
+            Map.entry(HintTerm.BOOTSTRAP_FROM, "set PREFIX.bootstrap-from to the name of $1 (as ratchet trackers prints it)"),
+            Map.entry(HintTerm.IGNORE_OTHER_TRACKERS, "set PREFIX.ignore-other-trackers: true"),
+            Map.entry(HintTerm.STATUS_AND_PLAN_ONLY, "set PREFIX.enabled: false so that start-up does not migrate"),
+            Map.entry(HintTerm.LOCK_STRATEGY, "set PREFIX.lock-strategy to $1 or $2"),
+            Map.entry(HintTerm.TRACKER_SCHEMA, "name the tracker's schema in PREFIX.tracker (TRACKER@SCHEMA.TABLE)"),
+            Map.entry(HintTerm.LOCK_TIMEOUT, "raise PREFIX.lock-timeout"),
+            Map.entry(HintTerm.LOCK_LEASE, "raise PREFIX.lock-lease"),
+            // The application cannot force; the command line can.
+            Map.entry(HintTerm.FORCE_VERSION, "force version $1 (ratchet force $1, on the command line)"),
+            Map.entry(HintTerm.FORCE_WITH_TRACKER, "(with --tracker $1)"));
 
     private SettingHints() {
     }
@@ -37,12 +35,8 @@ final class SettingHints {
     /** Rewords text for the data source {@code dataSource}. */
     static UnaryOperator<String> of(String dataSource) {
         String prefix = Matcher.quoteReplacement("ratchet.datasources." + dataSource);
-        return text -> {
-            String out = text;
-            for (Rewrite r : REWRITES) {
-                out = r.api().matcher(out).replaceAll(r.setting().replace("PREFIX", prefix));
-            }
-            return out;
-        };
+        Map<HintTerm, String> words = new EnumMap<>(HintTerm.class);
+        WORDS.forEach((term, text) -> words.put(term, text.replace("PREFIX", prefix)));
+        return HintTerm.rewording(words);
     }
 }
