@@ -278,13 +278,13 @@ public final class Engine {
 
     /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
-        String bootstrapNote = config.bootstrapFrom() == null ? "" : " The configured bootstrap source, the "
-                + config.bootstrapFrom().id() + " tracker on " + s.contextFor(config.bootstrapFrom()).defaultSchema()
-                + "." + config.bootstrapFrom().table() + ", holds none for it.";
         return firstOtherHistory(s, ns, (other, table, h) -> {
             if (h.entries().isEmpty() && h.facts().isEmpty()) {
                 return Optional.empty();
             }
+            String bootstrapNote = config.bootstrapFrom() == null ? "" : " The configured bootstrap source, the "
+                    + config.bootstrapFrom().id() + " tracker on " + s.qualifiedTable(config.bootstrapFrom())
+                    + ", holds none for it.";
             return Optional.of(RatchetException.of(ErrorKind.FOREIGN_HISTORY_FOUND, "Namespace '" + ns.name()
                             + "' has no history in the " + tracker.id() + " tracker, but the " + other.id()
                             + " tracker's table " + table + " holds history for it; running everything again"
@@ -799,8 +799,7 @@ public final class Engine {
                 if (foreseen != plan) {
                     // A bootstrap comes first: pending is what the migrate would run after it.
                     Tracker source = config.bootstrapFrom();
-                    String sourceName = dev.ratchet.Trackers.nameOf(source,
-                            s.contextFor(source).defaultSchema() + "." + source.table());
+                    String sourceName = dev.ratchet.Trackers.nameOf(source, s.qualifiedTable(source));
                     List<String> warnings = new ArrayList<>(plan.warnings());
                     warnings.add("nothing is recorded here yet; migrate first moves the history of the " + sourceName
                             + " tracker, the bootstrap source, leaving " + foreseen.pending().size()

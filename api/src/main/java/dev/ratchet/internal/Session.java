@@ -115,6 +115,11 @@ final class Session implements AutoCloseable {
 
     /** The stable lock scope of a tracker: its schema-qualified table. */
     String lockScope(Tracker tracker) {
+        return qualifiedTable(tracker);
+    }
+
+    /** {@code schema.table} of {@code tracker}'s table, its schema resolved for this session. */
+    String qualifiedTable(Tracker tracker) {
         return contextFor(tracker).defaultSchema() + "." + tracker.table();
     }
 
