@@ -55,7 +55,7 @@ public enum ErrorKind {
     /** A baseline names a migration the code does not have. */
     BASELINE_NAME_NOT_IN_CODE(Family.REFUSED,
             "check that the deployed build matches what the baseline script was written against"),
-    /** A baseline's names are not a prefix of the code's order. */
+    /** A baseline's names are out of the code's order (identity: not a prefix of it), or one is named twice. */
     BASELINE_OUT_OF_ORDER(Family.REFUSED, "list the baseline names in the code's order, from its first migration"),
     /** A baseline for a namespace that already has tracker rows. */
     BASELINE_NAMESPACE_POPULATED(Family.REFUSED,

@@ -51,6 +51,47 @@ class MigrateTest {
         }
     }
 
+    /**
+     * A baseline on the applied-set tracker records any of the code's migrations, in code order,
+     * unrun and with unknown checksums; one left out is a gap and runs at the next migrate. Every
+     * refusal comes before the tracker table exists, and a second baseline is refused.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aBaselineRecordsMigrationsUnrunAndTheOnesLeftOutRunNext(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Ratchet ratchet = ratchet(db, creates(1, 2, 3));
+            String before = SchemaFingerprint.of(db);
+            RatchetException unknown = assertThrows(RatchetException.class,
+                    () -> ratchet.baseline(Fixtures.NS, List.of("1_create_t1", "9_create_t9")));
+            assertEquals(ErrorKind.BASELINE_NAME_NOT_IN_CODE, unknown.kind());
+            assertEquals("9_create_t9", unknown.context().get("name"));
+            RatchetException reversed = assertThrows(RatchetException.class,
+                    () -> ratchet.baseline(Fixtures.NS, List.of("3_create_t3", "1_create_t1")));
+            assertEquals(ErrorKind.BASELINE_OUT_OF_ORDER, reversed.kind());
+            assertTrue(reversed.getMessage().contains("'1_create_t1' (at index 1) comes before '3_create_t3'"),
+                    reversed.getMessage());
+            RatchetException twice = assertThrows(RatchetException.class,
+                    () -> ratchet.baseline(Fixtures.NS, List.of("1_create_t1", "1_create_t1")));
+            assertEquals(ErrorKind.BASELINE_OUT_OF_ORDER, twice.kind());
+            assertTrue(twice.getMessage().contains("is named twice"), twice.getMessage());
+            assertEquals(before, SchemaFingerprint.of(db), "refusals write nothing, not even the tracker table");
+
+            ratchet.baseline(Fixtures.NS, List.of("1_create_t1", "3_create_t3"));
+            assertEquals(List.of("1|1_create_t1|null", "3|3_create_t3|null"), trackerRows(db),
+                    "recorded unrun, checksum unknown");
+            assertEquals(Map.of(), effects(db), "a baseline runs nothing");
+            RatchetException again = assertThrows(RatchetException.class,
+                    () -> ratchet.baseline(Fixtures.NS, List.of("1_create_t1")));
+            assertEquals(ErrorKind.BASELINE_NAMESPACE_POPULATED, again.kind());
+
+            assertEquals(List.of("2_create_t2"), ratchet.migrate().applied().stream().map(AppliedMigration::name).toList(),
+                    "the migration left out is a gap, and runs");
+            assertEquals(Map.of("2", 1), effects(db));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void aGapRunsOnlyTheMissingMigration(DatabaseKind kind) throws Exception {

@@ -32,10 +32,37 @@ public final class Errors {
     public static RatchetException database(DatabaseDialect dialect, SQLException e, String doing, String namespace) {
         ErrorKind kind = dialect != null && dialect.isConnectionError(e) ? ErrorKind.CONNECTION_FAILED
                 : ErrorKind.DATABASE_ERROR;
-        return RatchetException.of(kind, "Database error while " + doing
+        RatchetException.Builder b = RatchetException.of(kind, "Database error while " + doing
                         + (namespace == null ? "" : " for namespace '" + namespace + "'")
                         + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ", vendor code " + e.getErrorCode() + ").")
                 .with("namespace", namespace).with("sqlState", e.getSQLState()).with("vendorCode", e.getErrorCode())
-                .cause(e).build();
+                .cause(e);
+        String hint = kind == ErrorKind.DATABASE_ERROR ? hint(dialect, e) : null;
+        return (hint == null ? b : b.hint(hint)).build();
+    }
+
+    /**
+     * What an operator can do about the database errors a set-up meets first (a user without
+     * rights, a read-only server, a schema that is not there, a full disk), by SQLSTATE, or by
+     * SQLite's result code; null for any other error, which keeps the kind's hint.
+     */
+    static String hint(DatabaseDialect dialect, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        int sqlite = dialect instanceof SqliteDialect ? e.getErrorCode() & 0xff : -1;
+        if (state.equals("42501") || sqlite == 3 /* SQLITE_PERM */) {
+            return "the database user lacks a privilege this needs (the message names it): grant it, or connect as a"
+                    + " user who has it";
+        }
+        if (state.equals("25006") || sqlite == 8 /* SQLITE_READONLY */) {
+            return "the connection is read-only (a standby server, default_transaction_read_only, or a SQLite file opened"
+                    + " read-only or not writable): connect to a writable primary, or make the database writable";
+        }
+        if (state.equals("3F000")) {
+            return "create the schema first (Ratchet creates its tracker table, never a schema), or name one that exists";
+        }
+        if (state.equals("53100") || sqlite == 13 /* SQLITE_FULL */) {
+            return "the disk is full: free space where the database keeps its files, then run again";
+        }
+        return null;
     }
 }

@@ -154,7 +154,8 @@ public interface Tracker {
      */
     default List<AppliedEntry> baseline(History history, Namespace namespace, List<String> names) {
         throw RatchetException.of(dev.ratchet.ErrorKind.UNSUPPORTED_FEATURE,
-                "The " + id() + " tracker has no baseline operation.").build();
+                "The " + id() + " tracker has no baseline operation.").hint("a baseline applies to the applied-set and"
+                + " identity trackers; a counter records one by forcing the version its schema is at").build();
     }
 
     /**

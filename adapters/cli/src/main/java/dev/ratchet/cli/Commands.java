@@ -5,11 +5,14 @@ import dev.ratchet.ChecksumManifest;
 import dev.ratchet.Cutover;
 import dev.ratchet.CutoverResult;
 import dev.ratchet.MigrateResult;
+import dev.ratchet.Migration;
+import dev.ratchet.MigrationListener;
 import dev.ratchet.Namespace;
 import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Survey;
+import dev.ratchet.TransactionMode;
 import dev.ratchet.Version;
 import dev.ratchet.VerifyResult;
 import dev.ratchet.adopt.Adoption;
@@ -24,6 +27,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +43,10 @@ final class Commands {
     /** Runs a command body with the shared error handling and output. */
     abstract static class Base implements Callable<Integer> {
         @Mixin
-        Options options;
+        Options.Output output;
+
+        @Mixin
+        Options.Sources sources;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -50,11 +57,11 @@ final class Commands {
         public final Integer call() {
             out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Report report = new Report(spec.name(), options.maskedUrl());
-            options.mayCreateDatabase = createsDatabase();
+            Options.Database database = database();
+            Report report = new Report(spec.name(), database == null ? null : database.maskedUrl());
             try {
-                if (!options.mayCreateDatabase) {
-                    options.missingSqliteFile().ifPresent(file -> {
+                if (database != null && !(database.mayCreateDatabase = createsDatabase())) {
+                    database.missingSqliteFile().ifPresent(file -> {
                         report.put("missingDatabaseFile", file.toString());
                         text("note: %s does not exist; read as an empty database, and not created (migrate creates it)",
                                 file);
@@ -63,11 +70,11 @@ final class Commands {
                 report.exitCode(run(report));
             } catch (RatchetException e) {
                 report.error(e, RatchetCommand.exitCode(e));
-                if (!options.json()) {
+                if (!output.json()) {
                     err.println("ratchet: " + CommandLineHints.message(e));
                 }
             }
-            if (options.json()) {
+            if (output.json()) {
                 out.println(report.json());
             }
             out.flush();
@@ -76,6 +83,11 @@ final class Commands {
 
         /** The command; returns its exit code. */
         abstract int run(Report report);
+
+        /** The database the command opens ({@code --url}, {@code --user}); null when it opens none. */
+        Options.Database database() {
+            return null;
+        }
 
         /**
          * Whether the command may create the SQLite file {@code --url} names: only those that write
@@ -86,7 +98,7 @@ final class Commands {
         }
 
         void text(String format, Object... args) {
-            if (!options.json()) {
+            if (!output.json()) {
                 out.printf(format + "%n", args);
             }
         }
@@ -109,6 +121,46 @@ final class Commands {
             r.retiredAs().ifPresent(t -> text("source table retired: %s", t));
         }
 
+    }
+
+    /** A command that opens the database {@code --url} names. */
+    abstract static class OnDatabase extends Base {
+        @Mixin
+        Options.Database db;
+
+        @Override
+        Options.Database database() {
+            return db;
+        }
+    }
+
+    /** A command that runs a tracker ({@code --tracker}) through {@link Ratchet}. */
+    abstract static class WithTracker extends OnDatabase {
+        @Mixin
+        Options.TrackerChoice trackerChoice;
+
+        /** A builder for {@code namespaces} on {@code --url} with {@code --tracker}, printing progress as text. */
+        Ratchet.Builder ratchet(List<Namespace> namespaces) {
+            Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(trackerChoice.tracker());
+            namespaces.forEach(b::namespace);
+            if (output.json()) {
+                return b.listener(new MigrationListener() {
+                });
+            }
+            return b.listener(new MigrationListener() {
+                @Override
+                public void afterMigration(String ns, Migration m, Duration d) {
+                    out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
+                    out.flush();
+                }
+
+                @Override
+                public void warning(String ns, String message) {
+                    out.printf("  warning [%s]: %s%n", ns, message);
+                    out.flush();
+                }
+            });
+        }
     }
 
     /**
@@ -146,22 +198,28 @@ final class Commands {
 
         @Option(names = "--dry-run", description = "Print the rows it would write (and what it leaves out); change nothing.")
         boolean dryRun;
+
+        @Mixin
+        Options.Locking locking;
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows applied, pending and unverifiable migrations per namespace, and any problem."
                     + " Read-only: takes no lock, creates nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet status --migrations examples/quickstart --format json")
-    static final class Status extends Base {
+    static final class Status extends WithTracker {
         @Mixin
         OtherTrackers others;
 
+        @Mixin
+        Options.Waiting waiting;
+
         @Override
         int run(Report report) {
-            text("Status of %s", options.maskedUrl());
+            text("Status of %s", db.maskedUrl());
             int code = 0;
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (NamespaceStatus s : others.applyTo(options.ratchet(out, options.namespaces(true))).build().status()) {
+            for (NamespaceStatus s : others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build().status()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", s.namespace());
                 n.put("tracker", s.tracker());
@@ -201,14 +259,17 @@ final class Commands {
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = "Shows what migrate would run now. Takes no lock and writes nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet plan --migrations db/migrations --tracker identity")
-    static final class Plan extends Base {
+    static final class Plan extends WithTracker {
         @Mixin
         OtherTrackers others;
+
+        @Mixin
+        Options.Waiting waiting;
 
         @Override
         int run(Report report) {
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (dev.ratchet.Plan p : others.applyTo(options.ratchet(out, options.namespaces(true))).build().plan()) {
+            for (dev.ratchet.Plan p : others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build().plan()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", p.namespace().name());
                 n.put("pending", Report.names(p.pending()));
@@ -229,9 +290,16 @@ final class Commands {
             footerHeading = "%nExamples:%n", footer = {"  ratchet migrate --migrations examples/quickstart",
             "  ratchet migrate --url jdbc:postgresql://db/app --user app --migrations db/migrations"
                     + " --tracker applied-set --bootstrap-from counter"})
-    static final class Migrate extends Base {
+    static final class Migrate extends WithTracker {
         @Mixin
         OtherTrackers others;
+
+        @Mixin
+        Options.Locking locking;
+
+        @Option(names = "--transaction-mode", paramLabel = "MODE",
+                description = "PER_MIGRATION or CHAIN (default: the tracker's; CHAIN for identity).")
+        TransactionMode transactionMode;
 
         @Override
         boolean createsDatabase() {
@@ -240,8 +308,12 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            text("Migrating %s", options.maskedUrl());
-            MigrateResult result = others.applyTo(options.ratchet(out, options.namespaces(true))).build().migrate();
+            text("Migrating %s", db.maskedUrl());
+            Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(sources.namespaces(true))));
+            if (transactionMode != null) {
+                b.transactionMode(transactionMode);
+            }
+            MigrateResult result = b.build().migrate();
             List<Map<String, Object>> applied = new ArrayList<>();
             long total = 0;
             for (AppliedMigration a : result.applied()) {
@@ -263,13 +335,16 @@ final class Commands {
             description = "The dry-run gate: runs every pending migration inside a transaction, then rolls back."
                     + " Exits 1 when a migration fails; the database is left as it was.",
             footerHeading = "%nExample:%n", footer = "  ratchet verify --url jdbc:postgresql://ci-db/app --migrations db/migrations")
-    static final class Verify extends Base {
+    static final class Verify extends WithTracker {
         @Mixin
         OtherTrackers others;
 
+        @Mixin
+        Options.Locking locking;
+
         @Override
         int run(Report report) {
-            VerifyResult r = others.applyTo(options.ratchet(out, options.namespaces(true))).build().verify();
+            VerifyResult r = others.applyTo(locking.applyTo(ratchet(sources.namespaces(true)))).build().verify();
             report.put("verified", r.verified()).put("notVerified", r.notVerified());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));
@@ -286,11 +361,15 @@ final class Commands {
     }
 
     @Command(name = "baseline", mixinStandardHelpOptions = true,
-            description = "Records migrations as applied without running them (identity tracker), for a schema"
-                    + " created some other way. Refuses names not in code, out of order, or a namespace with rows.",
+            description = "Records migrations as applied without running them (identity and applied-set trackers),"
+                    + " for a schema created some other way. Refuses names not in code, out of order, or a namespace"
+                    + " with rows.",
             footerHeading = "%nExample:%n",
             footer = "  ratchet baseline --tracker identity --migrations db/migrations --names 1_init,2_users")
-    static final class Baseline extends Base {
+    static final class Baseline extends WithTracker {
+        @Mixin
+        Options.Locking locking;
+
         @Option(names = "--names", required = true, split = ",", paramLabel = "NAME",
                 description = "The migration names to record, in code order, comma-separated.")
         List<String> names;
@@ -305,9 +384,9 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            List<Namespace> namespaces = options.namespaces(true);
+            List<Namespace> namespaces = sources.namespaces(true);
             String ns = Options.pick(of, namespaces);
-            options.ratchet(out, namespaces).build().baseline(ns, names);
+            locking.applyTo(ratchet(namespaces)).build().baseline(ns, names);
             report.put("namespace", ns).put("recorded", names);
             text("Baseline of namespace %s: %d migration(s) recorded as applied.", ns, names.size());
             return 0;
@@ -320,7 +399,7 @@ final class Commands {
             footerHeading = "%nExample:%n",
             footer = {"  ratchet convert --from counter --to applied-set --migrations db/migrations --dry-run",
                     "  ratchet convert --from counter --to applied-set --migrations db/migrations --retire-source"})
-    static final class Convert extends Base {
+    static final class Convert extends OnDatabase {
         @Option(names = "--from", required = true, paramLabel = "TRACKER", description = "The tracker holding the history.")
         String from;
 
@@ -337,11 +416,11 @@ final class Commands {
             String to = move.to;
             Cutover.Retire retire = move.retire;
             boolean dryRun = move.dryRun;
-            Cutover.Builder b = Cutover.builder().connections(options.connections())
-                    .from(TrackerSpec.parse(from)).to(TrackerSpec.parse(to)).lockTimeout(options.lockTimeout())
-                    .lockLease(options.lockLease()).lockStrategy(options.lockStrategy)
+            Cutover.Builder b = Cutover.builder().connections(db.connections())
+                    .from(TrackerSpec.parse(from)).to(TrackerSpec.parse(to)).lockTimeout(move.locking.lockTimeout())
+                    .lockLease(move.locking.lockLease()).lockStrategy(move.locking.lockStrategy)
                     .retire(retire == null ? Cutover.Retire.KEEP : retire);
-            options.namespaces(true).forEach(b::namespace);
+            sources.namespaces(true).forEach(b::namespace);
             Cutover cutover = b.build();
             moves(report, dryRun ? cutover.dryRun() : cutover.run());
             return 0;
@@ -360,7 +439,7 @@ final class Commands {
                     "%nExample:%n",
                     "  ratchet adopt --from flyway --to applied-set --migrations db/migrations --dry-run",
                     "  ratchet adopt --from django --to applied-set --namespace books=db/books --namespace authors=db/authors"})
-    static final class Adopt extends Base {
+    static final class Adopt extends OnDatabase {
         @Option(names = "--from", required = true, paramLabel = "TOOL",
                 description = "The tool that manages the database: flyway, liquibase, golang-migrate, goose, dbmate,"
                         + " rails, prisma or django.")
@@ -394,9 +473,9 @@ final class Commands {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--from: " + e.getMessage());
             }
-            Adoption.Builder b = Adoption.builder().connections(options.connections()).from(tool)
-                    .to(TrackerSpec.parse(move.to)).lockTimeout(options.lockTimeout())
-                    .lockLease(options.lockLease()).lockStrategy(options.lockStrategy)
+            Adoption.Builder b = Adoption.builder().connections(db.connections()).from(tool)
+                    .to(TrackerSpec.parse(move.to)).lockTimeout(move.locking.lockTimeout())
+                    .lockLease(move.locking.lockLease()).lockStrategy(move.locking.lockStrategy)
                     .retireSource(move.retire == null ? Cutover.Retire.KEEP : move.retire);
             if (sourceTable != null) {
                 int dot = sourceTable.lastIndexOf('.');
@@ -406,7 +485,7 @@ final class Commands {
                 b.allowUnmatched();
             }
             names.forEach(b::map);
-            options.namespaces(true).forEach(b::namespace);
+            sources.namespaces(true).forEach(b::namespace);
             Adoption adoption = b.build();
             AdoptionResult r = move.dryRun ? adoption.dryRun() : adoption.run();
             report.put("from", tool.cliName());
@@ -429,7 +508,10 @@ final class Commands {
             description = "Operator repair for the counter tracker: marks the namespace applied up to VERSION and"
                     + " clean, running nothing (like golang-migrate's force). Check the schema first.",
             footerHeading = "%nExample:%n", footer = "  ratchet force 41 --tracker counter --migrations db/migrations")
-    static final class Force extends Base {
+    static final class Force extends WithTracker {
+        @Mixin
+        Options.Locking locking;
+
         @Parameters(index = "0", paramLabel = "VERSION", description = "The version to record as the last applied.")
         String version;
 
@@ -449,9 +531,9 @@ final class Commands {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("VERSION: " + e.getMessage());
             }
-            List<Namespace> namespaces = options.namespaces(true);
+            List<Namespace> namespaces = sources.namespaces(true);
             String ns = Options.pick(of, namespaces);
-            options.ratchet(out, namespaces).build().force(ns, v);
+            locking.applyTo(ratchet(namespaces)).build().force(ns, v);
             report.put("namespace", ns).put("version", v.toString());
             text("Namespace %s forced to version %s (clean).", ns, v);
             return 0;
@@ -467,14 +549,7 @@ final class Commands {
     static final class Checksums extends Base {
         @Override
         int run(Report report) {
-            Map<String, Path> directories = new LinkedHashMap<>();
-            if (options.migrations != null) {
-                directories.put(Ratchet.DEFAULT_NAMESPACE, options.migrations);
-            }
-            directories.putAll(options.namespaces);
-            if (directories.isEmpty()) {
-                throw new IllegalArgumentException("no migrations: give --migrations DIR and/or --namespace NAME=DIR");
-            }
+            Map<String, Path> directories = sources.directories(true);
             Map<String, Object> written = new LinkedHashMap<>();
             directories.forEach((ns, dir) -> {
                 Path manifest = ChecksumManifest.write(dir);
@@ -489,12 +564,12 @@ final class Commands {
     @Command(name = "trackers", mixinStandardHelpOptions = true,
             description = "Lists the installed trackers and what each finds in the database. Read-only.",
             footerHeading = "%nExample:%n", footer = "  ratchet trackers --url jdbc:postgresql://db/app --migrations db/migrations")
-    static final class Trackers extends Base {
+    static final class Trackers extends OnDatabase {
         @Override
         int run(Report report) {
-            List<Namespace> namespaces = options.namespaces(false);
+            List<Namespace> namespaces = sources.namespaces(false);
             List<Map<String, Object>> found = new ArrayList<>();
-            for (Survey.Finding f : Survey.run(options.connections(), namespaces)) {
+            for (Survey.Finding f : Survey.run(db.connections(), namespaces)) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("tracker", f.tracker());
                 n.put("table", f.table());

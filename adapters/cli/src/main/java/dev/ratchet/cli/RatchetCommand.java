@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code ratchet} command line: a thin layer over the API for operators and conversion
@@ -57,6 +59,13 @@ public final class RatchetCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+                elsewhere(unmatched).forEach(line -> e.getCommandLine().getErr().println("ratchet: " + line));
+            }
+            return standard.handleParseException(e, arguments);
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("ratchet: " + e.getMessage());
@@ -65,6 +74,40 @@ public final class RatchetCommand implements Runnable {
             throw e;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * For each option a command was given but does not take, which commands do take it: every
+     * command accepts only the options it uses ({@code checksums} opens no database, {@code convert}
+     * names its trackers with {@code --from} and {@code --to}), so a script that passes an option to
+     * the wrong command learns so instead of having it ignored.
+     */
+    static List<String> elsewhere(CommandLine.UnmatchedArgumentException e) {
+        CommandLine command = e.getCommandLine();
+        CommandLine root = command;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        List<String> lines = new ArrayList<>();
+        for (String argument : e.getUnmatched()) {
+            String option = argument.startsWith("--") ? argument.split("=", 2)[0] : null;
+            if (option == null || command == root) {
+                continue;
+            }
+            List<String> takers = new ArrayList<>();
+            root.getSubcommands().forEach((name, sub) -> {
+                if (sub.getCommandSpec().findOption(option) != null) {
+                    takers.add(name);
+                }
+            });
+            if (!takers.isEmpty()) {
+                boolean moves = option.equals("--tracker") && command.getCommandSpec().findOption("--to") != null;
+                lines.add(command.getCommandName() + " takes no " + option
+                        + (moves ? ": it names the trackers with --from and --to" : "") + " ("
+                        + String.join(", ", takers) + (takers.size() == 1 ? " takes it)" : " do)"));
+            }
+        }
+        return lines;
     }
 
     /** The exit code for an error kind: one per family. */

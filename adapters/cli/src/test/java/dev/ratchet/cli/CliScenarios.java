@@ -389,6 +389,19 @@ abstract class CliScenarios {
             Run outOfOrder = json("baseline", "--url", db.url(), "--tracker", "identity@other_table", "--migrations", q,
                     "--names", "2_create_books");
             assertEquals("BASELINE_OUT_OF_ORDER", outOfOrder.json().at("/error/kind").asText());
+            Run counter = json("baseline", "--url", db.url(), "--tracker", "counter@no_baseline", "--migrations", q,
+                    "--names", "1_create_authors");
+            assertEquals("UNSUPPORTED_FEATURE", counter.json().at("/error/kind").asText(), counter.out());
+            assertTrue(counter.json().at("/error/hint").asText().contains("applied-set and identity"), counter.out());
+            Run gap = json("baseline", "--url", db.url(), "--tracker", "applied-set@baselined", "--migrations", q,
+                    "--names", "2_create_books");
+            assertEquals(0, gap.code(), "the applied-set tracker takes a baseline with a gap: " + gap.out());
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT version, name, checksum FROM baselined")) {
+                assertTrue(rs.next());
+                assertEquals("2|2_create_books|null", rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+                assertFalse(rs.next(), "one row: the baseline's");
+            }
 
             sql(db, "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
             sql(db, "INSERT INTO schema_migrations VALUES (3, " + (kind == DatabaseKind.SQLITE ? "1" : "true") + ")");
@@ -427,8 +440,8 @@ abstract class CliScenarios {
         assertEquals(2, ratchet().code());
         assertEquals(2, ratchet("status", "--migrations", QUICKSTART.toString(), "--tracker", "nonsense").code());
         assertEquals(2, ratchet("migrate", "--migrations", QUICKSTART.toString(), "--format", "xml").code());
-        for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "force", "trackers",
-                "checksums")) {
+        for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "adopt", "force",
+                "trackers", "checksums")) {
             Run help = ratchet(command, "--help");
             assertEquals(0, help.code(), command);
             assertTrue(help.out().contains("Example") && help.out().contains("ratchet " + command), help.out());
@@ -447,6 +460,11 @@ abstract class CliScenarios {
         Files.writeString(audit.resolve("V1__audit_log.sql"), "CREATE TABLE audit_log (id int);\n");
         Run r = json("checksums", "--migrations", app.toString(), "--namespace", "audit=" + audit);
         assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.json().has("url") && r.json().get("url").isNull(), "no database, so no URL: " + r.out());
+        assertFalse(r.json().has("missingDatabaseFile"), r.out());
+        Run text = ratchet("checksums", "--migrations", app.toString());
+        assertEquals(0, text.code(), text.out() + text.err());
+        assertFalse(text.out().contains("does not exist"), "no note about a database it does not open: " + text.out());
         Path manifest = app.resolve(dev.ratchet.ChecksumManifest.FILE_NAME);
         assertEquals(manifest.toString(), r.json().path("manifests").path("default").asText(), r.out());
         List<String> lines = Files.readAllLines(manifest);
@@ -461,6 +479,38 @@ abstract class CliScenarios {
         assertTrue(malformed.err().contains("V9_no_double_underscore.sql"), malformed.err());
         assertEquals(lines, Files.readAllLines(manifest), "the manifest is left as it was");
         assertEquals(2, ratchet("checksums").code(), "no directory given");
+    }
+
+    /**
+     * A command refuses an option it would ignore, and says which commands take it: a script that
+     * passes --tracker to convert, or a database to checksums, learns so instead of having it dropped.
+     */
+    @Test
+    void anOptionACommandDoesNotUseIsAUsageErrorNamingTheCommandsThatTakeIt() throws Exception {
+        String code = QUICKSTART.toString();
+        Run convert = ratchet("convert", "--from", "counter", "--to", "applied-set", "--tracker", "identity",
+                "--migrations", code, "--url", "jdbc:sqlite:" + work.resolve("never.db"));
+        assertEquals(2, convert.code(), convert.out() + convert.err());
+        assertTrue(convert.err().contains("convert takes no --tracker: it names the trackers with --from and --to"
+                + " (status, plan, migrate, verify, baseline, force do)"), convert.err());
+        Run checksums = ratchet("checksums", "--migrations", work.toString(), "--url=jdbc:sqlite:x.db");
+        assertEquals(2, checksums.code(), checksums.out() + checksums.err());
+        assertTrue(checksums.err().contains("checksums takes no --url (status, plan, migrate, verify, baseline,"
+                + " convert, adopt, force, trackers do)"), checksums.err());
+        Run status = ratchet("status", "--migrations", code, "--url", "jdbc:sqlite:" + work.resolve("never.db"),
+                "--transaction-mode", "CHAIN", "--lock-lease", "5");
+        assertEquals(2, status.code(), status.out() + status.err());
+        assertTrue(status.err().contains("status takes no --transaction-mode (migrate takes it)"), status.err());
+        assertTrue(status.err().contains("status takes no --lock-lease (migrate, verify, baseline, convert, adopt,"
+                + " force do)"), status.err());
+        Run trackers = ratchet("trackers", "--url", "jdbc:sqlite:" + work.resolve("never.db"), "--tracker", "counter");
+        assertEquals(2, trackers.code(), trackers.out() + trackers.err());
+        assertTrue(trackers.err().contains("trackers takes no --tracker"), trackers.err());
+        Run negative = ratchet("plan", "--migrations", code, "--url", "jdbc:sqlite:" + work.resolve("never.db"),
+                "--lock-timeout", "-1");
+        assertEquals(2, negative.code(), negative.out() + negative.err());
+        assertTrue(negative.err().contains("--lock-timeout must not be negative, got -1"), negative.err());
+        assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
     }
 
     /** Only the commands that write create the SQLite file a URL names; the others read it as empty. */

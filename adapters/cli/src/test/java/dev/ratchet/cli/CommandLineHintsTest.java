@@ -32,7 +32,8 @@ class CommandLineHintsTest {
                 CommandLineHints.of("cut over to a writable tracker, or use status() and plan() only"));
         assertEquals("use --lock-strategy AUTO or LEASE with SQLite",
                 CommandLineHints.of("use LockStrategy.AUTO or LEASE with SQLite"));
-        assertEquals("create a schema on the search_path, or name the tracker's schema in --tracker (NAME@SCHEMA.TABLE)",
+        assertEquals("create a schema on the search_path, or name the tracker's schema in its name, NAME@SCHEMA.TABLE"
+                        + " (--tracker, --from, --to)",
                 CommandLineHints.of("create a schema on the search_path, or configure the tracker's schema"));
         assertEquals("raise --lock-lease so that it outlasts the longest migration, then run again",
                 CommandLineHints.of(ErrorKind.LOCK_LOST.defaultHint()));

@@ -457,6 +457,51 @@ public final class AppliedSetTracker implements Tracker {
         return code;
     }
 
+    /**
+     * A baseline records migrations of the code as applied, unrun, for a schema made some other
+     * way: any of them, as gaps are normal here (a migration left out runs at the next migrate),
+     * named in the code's order, each once. The rows' checksums are unknown (what ran is not
+     * known), so they are never flagged as drift.
+     */
+    @Override
+    public List<AppliedEntry> baseline(History history, Namespace namespace, List<String> names) {
+        String ns = namespace.name();
+        Map<String, Integer> index = new HashMap<>();
+        List<Migration> code = namespace.migrations();
+        for (int i = 0; i < code.size(); i++) {
+            index.put(code.get(i).name(), i);
+        }
+        int previous = -1;
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Integer at = index.get(name);
+            if (at == null) {
+                throw RatchetException.of(ErrorKind.BASELINE_NAME_NOT_IN_CODE, "Baseline of namespace '" + ns
+                                + "': '" + name + "' is not one of its migrations.")
+                        .with("namespace", ns).with("name", name).build();
+            }
+            if (at <= previous) {
+                throw RatchetException.of(ErrorKind.BASELINE_OUT_OF_ORDER, "Baseline of namespace '" + ns + "': '"
+                                + name + "' (at index " + i + ") " + (at == previous ? "is named twice"
+                                : "comes before '" + code.get(previous).name() + "' in the code") + ".")
+                        .hint("list the baseline names in the code's order, each once; the applied-set tracker"
+                                + " allows gaps, which run at the next migrate")
+                        .with("namespace", ns).with("index", i).build();
+            }
+            previous = at;
+        }
+        if (!history.isEmpty()) {
+            throw RatchetException.of(ErrorKind.BASELINE_NAMESPACE_POPULATED, "Baseline of namespace '" + ns
+                            + "' refused: it already has " + history.entries().size() + " tracker rows.")
+                    .with("namespace", ns).build();
+        }
+        List<AppliedEntry> entries = new ArrayList<>();
+        for (String name : names) {
+            entries.add(AppliedEntry.of(name, code.get(index.get(name)).version().orElseThrow()));
+        }
+        return entries;
+    }
+
     @Override
     public Optional<Set<String>> namespacesHeld(TrackerContext ctx) throws SQLException {
         Set<String> held = new TreeSet<>();

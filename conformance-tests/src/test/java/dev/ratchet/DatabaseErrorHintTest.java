@@ -1,0 +1,124 @@
+package dev.ratchet;
+
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.SchemaFingerprint;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import static dev.ratchet.Fixtures.creates;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The database errors a first deployment meets most (a user without rights, a read-only server
+ * or file, a tracker schema that is not there) say what to do about them, instead of the kind's
+ * "see the SQLSTATE", and leave the database as it was.
+ */
+@Timeout(60)
+class DatabaseErrorHintTest {
+
+    private static RatchetException migrateFails(TestDatabase db, Ratchet ratchet) {
+        RatchetException e = assertThrows(RatchetException.class, ratchet::migrate);
+        assertEquals(ErrorKind.DATABASE_ERROR, e.kind(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aUserWithoutTheRightToCreateIsToldToGrantIt() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String role = "ratchet_weak_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            try {
+                exec(db, "CREATE ROLE " + role + " NOLOGIN");
+            } catch (SQLException e) {
+                assumeTrue(false, "the test user cannot create roles: " + e.getMessage());
+            }
+            try {
+                exec(db, "GRANT USAGE ON SCHEMA " + db.schema() + " TO " + role);
+                exec(db, "GRANT " + role + " TO CURRENT_USER");
+                String before = SchemaFingerprint.of(db);
+                Ratchet ratchet = Ratchet.builder().dataSource(opening(db, "SET ROLE " + role)).tracker(AppliedSetTracker.builder().build())
+                        .namespace(Namespace.of(Fixtures.NS, creates(1))).build();
+                RatchetException e = migrateFails(db, ratchet);
+                assertEquals("42501", e.context().get("sqlState"));
+                assertTrue(e.hint().startsWith("the database user lacks a privilege this needs"), e.hint());
+                assertEquals(before, SchemaFingerprint.of(db));
+            } finally {
+                exec(db, "DROP OWNED BY " + role);
+                exec(db, "DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyPostgresqlSessionIsNamedAsSuch() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String before = SchemaFingerprint.of(db);
+            Ratchet ratchet = Ratchet.builder()
+                    .dataSource(opening(db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")).tracker(AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of(Fixtures.NS, creates(1))).build();
+            RatchetException e = migrateFails(db, ratchet);
+            assertEquals("25006", e.context().get("sqlState"));
+            assertTrue(e.hint().startsWith("the connection is read-only"), e.hint());
+            assertEquals(before, SchemaFingerprint.of(db));
+        }
+    }
+
+    @Test
+    void aSqliteFileOpenedReadOnlyIsNamedAsSuch() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            Fixtures.createEffectsTable(db);
+            String before = SchemaFingerprint.of(db);
+            String url = db.url() + (db.url().contains("?") ? "&" : "?") + "open_mode=1";
+            Ratchet ratchet = Ratchet.builder().connections(ConnectionSource.url(url, null, null))
+                    .tracker(AppliedSetTracker.builder().build()).namespace(Namespace.of(Fixtures.NS, creates(1)))
+                    .build();
+            RatchetException e = migrateFails(db, ratchet);
+            assertEquals(8, e.context().get("vendorCode"), "SQLITE_READONLY");
+            assertTrue(e.hint().startsWith("the connection is read-only"), e.hint());
+            assertEquals(before, SchemaFingerprint.of(db));
+        }
+    }
+
+    @Test
+    void aTrackerSchemaThatDoesNotExistIsToBeCreatedFirst() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String before = SchemaFingerprint.of(db);
+            Ratchet ratchet = Ratchet.builder().dataSource(db.dataSource())
+                    .tracker(AppliedSetTracker.builder().schema("no_such_schema_" + System.nanoTime()).build())
+                    .namespace(Namespace.of(Fixtures.NS, creates(1))).build();
+            RatchetException e = migrateFails(db, ratchet);
+            assertEquals("3F000", e.context().get("sqlState"));
+            assertTrue(e.hint().startsWith("create the schema first"), e.hint());
+            assertEquals(before, SchemaFingerprint.of(db));
+        }
+    }
+
+    /** The database's data source, whose connections run {@code statement} when they are opened. */
+    private static WrappingDataSource opening(TestDatabase db, String statement) {
+        return new WrappingDataSource(db.dataSource()) {
+            @Override
+            protected Connection wrap(Connection c) throws SQLException {
+                try (Statement st = c.createStatement()) {
+                    st.execute(statement);
+                }
+                return c;
+            }
+        };
+    }
+
+    private static void exec(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
