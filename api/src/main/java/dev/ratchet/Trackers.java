@@ -75,4 +75,16 @@ public final class Trackers {
         throw new IllegalArgumentException("unknown tracker '" + spec + "'; installed: " + known.stream().distinct().toList()
                 + " (" + SYNTAX + ")");
     }
+
+    /**
+     * {@code tracker} with checksum verification {@code verification}; see
+     * {@link Tracker#withChecksumVerification}.
+     *
+     * @throws IllegalArgumentException for a tracker that keeps no checksums (a counter), naming it
+     */
+    public static Tracker withChecksumVerification(Tracker tracker, ChecksumVerification verification) {
+        return tracker.withChecksumVerification(verification).orElseThrow(() -> new IllegalArgumentException(
+                "the " + tracker.id() + " tracker keeps no checksums, so it has no checksum verification to set"
+                        + " (the applied-set and identity trackers have)"));
+    }
 }

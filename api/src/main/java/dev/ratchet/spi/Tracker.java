@@ -41,6 +41,17 @@ public interface Tracker {
     }
 
     /**
+     * This tracker with its checksum verification set to {@code verification}, everything else
+     * (table, schema, layout) the same; empty for a tracker that keeps no checksums (a counter),
+     * the default. Configuration that names a tracker ({@link dev.ratchet.Trackers#byName}, the
+     * command line's {@code --checksum-verification}, an application setting) sets it through
+     * this; code that builds its tracker sets it on the tracker's builder.
+     */
+    default Optional<Tracker> withChecksumVerification(dev.ratchet.ChecksumVerification verification) {
+        return Optional.empty();
+    }
+
+    /**
      * The tracker's table name as configured (without schema); with the schema it is also
      * the stable input of the lock key.
      */

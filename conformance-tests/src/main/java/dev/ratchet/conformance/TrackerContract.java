@@ -1,5 +1,6 @@
 package dev.ratchet.conformance;
 
+import dev.ratchet.ChecksumVerification;
 import dev.ratchet.ErrorKind;
 import dev.ratchet.MigrateResult;
 import dev.ratchet.MigrationListener;
@@ -625,6 +626,47 @@ public interface TrackerContract {
                 equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
             }
         });
+    }
+
+    /**
+     * A tracker whose checksum verification is set by name ({@code withChecksumVerification}, as
+     * the command line and application settings do) keeps its table and acts by the mode it was
+     * given: {@code FAIL} refuses an edited applied migration and changes nothing, {@code WARN}
+     * warns, {@code OFF} neither, and none of them runs anything again.
+     */
+    @Property(tries = 4)
+    @RequiresChecksumVerificationSetting
+    default void aChecksumVerificationSetByNameKeepsTheTableAndActsByItsMode(@ForAll("code") List<Spec> code,
+                                                                            @ForAll int pick) throws Exception {
+        int i = Math.floorMod(pick, code.size());
+        List<Spec> edited = new ArrayList<>(code);
+        edited.set(i, code.get(i).edit());
+        for (ChecksumVerification mode : ChecksumVerification.values()) {
+            Tracker set = tracker().withChecksumVerification(mode).orElseThrow(() -> new AssertionError(
+                    "withChecksumVerification(FAIL) answered, but withChecksumVerification(" + mode + ") is empty"));
+            equal(List.of(tracker().id(), tracker().table(), tracker().schema(), tracker().layoutName()),
+                    List.of(set.id(), set.table(), set.schema(), set.layoutName()),
+                    "id, table, schema and layout of the tracker with checksum verification " + mode);
+            equal(mode != ChecksumVerification.OFF, set.capabilities().contains(Capability.CHECKSUM_DRIFT_DETECTION),
+                    "whether the tracker with checksum verification " + mode + " claims CHECKSUM_DRIFT_DETECTION");
+            onEveryDatabase(db -> {
+                ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+                String before = SchemaFingerprint.of(db);
+                if (mode == ChecksumVerification.FAIL) {
+                    RatchetException e = refusal(() -> ratchet(db, set, Spec.namespace("app", edited)).build().migrate(),
+                            "with FAIL, the edit of " + code.get(i).name());
+                    equal(ErrorKind.CHECKSUM_DRIFT, e.kind(), "kind of the refusal");
+                } else {
+                    MigrateResult result = ratchet(db, set, Spec.namespace("app", edited)).build().migrate();
+                    equal(mode == ChecksumVerification.WARN,
+                            result.warnings().stream().anyMatch(w -> w.contains(code.get(i).name())),
+                            "with " + mode + ", whether the edit of " + code.get(i).name() + " was warned about ("
+                                    + result.warnings() + ")");
+                    equal(List.of(), result.applied(), "migrations run again with " + mode);
+                }
+                equal(before, SchemaFingerprint.of(db), "the database after a boot with " + mode);
+            });
+        }
     }
 
     /**

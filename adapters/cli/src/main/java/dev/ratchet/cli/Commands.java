@@ -139,9 +139,14 @@ final class Commands {
         @Mixin
         Options.TrackerChoice trackerChoice;
 
-        /** A builder for {@code namespaces} on {@code --url} with {@code --tracker}, printing progress as text. */
+        /** The tracker {@code --tracker} names. */
+        dev.ratchet.spi.Tracker tracker() {
+            return trackerChoice.tracker();
+        }
+
+        /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
-            Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(trackerChoice.tracker());
+            Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(tracker());
             namespaces.forEach(b::namespace);
             if (output.json()) {
                 return b.listener(new MigrationListener() {
@@ -160,6 +165,17 @@ final class Commands {
                     out.flush();
                 }
             });
+        }
+    }
+
+    /** A command whose tracker compares checksums ({@code --checksum-verification}). */
+    abstract static class Checking extends WithTracker {
+        @Mixin
+        Options.Verifying verifying;
+
+        @Override
+        dev.ratchet.spi.Tracker tracker() {
+            return verifying.applyTo(super.tracker());
         }
     }
 
@@ -207,7 +223,7 @@ final class Commands {
             description = "Shows applied, pending and unverifiable migrations per namespace, and any problem."
                     + " Read-only: takes no lock, creates nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet status --migrations examples/quickstart --format json")
-    static final class Status extends WithTracker {
+    static final class Status extends Checking {
         @Mixin
         OtherTrackers others;
 
@@ -259,7 +275,7 @@ final class Commands {
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = "Shows what migrate would run now. Takes no lock and writes nothing.",
             footerHeading = "%nExample:%n", footer = "  ratchet plan --migrations db/migrations --tracker identity")
-    static final class Plan extends WithTracker {
+    static final class Plan extends Checking {
         @Mixin
         OtherTrackers others;
 
@@ -290,7 +306,7 @@ final class Commands {
             footerHeading = "%nExamples:%n", footer = {"  ratchet migrate --migrations examples/quickstart",
             "  ratchet migrate --url jdbc:postgresql://db/app --user app --migrations db/migrations"
                     + " --tracker applied-set --bootstrap-from counter"})
-    static final class Migrate extends WithTracker {
+    static final class Migrate extends Checking {
         @Mixin
         OtherTrackers others;
 
@@ -335,7 +351,7 @@ final class Commands {
             description = "The dry-run gate: runs every pending migration inside a transaction, then rolls back."
                     + " Exits 1 when a migration fails; the database is left as it was.",
             footerHeading = "%nExample:%n", footer = "  ratchet verify --url jdbc:postgresql://ci-db/app --migrations db/migrations")
-    static final class Verify extends WithTracker {
+    static final class Verify extends Checking {
         @Mixin
         OtherTrackers others;
 

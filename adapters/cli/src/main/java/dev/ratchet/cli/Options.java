@@ -1,10 +1,12 @@
 package dev.ratchet.cli;
 
+import dev.ratchet.ChecksumVerification;
 import dev.ratchet.ConnectionSource;
 import dev.ratchet.LockStrategy;
 import dev.ratchet.MigrationSource;
 import dev.ratchet.Namespace;
 import dev.ratchet.Ratchet;
+import dev.ratchet.Trackers;
 import dev.ratchet.spi.Tracker;
 import picocli.CommandLine.Option;
 
@@ -82,6 +84,19 @@ final class Options {
 
         Tracker tracker() {
             return TrackerSpec.parse(tracker);
+        }
+    }
+
+    /** {@code --checksum-verification}: the commands that compare checksums (status, plan, migrate, verify). */
+    static final class Verifying {
+        @Option(names = "--checksum-verification", paramLabel = "MODE",
+                description = "FAIL, WARN or OFF: what a checksum that differs from the code's does (default: the"
+                        + " tracker's; FAIL for applied-set, WARN for identity). OFF compares none, and a boot reads"
+                        + " only the files of pending migrations. Not for a counter, which keeps no checksums.")
+        ChecksumVerification verification;
+
+        Tracker applyTo(Tracker tracker) {
+            return verification == null ? tracker : Trackers.withChecksumVerification(tracker, verification);
         }
     }
 

@@ -64,6 +64,17 @@ abstract class CliScenarios {
         return d;
     }
 
+    /**
+     * A directory {@code name} with the quickstart's V1, applied with the default tracker and then
+     * edited harmlessly (a comment appended); returns it.
+     */
+    private Path appliedThenEdited(TestDatabase db, String name) throws Exception {
+        Path m = dir(name, "V1__create_authors.sql");
+        assertEquals(0, ratchet("migrate", "--url", db.url(), "--migrations", m.toString()).code());
+        Files.writeString(m.resolve("V1__create_authors.sql"), "-- reviewed 2026-12\n", StandardOpenOption.APPEND);
+        return m;
+    }
+
     /** Applies the quickstart's first two migrations with {@code tracker}; returns their directory. */
     private Path firstTwoApplied(String url, String tracker) throws Exception {
         Path old = dir("old", "V1__create_authors.sql", "V2__create_books.sql");
@@ -162,9 +173,7 @@ abstract class CliScenarios {
     @EnumSource(DatabaseKind.class)
     void anEditedAppliedFileIsRefusedUntilTheGivenStatementAcceptsIt(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
-            Path m = dir("edited", "V1__create_authors.sql");
-            assertEquals(0, ratchet("migrate", "--url", db.url(), "--migrations", m.toString()).code());
-            Files.writeString(m.resolve("V1__create_authors.sql"), "-- reviewed 2026-12\n", StandardOpenOption.APPEND);
+            Path m = appliedThenEdited(db, "edited");
             Files.copy(QUICKSTART.resolve("V2__create_books.sql"), m.resolve("V2__create_books.sql"));
 
             Run refused = json("migrate", "--url", db.url(), "--migrations", m.toString());
@@ -479,6 +488,30 @@ abstract class CliScenarios {
         assertTrue(malformed.err().contains("V9_no_double_underscore.sql"), malformed.err());
         assertEquals(lines, Files.readAllLines(manifest), "the manifest is left as it was");
         assertEquals(2, ratchet("checksums").code(), "no directory given");
+    }
+
+    /** --checksum-verification sets the named tracker's mode; a counter, which keeps no checksums, refuses it. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void checksumVerificationIsAnOptionOfTheCommandsThatCompare(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path code = appliedThenEdited(db, "drifting");
+
+            Run strict = json("status", "--url", db.url(), "--migrations", code.toString());
+            assertEquals(3, strict.code(), strict.out());
+            assertEquals("CHECKSUM_DRIFT", strict.json().at("/namespaces/0/problem/kind").asText(), strict.out());
+            Run warn = json("status", "--url", db.url(), "--migrations", code.toString(), "--checksum-verification", "warn");
+            assertEquals(0, warn.code(), warn.out());
+            assertTrue(warn.json().at("/namespaces/0/warnings/0").asText().contains("1_create_authors"), warn.out());
+            Run off = json("migrate", "--url", db.url(), "--migrations", code.toString(), "--checksum-verification", "OFF");
+            assertEquals(0, off.code(), off.out());
+            assertEquals(0, off.json().path("warnings").size(), "nothing compared: " + off.out());
+
+            Run counter = ratchet("plan", "--url", db.url(), "--migrations", code.toString(), "--tracker", "counter",
+                    "--checksum-verification", "OFF");
+            assertEquals(2, counter.code(), counter.out() + counter.err());
+            assertTrue(counter.err().contains("the counter tracker keeps no checksums"), counter.err());
+        }
     }
 
     /**

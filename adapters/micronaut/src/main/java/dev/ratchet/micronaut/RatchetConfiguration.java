@@ -1,5 +1,6 @@
 package dev.ratchet.micronaut;
 
+import dev.ratchet.ChecksumVerification;
 import dev.ratchet.LockStrategy;
 import dev.ratchet.TransactionMode;
 import io.micronaut.context.annotation.EachProperty;
@@ -25,6 +26,7 @@ import java.util.Map;
  *       namespaces:                         # more namespaces: name -> location
  *         billing: classpath:db/billing
  *       transaction-mode: PER_MIGRATION     # default: the tracker's
+ *       checksum-verification: OFF          # FAIL, WARN or OFF (default: the tracker's; not for a counter)
  *       lock-timeout: 2m                    # default 2 minutes
  *       lock-lease: 1m                      # a lease lock's life after its last renewal (SQLite, LEASE); default 1 minute
  *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
@@ -40,6 +42,7 @@ public class RatchetConfiguration implements Toggleable {
     private List<String> locations = List.of("classpath:db/migrations");
     private Map<String, String> namespaces = new LinkedHashMap<>();
     private TransactionMode transactionMode;
+    private ChecksumVerification checksumVerification;
     private Duration lockTimeout = Duration.ofMinutes(2);
     private Duration lockLease = Duration.ofMinutes(1);
     private LockStrategy lockStrategy = LockStrategy.AUTO;
@@ -104,6 +107,21 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the transaction mode. */
     public void setTransactionMode(TransactionMode transactionMode) {
         this.transactionMode = transactionMode;
+    }
+
+    /**
+     * What a checksum that differs from the code's does; null for the tracker's default
+     * ({@code FAIL} for applied-set, {@code WARN} for identity). {@code OFF} compares none, and a
+     * boot reads only the files of pending migrations. A counter keeps no checksums: setting it
+     * for one fails start-up.
+     */
+    public ChecksumVerification getChecksumVerification() {
+        return checksumVerification;
+    }
+
+    /** Sets the checksum verification. */
+    public void setChecksumVerification(ChecksumVerification checksumVerification) {
+        this.checksumVerification = checksumVerification;
     }
 
     /** How long to wait for another instance's lock (default 2 minutes). */

@@ -7,6 +7,7 @@ import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Trackers;
+import dev.ratchet.spi.Tracker;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
@@ -72,9 +73,18 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
     }
 
     static Ratchet ratchet(RatchetConfiguration c, DataSource dataSource) {
+        Tracker tracker = Trackers.byName(c.getTracker());
+        if (c.getChecksumVerification() != null) {
+            try {
+                tracker = Trackers.withChecksumVerification(tracker, c.getChecksumVerification());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ratchet.datasources." + c.getName() + ".checksum-verification: "
+                        + e.getMessage(), e);
+            }
+        }
         Ratchet.Builder b = Ratchet.builder()
                 .dataSource(dataSource)
-                .tracker(Trackers.byName(c.getTracker()))
+                .tracker(tracker)
                 .lockTimeout(c.getLockTimeout())
                 .lockLease(c.getLockLease())
                 .lockStrategy(c.getLockStrategy());

@@ -32,6 +32,15 @@ class RestartTest {
         return ApplicationContext.run(MicronautDatabases.properties(db, "filesystem:" + migrations));
     }
 
+    /** The messages of {@code e} and of its causes, a line each. */
+    private static String messages(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void aRestartWithANewMigrationAppliesIt(DatabaseKind kind) throws Exception {
@@ -60,12 +69,9 @@ class RestartTest {
             Files.writeString(migrations.resolve("V1__broken.sql"), "CREATE TABLE book (id bigint PRIMARY KEY);\n"
                     + "SELECT * FROM nowhere;");
             Throwable e = assertThrows(Throwable.class, () -> start(db).close());
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-            }
-            assertTrue(messages.toString().contains("[MIGRATION_FAILED]") && messages.toString().contains("V1__broken.sql"),
-                    messages.toString());
+            String messages = messages(e);
+            assertTrue(messages.contains("[MIGRATION_FAILED]") && messages.contains("V1__broken.sql"),
+                    messages);
         }
     }
 
@@ -78,11 +84,7 @@ class RestartTest {
             if (kind == DatabaseKind.SQLITE) {
                 properties.put("ratchet.datasources.default.lock-strategy", "ADVISORY");
                 Throwable e = assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close());
-                StringBuilder messages = new StringBuilder();
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    messages.append(t.getMessage()).append('\n');
-                }
-                assertTrue(messages.toString().contains("[UNSUPPORTED_FEATURE]"), messages.toString());
+                assertTrue(messages(e).contains("[UNSUPPORTED_FEATURE]"), messages(e));
                 return;
             }
             properties.put("ratchet.datasources.default.lock-strategy", "LEASE");
@@ -113,14 +115,11 @@ class RestartTest {
             }
             java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
             Throwable e = assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close());
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-            }
-            assertTrue(messages.toString().contains("[FOREIGN_HISTORY_FOUND]"), messages.toString());
-            assertTrue(messages.toString().contains("set ratchet.datasources.default.ignore-other-trackers: true"),
+            String messages = messages(e);
+            assertTrue(messages.contains("[FOREIGN_HISTORY_FOUND]"), messages);
+            assertTrue(messages.contains("set ratchet.datasources.default.ignore-other-trackers: true"),
                     "the hint names the setting: " + messages);
-            assertFalse(messages.toString().contains("ignoreOtherTrackers()"), "nor a call the application does not make: "
+            assertFalse(messages.contains("ignoreOtherTrackers()"), "nor a call the application does not make: "
                     + messages);
 
             properties.put("ratchet.datasources.default.ignore-other-trackers", "true");
@@ -157,6 +156,34 @@ class RestartTest {
                 assertTrue(remaining > 3_000_000 && remaining <= 3_601_000,
                         "an hour's lease (the default is a minute), " + remaining + " ms left");
             }
+        }
+    }
+
+    /**
+     * checksum-verification sets the configured tracker's mode: an edited applied migration stops
+     * start-up by default (applied-set: FAIL) and not with WARN; for a counter, which keeps no
+     * checksums, the setting fails start-up naming itself.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theChecksumVerificationSettingReachesTheTracker(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Path v1 = migrations.resolve("V1__create_book.sql");
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), v1);
+            start(db).close();
+            Files.writeString(v1, Files.readString(v1) + "\n-- reformatted\n");
+            assertTrue(messages(assertThrows(Throwable.class, () -> start(db).close())).contains("[CHECKSUM_DRIFT]"));
+
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            properties.put("ratchet.datasources.default.checksum-verification", "WARN");
+            try (ApplicationContext app = ApplicationContext.run(properties)) {
+                assertEquals(0, app.getBean(BookCatalog.class).count(), "started over the edited migration");
+            }
+
+            properties.put("ratchet.datasources.default.tracker", "counter@other_counter");
+            String counter = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close()));
+            assertTrue(counter.contains("ratchet.datasources.default.checksum-verification: the counter tracker keeps no"
+                    + " checksums"), counter);
         }
     }
 }

@@ -107,6 +107,11 @@ public final class AppliedSetTracker implements Tracker {
     }
 
     @Override
+    public Optional<Tracker> withChecksumVerification(ChecksumVerification verification) {
+        return Optional.of(builder().table(table).schema(schema).checksumVerification(verification).build());
+    }
+
+    @Override
     public Set<Capability> capabilities() {
         Set<Capability> claimed = EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION,
                 Capability.CHECKSUM_DRIFT_DETECTION, Capability.UNKNOWN_APPLIED_DETECTION,

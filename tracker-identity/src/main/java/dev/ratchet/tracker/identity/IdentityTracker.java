@@ -103,6 +103,11 @@ public final class IdentityTracker implements Tracker {
     }
 
     @Override
+    public Optional<Tracker> withChecksumVerification(ChecksumVerification verification) {
+        return Optional.of(builder().table(table).schema(schema).checksumVerification(verification).build());
+    }
+
+    @Override
     public Set<Capability> capabilities() {
         Set<Capability> claimed = EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
                 Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
