@@ -73,6 +73,11 @@ final class Commands {
                 if (!output.json()) {
                     err.println("ratchet: " + CommandLineHints.message(e));
                 }
+            } catch (IllegalArgumentException e) {
+                // A usage error found while running (an unknown tracker, no migrations given): in
+                // JSON too, so that a script reading standard output gets an object saying so.
+                report.usageError(e.getMessage());
+                err.println("ratchet: " + e.getMessage());
             }
             if (output.json()) {
                 out.println(report.json());

@@ -64,6 +64,11 @@ public final class RatchetCommand implements Runnable {
             if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
                 elsewhere(unmatched).forEach(line -> e.getCommandLine().getErr().println("ratchet: " + line));
             }
+            if (asksForJson(arguments)) {
+                PrintWriter json = e.getCommandLine().getOut();
+                json.println(new Report(e.getCommandLine().getCommandName(), null).usageError(e.getMessage()).json());
+                json.flush();
+            }
             return standard.handleParseException(e, arguments);
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -74,6 +79,20 @@ public final class RatchetCommand implements Runnable {
             throw e;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Whether the arguments ask for JSON output ({@code --format json} or {@code --format=json}),
+     * read from the raw arguments: a command line that did not parse has no parsed options.
+     */
+    static boolean asksForJson(String[] arguments) {
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i].equalsIgnoreCase("--format=json")
+                    || arguments[i].equals("--format") && i + 1 < arguments.length && arguments[i + 1].equalsIgnoreCase("json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -52,6 +52,12 @@ final class Report {
         return exitCode(code);
     }
 
+    /** A usage error (exit code 2): {@code usageError} holds its message. */
+    Report usageError(String message) {
+        root.put("usageError", message);
+        return exitCode(2);
+    }
+
     String json() {
         try {
             return JSON.writeValueAsString(root);

@@ -449,6 +449,22 @@ abstract class CliScenarios {
         assertEquals(2, ratchet().code());
         assertEquals(2, ratchet("status", "--migrations", QUICKSTART.toString(), "--tracker", "nonsense").code());
         assertEquals(2, ratchet("migrate", "--migrations", QUICKSTART.toString(), "--format", "xml").code());
+
+        // With --format json a usage error is a JSON object on standard output too, whether it is
+        // found while parsing (an unknown option) or while running (an unknown tracker, no migrations).
+        String never = "jdbc:sqlite:" + work.resolve("never.db");
+        for (List<String> args : List.of(List.of("status", "--url", never, "--bogus"),
+                List.of("status", "--url", never, "--migrations", QUICKSTART.toString(), "--tracker", "nonsense"),
+                List.of("migrate", "--url", never))) {
+            Run usage = json(args.toArray(String[]::new));
+            assertEquals(2, usage.code(), args + ": " + usage.out() + usage.err());
+            assertEquals(args.get(0), usage.json().path("command").asText(), usage.out());
+            assertFalse(usage.json().path("ok").asBoolean(true), usage.out());
+            assertEquals(2, usage.json().path("exitCode").asInt(), usage.out());
+            assertTrue(usage.json().path("usageError").asText().matches("(?s).*(--bogus|nonsense|no migrations).*"),
+                    usage.out());
+        }
+        assertFalse(Files.exists(work.resolve("never.db")), "no usage error created the database");
         for (String command : List.of("status", "plan", "migrate", "verify", "baseline", "convert", "adopt", "force",
                 "trackers", "checksums")) {
             Run help = ratchet(command, "--help");
