@@ -159,4 +159,25 @@ class FlywayAdoptionTest {
             assertTrue(tableExists(db, "flyway_schema_history_retired"));
         }
     }
+
+    /**
+     * Flyway with outOfOrder applied V2 after V3. Every migration is applied, so each tracker can
+     * hold the history, and the next migrate runs only what is new.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.ratchet.adopt.AdoptSupport#kindsAndTargets")
+    void aHistoryFlywayAppliedOutOfOrderIsAdoptedAsTheCodesOrder(DatabaseKind kind, AdoptSupport.Target target,
+                                                                 @TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            writeMigrations(dir, 1, 3);
+            flyway(db, dir).load().migrate();
+            writeMigrations(dir, 2);
+            assertEquals(1, flyway(db, dir).outOfOrder(true).load().migrate().migrationsExecuted);
+
+            AdoptionResult adopted = adoption(db, target, dir).build().run();
+            assertEquals(CutoverResult.Status.MOVED, adopted.moves().moves().get(0).status());
+            writeMigrations(dir, 4);
+            assertEquals(List.of("4_t4"), migrate(db, target.tracker(), code("app", dir)));
+        }
+    }
 }

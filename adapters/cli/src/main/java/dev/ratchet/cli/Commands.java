@@ -59,8 +59,11 @@ final class Commands {
             PrintWriter err = spec.commandLine().getErr();
             Options.Database database = database();
             Report report = new Report(spec.name(), database == null ? null : database.maskedUrl());
+            if (database != null) {
+                database.mayCreateDatabase = createsDatabase();
+            }
             try {
-                if (database != null && !(database.mayCreateDatabase = createsDatabase())) {
+                if (database != null && !database.mayCreateDatabase) {
                     database.missingSqliteFile().ifPresent(file -> {
                         report.put("missingDatabaseFile", file.toString());
                         text("note: %s does not exist; read as an empty database, and not created (migrate creates it)",
