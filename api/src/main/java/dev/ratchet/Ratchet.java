@@ -94,6 +94,8 @@ public final class Ratchet {
      * ratchet.force("default", Version.parse("41")); // after checking that 41 fully applied
      * }</pre>
      *
+     * @throws IllegalArgumentException when {@code version} is not one of the namespace's
+     *         migrations (a counter at a version the code does not have is refused by every boot)
      * @throws RatchetException of kind {@link ErrorKind#UNSUPPORTED_FEATURE} for other trackers
      */
     public void force(String namespace, Version version) {

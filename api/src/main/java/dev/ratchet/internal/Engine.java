@@ -619,6 +619,16 @@ public final class Engine {
     /** Operator repair through {@link Tracker#force}, under the namespace lock. */
     public void force(String namespace, dev.ratchet.Version version) {
         requireWritable("force");
+        // A version the code does not have would leave a counter every boot refuses (above the
+        // code: BINARY_OLDER_THAN_DB; below or between: UNKNOWN_APPLIED_VERSION): a typo, refused.
+        List<Migration> code = namespace(namespace).migrations();
+        if (code.stream().noneMatch(m -> m.version().filter(v -> v.compareTo(version) == 0).isPresent())) {
+            throw new IllegalArgumentException("version " + version + " is not a migration of namespace '" + namespace
+                    + "' (" + (code.isEmpty() ? "it has none" : "its versions: " + code.get(0).version().map(String::valueOf)
+                    .orElse("?") + " to " + code.get(code.size() - 1).version().map(String::valueOf).orElse("?"))
+                    + "): force records the last migration that fully applied, so it takes one of the code's versions;"
+                    + " to record that none did, delete the tracker's row");
+        }
         underLock(namespace, (s, ns, state) -> inTransaction(s, ns, () -> {
             if (state == TableState.ABSENT) {
                 sql(s, ns, "creating the tracker table", () -> tracker.install(s.context));

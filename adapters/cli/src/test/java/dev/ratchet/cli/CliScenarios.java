@@ -417,6 +417,10 @@ abstract class CliScenarios {
             Run dirty = json("migrate", "--url", db.url(), "--tracker", "counter", "--migrations", q);
             assertEquals(3, dirty.code());
             assertEquals("DIRTY", dirty.json().at("/error/kind").asText());
+            Run typo = json("force", "30", "--url", db.url(), "--tracker", "counter", "--migrations", q);
+            assertEquals(2, typo.code(), "a version the code does not have is a usage error: " + typo.out());
+            assertTrue(typo.json().path("usageError").asText().startsWith("version 30 is not a migration of namespace"
+                    + " 'default' (its versions: 1 to 3)"), typo.out());
             Run force = json("force", "3", "--url", db.url(), "--tracker", "counter", "--migrations", q);
             assertEquals(0, force.code(), force.out());
             Run status = json("status", "--url", db.url(), "--tracker", "counter", "--migrations", q);

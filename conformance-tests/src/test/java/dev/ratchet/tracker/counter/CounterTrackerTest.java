@@ -114,6 +114,14 @@ class CounterTrackerTest {
             assertFalse(counter(db, List.of(create(1), fixed)).status().get(0).problem().isEmpty());
 
             Fixtures.exec(db, "DROP TABLE half"); // the operator undoes the partial effect
+            String undone = SchemaFingerprint.of(db);
+            for (long typo : new long[] {0, 3, 10}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> counter(db, List.of(create(1), fixed)).force(Fixtures.NS, Version.of(typo)));
+                assertTrue(e.getMessage().startsWith("version " + typo + " is not a migration of namespace 'app'"
+                        + " (its versions: 1 to 2)"), e.getMessage());
+            }
+            assertEquals(undone, SchemaFingerprint.of(db), "a version not in the code is refused before any write");
             counter(db, List.of(create(1), fixed)).force(Fixtures.NS, Version.of(1));
             assertEquals(List.of(clean(1, kind)), rows(db, ROW));
             MigrateResult result = counter(db, List.of(create(1), fixed)).migrate();
