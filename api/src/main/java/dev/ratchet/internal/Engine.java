@@ -644,6 +644,11 @@ public final class Engine {
         tracker.baseline(History.empty(namespace), namespace(namespace), names);
         underLock(namespace, (s, ns, state) -> {
             History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
+            if (!history.isEmpty()) {
+                throw RatchetException.of(ErrorKind.BASELINE_NAMESPACE_POPULATED, "Baseline of namespace '"
+                                + ns.name() + "' refused: it already has " + history.entries().size() + " tracker rows.")
+                        .with("namespace", ns.name()).build();
+            }
             List<dev.ratchet.AppliedEntry> entries = tracker.baseline(history, ns, names);
             inTransaction(s, ns, () -> {
                 if (state == TableState.ABSENT) {

@@ -159,7 +159,9 @@ public interface Tracker {
 
     /**
      * Decides what a baseline writes: the entries that record {@code names} as applied without
-     * running them. Pure; every refusal happens here, before any insert.
+     * running them. Pure; every refusal of the names happens here, before any insert. The engine
+     * refuses a namespace that already has rows ({@code BASELINE_NAMESPACE_POPULATED}) itself, so
+     * {@code history} is empty when the result is written.
      *
      * @throws RatchetException of kind {@link dev.ratchet.ErrorKind#UNSUPPORTED_FEATURE} by default
      */

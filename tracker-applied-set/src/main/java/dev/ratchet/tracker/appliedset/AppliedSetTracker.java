@@ -495,11 +495,6 @@ public final class AppliedSetTracker implements Tracker {
             }
             previous = at;
         }
-        if (!history.isEmpty()) {
-            throw RatchetException.of(ErrorKind.BASELINE_NAMESPACE_POPULATED, "Baseline of namespace '" + ns
-                            + "' refused: it already has " + history.entries().size() + " tracker rows.")
-                    .with("namespace", ns).build();
-        }
         List<AppliedEntry> entries = new ArrayList<>();
         for (String name : names) {
             entries.add(AppliedEntry.of(name, code.get(index.get(name)).version().orElseThrow()));

@@ -374,11 +374,6 @@ public final class IdentityTracker implements Tracker {
                         .with("namespace", ns).with("index", i).build();
             }
         }
-        if (!history.isEmpty()) {
-            throw RatchetException.of(ErrorKind.BASELINE_NAMESPACE_POPULATED, "Baseline of namespace '" + ns
-                            + "' refused: it already has " + history.entries().size() + " tracker rows.")
-                    .with("namespace", ns).build();
-        }
         List<AppliedEntry> entries = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             // The baseline asserts these ran some other way; what exactly ran is unknown: no checksum.
