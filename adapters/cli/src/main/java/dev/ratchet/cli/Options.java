@@ -103,7 +103,7 @@ final class Options {
     /** {@code --lock-timeout}, {@code --lock-lease}, {@code --lock-strategy}: the commands that lock. */
     static final class Locking {
         @Option(names = "--lock-timeout", defaultValue = "120", paramLabel = "SECONDS",
-                description = "How long to wait for another runner's lock (default: ${DEFAULT-VALUE}).")
+                description = "How long to wait for another runner's lock, at least 1 (default: ${DEFAULT-VALUE}).")
         long lockTimeoutSeconds;
 
         @Option(names = "--lock-lease", defaultValue = "60", paramLabel = "SECONDS",
@@ -140,7 +140,7 @@ final class Options {
     static final class Waiting {
         @Option(names = "--lock-timeout", defaultValue = "120", paramLabel = "SECONDS",
                 description = "How long to wait while another runner holds a SQLite database; this command takes"
-                        + " no lock of its own (default: ${DEFAULT-VALUE}).")
+                        + " no lock of its own; at least 1 (default: ${DEFAULT-VALUE}).")
         long lockTimeoutSeconds;
 
         Ratchet.Builder applyTo(Ratchet.Builder b) {
@@ -149,10 +149,13 @@ final class Options {
     }
 
     static Duration timeout(long seconds) {
-        if (seconds < 0) {
-            throw new IllegalArgumentException("--lock-timeout must not be negative, got " + seconds);
+        if (seconds < 1) {
+            // Zero is refused rather than read as "do not wait" or "wait forever": tools disagree on
+            // which it means (PostgreSQL's lock_timeout 0 waits forever), and a guess either way
+            // surprises someone.
+            throw new IllegalArgumentException("--lock-timeout must be at least 1 second, got " + seconds);
         }
-        return Duration.ofSeconds(Math.max(1, seconds));
+        return Duration.ofSeconds(seconds);
     }
 
     /** {@code --url} and {@code --user}: every command that opens the database. */

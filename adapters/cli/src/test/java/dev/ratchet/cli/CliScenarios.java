@@ -562,7 +562,11 @@ abstract class CliScenarios {
         Run negative = ratchet("plan", "--migrations", code, "--url", "jdbc:sqlite:" + work.resolve("never.db"),
                 "--lock-timeout", "-1");
         assertEquals(2, negative.code(), negative.out() + negative.err());
-        assertTrue(negative.err().contains("--lock-timeout must not be negative, got -1"), negative.err());
+        assertTrue(negative.err().contains("--lock-timeout must be at least 1 second, got -1"), negative.err());
+        Run zero = ratchet("migrate", "--migrations", code, "--url", "jdbc:sqlite:" + work.resolve("never.db"),
+                "--lock-timeout", "0");
+        assertEquals(2, zero.code(), zero.out() + zero.err());
+        assertTrue(zero.err().contains("--lock-timeout must be at least 1 second, got 0"), zero.err());
         assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
     }
 
