@@ -35,6 +35,15 @@ public enum ErrorKind {
     TRANSACTION_CONTROL_IN_MIGRATION(Family.SOURCE,
             "delete the transaction statements: Ratchet runs the migration in a transaction of its own and records"
                     + " it in the same one; to run the file as written, make its first line -- ratchet:no-transaction"),
+    /**
+     * A migration that runs in Ratchet's transaction sets SQLite's {@code PRAGMA foreign_keys} while
+     * the connection has foreign keys on: SQLite ignores that pragma inside a transaction, so a
+     * table rebuild's {@code DROP TABLE} would delete, or cascade to, the rows that refer to it.
+     */
+    FOREIGN_KEYS_PRAGMA_IN_TRANSACTION(Family.SOURCE,
+            "make the migration's first line -- ratchet:no-transaction and put BEGIN and COMMIT between its two"
+                    + " foreign_keys pragmas, as SQLite's table-rebuild procedure does; or connect without"
+                    + " foreign_keys=on"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

@@ -254,4 +254,72 @@ class ScriptStatementsTest {
             }
         }
     }
+
+    /**
+     * SQLite ignores {@code PRAGMA foreign_keys} inside a transaction. A table rebuild written as
+     * SQLite's procedure has it (foreign keys off, copy, drop, rename, foreign keys on), run in
+     * Ratchet's transaction on a connection with foreign keys on, would have its {@code DROP TABLE}
+     * delete the rows that refer to the table ({@code ON DELETE CASCADE}): it is refused before any
+     * of it runs, by plan, status, verify and migrate. Marked to run outside a transaction, with
+     * {@code BEGIN} and {@code COMMIT} between the pragmas, it runs as SQLite intends and keeps every
+     * row. With foreign keys off it runs, with a warning, and nothing cascades.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aForeignKeysPragmaSqliteIgnoresInTheTransactionIsRefusedWhileForeignKeysAreOn(TransactionMode mode)
+            throws Exception {
+        Migration schema = Migration.builder("1_schema").version(Version.of(1)).sql(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\n"
+                        + "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+                        + " parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE);\n"
+                        + "INSERT INTO parent VALUES (1, 'a'), (2, NULL);\n"
+                        + "INSERT INTO child VALUES (10, 1), (11, 2);\n").build();
+        String copy = "CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');\n"
+                + "INSERT INTO parent_new SELECT id, coalesce(name, '') FROM parent;\n"
+                + "DROP TABLE parent;\n"
+                + "ALTER TABLE parent_new RENAME TO parent;\n";
+        Migration rebuild = Migration.builder("2_rebuild_parent").version(Version.of(2))
+                .sql("-- SQLite's table rebuild\nPRAGMA foreign_keys = OFF;\n" + copy + "PRAGMA foreign_keys = ON;\n")
+                .build();
+        List<Migration> code = List.of(schema, rebuild);
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            ConnectionSource enforcing = ConnectionSource.url(db.url() + "?foreign_keys=on", null, null);
+            Fixtures.builder(db, List.of(schema)).connections(enforcing).transactionMode(mode).build().migrate();
+
+            Ratchet ratchet = Fixtures.builder(db, code).connections(enforcing).transactionMode(mode).build();
+            RatchetException planned = assertThrows(RatchetException.class, ratchet::plan);
+            assertEquals(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION, planned.kind(), planned.getMessage());
+            assertEquals(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION,
+                    ratchet.status().get(0).problem().map(RatchetException::kind).orElse(null), "status() reports it");
+            assertEquals(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION,
+                    ratchet.verify().failure().map(RatchetException::kind).orElse(null), "verify() reports it");
+            RatchetException e = assertThrows(RatchetException.class, ratchet::migrate);
+            assertEquals(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION, e.kind(), e.getMessage());
+            assertEquals(ErrorKind.Family.SOURCE, e.kind().family());
+            assertTrue(e.getMessage().contains("statement 1 of 6 (line 2) sets PRAGMA foreign_keys"), e.getMessage());
+            assertEquals("2_rebuild_parent", e.context().get("migration"));
+            assertEquals(List.of("10|1", "11|2"), rows(db, "SELECT id, parent_id FROM child"), "no row cascaded");
+            assertEquals(List.of("1|a", "2|null"), rows(db, "SELECT id, name FROM parent"), "nothing of it ran");
+            assertFalse(tableExists(db, "parent_new"));
+            assertEquals(Fixtures.expectedRows(List.of(schema)), trackerRows(db));
+
+            Migration asSqliteSays = Migration.builder("2_rebuild_parent").version(Version.of(2))
+                    .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\nPRAGMA foreign_keys = OFF;\nBEGIN;\n" + copy
+                            + "COMMIT;\nPRAGMA foreign_keys = ON;\n").build();
+            Fixtures.builder(db, List.of(schema, asSqliteSays)).connections(enforcing).transactionMode(mode).build()
+                    .migrate();
+            assertEquals(List.of("10|1", "11|2"), rows(db, "SELECT id, parent_id FROM child"), "every row kept");
+            assertEquals(List.of("1|a", "2|"), rows(db, "SELECT id, name FROM parent"), "the table was rebuilt");
+            assertEquals(Fixtures.expectedRows(List.of(schema, asSqliteSays)), trackerRows(db));
+        }
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            MigrateResult result = Fixtures.ratchet(db, mode, code).migrate();
+            assertEquals(2, result.applied().size());
+            assertEquals(1, result.warnings().size(), result.warnings().toString());
+            assertTrue(result.warnings().get(0).contains("statement 1 of 6 (line 2) sets PRAGMA foreign_keys, which"
+                    + " SQLite ignores inside a transaction: it has no effect"), result.warnings().toString());
+            assertEquals(List.of("10|1", "11|2"), rows(db, "SELECT id, parent_id FROM child"), "foreign keys were off");
+            assertEquals(List.of("1|a", "2|"), rows(db, "SELECT id, name FROM parent"));
+        }
+    }
 }

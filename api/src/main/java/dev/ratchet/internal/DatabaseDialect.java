@@ -94,6 +94,14 @@ public abstract class DatabaseDialect implements Dialect {
     public abstract MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                                        Duration timeout, Duration lease);
 
+    /**
+     * Whether the session has SQLite's {@code PRAGMA foreign_keys} on, which no statement inside a
+     * transaction can turn off. False on a database without such a switch.
+     */
+    public boolean foreignKeysOn(Connection connection) throws SQLException {
+        return false;
+    }
+
     /** Whether taking a lock may write to the database (a lease row), so refusals should come first. */
     public boolean lockWrites(SessionState state) {
         return false;

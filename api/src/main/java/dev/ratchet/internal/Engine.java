@@ -145,6 +145,10 @@ public final class Engine {
                     refuseAppliedElsewhere(s, plan);
                 }
                 requireReadable(plan.pending());
+                for (String w : foreignKeysWarnings(s, ns, plan.pending())) {
+                    warnings.add(ns.name() + ": " + w);
+                    config.listener().warning(ns.name(), w);
+                }
                 run(s, lock, plan, applied);
             }
         } catch (RuntimeException | Error e) {
@@ -456,6 +460,9 @@ public final class Engine {
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
                 if (m.transactional()) {
                     Optional<RatchetException> refusal = transactionControl(ns, m, chain, statements);
+                    if (refusal.isEmpty()) {
+                        refusal = foreignKeysPragma(s, ns, m, chain, statements, null);
+                    }
                     if (refusal.isPresent()) {
                         throw refusal.get();
                     }
@@ -535,14 +542,76 @@ public final class Engine {
     }
 
     /**
-     * The refusal {@link #runBody} would make of the first pending script that would end the
-     * engine's transaction, for {@code plan()} and {@code status()} to report before a migrate.
+     * Refuses a script that runs in the engine's transaction and sets SQLite's
+     * {@code foreign_keys} pragma while the connection has foreign keys on: SQLite ignores the
+     * pragma inside a transaction, so the {@code PRAGMA foreign_keys = OFF} of a table rebuild
+     * does nothing and its {@code DROP TABLE} deletes (with {@code ON DELETE CASCADE}, silently)
+     * the rows that refer to the table. With foreign keys off the pragma changes nothing either,
+     * but nothing is at risk: then the warning goes to {@code warnings}, when given.
      */
-    private static Optional<RatchetException> transactionControl(Plan plan) {
+    private Optional<RatchetException> foreignKeysPragma(Session s, Namespace ns, Migration m, List<Migration> chain,
+                                                         List<SqlScript.Statement> statements, List<String> warnings) {
+        for (int i = 0; i < statements.size(); i++) {
+            SqlScript.Statement st = statements.get(i);
+            if (!st.setsForeignKeys()) {
+                continue;
+            }
+            boolean on;
+            try {
+                on = s.dialect.foreignKeysOn(s.connection);
+            } catch (SQLException e) {
+                throw Errors.database(s.dialect, e, "reading PRAGMA foreign_keys before migration '" + m.name()
+                        + "'", ns.name());
+            }
+            String where = "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in"
+                    + " Ratchet's transaction, but its statement " + (i + 1) + " of " + statements.size() + " (line "
+                    + st.line() + ") sets PRAGMA foreign_keys, which SQLite ignores inside a transaction";
+            if (on) {
+                return Optional.of(RatchetException.of(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION, where
+                                + ": foreign keys would stay on for the whole migration, and a DROP TABLE of a table"
+                                + " that other rows refer to would delete those rows (ON DELETE CASCADE) or fail."
+                                + " Nothing of it ran" + (chain == null ? "."
+                                : "; the chain transaction was rolled back."))
+                        .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                        .with("statement", i + 1).with("line", st.line()).build());
+            }
+            if (warnings != null) {
+                warnings.add(where + ": it has no effect. Foreign keys are off on this connection, so nothing"
+                        + " depends on it; on a connection with foreign_keys=on this migration is refused"
+                        + " (FOREIGN_KEYS_PRAGMA_IN_TRANSACTION).");
+            }
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The warnings of pending scripts that set a foreign_keys pragma SQLite will ignore, on a
+     * connection with foreign keys off. One with them on is refused when its turn comes.
+     */
+    private List<String> foreignKeysWarnings(Session s, Namespace ns, List<Migration> pending) {
+        List<String> out = new ArrayList<>();
+        for (Migration m : pending) {
+            if (m.transactional() && m.script().isPresent() && SqlScript.mentionsForeignKeys(m.script().get())) {
+                foreignKeysPragma(s, ns, m, null, SqlScript.split(m.script().get()), out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The refusal {@link #runBody} would make of the first pending script that would end the
+     * engine's transaction or set a foreign_keys pragma it ignores, for {@code plan()} and
+     * {@code status()} to report before a migrate.
+     */
+    private Optional<RatchetException> scriptRefusal(Session s, Plan plan) {
         for (Migration m : plan.pending()) {
             if (m.transactional() && m.script().isPresent()) {
-                Optional<RatchetException> refusal = transactionControl(plan.namespace(), m, null,
-                        SqlScript.split(m.script().get()));
+                List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
+                Optional<RatchetException> refusal = transactionControl(plan.namespace(), m, null, statements);
+                if (refusal.isEmpty()) {
+                    refusal = foreignKeysPragma(s, plan.namespace(), m, null, statements, null);
+                }
                 if (refusal.isPresent()) {
                     return refusal;
                 }
@@ -834,7 +903,7 @@ public final class Engine {
                         plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
             }
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
-                    plan.pending(), plan.unverifiable(), plan.warnings(), transactionControl(plan));
+                    plan.pending(), plan.unverifiable(), plan.warnings(), scriptRefusal(s, plan));
         } catch (RatchetException e) {
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                     List.of(), List.of(), List.of(), Optional.of(e));
@@ -848,7 +917,7 @@ public final class Engine {
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
                 Plan plan = lockedPlan(s, ns, Install.NONE);
-                Optional<RatchetException> refusal = transactionControl(plan);
+                Optional<RatchetException> refusal = scriptRefusal(s, plan);
                 if (refusal.isPresent()) {
                     throw refusal.get();
                 }

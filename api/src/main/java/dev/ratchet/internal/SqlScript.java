@@ -25,6 +25,21 @@ public final class SqlScript {
      * @param firstWords its first three words at most, upper-cased (comments and quoted text skipped)
      */
     public record Statement(String sql, int line, List<String> firstWords) {
+        private static final java.util.regex.Pattern SETS_FOREIGN_KEYS =
+                java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
+
+        /**
+         * Whether this statement sets SQLite's {@code foreign_keys} pragma
+         * ({@code PRAGMA foreign_keys = OFF}, {@code PRAGMA foreign_keys(1)}), which SQLite
+         * ignores inside a transaction. Reading it ({@code PRAGMA foreign_keys}) is not setting it.
+         */
+        public boolean setsForeignKeys() {
+            return !firstWords.isEmpty() && firstWords.get(0).equals("PRAGMA")
+                    && (firstWords.size() > 1 && firstWords.get(1).equals("FOREIGN_KEYS")
+                    || firstWords.size() > 2 && firstWords.get(2).equals("FOREIGN_KEYS"))
+                    && SETS_FOREIGN_KEYS.matcher(sql).find();
+        }
+
         /**
          * The transaction-control command this statement is, if any: {@code BEGIN},
          * {@code START TRANSACTION}, {@code COMMIT}, {@code END}, {@code ABORT}, {@code ROLLBACK}
@@ -54,6 +69,21 @@ public final class SqlScript {
     }
 
     private SqlScript() {
+    }
+
+    /**
+     * Whether {@code script} has the word {@code foreign_keys} anywhere, in any case: a cheap
+     * test before splitting it to find a statement that {@link Statement#setsForeignKeys() sets}
+     * that pragma.
+     */
+    public static boolean mentionsForeignKeys(String script) {
+        String word = "foreign_keys";
+        for (int i = script.indexOf('_'); i >= 0; i = script.indexOf('_', i + 1)) {
+            if (i >= 7 && script.regionMatches(true, i - 7, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The statements of {@code script}, in order; empty and comment-only pieces are dropped. */

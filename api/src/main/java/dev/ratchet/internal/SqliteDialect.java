@@ -282,6 +282,13 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public boolean foreignKeysOn(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA foreign_keys")) {
+            return rs.next() && rs.getInt(1) != 0;
+        }
+    }
+
+    @Override
     public boolean lockWrites(SessionState state) {
         return true;
     }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqlScriptTest {
     private static List<String> split(String script) {
@@ -72,6 +74,26 @@ class SqlScriptTest {
                 "-- COMMIT\nSELECT 1", "beginning_of_time()", "/* BEGIN */ SELECT 1", "")) {
             assertEquals(Optional.empty(), SqlScript.transactionControl(sql), sql);
         }
+    }
+
+    @Test
+    void settingTheForeignKeysPragmaIsRecognisedAndReadingItOrItsNeighboursIsNot() {
+        for (String sql : List.of("PRAGMA foreign_keys = OFF", "pragma FOREIGN_KEYS=off", "PRAGMA foreign_keys(0)",
+                "-- rebuild\nPRAGMA foreign_keys = 1", "PRAGMA main.foreign_keys = false",
+                "/* off */ Pragma Foreign_Keys\n  = ON")) {
+            List<SqlScript.Statement> statements = SqlScript.split(sql);
+            assertEquals(1, statements.size(), sql);
+            assertTrue(statements.get(0).setsForeignKeys(), sql);
+            assertTrue(SqlScript.mentionsForeignKeys(sql), sql);
+        }
+        for (String sql : List.of("PRAGMA foreign_keys", "PRAGMA foreign_key_check", "PRAGMA foreign_key_list(t)",
+                "PRAGMA defer_foreign_keys = ON", "PRAGMA main.defer_foreign_keys = ON",
+                "SELECT 'PRAGMA foreign_keys = OFF'", "INSERT INTO notes VALUES ('foreign_keys = off')",
+                "-- PRAGMA foreign_keys = OFF\nSELECT 1")) {
+            assertFalse(SqlScript.split(sql).stream().anyMatch(SqlScript.Statement::setsForeignKeys), sql);
+        }
+        assertFalse(SqlScript.mentionsForeignKeys("PRAGMA foreign_key_check; SELECT 'foreign keys'"));
+        assertFalse(SqlScript.mentionsForeignKeys("_oreign_keys"));
     }
 
     @Test
