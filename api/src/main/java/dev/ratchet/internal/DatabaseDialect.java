@@ -102,6 +102,24 @@ public abstract class DatabaseDialect implements Dialect {
         return false;
     }
 
+    /**
+     * Remembers the session's settings before the first migration body of the session runs, so
+     * that {@link #resetSettings} and {@link #restore} can put back what bodies change. Does
+     * nothing the second time, and nothing on a database without session settings to keep.
+     */
+    public void rememberSettings(Connection connection, SessionState state) throws SQLException {
+    }
+
+    /**
+     * Puts back the session settings a migration body changed ({@code SET ROLE},
+     * {@code SET search_path}, {@code SET statement_timeout}, ...), as {@link #rememberSettings}
+     * found them (the search path as the namespace's target schema set it), so that the next
+     * migration runs as it would in a run of its own. Does nothing before
+     * {@link #rememberSettings}.
+     */
+    public void resetSettings(Connection connection, SessionState state) throws SQLException {
+    }
+
     /** Whether taking a lock may write to the database (a lease row), so refusals should come first. */
     public boolean lockWrites(SessionState state) {
         return false;
@@ -207,9 +225,15 @@ public abstract class DatabaseDialect implements Dialect {
         boolean searchPathChanged;
         /** Set once a migration body ran: it may have changed session settings, checked on restore. */
         boolean bodiesRan;
-        /** PostgreSQL: the session's role and default isolation (which JDBC's isolation level sets) at the start. */
+        /** PostgreSQL: the session's role at the start. */
         String role;
-        String defaultIsolation;
+        /**
+         * PostgreSQL: the settings set in the session ({@code pg_settings.source = 'session'}, but
+         * the search path) before the first body ran, by name; null until then.
+         */
+        java.util.Map<String, String> settings;
+        /** PostgreSQL: the search path while a namespace's target schema is in use. */
+        String targetSearchPath;
         /** Where the session came from: a lock probe opens a second session from it. */
         ConnectionSource source;
         LockStrategy lockStrategy = LockStrategy.AUTO;

@@ -452,6 +452,7 @@ public final class Engine {
     }
 
     private Duration runBody(Session s, Namespace ns, Migration m, List<Migration> chain) {
+        sql(s, ns, "reading the session's settings", () -> s.dialect.rememberSettings(s.connection, s.state));
         config.listener().beforeMigration(ns.name(), m);
         long start = System.nanoTime();
         try {
@@ -486,6 +487,9 @@ public final class Engine {
                     throw failed(s, ns, m, chain, "statement " + (f.index() + 1) + " of " + statements.size()
                             + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line());
                 }
+                if (statements.stream().anyMatch(SqlScript.Statement::mayChangeSettings)) {
+                    resetSettings(s, ns, m);
+                }
             } else {
                 boolean returned = false;
                 try {
@@ -505,6 +509,7 @@ public final class Engine {
                     throw failed(s, ns, m, chain, returned ? "committing the transaction its Java body left open"
                             : "its Java body", e, null, null);
                 }
+                resetSettings(s, ns, m);
             }
         } catch (RatchetException e) {
             config.listener().migrationFailed(ns.name(), m, e);
@@ -513,6 +518,16 @@ public final class Engine {
         Duration d = Duration.ofNanos(System.nanoTime() - start);
         config.listener().afterMigration(ns.name(), m, d);
         return d;
+    }
+
+    /**
+     * Puts back the session settings a body may have changed, so that each migration runs as in a
+     * run of its own: a {@code SET search_path} or {@code SET lock_timeout} of one migration does
+     * not reach the migrations after it, nor the tracker's writes.
+     */
+    private static void resetSettings(Session s, Namespace ns, Migration m) {
+        sql(s, ns, "putting back the session settings migration '" + m.name() + "' changed",
+                () -> s.dialect.resetSettings(s.connection, s.state));
     }
 
     /**

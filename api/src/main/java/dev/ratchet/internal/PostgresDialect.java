@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -225,8 +226,7 @@ final class PostgresDialect extends DatabaseDialect {
             connection.setAutoCommit(true);
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT current_setting('search_path'), current_schema(), current_setting('role'),"
-                        + " current_setting('default_transaction_isolation')");
+                "SELECT current_setting('search_path'), current_schema(), current_setting('role')");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             String searchPath = rs.getString(1);
@@ -239,8 +239,6 @@ final class PostgresDialect extends DatabaseDialect {
             }
             SessionState state = new SessionState(autoCommit, schema, searchPath, null);
             state.role = rs.getString(3);
-            // The JDBC isolation level is this setting too (pgjdbc sets the session characteristics).
-            state.defaultIsolation = rs.getString(4);
             return state;
         }
     }
@@ -249,34 +247,92 @@ final class PostgresDialect extends DatabaseDialect {
     public void restore(Connection connection, SessionState state) throws SQLException {
         leaveSchema(connection, state);
         if (state.bodiesRan) {
-            // A migration body may have run SET ROLE, SET search_path or SET SESSION CHARACTERISTICS:
-            // the pooled connection goes back as it came (one query when nothing changed).
+            // Migration bodies may have run SET ROLE, SET search_path, SET statement_timeout or SET
+            // SESSION CHARACTERISTICS: the pooled connection goes back as it came (one query when
+            // nothing changed).
             if (!connection.getAutoCommit()) {
                 connection.rollback(); // nothing of Ratchet's is open here; do not leave a transaction behind
                 connection.setAutoCommit(true);
             }
-            try (PreparedStatement ps = connection.prepareStatement("SELECT current_setting('search_path'),"
-                    + " current_setting('role'), current_setting('default_transaction_isolation')");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getString(2).equals(state.role)) {
-                    execute(connection, state.role.equals("none") ? "RESET ROLE" : "SET ROLE " + quote(state.role));
-                }
-                if (!rs.getString(1).equals(state.searchPath)) {
-                    setSearchPath(connection, state.searchPath);
-                }
-                if (!rs.getString(3).equals(state.defaultIsolation)) {
-                    try (PreparedStatement set = connection.prepareStatement(
-                            "SELECT set_config('default_transaction_isolation', ?, false)")) {
-                        set.setString(1, state.defaultIsolation);
-                        set.executeQuery().close();
-                    }
-                }
-            }
+            resetSettings(connection, state);
         }
         if (connection.getAutoCommit() != state.autoCommit) {
             connection.setAutoCommit(state.autoCommit);
         }
+    }
+
+    /**
+     * The role, the search path and every other setting set in the session. The JDBC isolation
+     * level is one of them: pgjdbc sets it as the session's default_transaction_isolation.
+     * Placeholder settings ({@code SET myapp.tenant}) are not listed by {@code pg_settings}.
+     */
+    private static final String SETTINGS = "SELECT NULL, current_setting('role'), current_setting('search_path')"
+            + " UNION ALL SELECT name, setting, NULL FROM pg_settings WHERE source = 'session' AND name <> 'search_path'";
+
+    @Override
+    public void rememberSettings(Connection connection, SessionState state) throws SQLException {
+        if (state.settings == null) {
+            Map<String, String> settings = new HashMap<>();
+            try (PreparedStatement ps = connection.prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        settings.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            state.settings = settings;
+        }
+    }
+
+    @Override
+    public void resetSettings(Connection connection, SessionState state) throws SQLException {
+        if (state.settings == null) {
+            return;
+        }
+        String role = null;
+        String searchPath = null;
+        Map<String, String> now = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getString(1) == null) {
+                    role = rs.getString(2);
+                    searchPath = rs.getString(3);
+                } else {
+                    now.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        // The role first: it decides which settings may be set.
+        if (!state.role.equals(role)) {
+            execute(connection, state.role.equals("none") ? "RESET ROLE" : "SET ROLE " + quote(state.role));
+        }
+        String path = state.searchPathChanged ? state.targetSearchPath : state.searchPath;
+        if (!path.equals(searchPath)) {
+            setSearchPath(connection, path);
+        }
+        for (String name : now.keySet()) {
+            if (!state.settings.containsKey(name)) {
+                execute(connection, "RESET " + quoteSetting(name));
+            }
+        }
+        for (Map.Entry<String, String> e : state.settings.entrySet()) {
+            if (!e.getValue().equals(now.get(e.getKey()))) {
+                try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+                    set.setString(1, e.getKey());
+                    set.setString(2, e.getValue());
+                    set.executeQuery().close();
+                }
+            }
+        }
+    }
+
+    /** A setting's name as RESET takes it: each dot-separated part quoted. */
+    private String quoteSetting(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String part : name.split("\\.", -1)) {
+            out.append(out.length() == 0 ? "" : ".").append(quote(part));
+        }
+        return out.toString();
     }
 
     @Override
@@ -287,7 +343,8 @@ final class PostgresDialect extends DatabaseDialect {
     @Override
     public void useSchema(Connection connection, SessionState state, String schema) throws SQLException {
         execute(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(schema));
-        setSearchPath(connection, quote(schema) + (state.searchPath.isBlank() ? "" : ", " + state.searchPath));
+        state.targetSearchPath = quote(schema) + (state.searchPath.isBlank() ? "" : ", " + state.searchPath);
+        setSearchPath(connection, state.targetSearchPath);
         state.searchPathChanged = true;
     }
 

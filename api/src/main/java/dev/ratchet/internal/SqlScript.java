@@ -29,6 +29,26 @@ public final class SqlScript {
                 java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
 
         /**
+         * Whether this statement may change a setting of the session that outlives it:
+         * {@code SET} (not {@code SET LOCAL}, {@code SET CONSTRAINTS} or {@code SET TRANSACTION},
+         * which end with the transaction), {@code RESET}, {@code DISCARD}, a {@code set_config}
+         * call, and {@code DO} blocks and {@code CALL}s, whose code Ratchet does not read. A
+         * function called by a plain {@code SELECT} may set one too, unseen: the session is put
+         * back as it was at the end of the run whatever ran.
+         */
+        public boolean mayChangeSettings() {
+            if (firstWords.isEmpty()) {
+                return false;
+            }
+            String second = firstWords.size() > 1 ? firstWords.get(1) : "";
+            return switch (firstWords.get(0)) {
+                case "SET" -> !(second.equals("LOCAL") || second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
+                case "RESET", "DISCARD", "DO", "CALL" -> true;
+                default -> containsIgnoringCase(sql, "set_config");
+            };
+        }
+
+        /**
          * Whether this statement sets SQLite's {@code foreign_keys} pragma
          * ({@code PRAGMA foreign_keys = OFF}, {@code PRAGMA foreign_keys(1)}), which SQLite
          * ignores inside a transaction. Reading it ({@code PRAGMA foreign_keys}) is not setting it.
@@ -77,9 +97,14 @@ public final class SqlScript {
      * that pragma.
      */
     public static boolean mentionsForeignKeys(String script) {
-        String word = "foreign_keys";
-        for (int i = script.indexOf('_'); i >= 0; i = script.indexOf('_', i + 1)) {
-            if (i >= 7 && script.regionMatches(true, i - 7, word, 0, word.length())) {
+        return containsIgnoringCase(script, "foreign_keys");
+    }
+
+    /** Whether {@code text} contains {@code word} (which has an underscore), in any case. */
+    private static boolean containsIgnoringCase(String text, String word) {
+        int underscore = word.indexOf('_');
+        for (int i = text.indexOf('_', underscore); i >= 0; i = text.indexOf('_', i + 1)) {
+            if (text.regionMatches(true, i - underscore, word, 0, word.length())) {
                 return true;
             }
         }

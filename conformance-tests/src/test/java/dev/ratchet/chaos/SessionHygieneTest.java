@@ -6,6 +6,7 @@ import dev.ratchet.Migration;
 import dev.ratchet.Namespace;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
+import dev.ratchet.TransactionMode;
 import dev.ratchet.Version;
 import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
@@ -13,6 +14,7 @@ import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.tracker.appliedset.AppliedSetTracker;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
@@ -26,20 +28,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * Pooled connections come back from a run as they went in: search_path, role, auto-commit and
- * isolation, after runs whose migrations change all of them (SET ROLE, SET search_path, SET
- * SESSION CHARACTERISTICS), whether the run succeeds or fails, with a pool of 1 and of 4.
+ * Pooled connections come back from a run as they went in: search_path, role, auto-commit,
+ * isolation, timeouts and the other session settings, after runs whose migrations change all of
+ * them (SET ROLE, SET search_path, SET SESSION CHARACTERISTICS, SET statement_timeout), whether the
+ * run succeeds or fails, with a pool of 1 and of 4. Within a run, each migration starts from the
+ * settings the run started with, as it would in a run of its own.
  */
 @Timeout(300)
 class SessionHygieneTest {
 
     private static String settings(Connection c) throws Exception {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('search_path'),"
-                + " current_user, current_setting('role'), current_setting('default_transaction_isolation')")) {
+                + " current_user, current_setting('role'), current_setting('default_transaction_isolation'),"
+                + " current_setting('statement_timeout'), current_setting('lock_timeout'),"
+                + " current_setting('DateStyle')")) {
             rs.next();
             return "search_path=" + rs.getString(1) + " user=" + rs.getString(2) + " role=" + rs.getString(3)
                     + " isolation=" + rs.getString(4) + " jdbcIsolation=" + c.getTransactionIsolation()
-                    + " autoCommit=" + c.getAutoCommit();
+                    + " autoCommit=" + c.getAutoCommit() + " statement_timeout=" + rs.getString(5)
+                    + " lock_timeout=" + rs.getString(6) + " DateStyle=" + rs.getString(7);
         }
     }
 
@@ -78,23 +85,95 @@ class SessionHygieneTest {
                         Migration.builder("1_role").version(Version.of(1)).sql("SET ROLE " + role).build(),
                         Migration.builder("2_path").version(Version.of(2)).sql("SET search_path TO pg_catalog").build(),
                         Migration.builder("3_isolation").version(Version.of(3))
-                                .sql("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE").build()));
+                                .sql("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE").build(),
+                        // Common at the top of a PostgreSQL migration; an application's queries must not
+                        // inherit them from the pool.
+                        Migration.builder("4_timeouts").version(Version.of(4))
+                                .sql("SET statement_timeout = '1234s';\nSET lock_timeout = '4321ms';").build(),
+                        Migration.builder("5_java").version(Version.of(5)).body(c -> {
+                            try (Statement st = c.createStatement()) {
+                                st.execute("SET DateStyle = 'ISO, DMY'");
+                            }
+                        }).build()));
                 for (int run = 0; run < 3; run++) {
                     Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build())
                             .namespace(Namespace.of("app" + run, changing)).build().migrate();
                     assertEquals(before, all(pool, size), "after a successful run that changed settings");
                 }
                 List<Migration> failing = new ArrayList<>(changing);
-                failing.add(Migration.builder("4_fails").version(Version.of(4)).sql("SELECT * FROM missing").build());
+                failing.add(Migration.builder("6_fails").version(Version.of(6))
+                        .sql("SET statement_timeout = '99s';\nSELECT * FROM missing").build());
                 assertThrows(RatchetException.class, () -> Ratchet.builder().dataSource(pool)
                         .tracker(AppliedSetTracker.builder().build()).namespace(Namespace.of("failing", failing))
                         .build().migrate());
                 assertEquals(before, all(pool, size), "after a failed run");
-                Chaos.record("session hygiene (search_path, role, isolation, auto-commit)", "postgresql",
+                Chaos.record("session hygiene (search_path, role, isolation, timeouts, auto-commit)", "postgresql",
                         "runs, pool of " + size, 4, 0);
             } finally {
                 Chaos.exec(db, "DROP OWNED BY " + role, "DROP ROLE " + role);
             }
         }
+    }
+
+    /**
+     * A migration's {@code SET search_path}, {@code SET ROLE} or {@code SET statement_timeout}
+     * does not reach the migrations after it, nor the tracker's writes: each migration runs as it
+     * would in a run of its own, so where its tables land does not depend on which migrations
+     * happened to run in the same boot. In both transaction modes, for a script and for Java code,
+     * with and without a target schema.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aMigrationsSettingsDoNotReachTheMigrationsAfterIt(TransactionMode mode) throws Exception {
+        String role = "rt_limited_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        for (boolean targetSchema : new boolean[] {false, true}) {
+            try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+                String elsewhere = db.schema() + "_elsewhere";
+                String target = db.schema() + "_target";
+                Chaos.exec(db, "CREATE ROLE " + role); // no privilege on any of the test's schemas
+                try {
+                    List<Migration> code = List.of(
+                            Migration.builder("1_settings").version(Version.of(1)).sql("CREATE SCHEMA " + elsewhere
+                                    + ";\nSET search_path TO " + elsewhere + ";\nSET statement_timeout = '50ms';\n"
+                                    + "SET ROLE " + role + ";\n").build(),
+                            Migration.builder("2_after").version(Version.of(2))
+                                    .sql("SELECT pg_sleep(0.2);\nCREATE TABLE lands_here (id int);\n").build(),
+                            Migration.builder("3_java").version(Version.of(3)).body(c -> {
+                                try (Statement st = c.createStatement()) {
+                                    st.execute("SET search_path TO " + elsewhere);
+                                    st.execute("SET ROLE " + role);
+                                }
+                            }).build(),
+                            Migration.builder("4_last").version(Version.of(4))
+                                    .sql("CREATE TABLE also_here (id int);\n").build());
+                    Namespace ns = targetSchema ? Namespace.of("app", code).withSchema(target) : Namespace.of("app", code);
+                    Ratchet.builder().dataSource(db.dataSource()).tracker(AppliedSetTracker.builder().build())
+                            .transactionMode(mode).namespace(ns).build().migrate();
+
+                    String expected = targetSchema ? target : db.schema();
+                    assertEquals(List.of(expected + ".also_here", expected + ".lands_here"),
+                            tables(db, expected, elsewhere), mode + (targetSchema ? ", target schema" : ""));
+                } finally {
+                    Chaos.exec(db, "DROP SCHEMA IF EXISTS " + elsewhere + " CASCADE",
+                            "DROP SCHEMA IF EXISTS " + target + " CASCADE", "DROP ROLE " + role);
+                }
+            }
+        }
+    }
+
+    /** The tables of these schemas, as schema.table, sorted. */
+    private static List<String> tables(TestDatabase db, String... schemas) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                        + " WHERE table_schema = ANY (?) AND table_name NOT LIKE 'ratchet%' ORDER BY 1")) {
+            ps.setArray(1, c.createArrayOf("text", schemas));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 }
