@@ -322,4 +322,71 @@ class ScriptStatementsTest {
             assertEquals(List.of("1|a", "2|"), rows(db, "SELECT id, name FROM parent"));
         }
     }
+
+    /**
+     * A statement that cannot run inside a transaction (PostgreSQL's CREATE INDEX CONCURRENTLY,
+     * SQLite's VACUUM) fails the migration with a hint that says how to run it outside one; the
+     * hint is right, too: with the directive the same statement runs.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aStatementThatCannotRunInATransactionIsAnsweredWithTheDirective(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration table = Migration.builder("1_table").version(Version.of(1)).sql("CREATE TABLE t (id int);").build();
+            String statement = kind == DatabaseKind.POSTGRESQL ? "CREATE INDEX CONCURRENTLY t_id ON t (id);" : "VACUUM;";
+            Migration inTransaction = Migration.builder("2_outside").version(Version.of(2)).sql(statement).build();
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> Fixtures.ratchet(db, List.of(table, inTransaction)).migrate());
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+            assertEquals("2_outside", e.context().get("migration"));
+            assertTrue(e.hint().startsWith("this statement cannot run inside a transaction: make the migration's first"
+                    + " line -- ratchet:no-transaction"), e.hint());
+
+            Migration outside = Migration.builder("2_outside").version(Version.of(2))
+                    .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\n" + statement).build();
+            Fixtures.ratchet(db, List.of(table, outside)).migrate();
+            assertEquals(Fixtures.expectedRows(List.of(table, outside)), trackerRows(db));
+        }
+    }
+
+    /**
+     * PostgreSQL refuses a new enum value used in the transaction that added it (SQLSTATE 55P04):
+     * the hint says to add it in one migration and use it in a later one, and in a chain, where
+     * those two still share a transaction, how to part them.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aNewEnumValueUsedInTheTransactionThatAddedItIsAnsweredWithHowToSplit(TransactionMode mode) throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            Migration type = Migration.builder("1_type").version(Version.of(1))
+                    .sql("CREATE TYPE mood AS ENUM ('happy');\nCREATE TABLE person (mood mood);").build();
+            Fixtures.ratchet(db, mode, List.of(type)).migrate();
+            Migration together = Migration.builder("2_sad").version(Version.of(2))
+                    .sql("ALTER TYPE mood ADD VALUE 'sad';\nINSERT INTO person VALUES ('sad');").build();
+            RatchetException one = assertThrows(RatchetException.class,
+                    () -> Fixtures.ratchet(db, mode, List.of(type, together)).migrate());
+            assertEquals("55P04", one.context().get("sqlState"), one.getMessage());
+            assertTrue(one.hint().startsWith("a new enum value can be used only once the transaction that added it has"
+                    + " committed: add the value in one migration and use it in a later one"), one.hint());
+            assertFalse(one.hint().contains("CHAIN"), one.hint());
+
+            Migration add = Migration.builder("2_add_sad").version(Version.of(2))
+                    .sql("ALTER TYPE mood ADD VALUE 'sad';").build();
+            Migration use = Migration.builder("3_use_sad").version(Version.of(3))
+                    .sql("INSERT INTO person VALUES ('sad');").build();
+            if (mode == TransactionMode.CHAIN) {
+                List<Migration> chain = List.of(type, add, use);
+                RatchetException chained = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, mode, chain).migrate());
+                assertEquals("55P04", chained.context().get("sqlState"), chained.getMessage());
+                assertTrue(chained.hint().endsWith("in a chain transaction (TransactionMode.CHAIN) those two still share"
+                        + " one, so run the adding migration outside it (-- ratchet:no-transaction) or use"
+                        + " PER_MIGRATION"), chained.hint());
+                add = Migration.builder("2_add_sad").version(Version.of(2))
+                        .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\nALTER TYPE mood ADD VALUE 'sad';").build();
+            }
+            Fixtures.ratchet(db, mode, List.of(type, add, use)).migrate();
+            assertEquals(List.of("sad"), rows(db, "SELECT mood FROM person"));
+        }
+    }
 }

@@ -650,6 +650,16 @@ public final class Engine {
                 ? "a chain transaction holds the locks of every object its " + chain.size() + " migrations touch until"
                 + " it commits; raise max_locks_per_transaction, or use TransactionMode.PER_MIGRATION"
                 : e instanceof BodyConnection.Refused refused ? refused.hint()
+                : m.transactional() && !connectionLost && needsNoTransaction(s, sqlState, e)
+                ? "this statement cannot run inside a transaction: " + (m.script().isPresent()
+                ? "make the migration's first line " + Migration.NO_TRANSACTION_DIRECTIVE
+                : "build the migration with transactional(false)") + "; it then runs alone, outside any"
+                + " transaction, and is recorded once it succeeds"
+                : "55P04".equals(sqlState)
+                ? "a new enum value can be used only once the transaction that added it has committed: add the value"
+                + " in one migration and use it in a later one" + (chain == null ? ""
+                : "; in a chain transaction (TransactionMode.CHAIN) those two still share one, so run the adding"
+                + " migration outside it (" + Migration.NO_TRANSACTION_DIRECTIVE + ") or use PER_MIGRATION")
                 : kind.defaultHint();
         return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
@@ -658,6 +668,20 @@ public final class Engine {
                 .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                 .with("statement", statement).with("line", line).with("sqlState", sqlState)
                 .hint(hint).cause(e).build();
+    }
+
+    /**
+     * Whether a statement failed only because it ran inside a transaction: PostgreSQL's SQLSTATE
+     * 25001 ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, {@code ALTER SYSTEM}, ...), or
+     * SQLite's refusal of {@code VACUUM}, a change into WAL mode or of the safety level there.
+     */
+    private static boolean needsNoTransaction(Session s, String sqlState, Exception e) {
+        if ("25001".equals(sqlState)) {
+            return true;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return s.dialect instanceof SqliteDialect
+                && (message.contains("within a transaction") || message.contains("inside a transaction"));
     }
 
     private void record(Session s, Namespace ns, Migration m, Duration d) {
