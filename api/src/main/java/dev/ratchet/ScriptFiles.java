@@ -381,16 +381,42 @@ final class ScriptFiles {
         }
     }
 
-    /** Strict UTF-8: a file that is not UTF-8 is reported, never guessed. */
+    /**
+     * Strict UTF-8: a file that is not UTF-8 is reported, never guessed, naming the line and the
+     * byte where it stops being UTF-8 (or that it is UTF-16, by its byte order mark).
+     */
     static String decode(byte[] bytes, String origin) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                    "Migration file '" + origin + "' is not valid UTF-8.").with("file", origin).cause(e).build();
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length); // UTF-8: never more chars than bytes
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
         }
+        if (!result.isError()) {
+            return out.flip().toString();
+        }
+        int offset = in.position();
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        boolean utf16 = bytes.length >= 2 && (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE
+                || bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF);
+        String where = utf16 ? ": it starts with a UTF-16 byte order mark, so it was saved as UTF-16"
+                : ": at line " + line + " (byte " + (offset + 1) + ") comes " + String.format("0x%02X", bytes[offset] & 0xff)
+                + ", which UTF-8 does not have there (a file saved as Windows-1252 or Latin-1 has such bytes for"
+                + " accented letters)";
+        CharacterCodingException cause = new java.nio.charset.MalformedInputException(result.length());
+        throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Migration file '" + origin + "' is not valid UTF-8"
+                        + where + ".")
+                .with("file", origin).with("line", utf16 ? null : line)
+                .hint("save the file as UTF-8 (for example iconv -f WINDOWS-1252 -t UTF-8, naming the encoding it"
+                        + " has); Ratchet reads migrations as UTF-8 and never guesses another encoding")
+                .cause(cause).build();
     }
 }

@@ -172,6 +172,30 @@ class MigrationSourceTest {
     }
 
     @Test
+    void aFileInAnotherEncodingIsNamedWithItsLineAndByteAndHowToSaveIt() throws Exception {
+        Files.write(dir.resolve("1_latin1.sql"), "-- caf\u00e9s\nCREATE TABLE caf\u00e9 (id int);\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("2_utf16.sql"), "\uFEFFSELECT 1;".getBytes(StandardCharsets.UTF_16LE));
+        write("3_utf8.sql", "-- caf\u00e9s\nCREATE TABLE caf\u00e9 (id int);\n");
+        List<Migration> loaded = load();
+
+        RatchetException latin1 = assertThrows(RatchetException.class, () -> loaded.get(0).script());
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, latin1.kind());
+        assertTrue(latin1.getMessage().contains("1_latin1.sql' is not valid UTF-8: at line 1 (byte 7) comes 0xE9"),
+                latin1.getMessage());
+        assertEquals(1, latin1.context().get("line"));
+        assertTrue(latin1.hint().startsWith("save the file as UTF-8"), latin1.hint());
+
+        RatchetException utf16 = assertThrows(RatchetException.class, () -> loaded.get(1).script());
+        assertTrue(utf16.getMessage().contains("2_utf16.sql' is not valid UTF-8: it starts with a UTF-16 byte order"
+                + " mark"), utf16.getMessage());
+        assertTrue(utf16.hint().startsWith("save the file as UTF-8"), utf16.hint());
+
+        assertEquals("-- caf\u00e9s\nCREATE TABLE caf\u00e9 (id int);\n", loaded.get(2).script().orElseThrow(),
+                "the same text saved as UTF-8 is read");
+    }
+
+    @Test
     void aDirectoryNamedLikeAScriptFailsWhenRead() throws Exception {
         Files.createDirectories(dir.resolve("3_dir.sql"));
         List<Migration> loaded = load();
