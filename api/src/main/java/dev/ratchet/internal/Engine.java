@@ -649,7 +649,7 @@ public final class Engine {
         String hint = "53200".equals(sqlState) && chain != null
                 ? "a chain transaction holds the locks of every object its " + chain.size() + " migrations touch until"
                 + " it commits; raise max_locks_per_transaction, or use TransactionMode.PER_MIGRATION"
-                : e instanceof BodyConnection.Refused refused ? refused.hint()
+                : refusedIn(e) != null ? refusedIn(e).hint()
                 : m.transactional() && !connectionLost && needsNoTransaction(s, sqlState, e)
                 ? "this statement cannot run inside a transaction: " + (m.script().isPresent()
                 ? "make the migration's first line " + Migration.NO_TRANSACTION_DIRECTIVE
@@ -668,6 +668,19 @@ public final class Engine {
                 .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                 .with("statement", statement).with("line", line).with("sqlState", sqlState)
                 .hint(hint).cause(e).build();
+    }
+
+    /**
+     * The guarded connection's refusal behind {@code e}: the body's own exception, or the cause of
+     * one a library wrapped it in (Jdbi's TransactionException, Spring's exceptions).
+     */
+    private static BodyConnection.Refused refusedIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BodyConnection.Refused refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     /**

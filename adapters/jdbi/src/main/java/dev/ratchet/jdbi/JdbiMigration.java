@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * A migration written as Jdbi code: a name, an optional version, and a callback that receives
  * the run's pinned {@link Handle} (with the application's Jdbi configuration: plugins,
- * mappers, arguments). The callback must not commit, roll back or close the handle.
+ * mappers, arguments). Jdbi's transactions ({@code useTransaction}, {@code inTransaction}) join
+ * the run's; a {@code commit()}, {@code rollback()} or {@code close()} of the handle fails the
+ * migration, which is rolled back (Ratchet commits it with its tracker row).
  *
  * <p>The checksum comes from an explicit string that the author changes whenever the
  * migration's effect changes ({@link Builder#checksumOf(String)}). Ratchet cannot derive one

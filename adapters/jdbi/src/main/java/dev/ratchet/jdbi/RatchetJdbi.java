@@ -7,6 +7,7 @@ import dev.ratchet.Ratchet;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.spi.JdbiPlugin;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -22,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs Ratchet from a {@link Jdbi}: each run opens one {@link Handle} and pins its connection
  * for the lock, the tracker and every migration; {@link JdbiMigration}s receive that same
- * handle, so the application's Jdbi configuration applies inside migrations.
+ * handle, so the application's Jdbi configuration applies inside migrations. While one runs, the
+ * handle's statements go through the connection the engine gives a migration body, which keeps
+ * the body inside the run's transaction (see {@link JdbiMigration}).
  *
  * <pre>{@code
  * RatchetJdbi ratchetJdbi = RatchetJdbi.of(jdbi);
@@ -36,13 +39,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RatchetJdbi {
     private final Jdbi jdbi;
-    private final Map<Connection, Handle> handles = new ConcurrentHashMap<>();
+    private final Map<Connection, Pinned> handles = new ConcurrentHashMap<>();
+
+    /** A run's handle, and the connection its Jdbi statements go through. */
+    private record Pinned(Handle handle, Switch connection) {
+    }
 
     private RatchetJdbi(Jdbi jdbi) {
         this.jdbi = jdbi;
+        jdbi.installPlugin(new Pinning());
     }
 
-    /** Ratchet on this Jdbi. */
+    /**
+     * Ratchet on this Jdbi. Installs on it a plugin that changes nothing for the application's
+     * handles: it only lets the handle Ratchet opens for a run go through the engine's guarded
+     * connection while a {@link JdbiMigration} runs.
+     */
     public static RatchetJdbi of(Jdbi jdbi) {
         return new RatchetJdbi(Objects.requireNonNull(jdbi, "jdbi"));
     }
@@ -60,32 +72,24 @@ public final class RatchetJdbi {
         return new ConnectionSource() {
             @Override
             public Connection open() {
-                Handle handle = jdbi.open();
-                Connection raw = handle.getConnection();
-                Connection pinned = (Connection) Proxy.newProxyInstance(RatchetJdbi.class.getClassLoader(),
-                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                            switch (method.getName()) {
-                                case "equals" -> {
-                                    return proxy == args[0];
-                                }
-                                case "hashCode" -> {
-                                    return System.identityHashCode(proxy);
-                                }
-                                default -> {
-                                }
-                            }
-                            if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                                handles.remove(proxy);
-                                handle.close();
-                                return null;
-                            }
-                            try {
-                                return method.invoke(raw, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-                handles.put(pinned, handle);
+                Switch[] opened = new Switch[1];
+                Pinning.OPENING.set(opened);
+                Handle handle;
+                try {
+                    handle = jdbi.open();
+                } finally {
+                    Pinning.OPENING.remove();
+                }
+                Switch through = opened[0];
+                // The engine works on the connection itself; the handle's statements go through the switch.
+                Connection raw = through == null ? handle.getConnection() : through.own;
+                Connection[] self = new Connection[1];
+                Connection pinned = delegating(() -> raw, () -> {
+                    handles.remove(self[0]);
+                    handle.close();
+                });
+                self[0] = pinned;
+                handles.put(pinned, new Pinned(handle, through));
                 return pinned;
             }
 
@@ -94,6 +98,84 @@ public final class RatchetJdbi {
                 return "Jdbi " + jdbi;
             }
         };
+    }
+
+    /**
+     * While Ratchet opens a run's handle ({@link #OPENING} is set on the thread), puts the
+     * handle's connection behind a {@link Switch}; does nothing for every other handle.
+     */
+    private static final class Pinning implements JdbiPlugin {
+        static final ThreadLocal<Switch[]> OPENING = new ThreadLocal<>();
+
+        /** One per Jdbi however many RatchetJdbi wrap it: Jdbi installs a plugin equal to one it has once. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Pinning;
+        }
+
+        @Override
+        public int hashCode() {
+            return Pinning.class.hashCode();
+        }
+
+        @Override
+        public Connection customizeConnection(Connection connection) {
+            Switch[] opened = OPENING.get();
+            if (opened == null) {
+                return connection;
+            }
+            opened[0] = new Switch(connection);
+            return opened[0].proxy;
+        }
+    }
+
+    /**
+     * The connection a run's handle holds: its own connection, except while a Jdbi migration runs,
+     * when it is the connection the engine gives the body (which refuses commit, rollback and
+     * close inside the run's transaction, and answers that one is open, on SQLite too), so that
+     * Jdbi's transactions join the run's instead of ending it.
+     */
+    private static final class Switch {
+        final Connection own;
+        final Connection proxy;
+        volatile Connection current;
+
+        Switch(Connection own) {
+            this.own = own;
+            this.current = own;
+            this.proxy = delegating(() -> current, null);
+        }
+    }
+
+    /**
+     * A connection that equals only itself and sends every call to {@code target}'s connection of
+     * the moment, but {@code close()} to {@code onClose} when given.
+     */
+    private static Connection delegating(java.util.function.Supplier<Connection> target, Runnable onClose) {
+        return (Connection) Proxy.newProxyInstance(RatchetJdbi.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "equals" -> {
+                            return proxy == args[0];
+                        }
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        case "close" -> {
+                            if (onClose != null && method.getParameterCount() == 0) {
+                                onClose.run();
+                                return null;
+                            }
+                        }
+                        default -> {
+                        }
+                    }
+                    try {
+                        return method.invoke(target.get(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** The migration as Ratchet runs it: its body gets the run's pinned handle. */
@@ -107,10 +189,17 @@ public final class RatchetJdbi {
     }
 
     private void run(JdbiMigration m, Connection connection) throws SQLException {
-        Handle pinned = handles.get(connection);
+        Pinned pinned = handles.get(connection);
         try {
-            if (pinned != null) {
-                m.body().run(pinned);
+            if (pinned != null && pinned.connection() != null) {
+                pinned.connection().current = connection;
+                try {
+                    m.body().run(pinned.handle());
+                } finally {
+                    pinned.connection().current = pinned.connection().own;
+                }
+            } else if (pinned != null) {
+                m.body().run(pinned.handle()); // a Jdbi that did not let the plugin customize the connection
             } else {
                 // Run by a Ratchet built without connections(): wrap the connection, never close it.
                 try (Handle h = Jdbi.create(nonClosing(connection)).open()) {

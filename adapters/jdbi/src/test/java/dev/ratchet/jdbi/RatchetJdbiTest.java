@@ -165,4 +165,49 @@ class RatchetJdbiTest {
         dev.ratchet.conformance.ReadmeSnippets.assertShown(Path.of("../../README.md"),
                 Path.of("src/test/java/dev/ratchet/jdbi/RatchetJdbiTest.java"), "jdbi");
     }
+
+    /**
+     * A Jdbi migration's handle joins the run's transaction: Jdbi's useTransaction runs inside it
+     * (on SQLite too, whose driver says no transaction is open), and a commit the body makes is
+     * refused instead of committing the body apart from its tracker row; nothing of a failed
+     * body stays. The application's own handles keep their transactions.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aJdbiMigrationJoinsTheRunsTransactionAndCannotEndIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind); HikariDataSource pool = pool(db)) {
+            Jdbi jdbi = Jdbi.create(pool);
+            RatchetJdbi ratchetJdbi = RatchetJdbi.of(jdbi);
+            JdbiMigration table = JdbiMigration.builder("1_table").version(Version.of(1)).checksumOf("v1")
+                    .body(h -> h.useTransaction(t -> t.execute("CREATE TABLE colours (name varchar(10))"))).build();
+            JdbiMigration red = JdbiMigration.builder("2_red").version(Version.of(2)).checksumOf("v1")
+                    .body(h -> h.useTransaction(t -> t.execute("INSERT INTO colours (name) VALUES ('red')"))).build();
+            ratchetJdbi.builder().tracker(AppliedSetTracker.builder().build())
+                    .namespace(ratchetJdbi.namespace("app", List.of(), List.of(table, red))).build().migrate();
+            assertEquals(List.of("red"), jdbi.withHandle(h -> h.createQuery("SELECT name FROM colours")
+                    .mapTo(String.class).list()), "useTransaction ran inside the run's transaction");
+
+            JdbiMigration committing = JdbiMigration.builder("3_green").version(Version.of(3)).checksumOf("v1")
+                    .body(h -> {
+                        h.execute("INSERT INTO colours (name) VALUES ('green')");
+                        h.commit();
+                        h.execute("INSERT INTO no_such_table VALUES (1)");
+                    }).build();
+            RatchetException e = assertThrows(RatchetException.class, () -> ratchetJdbi.builder()
+                    .tracker(AppliedSetTracker.builder().build())
+                    .namespace(ratchetJdbi.namespace("app", List.of(), List.of(table, red, committing))).build().migrate());
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("must not call"), e.getMessage());
+            assertTrue(e.hint().startsWith("remove the call"), e.hint());
+            assertEquals(List.of("red"), jdbi.withHandle(h -> h.createQuery("SELECT name FROM colours")
+                    .mapTo(String.class).list()), "the refused commit kept nothing of the body");
+            assertEquals(List.of("1", "2"), jdbi.withHandle(h -> h.createQuery(
+                    "SELECT version FROM ratchet_applied_migrations ORDER BY version").mapTo(String.class).list()));
+
+            jdbi.useTransaction(h -> h.execute("INSERT INTO colours (name) VALUES ('blue')"));
+            assertEquals(List.of("blue", "red"), jdbi.withHandle(h -> h.createQuery("SELECT name FROM colours ORDER BY name")
+                    .mapTo(String.class).list()), "the application's handles commit as before");
+            assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "every handle was closed");
+        }
+    }
 }
