@@ -99,8 +99,13 @@ public final class Fixtures {
 
     /** Every row of a table as {@code a|b|c}, sorted. */
     public static List<String> rows(TestDatabase db, String sql) throws SQLException {
+        return rows(db.dataSource(), sql);
+    }
+
+    /** The rows of {@code sql} on a connection of {@code source}, columns joined by '|', sorted. */
+    public static List<String> rows(javax.sql.DataSource source, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = source.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();

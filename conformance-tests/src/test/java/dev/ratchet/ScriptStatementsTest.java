@@ -389,4 +389,72 @@ class ScriptStatementsTest {
             assertEquals(List.of("sad"), rows(db, "SELECT mood FROM person"));
         }
     }
+
+    /**
+     * A script that runs outside Ratchet's transaction and opens one of its own (BEGIN) is not
+     * left inside it, whether it fails there or ends without its COMMIT: Ratchet rolls it back,
+     * says which statements stay applied, records nothing, and releases the lock (on SQLite a
+     * lease row, whose DELETE the open transaction would have swallowed, holding the namespace
+     * for a minute). On PostgreSQL also through a driver wrapper that hides pgjdbc, where the
+     * server is asked instead.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aScriptThatLeavesItsOwnTransactionOpenIsRolledBackAndTheLockReleased(DatabaseKind kind) throws Exception {
+        for (boolean hidden : kind == DatabaseKind.POSTGRESQL ? new boolean[] {false, true} : new boolean[] {false}) {
+            try (TestDatabase db = TestDatabases.open(kind)) {
+                DataSource source = hidden ? hidingTheDriver(db.dataSource()) : db.dataSource();
+                String outside = Migration.NO_TRANSACTION_DIRECTIVE + "\nCREATE TABLE IF NOT EXISTS before_begin (id int);\nBEGIN;\n"
+                        + "CREATE TABLE after_begin (id int);\n";
+                Migration failing = Migration.builder("1_own").version(Version.of(1))
+                        .sql(outside + "INSERT INTO missing VALUES (1);\n").build();
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db, List.of(failing))
+                        .dataSource(source).lockTimeout(java.time.Duration.ofSeconds(2)).build().migrate());
+                assertEquals(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains("statement 4 of 4 (line 5)") && e.getMessage().contains(
+                        "in one it opened itself, which Ratchet rolled back: statements before that BEGIN stay"
+                                + " applied, those after it do not"), e.getMessage());
+                assertTrue(tableExists(db, "before_begin"));
+                assertFalse(tableExists(db, "after_begin"));
+
+                Migration leftOpen = Migration.builder("1_own").version(Version.of(1)).sql(outside).build();
+                RatchetException open = assertThrows(RatchetException.class, () -> Fixtures.builder(db,
+                        List.of(leftOpen)).dataSource(source).lockTimeout(java.time.Duration.ofSeconds(2)).build()
+                        .migrate(), "the lock was released: no LOCK_TIMEOUT");
+                assertEquals(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, open.kind(), open.getMessage());
+                assertTrue(open.getMessage().contains("left one of its own open (a BEGIN without its COMMIT)"),
+                        open.getMessage());
+                assertFalse(tableExists(db, "after_begin"));
+                assertEquals(List.of(), trackerRows(db));
+
+                Migration fixed = Migration.builder("1_own").version(Version.of(1))
+                        .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\nBEGIN;\nCREATE TABLE after_begin (id int);\nCOMMIT;\n")
+                        .build();
+                Fixtures.builder(db, List.of(fixed)).dataSource(source).lockTimeout(java.time.Duration.ofSeconds(2))
+                        .build().migrate();
+                assertTrue(tableExists(db, "after_begin"));
+                assertEquals(Fixtures.expectedRows(List.of(fixed)), trackerRows(db));
+            }
+        }
+    }
+
+    /** The real data source behind connections that wrap nothing they would unwrap, as another driver's. */
+    private static DataSource hidingTheDriver(DataSource real) {
+        return new WrappingDataSource(real) {
+            @Override
+            protected Connection wrap(Connection c) {
+                return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                        (proxy, method, args) -> switch (method.getName()) {
+                            case "isWrapperFor" -> ((Class<?>) args[0]).isInstance(proxy);
+                            case "unwrap" -> {
+                                if (((Class<?>) args[0]).isInstance(proxy)) {
+                                    yield proxy;
+                                }
+                                throw new java.sql.SQLException("not a wrapper for " + args[0]);
+                            }
+                            default -> invoke(c, method, args);
+                        });
+            }
+        };
+    }
 }

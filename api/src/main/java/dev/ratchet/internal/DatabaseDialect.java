@@ -103,11 +103,25 @@ public abstract class DatabaseDialect implements Dialect {
     }
 
     /**
+     * Whether the session is inside a transaction that SQL opened (BEGIN) while JDBC's auto-commit
+     * is on: one a script that runs outside the engine's transaction opened and did not end.
+     */
+    public abstract boolean transactionOpen(Connection connection) throws SQLException;
+
+    /**
      * Remembers the session's settings before the first migration body of the session runs, so
      * that {@link #resetSettings} and {@link #restore} can put back what bodies change. Does
      * nothing the second time, and nothing on a database without session settings to keep.
      */
-    public void rememberSettings(Connection connection, SessionState state) throws SQLException {
+    public final void rememberSettings(Connection connection, SessionState state) throws SQLException {
+        if (state.settings == null) {
+            state.settings = settings(connection);
+        }
+    }
+
+    /** The session's settings {@link #rememberSettings} keeps, by name; none by default. */
+    java.util.Map<String, String> settings(Connection connection) throws SQLException {
+        return java.util.Map.of();
     }
 
     /**
@@ -228,8 +242,9 @@ public abstract class DatabaseDialect implements Dialect {
         /** PostgreSQL: the session's role at the start. */
         String role;
         /**
-         * PostgreSQL: the settings set in the session ({@code pg_settings.source = 'session'}, but
-         * the search path) before the first body ran, by name; null until then.
+         * The session's settings before the first body ran, by name; null until then. PostgreSQL:
+         * those set in the session ({@code pg_settings.source = 'session'}) but the search path;
+         * SQLite: the connection's pragmas.
          */
         java.util.Map<String, String> settings;
         /** PostgreSQL: the search path while a namespace's target schema is in use. */

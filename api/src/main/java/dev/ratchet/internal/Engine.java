@@ -477,6 +477,14 @@ public final class Engine {
                         DatabaseDialect.runOneAtATime(s.connection, sql);
                     }
                 } catch (DatabaseDialect.StatementFailure f) {
+                    if (!m.transactional() && rollBackWhatTheScriptLeftOpen(s, f.error())) {
+                        SqlScript.Statement st = statements.get(f.index());
+                        throw failed(s, ns, m, chain, "statement " + (f.index() + 1) + " of " + statements.size()
+                                        + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line(),
+                                " It ran outside Ratchet's transaction, in one it opened itself, which Ratchet rolled"
+                                        + " back: statements before that BEGIN stay applied, those after it do not,"
+                                        + " and it is not recorded.");
+                    }
                     if (f.index() < 0) {
                         throw failed(s, ns, m, chain, "one of its " + statements.size() + " statements (lines "
                                 + statements.get(0).line() + " to " + statements.get(statements.size() - 1).line()
@@ -486,6 +494,17 @@ public final class Engine {
                     SqlScript.Statement st = statements.get(f.index());
                     throw failed(s, ns, m, chain, "statement " + (f.index() + 1) + " of " + statements.size()
                             + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line());
+                }
+                if (!m.transactional() && rollBackWhatTheScriptLeftOpen(s, null)) {
+                    throw RatchetException.of(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, "Migration '" + m.name()
+                                    + "' of namespace '" + ns.name() + "' (" + m.origin() + ") ran outside Ratchet's"
+                                    + " transaction and left one of its own open (a BEGIN without its COMMIT). Ratchet"
+                                    + " rolled it back: statements before that BEGIN stay applied, those after it do"
+                                    + " not, and the migration is not recorded.")
+                            .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                            .hint("end the script's transaction with COMMIT, or delete its BEGIN; inspect the"
+                                    + " database for what the statements before the BEGIN did")
+                            .build();
                 }
                 if (statements.stream().anyMatch(SqlScript.Statement::mayChangeSettings)) {
                     resetSettings(s, ns, m);
@@ -637,9 +656,37 @@ public final class Engine {
 
     private RatchetException failed(Session s, Namespace ns, Migration m, List<Migration> chain, String where,
                                     Exception e, Integer statement, Integer line) {
+        return failed(s, ns, m, chain, where, e, statement, line, null);
+    }
+
+    /**
+     * A script that runs outside the engine's transaction may open one of its own (BEGIN) and
+     * fail or end before its COMMIT. Left open, it would hold the engine's next statements: on
+     * SQLite the release of the lease, which the connection's close then rolls back (the lease
+     * stays held until it expires), on PostgreSQL everything after an error, and the pool would get
+     * the connection back inside it. Rolls it back and says whether there was one.
+     */
+    private static boolean rollBackWhatTheScriptLeftOpen(Session s, SQLException failure) {
+        try {
+            if (!s.dialect.transactionOpen(s.connection)) {
+                return false;
+            }
+            DatabaseDialect.execute(s.connection, "ROLLBACK");
+            return true;
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw Errors.database(s.dialect, e, "rolling back the transaction a script left open", null);
+            }
+            failure.addSuppressed(e);
+            return false;
+        }
+    }
+
+    private RatchetException failed(Session s, Namespace ns, Migration m, List<Migration> chain, String where,
+                                    Exception e, Integer statement, Integer line, String undoneInstead) {
         String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
         boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
-        String undone = !m.transactional()
+        String undone = undoneInstead != null ? undoneInstead : !m.transactional()
                 ? " It ran outside a transaction: statements before the failing one stay applied, and it is not recorded."
                 : chain != null ? " The chain transaction was rolled back: none of the " + chain.size()
                 + " migrations in it remain applied."

@@ -270,18 +270,47 @@ final class PostgresDialect extends DatabaseDialect {
             + " UNION ALL SELECT name, setting, NULL FROM pg_settings WHERE source = 'session' AND name <> 'search_path'";
 
     @Override
-    public void rememberSettings(Connection connection, SessionState state) throws SQLException {
-        if (state.settings == null) {
-            Map<String, String> settings = new HashMap<>();
-            try (PreparedStatement ps = connection.prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getString(1) != null) {
-                        settings.put(rs.getString(1), rs.getString(2));
-                    }
+    public boolean transactionOpen(Connection connection) throws SQLException {
+        // pgjdbc keeps the server's own answer (each ReadyForQuery says idle, in a transaction or
+        // in a failed one) behind an internal interface; asked without a round trip or a log line.
+        try {
+            Connection real = connection.unwrap(Connection.class);
+            Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
+                    real.getClass().getClassLoader());
+            if (base.isInstance(real)) {
+                Object state = base.getMethod("getTransactionState").invoke(real);
+                return !"IDLE".equals(((Enum<?>) state).name());
+            }
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError | IllegalArgumentException notPgjdbc) {
+            // another driver: ask the server
+        }
+        // A savepoint is refused outside a transaction block (25P01), and in a failed one (25P02).
+        try {
+            execute(connection, "SAVEPOINT ratchet_transaction_probe");
+        } catch (SQLException e) {
+            if ("25P01".equals(e.getSQLState())) {
+                return false;
+            }
+            if ("25P02".equals(e.getSQLState())) {
+                return true;
+            }
+            throw e;
+        }
+        execute(connection, "RELEASE SAVEPOINT ratchet_transaction_probe");
+        return true;
+    }
+
+    @Override
+    Map<String, String> settings(Connection connection) throws SQLException {
+        Map<String, String> settings = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getString(1) != null) {
+                    settings.put(rs.getString(1), rs.getString(2));
                 }
             }
-            state.settings = settings;
         }
+        return settings; // the role and the search path are the SessionState's own
     }
 
     @Override
@@ -553,7 +582,9 @@ final class PostgresDialect extends DatabaseDialect {
                 return OptionalInt.empty();
             } catch (ClassNotFoundException | NullPointerException e) {
                 // not visible from this loader; try the next
-            } catch (ReflectiveOperationException | SQLException | LinkageError | ClassCastException e) {
+            } catch (ReflectiveOperationException | SQLException | LinkageError | ClassCastException
+                     | IllegalArgumentException e) {
+                // IllegalArgumentException: a wrapper that says it wraps pgjdbc and unwraps to something else
                 return OptionalInt.empty();
             }
         }

@@ -32,7 +32,8 @@ public final class SqlScript {
          * Whether this statement may change a setting of the session that outlives it:
          * {@code SET} (not {@code SET LOCAL}, {@code SET CONSTRAINTS} or {@code SET TRANSACTION},
          * which end with the transaction), {@code RESET}, {@code DISCARD}, a {@code set_config}
-         * call, and {@code DO} blocks and {@code CALL}s, whose code Ratchet does not read. A
+         * call, {@code DO} blocks and {@code CALL}s, whose code Ratchet does not read, and SQLite's
+         * {@code PRAGMA name = value} and {@code PRAGMA name(value)}. A
          * function called by a plain {@code SELECT} may set one too, unseen: the session is put
          * back as it was at the end of the run whatever ran.
          */
@@ -44,6 +45,7 @@ public final class SqlScript {
             return switch (firstWords.get(0)) {
                 case "SET" -> !(second.equals("LOCAL") || second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
                 case "RESET", "DISCARD", "DO", "CALL" -> true;
+                case "PRAGMA" -> sql.indexOf('=') >= 0 || sql.indexOf('(') >= 0;
                 default -> containsIgnoringCase(sql, "set_config");
             };
         }

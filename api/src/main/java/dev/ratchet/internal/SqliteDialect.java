@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -273,8 +274,66 @@ final class SqliteDialect extends DatabaseDialect {
         return new SessionState(autoCommit, "main", null, previous);
     }
 
+    /**
+     * The connection's own pragmas a migration may set (a table rebuild's {@code foreign_keys},
+     * a bulk load's {@code synchronous}, {@code locking_mode}, ...), which must not reach the
+     * migrations after it nor go back to a pool. {@code busy_timeout} is the session's own.
+     */
+    private static final List<String> PRAGMAS = List.of("foreign_keys", "recursive_triggers", "legacy_alter_table",
+            "ignore_check_constraints", "query_only", "trusted_schema", "synchronous", "temp_store", "cache_size",
+            "automatic_index", "locking_mode", "cell_size_check", "reverse_unordered_selects");
+
+    private static final java.util.regex.Pattern PRAGMA_VALUE = java.util.regex.Pattern.compile("-?[A-Za-z0-9_]+");
+
+    @Override
+    Map<String, String> settings(Connection connection) throws SQLException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (Statement st = connection.createStatement()) {
+            for (String pragma : PRAGMAS) {
+                try (ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+                    if (rs.next()) { // a pragma this SQLite does not know answers nothing
+                        out.put(pragma, rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean transactionOpen(Connection connection) throws SQLException {
+        // SQLite says only by refusing a second BEGIN; one that succeeds is ended at once.
+        try (Statement st = connection.createStatement()) {
+            st.execute("BEGIN");
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("within a transaction")) {
+                return true;
+            }
+            throw e;
+        }
+        execute(connection, "ROLLBACK");
+        return false;
+    }
+
+    @Override
+    public void resetSettings(Connection connection, SessionState state) throws SQLException {
+        if (state.settings == null) {
+            return;
+        }
+        Map<String, String> now = settings(connection);
+        for (Map.Entry<String, String> e : state.settings.entrySet()) {
+            // Inside a transaction foreign_keys and synchronous cannot change, so they never differ there.
+            if (!e.getValue().equals(now.get(e.getKey())) && PRAGMA_VALUE.matcher(e.getValue()).matches()) {
+                execute(connection, "PRAGMA " + e.getKey() + " = " + e.getValue());
+            }
+        }
+    }
+
     @Override
     public void restore(Connection connection, SessionState state) throws SQLException {
+        if (state.bodiesRan) {
+            resetSettings(connection, state);
+        }
         execute(connection, "PRAGMA busy_timeout = " + state.busyTimeout);
         if (connection.getAutoCommit() != state.autoCommit) {
             connection.setAutoCommit(state.autoCommit);

@@ -26,6 +26,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Pooled connections come back from a run as they went in: search_path, role, auto-commit,
@@ -157,6 +158,47 @@ class SessionHygieneTest {
                     Chaos.exec(db, "DROP SCHEMA IF EXISTS " + elsewhere + " CASCADE",
                             "DROP SCHEMA IF EXISTS " + target + " CASCADE", "DROP ROLE " + role);
                 }
+            }
+        }
+    }
+
+    /**
+     * SQLite: pragmas a non-transactional migration sets for its connection (foreign keys off for a
+     * table rebuild, synchronous off for a bulk load, recursive triggers) reach neither the
+     * migrations after it nor the pool: the next migration's orphan row is refused by the foreign
+     * keys the connection came with, and the pooled connection comes back with them on.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void sqlitePragmasAMigrationSetsDoNotOutliveIt(TransactionMode mode) throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            org.sqlite.SQLiteDataSource enforcing = new org.sqlite.SQLiteDataSource();
+            enforcing.setUrl(db.url());
+            enforcing.setEnforceForeignKeys(true);
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(enforcing);
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                String pragmas = "SELECT (SELECT foreign_keys FROM pragma_foreign_keys),"
+                        + " (SELECT synchronous FROM pragma_synchronous),"
+                        + " (SELECT recursive_triggers FROM pragma_recursive_triggers)";
+                List<String> before = dev.ratchet.Fixtures.rows(pool, pragmas);
+                assertEquals(List.of("1|2|0"), before, "foreign keys on, synchronous FULL, no recursive triggers");
+                List<Migration> code = List.of(
+                        Migration.builder("1_schema").version(Version.of(1)).sql("CREATE TABLE parent (id INTEGER PRIMARY"
+                                + " KEY);\nCREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES"
+                                + " parent(id));\nINSERT INTO parent VALUES (1);").build(),
+                        Migration.builder("2_loosen").version(Version.of(2)).sql(Migration.NO_TRANSACTION_DIRECTIVE
+                                + "\nPRAGMA foreign_keys = OFF;\nPRAGMA synchronous = OFF;\n"
+                                + "PRAGMA recursive_triggers = ON;\n").build(),
+                        Migration.builder("3_orphan").version(Version.of(3))
+                                .sql("INSERT INTO child VALUES (1, 999);").build());
+                RatchetException e = assertThrows(RatchetException.class, () -> Ratchet.builder().dataSource(pool)
+                        .tracker(AppliedSetTracker.builder().build()).transactionMode(mode)
+                        .namespace(Namespace.of("app", code)).build().migrate());
+                assertEquals("3_orphan", e.context().get("migration"), e.getMessage());
+                assertTrue(e.getMessage().contains("FOREIGN KEY constraint failed"), e.getMessage());
+                assertEquals(before, dev.ratchet.Fixtures.rows(pool, pragmas), "the pooled connection came back as it went");
             }
         }
     }
