@@ -438,6 +438,40 @@ class ScriptStatementsTest {
         }
     }
 
+    /**
+     * A migration PostgreSQL cancels for its statement_timeout, or that gives up waiting for a lock
+     * another session holds (lock_timeout), fails with a hint that says which, and what to do, instead
+     * of "fix the migration".
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aTimeoutTheServerImposesIsNamedInTheHint(TransactionMode mode) throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            Migration table = Migration.builder("1_table").version(Version.of(1)).sql("CREATE TABLE t (id int);").build();
+            Fixtures.ratchet(db, mode, List.of(table)).migrate();
+            Migration slow = Migration.builder("2_slow").version(Version.of(2))
+                    .sql("SET LOCAL statement_timeout = '50ms';\nSELECT pg_sleep(2);").build();
+            RatchetException cancelled = assertThrows(RatchetException.class,
+                    () -> Fixtures.ratchet(db, mode, List.of(table, slow)).migrate());
+            assertEquals("57014", cancelled.context().get("sqlState"), cancelled.getMessage());
+            assertTrue(cancelled.hint().startsWith("the server's statement_timeout"), cancelled.hint());
+
+            Migration blocked = Migration.builder("2_blocked").version(Version.of(2))
+                    .sql("SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN name text;").build();
+            try (Connection holder = db.connect(); Statement st = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                st.execute("LOCK TABLE t IN ACCESS SHARE MODE");
+                RatchetException waited = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, mode, List.of(table, blocked)).migrate());
+                assertEquals("55P03", waited.context().get("sqlState"), waited.getMessage());
+                assertTrue(waited.hint().startsWith("another session holds a lock this statement needs"), waited.hint());
+                holder.rollback();
+            }
+            Fixtures.ratchet(db, mode, List.of(table, blocked)).migrate();
+            assertEquals(Fixtures.expectedRows(List.of(table, blocked)), trackerRows(db));
+        }
+    }
+
     /** The real data source behind connections that wrap nothing they would unwrap, as another driver's. */
     private static DataSource hidingTheDriver(DataSource real) {
         return new WrappingDataSource(real) {

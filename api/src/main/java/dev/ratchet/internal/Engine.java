@@ -707,6 +707,15 @@ public final class Engine {
                 + " in one migration and use it in a later one" + (chain == null ? ""
                 : "; in a chain transaction (TransactionMode.CHAIN) those two still share one, so run the adding"
                 + " migration outside it (" + Migration.NO_TRANSACTION_DIRECTIVE + ") or use PER_MIGRATION")
+                : "57014".equals(sqlState) && String.valueOf(e.getMessage()).contains("statement timeout")
+                ? "the server's statement_timeout (set for the user, the database or the session) cancelled it: let"
+                + " this migration run longer with a first statement SET LOCAL statement_timeout = '30min' (SET in a"
+                + " migration outside a transaction), or raise it for the migration's user"
+                : "55P03".equals(sqlState)
+                ? "another session holds a lock this statement needs (often a long transaction on the same table), and"
+                + " lock_timeout or NOWAIT gave up waiting: find it in pg_stat_activity and pg_locks, and run migrate"
+                + " again when it ends; raise lock_timeout (SET LOCAL) only if the application can wait that long"
+                + " behind the migration"
                 : kind.defaultHint();
         return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
