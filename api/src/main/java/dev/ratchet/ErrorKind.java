@@ -6,9 +6,9 @@ package dev.ratchet;
  * command-line exit codes) and carries a default operator hint.
  */
 public enum ErrorKind {
-    /** Two code migrations share one version. */
+    /** Two or more migrations share one version. */
     VERSION_COLLISION(Family.SOURCE,
-            "give one of the two migrations a new, unused version; versions must be unique in a namespace"),
+            "give all but one of the migrations at a version a new, unused version; versions must be unique in a namespace"),
     /** Two code migrations share one name. */
     DUPLICATE_NAME(Family.SOURCE, "rename one of the two migrations; names must be unique in a namespace"),
     /** A version does not fit the tracker's storage (the counter keeps a signed 64-bit integer). */

@@ -535,19 +535,30 @@ final class MigrationFiles {
             Arrays.sort(byVersion, (a, b) -> a.versionOrNull().compareTo(b.versionOrNull()));
         }
         // A file's name starts with its canonical version, so only equal versions can collide:
-        // they are neighbours now. Every collision is reported, naming both files. Versions put
-        // in place one per slot are known to be distinct.
+        // they are neighbours now. Every collision is reported, naming every file of the version.
+        // Versions put in place one per slot are known to be distinct.
         List<String> collisions = new ArrayList<>();
         for (int i = sorted == SORTED_DISTINCT ? byVersion.length : 1; i < byVersion.length; i++) {
             if (sameVersion(byVersion[i - 1], byVersion[i])) {
-                Migration a = byVersion[i - 1];
-                Migration b = byVersion[i];
-                collisions.add(b.version().orElseThrow() + " (" + a.origin() + " and " + b.origin() + ")");
+                int first = i - 1;
+                while (i + 1 < byVersion.length && sameVersion(byVersion[i], byVersion[i + 1])) {
+                    i++;
+                }
+                List<String> origins = new ArrayList<>();
+                for (int k = first; k <= i; k++) {
+                    origins.add(byVersion[k].origin());
+                }
+                collisions.add(byVersion[i].version().orElseThrow() + " ("
+                        + String.join(", ", origins.subList(0, origins.size() - 1)) + " and "
+                        + origins.get(origins.size() - 1) + ")");
             }
         }
         if (!collisions.isEmpty()) {
+            int shown = Math.min(collisions.size(), 10);
             throw RatchetException.of(ErrorKind.VERSION_COLLISION, "The migration source has more than one"
-                            + " migration at version " + String.join(", ", collisions) + ".")
+                            + " migration at version " + String.join(", ", collisions.subList(0, shown))
+                            + (shown < collisions.size() ? ", and at " + (collisions.size() - shown) + " more versions"
+                            + " (the exception's context lists them all)" : "") + ".")
                     .with("namespace", null).with("collisions", List.copyOf(collisions)).build();
         }
         return new SortedByVersion(byVersion);

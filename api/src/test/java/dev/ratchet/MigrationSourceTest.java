@@ -136,6 +136,31 @@ class MigrationSourceTest {
     }
 
     @Test
+    void threeFilesWithOneVersionAreNamedOnceAsAGroupAndManyCollisionsAreCounted() throws Exception {
+        write("V3__a.sql", "SELECT 1;");
+        write("3_b.up.sql", "SELECT 2;");
+        write("V3.0__c.sql", "SELECT 3;");
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.VERSION_COLLISION, e.kind());
+        assertEquals(1, ((List<?>) e.context().get("collisions")).size(), e.getMessage());
+        assertTrue(java.util.regex.Pattern.compile("more than one migration at version 3 \\(\\S+, \\S+ and \\S+\\)\\. ")
+                .matcher(e.getMessage()).find(), e.getMessage());
+        assertTrue(e.hint().startsWith("give all but one of the migrations at a version a new, unused version"), e.hint());
+        for (String name : List.of("V3__a.sql", "3_b.up.sql", "V3.0__c.sql")) {
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+
+        for (int v = 10; v < 22; v++) {
+            write("V" + v + "__x.sql", "SELECT 1;");
+            write(v + "_y.sql", "SELECT 2;");
+        }
+        e = assertThrows(RatchetException.class, this::load);
+        assertEquals(13, ((List<?>) e.context().get("collisions")).size(), e.getMessage());
+        assertTrue(e.getMessage().contains(", and at 3 more versions (the exception's context lists them all). "),
+                e.getMessage());
+    }
+
+    @Test
     void versionsThatDifferOnlyInZerosCollide() throws Exception {
         write("V1__a.sql", "SELECT 1;");
         write("V1.0__b.sql", "SELECT 2;");

@@ -45,21 +45,23 @@ public final class Identifiers {
     }
 
     private static void check(String what, String name, Pattern pattern, String allowed) {
+        // The kind's hint is for schemas, tables and columns; a namespace allows more.
+        String hint = "use 1 to " + MAX_BYTES + " bytes of " + allowed;
         if (name == null || name.isEmpty()) {
             throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name is empty.")
-                    .with("what", what).build();
+                    .with("what", what).hint(hint).build();
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
             throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
                             + "' is " + bytes + " bytes long; at most " + MAX_BYTES
                             + " are allowed (PostgreSQL would silently truncate it).")
-                    .with("what", what).with("name", name).build();
+                    .with("what", what).with("name", name).hint(hint).build();
         }
         if (!pattern.matcher(name).matches()) {
             throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
                             + "' is not allowed: use " + allowed + ".")
-                    .with("what", what).with("name", name).build();
+                    .with("what", what).with("name", name).hint(hint).build();
         }
     }
 

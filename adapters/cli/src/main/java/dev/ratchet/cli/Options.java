@@ -53,15 +53,32 @@ final class Options {
 
         @Option(names = "--namespace", paramLabel = "NAME=DIR", description = "Migration files of another namespace;"
                 + " repeatable. Namespaces migrate in the order given, after --migrations.")
-        Map<String, Path> namespaces = new LinkedHashMap<>();
+        List<String> namespaces = new ArrayList<>();
 
-        /** The directories given, by namespace; none is a usage error when required. */
+        /**
+         * The directories given, by namespace; none is a usage error when required, and so is a
+         * namespace given twice (each has one directory: a second would silently replace the first).
+         */
         Map<String, Path> directories(boolean required) {
             Map<String, Path> out = new LinkedHashMap<>();
+            Map<String, String> givenAs = new LinkedHashMap<>();
             if (migrations != null) {
                 out.put(Ratchet.DEFAULT_NAMESPACE, migrations);
+                givenAs.put(Ratchet.DEFAULT_NAMESPACE, "--migrations " + migrations);
             }
-            out.putAll(namespaces);
+            for (String given : namespaces) {
+                int eq = given.indexOf('=');
+                if (eq < 0) {
+                    throw new IllegalArgumentException("--namespace takes NAME=DIR, got '" + given + "'");
+                }
+                String name = given.substring(0, eq);
+                String earlier = givenAs.putIfAbsent(name, "--namespace " + given);
+                if (earlier != null) {
+                    throw new IllegalArgumentException("namespace '" + name + "' is given twice (" + earlier
+                            + " and --namespace " + given + "): each namespace has one directory");
+                }
+                out.put(name, Path.of(given.substring(eq + 1)));
+            }
             if (required && out.isEmpty()) {
                 throw new IllegalArgumentException("no migrations: give --migrations DIR and/or --namespace NAME=DIR");
             }

@@ -570,6 +570,34 @@ abstract class CliScenarios {
         assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
     }
 
+    /**
+     * A namespace given twice is a usage error naming both, not a silent choice of one directory:
+     * --migrations and --namespace default=..., or the same --namespace name twice. A namespace
+     * name the API refuses is named with the rules for namespaces.
+     */
+    @Test
+    void aNamespaceGivenTwiceIsAUsageErrorNamingBoth() throws Exception {
+        String code = QUICKSTART.toString();
+        String url = "jdbc:sqlite:" + work.resolve("never.db");
+        Run twiceDefault = ratchet("migrate", "--url", url, "--migrations", code, "--namespace", "default=" + work);
+        assertEquals(2, twiceDefault.code(), twiceDefault.out() + twiceDefault.err());
+        assertTrue(twiceDefault.err().contains("namespace 'default' is given twice (--migrations " + code
+                + " and --namespace default=" + work + "): each namespace has one directory"), twiceDefault.err());
+        Run twice = ratchet("status", "--url", url, "--namespace", "a=" + code, "--namespace", "a=" + work,
+                "--format", "json");
+        assertEquals(2, twice.code(), twice.out() + twice.err());
+        assertTrue(twice.json().at("/usageError").asText().startsWith("namespace 'a' is given twice (--namespace a="
+                + code + " and --namespace a=" + work + ")"), twice.out());
+        Run noName = ratchet("plan", "--url", url, "--namespace", code);
+        assertEquals(2, noName.code(), noName.out() + noName.err());
+        assertTrue(noName.err().contains("--namespace takes NAME=DIR, got '" + code + "'"), noName.err());
+        Run spaced = ratchet("plan", "--url", url, "--namespace", "a b=" + code);
+        assertEquals(6, spaced.code(), spaced.out() + spaced.err());
+        assertTrue(spaced.err().contains("Hint: use 1 to 63 bytes of letters, digits, '_', '.' and '-', starting with"
+                + " a letter, digit or '_'"), spaced.err());
+        assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
+    }
+
     /** Only the commands that write create the SQLite file a URL names; the others read it as empty. */
     @Test
     void commandsThatDoNotWriteLeaveAMissingSqliteFileMissing() throws Exception {
