@@ -66,14 +66,19 @@ final class Commands {
                 if (database != null && !database.mayCreateDatabase) {
                     database.missingSqliteFile().ifPresent(file -> {
                         report.put("missingDatabaseFile", file.toString());
-                        text("note: %s does not exist; read as an empty database, and not created (migrate creates it)",
-                                file);
+                        // Printed with the command's first line: a usage error found while
+                        // running is about the command line, and needs no note about the file.
+                        note = String.format("note: %s does not exist; read as an empty database, and not created"
+                                + " (migrate creates it)", file);
                     });
                 }
                 report.exitCode(run(report));
+                flushNote();
             } catch (RatchetException e) {
                 report.error(e, RatchetCommand.exitCode(e));
                 if (!output.json()) {
+                    flushNote();
+                    out.flush();
                     err.println("ratchet: " + CommandLineHints.message(e));
                 }
             } catch (IllegalArgumentException e) {
@@ -105,10 +110,22 @@ final class Commands {
             return false;
         }
 
+        /** The note {@link #call} prints before the command's first line of text, if any. */
+        private String note;
+
         void text(String format, Object... args) {
             if (!output.json()) {
+                flushNote();
                 out.printf(format + "%n", args);
             }
+        }
+
+        /** Prints the pending note, once, in text mode. */
+        void flushNote() {
+            if (note != null && !output.json()) {
+                out.println(note);
+            }
+            note = null;
         }
 
         /** Reports and prints the rows a cutover (or an adoption) moved, per namespace. */
@@ -163,12 +180,14 @@ final class Commands {
             return b.listener(new MigrationListener() {
                 @Override
                 public void afterMigration(String ns, Migration m, Duration d) {
+                    flushNote();
                     out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
                     out.flush();
                 }
 
                 @Override
                 public void warning(String ns, String message) {
+                    flushNote();
                     out.printf("  warning [%s]: %s%n", ns, message);
                     out.flush();
                 }
@@ -240,10 +259,11 @@ final class Commands {
 
         @Override
         int run(Report report) {
+            Ratchet ratchet = others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build();
             text("Status of %s", db.maskedUrl());
             int code = 0;
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (NamespaceStatus s : others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build().status()) {
+            for (NamespaceStatus s : ratchet.status()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", s.namespace());
                 n.put("tracker", s.tracker());
@@ -332,12 +352,13 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            text("Migrating %s", db.maskedUrl());
             Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(sources.namespaces(true))));
             if (transactionMode != null) {
                 b.transactionMode(transactionMode);
             }
-            MigrateResult result = b.build().migrate();
+            Ratchet ratchet = b.build();
+            text("Migrating %s", db.maskedUrl());
+            MigrateResult result = ratchet.migrate();
             List<Map<String, Object>> applied = new ArrayList<>();
             long total = 0;
             for (AppliedMigration a : result.applied()) {

@@ -588,9 +588,10 @@ abstract class CliScenarios {
         assertEquals(2, twice.code(), twice.out() + twice.err());
         assertTrue(twice.json().at("/usageError").asText().startsWith("namespace 'a' is given twice (--namespace a="
                 + code + " and --namespace a=" + work + ")"), twice.out());
-        Run noName = ratchet("plan", "--url", url, "--namespace", code);
+        Run noName = ratchet("status", "--url", url, "--namespace", code);
         assertEquals(2, noName.code(), noName.out() + noName.err());
         assertTrue(noName.err().contains("--namespace takes NAME=DIR, got '" + code + "'"), noName.err());
+        assertEquals("", noName.out(), "a usage error needs no note that the database file is missing");
         Run spaced = ratchet("plan", "--url", url, "--namespace", "a b=" + code);
         assertEquals(6, spaced.code(), spaced.out() + spaced.err());
         assertTrue(spaced.err().contains("Hint: use 1 to 63 bytes of letters, digits, '_', '.' and '-', starting with"
