@@ -58,7 +58,8 @@ final class MigrationFiles {
      * migration is asked for it.
      */
     private static Migration.Builder parseSql(String fileName, Object origin) {
-        if (isDown(fileName)) {
+        if (isDown(fileName) || fileName.startsWith(".#")) {
+            // .#<name>: the lock Emacs keeps (a dangling link) beside a file open with changes
             return null;
         }
         String versionText;

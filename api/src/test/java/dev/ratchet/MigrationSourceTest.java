@@ -221,6 +221,20 @@ class MigrationSourceTest {
     }
 
     @Test
+    void anEmacsLockFileIsPassedOverAndAnyOtherHiddenScriptIsRefused() throws Exception {
+        write("V1__a.sql", "SELECT 1;");
+        write("V2__b.sql", "SELECT 2;");
+        // Emacs keeps this dangling link beside V2__b.sql while it has unsaved changes.
+        Files.createSymbolicLink(dir.resolve(".#V2__b.sql"), Path.of("someone@host.1234:1700000000"));
+        assertEquals(List.of("1_a", "2_b"), load().stream().map(Migration::name).toList());
+
+        write(".V3__hidden.sql", "SELECT 3;");
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind());
+        assertTrue(e.getMessage().contains(".V3__hidden.sql"), e.getMessage());
+    }
+
+    @Test
     void aDirectoryNamedLikeAScriptFailsWhenRead() throws Exception {
         Files.createDirectories(dir.resolve("3_dir.sql"));
         List<Migration> loaded = load();
