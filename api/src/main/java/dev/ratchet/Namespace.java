@@ -78,7 +78,8 @@ public final class Namespace {
             increasing = a != null && b != null && a.compareTo(b) < 0;
         }
         Map<Version, Migration> byVersion = increasing ? null : new HashMap<>(migrations.size() * 2);
-        List<String> collisions = new ArrayList<>();
+        // Every origin at a version shared by several, in code order, by version in order of first collision.
+        Map<Version, List<String>> collisions = new java.util.LinkedHashMap<>();
         for (Migration m : migrations) {
             Migration sameName = byName.putIfAbsent(m.name(), m);
             if (sameName != null) {
@@ -90,13 +91,19 @@ public final class Namespace {
             if (byVersion != null && m.version().isPresent()) {
                 Migration sameVersion = byVersion.putIfAbsent(m.version().get(), m);
                 if (sameVersion != null) {
-                    collisions.add(m.version().get() + " (" + sameVersion.origin() + " and " + m.origin() + ")");
+                    collisions.computeIfAbsent(m.version().get(), v -> new ArrayList<>(List.of(sameVersion.origin())))
+                            .add(m.origin());
                 }
             }
         }
         if (!collisions.isEmpty()) {
-            throw RatchetException.of(ErrorKind.VERSION_COLLISION, where + " has more than one migration at version " + String.join(", ", collisions) + ".")
-                    .with("namespace", namespace).with("collisions", List.copyOf(collisions)).build();
+            List<String> named = new ArrayList<>();
+            collisions.forEach((version, origins) -> named.add(version + " ("
+                    + String.join(", ", origins.subList(0, origins.size() - 1)) + " and "
+                    + origins.get(origins.size() - 1) + ")"));
+            throw RatchetException.of(ErrorKind.VERSION_COLLISION, where + " has more than one migration at version "
+                            + String.join(", ", named) + ".")
+                    .with("namespace", namespace).with("collisions", List.copyOf(named)).build();
         }
     }
 }

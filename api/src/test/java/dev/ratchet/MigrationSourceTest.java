@@ -161,6 +161,17 @@ class MigrationSourceTest {
     }
 
     @Test
+    void codeMigrationsSharingAVersionAreNamedOnceAsAGroup() {
+        List<Migration> code = List.of(Migration.builder("3_a").version(Version.of(3)).sql("SELECT 1;").build(),
+                Migration.builder("1_x").version(Version.of(1)).sql("SELECT 1;").build(),
+                Migration.builder("3_b").version(Version.of(3)).sql("SELECT 2;").build(),
+                Migration.builder("3_c").version(Version.of(3)).sql("SELECT 3;").build());
+        RatchetException e = assertThrows(RatchetException.class, () -> Namespace.of("app", code));
+        assertEquals(ErrorKind.VERSION_COLLISION, e.kind());
+        assertEquals(List.of("3 (script 3_a, script 3_b and script 3_c)"), e.context().get("collisions"), e.getMessage());
+    }
+
+    @Test
     void versionsThatDifferOnlyInZerosCollide() throws Exception {
         write("V1__a.sql", "SELECT 1;");
         write("V1.0__b.sql", "SELECT 2;");
