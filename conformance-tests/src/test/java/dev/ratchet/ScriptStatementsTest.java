@@ -324,6 +324,45 @@ class ScriptStatementsTest {
     }
 
     /**
+     * A Java body in Ratchet's transaction that sets {@code PRAGMA foreign_keys} on a SQLite
+     * connection with foreign keys on is refused as a script is, through a plain or a prepared
+     * statement, before the pragma reaches SQLite; nothing of it stays, and no row cascades.
+     */
+    @Test
+    void aJavaBodySettingTheForeignKeysPragmaInTheTransactionIsRefusedWhileForeignKeysAreOn() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            ConnectionSource enforcing = ConnectionSource.url(db.url() + "?foreign_keys=on", null, null);
+            Migration schema = Migration.builder("1_schema").version(Version.of(1)).sql(
+                    "CREATE TABLE parent (id INTEGER PRIMARY KEY);\nCREATE TABLE child (id INTEGER PRIMARY KEY,"
+                            + " parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE);\n"
+                            + "INSERT INTO parent VALUES (1);\nINSERT INTO child VALUES (10, 1);\n").build();
+            for (boolean prepared : new boolean[] {false, true}) {
+                Migration rebuild = Migration.builder("2_java_rebuild").version(Version.of(2)).checksumOf("v1")
+                        .body(c -> {
+                            try (Statement st = c.createStatement()) {
+                                st.execute("CREATE TABLE parent_new (id INTEGER PRIMARY KEY)");
+                                if (prepared) {
+                                    c.prepareStatement("PRAGMA foreign_keys = OFF").execute();
+                                } else {
+                                    st.execute("PRAGMA foreign_keys = OFF");
+                                }
+                                st.execute("DROP TABLE parent");
+                            }
+                        }).build();
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db,
+                        List.of(schema, rebuild)).connections(enforcing).build().migrate());
+                assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+                assertEquals("2_java_rebuild", e.context().get("migration"));
+                assertTrue(e.getMessage().contains("must not set PRAGMA foreign_keys while foreign keys are on"),
+                        e.getMessage());
+                assertTrue(e.hint().startsWith("build the migration with transactional(false)"), e.hint());
+                assertEquals(List.of("10|1"), rows(db, "SELECT id, parent_id FROM child"), "no row cascaded");
+                assertFalse(tableExists(db, "parent_new"), "nothing of the body stayed");
+            }
+        }
+    }
+
+    /**
      * A statement that cannot run inside a transaction (PostgreSQL's CREATE INDEX CONCURRENTLY,
      * SQLite's VACUUM) fails the migration with a hint that says how to run it outside one; the
      * hint is right, too: with the directive the same statement runs.

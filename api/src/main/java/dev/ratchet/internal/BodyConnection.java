@@ -95,9 +95,9 @@ final class BodyConnection {
                                 savepoints.release((Savepoint) args[0]);
                                 return null;
                             }
-                            case "prepareStatement", "prepareCall" -> refuseTransactionControl((String) args[0]);
+                            case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, (String) args[0]);
                             case "createStatement" -> {
-                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy);
+                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned);
                             }
                             default -> {
                             }
@@ -120,13 +120,13 @@ final class BodyConnection {
      * ({@code COMMIT}, {@code BEGIN}, ...: see {@link SqlScript#transactionControl}) is refused
      * before it reaches the database, as it is in a script; its connection is the body's.
      */
-    private static Statement statement(Statement raw, Connection body) {
+    private static Statement statement(Statement raw, Connection body, Connection pinned) {
         return (Statement) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Statement.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
                             if (args != null && args.length > 0 && args[0] instanceof String sql) {
-                                refuseTransactionControl(sql);
+                                refuseInTransaction(pinned, sql);
                             }
                         }
                         case "getConnection" -> {
@@ -145,10 +145,21 @@ final class BodyConnection {
                 });
     }
 
-    private static void refuseTransactionControl(String sql) throws Refused {
+    private static void refuseInTransaction(Connection pinned, String sql) throws SQLException {
         java.util.Optional<String> command = SqlScript.transactionControl(sql);
         if (command.isPresent()) {
             throw refusedInTransaction("run " + command.get());
+        }
+        if (SqlScript.mentionsForeignKeys(sql) && SqlScript.split(sql).stream().anyMatch(SqlScript.Statement::setsForeignKeys)
+                && pinned.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")
+                && new SqliteDialect().foreignKeysOn(pinned)) {
+            // As a script is refused (FOREIGN_KEYS_PRAGMA_IN_TRANSACTION): SQLite ignores the pragma
+            // here, and a table rebuild's DROP TABLE would take the rows that refer to the table.
+            throw new Refused("a transactional migration's body must not set PRAGMA foreign_keys while foreign keys"
+                    + " are on: SQLite ignores it inside Ratchet's transaction, so foreign keys stay on, and a DROP"
+                    + " TABLE of a table other rows refer to would delete those rows (ON DELETE CASCADE) or fail",
+                    "build the migration with transactional(false) and set the pragma outside the transaction it"
+                            + " opens, as SQLite's table-rebuild procedure does; or connect without foreign_keys=on");
         }
     }
 
