@@ -478,9 +478,10 @@ class ScriptStatementsTest {
     }
 
     /**
-     * A migration PostgreSQL cancels for its statement_timeout, or that gives up waiting for a lock
-     * another session holds (lock_timeout), fails with a hint that says which, and what to do, instead
-     * of "fix the migration".
+     * A migration PostgreSQL cancels for its statement_timeout, that an operator cancels
+     * (pg_cancel_backend), or that gives up waiting for a lock another session holds
+     * (lock_timeout), fails with a hint that says which, and what to do, instead of "fix the
+     * migration".
      */
     @ParameterizedTest
     @EnumSource(TransactionMode.class)
@@ -494,6 +495,28 @@ class ScriptStatementsTest {
                     () -> Fixtures.ratchet(db, mode, List.of(table, slow)).migrate());
             assertEquals("57014", cancelled.context().get("sqlState"), cancelled.getMessage());
             assertTrue(cancelled.hint().startsWith("the server's statement_timeout"), cancelled.hint());
+
+            Migration sleepy = Migration.builder("2_sleepy").version(Version.of(2))
+                    .sql("SELECT pg_sleep(30);").build();
+            java.util.concurrent.CompletableFuture<RatchetException> running = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> assertThrows(RatchetException.class,
+                            () -> Fixtures.ratchet(db, mode, List.of(table, sleepy)).migrate()));
+            try (Connection operator = db.connect(); Statement st = operator.createStatement()) {
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                int found = 0;
+                while (found == 0 && System.nanoTime() < deadline) {
+                    try (java.sql.ResultSet rs = st.executeQuery("SELECT count(pg_cancel_backend(pid)) FROM"
+                            + " pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()")) {
+                        rs.next();
+                        found = rs.getInt(1);
+                    }
+                    Thread.sleep(50);
+                }
+                assertEquals(1, found, "the operator found the migration's statement");
+            }
+            RatchetException byOperator = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("57014", byOperator.context().get("sqlState"), byOperator.getMessage());
+            assertTrue(byOperator.hint().startsWith("another session cancelled the statement"), byOperator.hint());
 
             Migration blocked = Migration.builder("2_blocked").version(Version.of(2))
                     .sql("SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN name text;").build();

@@ -711,6 +711,9 @@ public final class Engine {
                 ? "the server's statement_timeout (set for the user, the database or the session) cancelled it: let"
                 + " this migration run longer with a first statement SET LOCAL statement_timeout = '30min' (SET in a"
                 + " migration outside a transaction), or raise it for the migration's user"
+                : "57014".equals(sqlState)
+                ? "another session cancelled the statement (pg_cancel_backend, or a client's cancel request): nothing"
+                + " is wrong with the migration itself; run migrate again when whoever cancelled it agrees"
                 : "55P03".equals(sqlState)
                 ? "another session holds a lock this statement needs (often a long transaction on the same table), and"
                 + " lock_timeout or NOWAIT gave up waiting: find it in pg_stat_activity and pg_locks, and run migrate"
