@@ -133,7 +133,39 @@ class ConcurrencyTest {
 
             assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind());
             assertTrue(e.getMessage().contains("4242@other-host/live"), e.getMessage());
+            assertTrue(e.hint().startsWith("another instance is migrating this namespace"), e.hint());
             assertEquals(Map.of(), effects(db));
+        }
+    }
+
+    /**
+     * A reader inside a long transaction on a SQLite database in the rollback-journal mode keeps
+     * the lease from being written: the timeout says that no runner held the lease and what keeps
+     * the database busy, not that another instance is migrating; once the reader ends, the run goes.
+     */
+    @Test
+    @Timeout(60)
+    void aSqliteDatabaseAReaderKeepsBusyIsNamedAsSuchWhenTheLeaseTimesOut() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            Fixtures.createEffectsTable(db);
+            assertEquals(List.of("delete"), Fixtures.rows(db, "PRAGMA journal_mode"), "the rollback-journal mode");
+            Fixtures.builder(db, creates(1)).build().migrate(); // the lease table exists, and a row to read
+            try (Connection reader = db.connect(); java.sql.Statement st = reader.createStatement()) {
+                st.execute("BEGIN");
+                st.executeQuery("SELECT count(*) FROM effects").close();
+
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.builder(db, creates(1, 2))
+                        .lockTimeout(Duration.ofMillis(800)).build().migrate());
+
+                assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains("within 800 ms: the database stayed busy."), e.getMessage());
+                assertTrue(e.hint().startsWith("another connection kept the database busy the whole time: a writer, or"
+                        + " a reader inside a long transaction"), e.hint());
+                assertTrue(e.hint().contains("PRAGMA journal_mode = WAL"), e.hint());
+                st.execute("COMMIT");
+            }
+            Fixtures.builder(db, creates(1, 2)).build().migrate();
+            assertEquals(Map.of("1", 1, "2", 1), effects(db));
         }
     }
 

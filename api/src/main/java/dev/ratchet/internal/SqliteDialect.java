@@ -454,7 +454,14 @@ final class SqliteDialect extends DatabaseDialect {
                                 + (holder == null ? ": the database stayed busy." : ": held by " + holder
                                 + " until " + Instant.ofEpochMilli(holderExpiry) + "."))
                         .with("namespace", namespace).with("holder", holder)
-                        .with("timeoutMs", timeout.toMillis()).build();
+                        .with("timeoutMs", timeout.toMillis())
+                        .hint(holder != null ? ErrorKind.LOCK_TIMEOUT.defaultHint()
+                                : "another connection kept the database busy the whole time: a writer, or a reader"
+                                + " inside a long transaction (unless the database is in WAL mode, a reader keeps"
+                                + " a writer from committing); wait for it, switch the database to WAL (PRAGMA"
+                                + " journal_mode = WAL) so that readers no longer block writers, or raise the lock"
+                                + " timeout")
+                        .build();
             }
             backoff(attempt++, namespace);
         }
