@@ -89,6 +89,26 @@ class DatabaseErrorHintTest {
         }
     }
 
+    /** A SQLite database another connection holds past the lock timeout (SQLite's busy wait). */
+    @Test
+    void aSqliteDatabaseHeldPastTheLockTimeoutIsNamedAsSuch() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            Fixtures.createEffectsTable(db);
+            String before = SchemaFingerprint.of(db);
+            try (Connection holder = db.connect(); Statement st = holder.createStatement()) {
+                st.execute("BEGIN EXCLUSIVE");
+                Ratchet ratchet = Fixtures.builder(db, creates(1)).lockTimeout(java.time.Duration.ofMillis(500)).build();
+                RatchetException e = assertThrows(RatchetException.class, ratchet::status);
+                assertEquals(ErrorKind.DATABASE_ERROR, e.kind(), e.getMessage());
+                assertEquals(5, e.context().get("vendorCode"), "SQLITE_BUSY");
+                assertTrue(e.hint().startsWith("another connection held the database for longer than the lock timeout"),
+                        e.hint());
+                st.execute("ROLLBACK");
+            }
+            assertEquals(before, SchemaFingerprint.of(db));
+        }
+    }
+
     @Test
     void aTrackerSchemaThatDoesNotExistIsToBeCreatedFirst() throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {

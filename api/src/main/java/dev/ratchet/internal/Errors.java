@@ -43,7 +43,8 @@ public final class Errors {
 
     /**
      * What an operator can do about the database errors a set-up meets first (a user without
-     * rights, a read-only server, a schema that is not there, a full disk), by SQLSTATE, or by
+     * rights, a read-only server, a schema that is not there, a full disk, a SQLite database
+     * another connection holds), by SQLSTATE, or by
      * SQLite's result code; null for any other error, which keeps the kind's hint.
      */
     static String hint(DatabaseDialect dialect, SQLException e) {
@@ -59,6 +60,12 @@ public final class Errors {
         }
         if (state.equals("3F000")) {
             return "create the schema first (Ratchet creates its tracker table, never a schema), or name one that exists";
+        }
+        if (sqlite == 5 /* SQLITE_BUSY */ || sqlite == 6 /* SQLITE_LOCKED */) {
+            return "another connection held the database for longer than the lock timeout (here SQLite's busy wait): a"
+                    + " writer, or a reader inside a long transaction (unless the database is in WAL mode, a reader"
+                    + " keeps a writer from committing); wait for it, switch the database to WAL (PRAGMA journal_mode"
+                    + " = WAL), or raise the lock timeout";
         }
         if (state.equals("53100") || sqlite == 13 /* SQLITE_FULL */) {
             return "the disk is full: free space where the database keeps its files, then run again";
