@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 
 import static dev.ratchet.Fixtures.creates;
@@ -52,6 +53,20 @@ class DatabaseErrorHintTest {
                 assertEquals("42501", e.context().get("sqlState"));
                 assertTrue(e.hint().startsWith("the database user lacks a privilege this needs"), e.hint());
                 assertEquals(before, SchemaFingerprint.of(db));
+
+                // The same privilege missing in a migration's own statement: the same hint.
+                exec(db, "GRANT CREATE ON SCHEMA " + db.schema() + " TO " + role);
+                exec(db, "CREATE TABLE owned_by_another (id int)");
+                Migration alter = Migration.builder("1_alter").version(Version.of(1))
+                        .sql("ALTER TABLE owned_by_another ADD COLUMN note text;").build();
+                RatchetException inMigration = assertThrows(RatchetException.class, () -> Ratchet.builder()
+                        .dataSource(opening(db, "SET ROLE " + role)).tracker(AppliedSetTracker.builder().build())
+                        .namespace(Namespace.of(Fixtures.NS, List.of(alter))).build().migrate());
+                assertEquals(ErrorKind.MIGRATION_FAILED, inMigration.kind(), inMigration.getMessage());
+                assertEquals("1_alter", inMigration.context().get("migration"));
+                assertEquals("42501", inMigration.context().get("sqlState"));
+                assertTrue(inMigration.hint().startsWith("the database user lacks a privilege this needs"),
+                        inMigration.hint());
             } finally {
                 exec(db, "DROP OWNED BY " + role);
                 exec(db, "DROP ROLE " + role);

@@ -714,6 +714,8 @@ public final class Engine {
                 : "57014".equals(sqlState)
                 ? "another session cancelled the statement (pg_cancel_backend, or a client's cancel request): nothing"
                 + " is wrong with the migration itself; run migrate again when whoever cancelled it agrees"
+                : e instanceof SQLException se && Errors.migrationHint(s.dialect, se) != null
+                ? Errors.migrationHint(s.dialect, se)
                 : "55P03".equals(sqlState)
                 ? "another session holds a lock this statement needs (often a long transaction on the same table), and"
                 + " lock_timeout or NOWAIT gave up waiting: find it in pg_stat_activity and pg_locks, and run migrate"

@@ -42,6 +42,15 @@ public final class Errors {
     }
 
     /**
+     * {@link #hint} for an error a migration's own statement met: a missing privilege, a read-only
+     * connection, a full disk are the same whoever meets them (a missing schema is the
+     * migration's own business, not the tracker's); null for any other error.
+     */
+    static String migrationHint(DatabaseDialect dialect, SQLException e) {
+        return "3F000".equals(e.getSQLState()) ? null : hint(dialect, e);
+    }
+
+    /**
      * What an operator can do about the database errors a set-up meets first (a user without
      * rights, a read-only server, a schema that is not there, a full disk, a SQLite database
      * another connection holds), by SQLSTATE, or by
