@@ -34,6 +34,7 @@ public final class JdbiMigration {
     private final String description;
     private final String checksumSource;
     private final HandleBody body;
+    private final boolean transactional;
 
     private JdbiMigration(Builder b) {
         this.name = b.name;
@@ -41,6 +42,7 @@ public final class JdbiMigration {
         this.description = b.description;
         this.checksumSource = b.checksumSource;
         this.body = b.body;
+        this.transactional = b.transactional;
     }
 
     /** Starts a migration with this name (unique in its namespace). */
@@ -73,6 +75,11 @@ public final class JdbiMigration {
         return body;
     }
 
+    /** Whether it runs in Ratchet's transaction (the default) or outside any. */
+    public boolean transactional() {
+        return transactional;
+    }
+
     /** The body of a {@link JdbiMigration}: Jdbi code on the pinned handle. */
     @FunctionalInterface
     public interface HandleBody {
@@ -87,6 +94,7 @@ public final class JdbiMigration {
         private String description;
         private String checksumSource;
         private HandleBody body;
+        private boolean transactional = true;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -110,6 +118,16 @@ public final class JdbiMigration {
          */
         public Builder checksumOf(String text) {
             this.checksumSource = text;
+            return this;
+        }
+
+        /**
+         * {@code false}: the migration runs alone, outside Ratchet's transaction, and is recorded
+         * once it returns. Its Jdbi transactions ({@code useTransaction}) then commit as they end:
+         * for a long backfill in batches, or PostgreSQL's {@code CREATE INDEX CONCURRENTLY}.
+         */
+        public Builder transactional(boolean transactional) {
+            this.transactional = transactional;
             return this;
         }
 

@@ -181,7 +181,7 @@ public final class RatchetJdbi {
     /** The migration as Ratchet runs it: its body gets the run's pinned handle. */
     public Migration migration(JdbiMigration m) {
         Migration.Builder b = Migration.builder(m.name()).description(m.description())
-                .origin("Jdbi code " + m.name())
+                .origin("Jdbi code " + m.name()).transactional(m.transactional())
                 .body(connection -> run(m, connection));
         m.version().ifPresent(b::version);
         m.checksumSource().ifPresent(b::checksumOf);

@@ -210,4 +210,52 @@ class RatchetJdbiTest {
             assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "every handle was closed");
         }
     }
+
+    /**
+     * A Jdbi migration built with transactional(false) runs outside Ratchet's transaction: its Jdbi
+     * transactions commit as they end (a backfill in batches keeps the batches before a failure),
+     * PostgreSQL's CREATE INDEX CONCURRENTLY runs, and it is recorded once it returns.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aJdbiMigrationOutsideTheTransactionCommitsItsBatches(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind); HikariDataSource pool = pool(db)) {
+            Jdbi jdbi = Jdbi.create(pool);
+            RatchetJdbi ratchetJdbi = RatchetJdbi.of(jdbi);
+            JdbiMigration table = JdbiMigration.builder("1_table").version(Version.of(1)).checksumOf("v1")
+                    .body(h -> h.execute("CREATE TABLE colours (id int, name varchar(10))")).build();
+            JdbiMigration failing = JdbiMigration.builder("2_backfill").version(Version.of(2)).checksumOf("v1")
+                    .transactional(false)
+                    .body(h -> {
+                        for (int batch = 1; batch <= 3; batch++) {
+                            int b = batch;
+                            h.useTransaction(t -> t.execute("INSERT INTO colours (id, name) VALUES (?, 'batch')", b));
+                            if (batch == 2) {
+                                throw new IllegalStateException("the backfill stops after batch 2");
+                            }
+                        }
+                    }).build();
+            RatchetException e = assertThrows(RatchetException.class, () -> ratchetJdbi.builder()
+                    .tracker(AppliedSetTracker.builder().build())
+                    .namespace(ratchetJdbi.namespace("app", List.of(), List.of(table, failing))).build().migrate());
+            assertEquals(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, e.kind(), e.getMessage());
+            assertEquals(List.of(1, 2), jdbi.withHandle(h -> h.createQuery("SELECT id FROM colours ORDER BY id")
+                    .mapTo(Integer.class).list()), "the batches before the failure were committed");
+
+            JdbiMigration rest = JdbiMigration.builder("2_backfill").version(Version.of(2)).checksumOf("v2")
+                    .transactional(false)
+                    .body(h -> {
+                        h.useTransaction(t -> t.execute("INSERT INTO colours (id, name) VALUES (3, 'batch')"));
+                        h.execute(kind == DatabaseKind.POSTGRESQL ? "CREATE INDEX CONCURRENTLY colours_id ON colours (id)"
+                                : "CREATE INDEX colours_id ON colours (id)");
+                    }).build();
+            ratchetJdbi.builder().tracker(AppliedSetTracker.builder().build())
+                    .namespace(ratchetJdbi.namespace("app", List.of(), List.of(table, rest))).build().migrate();
+            assertEquals(List.of(1, 2, 3), jdbi.withHandle(h -> h.createQuery("SELECT id FROM colours ORDER BY id")
+                    .mapTo(Integer.class).list()));
+            assertEquals(List.of("1", "2"), jdbi.withHandle(h -> h.createQuery(
+                    "SELECT version FROM ratchet_applied_migrations ORDER BY version").mapTo(String.class).list()));
+            assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "every handle was closed");
+        }
+    }
 }
