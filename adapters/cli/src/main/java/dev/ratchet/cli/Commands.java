@@ -169,6 +169,11 @@ final class Commands {
             return trackerChoice.tracker();
         }
 
+        /** How the progress line names a migration that ran. */
+        String ranAs() {
+            return "applied";
+        }
+
         /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
             Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(tracker());
@@ -181,7 +186,7 @@ final class Commands {
                 @Override
                 public void afterMigration(String ns, Migration m, Duration d) {
                     flushNote();
-                    out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
+                    out.printf("  %s %s/%s (%d ms)%n", ranAs(), ns, m.name(), d.toMillis());
                     out.flush();
                 }
 
@@ -386,6 +391,11 @@ final class Commands {
 
         @Mixin
         Options.Locking locking;
+
+        @Override
+        String ranAs() {
+            return "tried (to be rolled back)"; // never "applied": nothing a verification runs stays
+        }
 
         @Override
         int run(Report report) {

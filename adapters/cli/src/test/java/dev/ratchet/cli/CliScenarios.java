@@ -101,6 +101,11 @@ abstract class CliScenarios {
             Run verify = json("verify", "--url", db.url(), "--migrations", q);
             assertEquals(0, verify.code(), verify.out());
             assertEquals(3, verify.json().get("verified").size());
+            Run verifyText = ratchet("verify", "--url", db.url(), "--migrations", q);
+            assertEquals(0, verifyText.code(), verifyText.out() + verifyText.err());
+            assertTrue(verifyText.out().contains("  tried (to be rolled back) default/1_create_authors ("),
+                    verifyText.out());
+            assertFalse(verifyText.out().contains("applied"), "a dry run applies nothing: " + verifyText.out());
 
             Run migrate = json("migrate", "--url", db.url(), "--migrations", q);
             assertEquals(0, migrate.code(), migrate.out());
