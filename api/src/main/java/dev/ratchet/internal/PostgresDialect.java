@@ -266,8 +266,15 @@ final class PostgresDialect extends DatabaseDialect {
      * level is one of them: pgjdbc sets it as the session's default_transaction_isolation.
      * Placeholder settings ({@code SET myapp.tenant}) are not listed by {@code pg_settings}.
      */
-    private static final String SETTINGS = "SELECT NULL, current_setting('role'), current_setting('search_path')"
-            + " UNION ALL SELECT name, setting, NULL FROM pg_settings WHERE source = 'session' AND name <> 'search_path'";
+    private static final String SETTINGS = "SELECT NULL, current_setting('role'), current_setting('search_path'),"
+            + " session_user::text UNION ALL SELECT name, setting, NULL, NULL FROM pg_settings"
+            + " WHERE source = 'session' AND name <> 'search_path'";
+
+    /**
+     * Where {@link #settings} keeps the session user: {@code SET SESSION AUTHORIZATION} (a
+     * superuser's) changes it, and {@code pg_settings} does not list it.
+     */
+    private static final String SESSION_USER = "session_authorization";
 
     @Override
     public boolean transactionOpen(Connection connection) throws SQLException {
@@ -307,6 +314,8 @@ final class PostgresDialect extends DatabaseDialect {
             while (rs.next()) {
                 if (rs.getString(1) != null) {
                     settings.put(rs.getString(1), rs.getString(2));
+                } else {
+                    settings.put(SESSION_USER, rs.getString(4));
                 }
             }
         }
@@ -320,18 +329,26 @@ final class PostgresDialect extends DatabaseDialect {
         }
         String role = null;
         String searchPath = null;
+        String sessionUser = null;
         Map<String, String> now = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (rs.getString(1) == null) {
                     role = rs.getString(2);
                     searchPath = rs.getString(3);
+                    sessionUser = rs.getString(4);
                 } else {
                     now.put(rs.getString(1), rs.getString(2));
                 }
             }
         }
-        // The role first: it decides which settings may be set.
+        // The session user first (setting it resets the role), then the role: they decide which
+        // settings may be set.
+        String initialUser = state.settings.get(SESSION_USER);
+        if (initialUser != null && !initialUser.equals(sessionUser)) {
+            execute(connection, "SET SESSION AUTHORIZATION " + quote(initialUser));
+            role = "none";
+        }
         if (!state.role.equals(role)) {
             execute(connection, state.role.equals("none") ? "RESET ROLE" : "SET ROLE " + quote(state.role));
         }
@@ -345,7 +362,7 @@ final class PostgresDialect extends DatabaseDialect {
             }
         }
         for (Map.Entry<String, String> e : state.settings.entrySet()) {
-            if (!e.getValue().equals(now.get(e.getKey()))) {
+            if (!e.getKey().equals(SESSION_USER) && !e.getValue().equals(now.get(e.getKey()))) {
                 try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
                     set.setString(1, e.getKey());
                     set.setString(2, e.getValue());

@@ -95,14 +95,16 @@ class SessionHygieneTest {
                             try (Statement st = c.createStatement()) {
                                 st.execute("SET DateStyle = 'ISO, DMY'");
                             }
-                        }).build()));
+                        }).build(),
+                        Migration.builder("6_authorization").version(Version.of(6))
+                                .sql("SET SESSION AUTHORIZATION " + role).build()));
                 for (int run = 0; run < 3; run++) {
                     Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build())
                             .namespace(Namespace.of("app" + run, changing)).build().migrate();
                     assertEquals(before, all(pool, size), "after a successful run that changed settings");
                 }
                 List<Migration> failing = new ArrayList<>(changing);
-                failing.add(Migration.builder("6_fails").version(Version.of(6))
+                failing.add(Migration.builder("7_fails").version(Version.of(7))
                         .sql("SET statement_timeout = '99s';\nSELECT * FROM missing").build());
                 assertThrows(RatchetException.class, () -> Ratchet.builder().dataSource(pool)
                         .tracker(AppliedSetTracker.builder().build()).namespace(Namespace.of("failing", failing))
@@ -142,7 +144,7 @@ class SessionHygieneTest {
                             Migration.builder("3_java").version(Version.of(3)).body(c -> {
                                 try (Statement st = c.createStatement()) {
                                     st.execute("SET search_path TO " + elsewhere);
-                                    st.execute("SET ROLE " + role);
+                                    st.execute("SET SESSION AUTHORIZATION " + role); // the test's user is a superuser
                                 }
                             }).build(),
                             Migration.builder("4_last").version(Version.of(4))
