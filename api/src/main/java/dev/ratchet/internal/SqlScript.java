@@ -29,9 +29,10 @@ public final class SqlScript {
                 java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
 
         /**
-         * Whether this statement may change a setting of the session that outlives it:
-         * {@code SET} (not {@code SET LOCAL}, {@code SET CONSTRAINTS} or {@code SET TRANSACTION},
-         * which end with the transaction), {@code RESET}, {@code DISCARD}, a {@code set_config}
+         * Whether this statement may change a setting that outlives it, in the session or, for
+         * {@code SET LOCAL}, in a chain transaction the migrations after it share: {@code SET}
+         * (not {@code SET CONSTRAINTS} or {@code SET TRANSACTION}, which concern this transaction
+         * only), {@code RESET}, {@code DISCARD}, a {@code set_config}
          * call, {@code DO} blocks and {@code CALL}s, whose code Ratchet does not read, and SQLite's
          * {@code PRAGMA name = value} and {@code PRAGMA name(value)}. A
          * function called by a plain {@code SELECT} may set one too, unseen: the session is put
@@ -43,7 +44,7 @@ public final class SqlScript {
             }
             String second = firstWords.size() > 1 ? firstWords.get(1) : "";
             return switch (firstWords.get(0)) {
-                case "SET" -> !(second.equals("LOCAL") || second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
+                case "SET" -> !(second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
                 case "RESET", "DISCARD", "DO", "CALL" -> true;
                 case "PRAGMA" -> sql.indexOf('=') >= 0 || sql.indexOf('(') >= 0;
                 default -> containsIgnoringCase(sql, "set_config");

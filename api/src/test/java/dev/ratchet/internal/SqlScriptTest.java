@@ -101,12 +101,13 @@ class SqlScriptTest {
         for (String sql : List.of("SET search_path TO app", "set role app", "SET SESSION statement_timeout = '5s'",
                 "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SET lock_timeout = 100",
                 "RESET ALL", "DISCARD ALL", "DO $$ BEGIN PERFORM 1; END $$", "CALL setup()",
-                "SELECT pg_catalog.SET_CONFIG('search_path', 'x', false)", "-- first\nSET ROLE app")) {
+                "SELECT pg_catalog.SET_CONFIG('search_path', 'x', false)", "-- first\nSET ROLE app",
+                "SET LOCAL statement_timeout = '5s'")) {
             List<SqlScript.Statement> statements = SqlScript.split(sql);
             assertEquals(1, statements.size(), sql);
             assertTrue(statements.get(0).mayChangeSettings(), sql);
         }
-        for (String sql : List.of("SET LOCAL search_path TO app", "SET CONSTRAINTS ALL DEFERRED",
+        for (String sql : List.of("SET CONSTRAINTS ALL DEFERRED",
                 "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "UPDATE t SET role = 'x'",
                 "ALTER ROLE app SET search_path TO app", "CREATE TABLE settings (name text)", "SELECT 1")) {
             assertFalse(SqlScript.split(sql).get(0).mayChangeSettings(), sql);

@@ -139,10 +139,12 @@ class SessionHygieneTest {
                             Migration.builder("1_settings").version(Version.of(1)).sql("CREATE SCHEMA " + elsewhere
                                     + ";\nSET search_path TO " + elsewhere + ";\nSET statement_timeout = '50ms';\n"
                                     + "SET ROLE " + role + ";\n").build(),
-                            Migration.builder("2_after").version(Version.of(2))
-                                    .sql("SELECT pg_sleep(0.2);\nCREATE TABLE lands_here (id int);\n").build(),
+                            // SET LOCAL would otherwise reach the later migrations of a chain transaction.
+                            Migration.builder("2_after").version(Version.of(2)).sql("SELECT pg_sleep(0.2);\n"
+                                    + "CREATE TABLE lands_here (id int);\nSET LOCAL statement_timeout = '50ms';\n").build(),
                             Migration.builder("3_java").version(Version.of(3)).body(c -> {
                                 try (Statement st = c.createStatement()) {
+                                    st.execute("SELECT pg_sleep(0.2)");
                                     st.execute("SET search_path TO " + elsewhere);
                                     st.execute("SET SESSION AUTHORIZATION " + role); // the test's user is a superuser
                                 }
