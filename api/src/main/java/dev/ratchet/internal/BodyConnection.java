@@ -55,7 +55,7 @@ final class BodyConnection {
     }
 
     /** {@code pinned} as a body in the engine's transaction ({@code inTransaction}) or outside one sees it. */
-    static Connection of(Connection pinned, boolean inTransaction) {
+    static Connection of(Connection pinned, boolean inTransaction, DatabaseDialect dialect) {
         Savepoints savepoints = new Savepoints(pinned);
         return (Connection) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
@@ -95,9 +95,9 @@ final class BodyConnection {
                                 savepoints.release((Savepoint) args[0]);
                                 return null;
                             }
-                            case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, (String) args[0]);
+                            case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, dialect, (String) args[0]);
                             case "createStatement" -> {
-                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned);
+                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect);
                             }
                             default -> {
                             }
@@ -120,13 +120,13 @@ final class BodyConnection {
      * ({@code COMMIT}, {@code BEGIN}, ...: see {@link SqlScript#transactionControl}) is refused
      * before it reaches the database, as it is in a script; its connection is the body's.
      */
-    private static Statement statement(Statement raw, Connection body, Connection pinned) {
+    private static Statement statement(Statement raw, Connection body, Connection pinned, DatabaseDialect dialect) {
         return (Statement) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Statement.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
                             if (args != null && args.length > 0 && args[0] instanceof String sql) {
-                                refuseInTransaction(pinned, sql);
+                                refuseInTransaction(pinned, dialect, sql);
                             }
                         }
                         case "getConnection" -> {
@@ -145,14 +145,13 @@ final class BodyConnection {
                 });
     }
 
-    private static void refuseInTransaction(Connection pinned, String sql) throws SQLException {
+    private static void refuseInTransaction(Connection pinned, DatabaseDialect dialect, String sql) throws SQLException {
         java.util.Optional<String> command = SqlScript.transactionControl(sql);
         if (command.isPresent()) {
             throw refusedInTransaction("run " + command.get());
         }
         if (SqlScript.mentionsForeignKeys(sql) && SqlScript.split(sql).stream().anyMatch(SqlScript.Statement::setsForeignKeys)
-                && pinned.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")
-                && new SqliteDialect().foreignKeysOn(pinned)) {
+                && dialect.foreignKeysOn(pinned)) {
             // As a script is refused (FOREIGN_KEYS_PRAGMA_IN_TRANSACTION): SQLite ignores the pragma
             // here, and a table rebuild's DROP TABLE would take the rows that refer to the table.
             throw new Refused("a transactional migration's body must not set PRAGMA foreign_keys while foreign keys"

@@ -512,7 +512,7 @@ public final class Engine {
             } else {
                 boolean returned = false;
                 try {
-                    m.callback().orElseThrow().run(BodyConnection.of(s.connection, m.transactional()));
+                    m.callback().orElseThrow().run(BodyConnection.of(s.connection, m.transactional(), s.dialect));
                     returned = true;
                     if (!m.transactional()) {
                         BodyConnection.settle(s.connection, false);
@@ -693,10 +693,12 @@ public final class Engine {
                 : " Its transaction was rolled back: nothing of it remains.";
         ErrorKind kind = connectionLost ? ErrorKind.CONNECTION_FAILED
                 : m.transactional() ? ErrorKind.MIGRATION_FAILED : ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED;
+        BodyConnection.Refused refused = refusedIn(e);
+        String databaseHint = e instanceof SQLException se ? Errors.migrationHint(s.dialect, se) : null;
         String hint = "53200".equals(sqlState) && chain != null
                 ? "a chain transaction holds the locks of every object its " + chain.size() + " migrations touch until"
                 + " it commits; raise max_locks_per_transaction, or use TransactionMode.PER_MIGRATION"
-                : refusedIn(e) != null ? refusedIn(e).hint()
+                : refused != null ? refused.hint()
                 : m.transactional() && !connectionLost && needsNoTransaction(s, sqlState, e)
                 ? "this statement cannot run inside a transaction: " + (m.script().isPresent()
                 ? "make the migration's first line " + Migration.NO_TRANSACTION_DIRECTIVE
@@ -714,8 +716,7 @@ public final class Engine {
                 : "57014".equals(sqlState)
                 ? "another session cancelled the statement (pg_cancel_backend, or a client's cancel request): nothing"
                 + " is wrong with the migration itself; run migrate again when whoever cancelled it agrees"
-                : e instanceof SQLException se && Errors.migrationHint(s.dialect, se) != null
-                ? Errors.migrationHint(s.dialect, se)
+                : databaseHint != null ? databaseHint
                 : "55P03".equals(sqlState)
                 ? "another session holds a lock this statement needs (often a long transaction on the same table), and"
                 + " lock_timeout or NOWAIT gave up waiting: find it in pg_stat_activity and pg_locks, and run migrate"
