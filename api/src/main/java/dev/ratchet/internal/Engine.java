@@ -20,6 +20,7 @@ import dev.ratchet.TransactionMode;
 import dev.ratchet.VerifyResult;
 import dev.ratchet.internal.DatabaseDialect.MigrationLock;
 import dev.ratchet.spi.TableState;
+import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Tracker;
 import dev.ratchet.spi.TrackerContext;
 import dev.ratchet.spi.Outcome;
@@ -483,7 +484,7 @@ public final class Engine {
                                         + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line(),
                                 " It ran outside Ratchet's transaction, in one it opened itself, which Ratchet rolled"
                                         + " back: statements before that BEGIN stay applied, those after it do not,"
-                                        + " and it is not recorded.");
+                                        + notRecorded() + ".");
                     }
                     if (f.index() < 0) {
                         throw failed(s, ns, m, chain, "one of its " + statements.size() + " statements (lines "
@@ -687,7 +688,7 @@ public final class Engine {
         String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
         boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
         String undone = undoneInstead != null ? undoneInstead : !m.transactional()
-                ? " It ran outside a transaction: statements before the failing one stay applied, and it is not recorded."
+                ? " It ran outside a transaction: statements before the failing one stay applied," + notRecorded() + "."
                 : chain != null ? " The chain transaction was rolled back: none of the " + chain.size()
                 + " migrations in it remain applied."
                 : " Its transaction was rolled back: nothing of it remains.";
@@ -723,6 +724,9 @@ public final class Engine {
                 + " again when it ends; raise lock_timeout (SET LOCAL) only if the application can wait that long"
                 + " behind the migration"
                 : kind.defaultHint();
+        if (!m.transactional() && tracker.capabilities().contains(Capability.DIRTY_STATE)) {
+            hint = forceHint(s, ns, connectionLost, e) + (hint.equals(kind.defaultHint()) ? "" : "; " + hint);
+        }
         return RatchetException.of(kind,
                         "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") failed at "
                                 + where + ": " + e.getMessage()
@@ -730,6 +734,41 @@ public final class Engine {
                 .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                 .with("statement", statement).with("line", line).with("sqlState", sqlState)
                 .hint(hint).cause(e).build();
+    }
+
+    /**
+     * How a failed non-transactional migration is left in the tracker: a tracker with a dirty
+     * flag committed it before the body ran ({@link Tracker#beforeNonTransactional}), and it stays
+     * until an operator forces the namespace; every other tracker recorded nothing.
+     */
+    private String notRecorded() {
+        return tracker.capabilities().contains(Capability.DIRTY_STATE)
+                ? " and the " + tracker.id() + " tracker marks the namespace dirty at it: migrate refuses until it is"
+                + " forced"
+                : " and it is not recorded";
+    }
+
+    /**
+     * The hint for a failed non-transactional migration under a tracker with a dirty flag: the
+     * tracker's own refusal of the dirty namespace, read back now, names the versions to force to,
+     * as the next run would. Without the connection, or when the read says something else, a
+     * pointer to {@code status}, which prints the same refusal.
+     */
+    private String forceHint(Session s, Namespace ns, boolean connectionLost, Exception failure) {
+        String then = "; then fix the migration (if it is to run again) and run migrate again";
+        if (!connectionLost) {
+            try {
+                tracker.plan(tracker.read(s.context, ns.name()), ns);
+            } catch (RatchetException dirty) {
+                if (dirty.kind() == ErrorKind.DIRTY && dirty.hint() != null) {
+                    return "the namespace is dirty now: " + dirty.hint() + then;
+                }
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        return "the namespace is dirty now: inspect the schema, undo or finish the migration's partial effect, and"
+                + " force the namespace to the version it is now at (status names both choices)" + then;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.ratchet.AppliedMigration;
 import dev.ratchet.ChecksumManifest;
 import dev.ratchet.Cutover;
 import dev.ratchet.CutoverResult;
+import dev.ratchet.History;
 import dev.ratchet.MigrateResult;
 import dev.ratchet.Migration;
 import dev.ratchet.MigrationListener;
@@ -642,11 +643,22 @@ final class Commands {
                 found.add(n);
                 text("%-55s %s", f.name(), f.state()
                         + f.problem().map(p -> " (" + p.kind() + ")").orElse(""));
-                f.histories().forEach((ns, h) -> text("    namespace %s: %s", ns, h.entries().isEmpty() && h.facts().isEmpty()
-                        ? "no history" : h.entries().size() + " entries " + new TreeMap<>(h.facts())));
+                f.histories().forEach((ns, h) -> text("    namespace %s: %s", ns, historyLine(h)));
             }
             report.put("trackers", found);
             return 0;
+        }
+
+        /** "3 entries", a counter's "{dirty=false, version=2}" alone (it lists no entries), or both. */
+        static String historyLine(History h) {
+            List<String> parts = new ArrayList<>();
+            if (!h.entries().isEmpty()) {
+                parts.add(h.entries().size() + (h.entries().size() == 1 ? " entry" : " entries"));
+            }
+            if (!h.facts().isEmpty()) {
+                parts.add(new TreeMap<>(h.facts()).toString());
+            }
+            return parts.isEmpty() ? "no history" : String.join(" ", parts);
         }
     }
 

@@ -318,6 +318,9 @@ abstract class CliScenarios {
                 }
                 assertTrue(counterPresent, trackers.out());
             }
+            // The text names the counter's version alone: a counter lists no entries ("0 entries" misled).
+            Run text = ratchet("trackers", "--url", url, "--migrations", all);
+            assertTrue(text.out().contains("namespace default: {dirty=false, version=2}"), text.out());
 
             Run plan = json("plan", "--url", url, "--migrations", all);
             assertEquals(3, plan.code(), "plan says migrate would refuse: " + plan.out());

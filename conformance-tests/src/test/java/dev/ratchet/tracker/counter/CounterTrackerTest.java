@@ -96,8 +96,15 @@ class CounterTrackerTest {
             Migration partial = Migration.builder("2_partial").version(Version.of(2))
                     .sql(Migration.NO_TRANSACTION_DIRECTIVE + "\nCREATE TABLE half (id int);\nSELECT * FROM nowhere;")
                     .build();
-            assertEquals(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, assertThrows(RatchetException.class,
-                    () -> counter(db, List.of(create(1), partial)).migrate()).kind());
+            RatchetException failed = assertThrows(RatchetException.class,
+                    () -> counter(db, List.of(create(1), partial)).migrate());
+            assertEquals(ErrorKind.NON_TRANSACTIONAL_MIGRATION_FAILED, failed.kind());
+            // It is recorded, as dirty: the failure says so, and how to force, instead of "run migrate again".
+            assertTrue(failed.getMessage().contains("statements before the failing one stay applied, and the counter"
+                    + " tracker marks the namespace dirty at it: migrate refuses until it is forced."), failed.getMessage());
+            assertTrue(failed.hint().startsWith("the namespace is dirty now: inspect the schema; if migration 2"
+                    + " (2_partial) fully applied, force version 2; if not, undo its partial effect and force version 1"
+                    + " (force with the tracker counter@schema_migrations); then fix the migration"), failed.hint());
             assertEquals(List.of("2|" + (kind == DatabaseKind.POSTGRESQL ? "t" : "1")), rows(db, ROW),
                     "the unfinished non-transactional migration left the counter dirty at 2");
             String before = SchemaFingerprint.of(db);
