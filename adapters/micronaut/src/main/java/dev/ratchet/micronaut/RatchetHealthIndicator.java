@@ -1,6 +1,9 @@
 package dev.ratchet.micronaut;
 
+import dev.ratchet.ErrorKind;
 import dev.ratchet.NamespaceStatus;
+import dev.ratchet.Ratchet;
+import dev.ratchet.RatchetException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
@@ -9,19 +12,35 @@ import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reports {@code status()} per data source and namespace under the health name {@code ratchet}:
- * {@code UP} when every namespace is up to date, {@code DOWN} when one has pending migrations
- * or a problem (another instance migrated further, a tampered tracker table ...).
+ * {@code UP} when every namespace is up to date, {@code DOWN} when one has pending migrations,
+ * a problem (a tampered tracker table, a dirty counter ...), or its status cannot be read (the
+ * database is unreachable: that data source's details give the error, the others are still
+ * reported).
+ *
+ * <p>A database that another instance has migrated further than this build (the refusals
+ * {@code UNKNOWN_APPLIED_VERSION} and {@code BINARY_OLDER_THAN_DB}) keeps it {@code UP}, the
+ * namespace's details saying so under {@code databaseAhead}: this instance migrated at start-up,
+ * so a newer release did, and during a rolling deploy the previous release's instances go on
+ * serving (were they {@code DOWN}, a readiness probe would take every one of them out of service
+ * as soon as the first new instance migrated, and keep them out if the new release then failed).
  * Disable with {@code endpoints.health.ratchet.enabled: false}.
  */
 @Singleton
 @Requires(property = "endpoints.health.ratchet.enabled", notEquals = "false")
 public class RatchetHealthIndicator implements HealthIndicator {
+    /** The refusals that say only that the database is ahead of this build. */
+    private static final Set<ErrorKind> AHEAD = EnumSet.of(ErrorKind.UNKNOWN_APPLIED_VERSION,
+            ErrorKind.BINARY_OLDER_THAN_DB);
+
     private final RatchetMigrator migrator;
 
     /** Created by Micronaut. */
@@ -33,16 +52,30 @@ public class RatchetHealthIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         Map<String, Object> details = new LinkedHashMap<>();
         boolean up = true;
-        for (Map.Entry<String, List<NamespaceStatus>> ds : migrator.status().entrySet()) {
+        for (Map.Entry<String, Ratchet> ds : migrator.migrated().entrySet()) {
+            List<NamespaceStatus> statuses;
+            try {
+                statuses = ds.getValue().status();
+            } catch (RuntimeException e) {
+                details.put(ds.getKey(), Map.of("error", e instanceof RatchetException r
+                        ? r.reworded(SettingHints.of(ds.getKey())).getMessage() : String.valueOf(e)));
+                up = false;
+                continue;
+            }
             Map<String, Object> namespaces = new LinkedHashMap<>();
-            for (NamespaceStatus s : ds.getValue()) {
+            for (NamespaceStatus s : statuses) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("tracker", s.tracker());
                 n.put("applied", s.applied().size());
                 n.put("pending", s.pending().stream().map(m -> m.name()).toList());
-                s.problem().ifPresent(p -> n.put("problem", p.kind() + ": " + p.getMessage()));
+                Optional<RatchetException> problem = s.problem();
+                if (problem.isPresent() && AHEAD.contains(problem.get().kind())) {
+                    n.put("databaseAhead", problem.get().kind() + ": " + problem.get().getMessage());
+                } else {
+                    problem.ifPresent(p -> n.put("problem", p.kind() + ": " + p.getMessage()));
+                    up &= s.isUpToDate();
+                }
                 namespaces.put(s.namespace(), n);
-                up &= s.isUpToDate();
             }
             details.put(ds.getKey(), namespaces);
         }

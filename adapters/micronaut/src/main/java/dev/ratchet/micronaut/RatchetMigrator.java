@@ -65,6 +65,11 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         return dataSource;
     }
 
+    /** The configured {@link Ratchet} of every migrated data source, by data source name. */
+    Map<String, Ratchet> migrated() {
+        return new java.util.TreeMap<>(migrated);
+    }
+
     /** The status of every migrated data source, by data source name. Read-only. */
     public Map<String, List<NamespaceStatus>> status() {
         Map<String, List<NamespaceStatus>> out = new java.util.TreeMap<>();

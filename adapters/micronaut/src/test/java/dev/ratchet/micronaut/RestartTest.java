@@ -6,16 +6,21 @@ import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.micronaut.example.Book;
 import dev.ratchet.micronaut.example.BookCatalog;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.management.health.indicator.HealthResult;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -184,6 +189,53 @@ class RestartTest {
             String counter = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close()));
             assertTrue(counter.contains("ratchet.datasources.default.checksum-verification: the counter tracker keeps no"
                     + " checksums"), counter);
+        }
+    }
+
+    /**
+     * The health indicator during a rolling deploy and after: a newer release's instance migrates
+     * further while this one runs, and this one stays UP (saying the database is ahead); an edited
+     * tracker row makes it DOWN; a status that cannot be read (the pool closed) makes it DOWN with the error, instead
+     * of failing the health endpoint.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void theHealthIndicatorStaysUpWhileANewerReleaseIsAheadAndReportsWhatItCannotRead(DatabaseKind kind,
+                                                                                     @TempDir Path newer)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), newer.resolve("V1__create_book.sql"));
+            Files.writeString(newer.resolve("V2__add_year.sql"), "ALTER TABLE book ADD COLUMN year_published int;");
+            try (ApplicationContext old = start(db)) {
+                RatchetHealthIndicator health = old.getBean(RatchetHealthIndicator.class);
+                assertEquals(HealthStatus.UP, MicronautDatabases.first(health.getResult()).getStatus());
+
+                try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                    st.execute("UPDATE ratchet_applied_migrations SET checksum = '0' || checksum");
+                    HealthResult tampered = MicronautDatabases.first(health.getResult());
+                    assertEquals(HealthStatus.DOWN, tampered.getStatus(), String.valueOf(tampered.getDetails()));
+                    assertTrue(String.valueOf(tampered.getDetails()).contains("problem=CHECKSUM_DRIFT"),
+                            String.valueOf(tampered.getDetails()));
+                    st.execute("UPDATE ratchet_applied_migrations SET checksum = substr(checksum, 2)");
+                }
+                assertEquals(HealthStatus.UP, MicronautDatabases.first(health.getResult()).getStatus());
+
+                ApplicationContext.run(MicronautDatabases.properties(db, "filesystem:" + newer)).close();
+                HealthResult ahead = MicronautDatabases.first(health.getResult());
+                assertEquals(HealthStatus.UP, ahead.getStatus(), "the previous release goes on serving: " + ahead.getDetails());
+                Map<?, ?> namespace = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ahead.getDetails()).get("default")).get("default");
+                assertTrue(String.valueOf(namespace.get("databaseAhead")).startsWith("UNKNOWN_APPLIED_VERSION:"), namespace.toString());
+                assertTrue(String.valueOf(namespace.get("databaseAhead")).contains("2_add_year"), namespace.toString());
+
+                // The pool closed under it (as at shutdown, or as a pool that gave up): no status can be read.
+                DataSource pool = old.getBean(DataSourceResolver.class).resolve(old.getBean(DataSource.class));
+                ((AutoCloseable) pool).close();
+                HealthResult unreadable = MicronautDatabases.first(health.getResult());
+                assertEquals(HealthStatus.DOWN, unreadable.getStatus());
+                String error = String.valueOf(((Map<?, ?>) ((Map<?, ?>) unreadable.getDetails()).get("default")).get("error"));
+                assertTrue(error.startsWith("[CONNECTION_FAILED]"), "the error, not a failed endpoint: " + unreadable.getDetails());
+            }
         }
     }
 }
