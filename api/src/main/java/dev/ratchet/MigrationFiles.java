@@ -33,6 +33,8 @@ final class MigrationFiles {
         static final Pattern UP = Pattern.compile("([0-9][0-9.]*)_(.+)\\.up\\.sql");
         static final Pattern DOWN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.down\\.sql");
         static final Pattern PLAIN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.sql");
+        /** Only to name it in the refusal. */
+        static final Pattern FLYWAY_UNDO = Pattern.compile("U[0-9][0-9._]*__.+\\.(?i:sql)");
 
         private Patterns() {
         }
@@ -78,13 +80,13 @@ final class MigrationFiles {
                 m = Patterns.PLAIN.matcher(fileName);
             }
             if (!m.matches()) {
-                throw notAMigrationName(origin);
+                throw notAMigrationName(fileName, origin);
             }
             versionText = m.group(1);
             description = m.group(2);
         }
         if (description.isBlank()) {
-            throw notAMigrationName(origin);
+            throw notAMigrationName(fileName, origin);
         }
         Version version;
         try {
@@ -150,9 +152,35 @@ final class MigrationFiles {
         return c >= '0' && c <= '9';
     }
 
-    private static RatchetException notAMigrationName(Object origin) {
-        return malformed(origin, "it does not match V<version>__<name>.sql, <version>_<name>.up.sql"
-                + " or <version>_<name>.sql");
+    private static RatchetException notAMigrationName(String fileName, Object origin) {
+        String shapes = "V<version>__<name>.sql, <version>_<name>.up.sql or <version>_<name>.sql";
+        if (fileName.startsWith("R__")) {
+            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
+                            + "' is a Flyway repeatable migration (R__): Ratchet runs each migration once, by version,"
+                            + " and has no repeatable kind.")
+                    .with("file", origin.toString())
+                    .hint("move it out of the migrations directory, and make each change of what it creates a"
+                            + " versioned migration of its own (its current text, CREATE OR REPLACE, as the next"
+                            + " V<version>__<name>.sql where the database does not have it yet)")
+                    .build();
+        }
+        if (Patterns.FLYWAY_UNDO.matcher(fileName).matches()) {
+            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
+                            + "' is a Flyway undo migration (U<version>__): Ratchet runs no undo migrations.")
+                    .with("file", origin.toString())
+                    .hint("move it out of the migrations directory, or name it <version>_<name>.down.sql, which"
+                            + " Ratchet passes over")
+                    .build();
+        }
+        if (!fileName.endsWith(".sql")) {
+            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
+                            + "' has a name Ratchet cannot read: its extension is not the lower-case .sql of "
+                            + shapes + ".")
+                    .with("file", origin.toString())
+                    .hint("rename it with a lower-case .sql, or move it out of the migrations directory")
+                    .build();
+        }
+        return malformed(origin, "it does not match " + shapes);
     }
 
     /** A golang-migrate / dbmate down migration, which Ratchet ignores. */

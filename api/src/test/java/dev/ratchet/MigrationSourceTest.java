@@ -96,6 +96,32 @@ class MigrationSourceTest {
         }
     }
 
+    /** Flyway's repeatable and undo migrations, and an upper-case extension, are named as what they are. */
+    @Test
+    void flywaysOtherKindsAndAnUpperCaseExtensionAreRefusedSayingWhatTheyAre() throws Exception {
+        write("V1__ok.sql", "SELECT 1;");
+        Map<String, List<String>> expected = Map.of(
+                "R__views.sql", List.of("is a Flyway repeatable migration (R__)", "make each change of what it creates"
+                        + " a versioned migration of its own"),
+                "U2__drop_users.sql", List.of("is a Flyway undo migration (U<version>__)", "name it"
+                        + " <version>_<name>.down.sql, which Ratchet passes over"),
+                "V2__users.SQL", List.of("its extension is not the lower-case .sql", "rename it with a lower-case .sql"),
+                "U_not_undo.sql", List.of("it does not match V<version>__<name>.sql", "rename the file to"));
+        for (Map.Entry<String, List<String>> bad : expected.entrySet()) {
+            Path file = dir.resolve(bad.getKey());
+            Files.writeString(file, "SELECT 1;");
+            RatchetException e = assertThrows(RatchetException.class, this::load, bad.getKey());
+            assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind(), bad.getKey());
+            assertTrue(e.getMessage().contains(bad.getKey()) && e.getMessage().contains(bad.getValue().get(0)),
+                    e.getMessage());
+            assertTrue(e.hint().contains(bad.getValue().get(1)), e.hint());
+            assertEquals(file.toString(), e.context().get("file"));
+            Files.delete(file);
+        }
+        Files.writeString(dir.resolve("2_drop_users.down.sql"), "SELECT 1;");
+        assertEquals(1, load().size(), "the renamed undo migration is passed over");
+    }
+
     /**
      * Among many files (taken sixteen a call, in the listing's order), the malformed name reported
      * is the first by path, wherever the listing puts it; a collision among many dense versions,
