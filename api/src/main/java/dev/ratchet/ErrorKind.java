@@ -44,6 +44,14 @@ public enum ErrorKind {
             "make the migration's first line -- ratchet:no-transaction and put BEGIN and COMMIT between its two"
                     + " foreign_keys pragmas, as SQLite's table-rebuild procedure does; or connect without"
                     + " foreign_keys=on"),
+    /**
+     * A migration holds a psql meta-command: a line that starts with a backslash
+     * ({@code \\connect}, {@code \\set}, {@code \\i} ...), which only psql runs.
+     */
+    PSQL_META_COMMAND(Family.SOURCE,
+            "delete the line, or do in SQL what it does: a migration runs on the database Ratchet connects to"
+                    + " (\\connect), with its values written in place (\\set); pg_dump's \\restrict and"
+                    + " \\unrestrict lines need nothing, Ratchet passes them over"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

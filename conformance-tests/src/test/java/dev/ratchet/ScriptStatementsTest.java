@@ -553,4 +553,101 @@ class ScriptStatementsTest {
             }
         };
     }
+
+    /** A schema and data dump as pg_dump writes it (less the schema names a test schema cannot have). */
+    private static final String PG_DUMP = "--\n-- PostgreSQL database dump\n--\n\n"
+            + "\\restrict nLi1NT4yis9ok7Yzj73VQPsTNgc1YyHS99v80fFQjP6VYHTBrmMyFTbHJeaTnsi\n\n"
+            + "SET statement_timeout = 0;\nSET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n"
+            + "CREATE TABLE q (\n    id integer NOT NULL,\n    s text\n);\n\n"
+            + "--\n-- Data for Name: q; Type: TABLE DATA\n--\n\n"
+            + "COPY q (id, s) FROM stdin;\n"
+            + "1\ttab\\there\n"
+            + "2\tback\\\\slash; -- and no comment\n"
+            + "3\t\\N\n"
+            + "4\tquote's\n"
+            + "\\.\n\n\n"
+            + "ALTER TABLE ONLY q\n    ADD CONSTRAINT q_pkey PRIMARY KEY (id);\n\n"
+            + "--\n-- PostgreSQL database dump complete\n--\n\n"
+            + "\\unrestrict nLi1NT4yis9ok7Yzj73VQPsTNgc1YyHS99v80fFQjP6VYHTBrmMyFTbHJeaTnsi\n\n";
+
+    /**
+     * A pg_dump file as a baseline migration, in both transaction modes: its restrict lines (which
+     * pg_dump writes since PostgreSQL 17.6, 16.10, 15.14, 14.19 and 13.22) are passed over, and its
+     * COPY data goes in through the COPY protocol, every value as written. A row COPY refuses fails
+     * the migration naming the COPY and its line, and leaves nothing behind.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aPgDumpFileWithRestrictLinesAndCopyDataIsApplied(TransactionMode mode) throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Migration dump = Migration.builder("1_baseline").version(Version.of(1)).sql(PG_DUMP).build();
+            Migration bad = Migration.builder("3_more").version(Version.of(3))
+                    .sql("INSERT INTO q VALUES (5, 'five');\nCOPY q FROM stdin;\n6\tsix\nseven\tseven\n\\.\n").build();
+            List<Migration> code = List.of(dump, Fixtures.create(2), bad);
+            Fixtures.createEffectsTable(db);
+
+            VerifyResult dryRun = Fixtures.ratchet(db, mode, List.of(dump)).verify();
+            assertTrue(dryRun.ok(), dryRun.toString());
+            assertFalse(tableExists(db, "q"), "verify rolled the COPY back");
+
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, mode, code).migrate());
+            assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("statement 2 of 2 (line 2)") && e.getMessage().contains("seven"),
+                    e.getMessage());
+            boolean chain = mode == TransactionMode.CHAIN;
+            assertEquals(chain ? List.of() : List.of("1|tab\there", "2|back\\slash; -- and no comment", "3|null",
+                    "4|quote's"), chain ? List.of() : rows(db, "SELECT id, s FROM q"), "each value as written");
+            assertEquals(chain ? List.of() : List.of("1", "2"),
+                    trackerRows(db).stream().map(r -> r.substring(0, r.indexOf('|'))).toList());
+            if (!chain) {
+                assertEquals(List.of("q_pkey"), rows(db, "SELECT conname FROM pg_constraint WHERE conrelid = 'q'::regclass"),
+                        "the statements after the data ran too");
+                assertEquals(List.of(), rows(db, "SELECT id FROM q WHERE id > 4"), "the failed COPY left nothing");
+            }
+        }
+    }
+
+    /**
+     * A psql meta-command (a line starting with a backslash, outside quotes) is refused before any
+     * of the migration runs, in or outside a transaction, and plan and status say so first. On
+     * SQLite, which has no COPY, a COPY with its data fails saying so.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aPsqlMetaCommandIsRefusedBeforeAnyOfTheMigrationRuns(DatabaseKind kind) throws Exception {
+        for (String directive : List.of("", Migration.NO_TRANSACTION_DIRECTIVE + "\n")) {
+            try (TestDatabase db = TestDatabases.open(kind)) {
+                Fixtures.createEffectsTable(db);
+                Migration meta = Migration.builder("2_meta").version(Version.of(2)).sql(directive
+                        + "CREATE TABLE before_it (id int);\n\\set ON_ERROR_STOP on\nCREATE TABLE after_it (id int);\n")
+                        .build();
+                List<Migration> code = List.of(Fixtures.create(1), meta);
+                int line = directive.isEmpty() ? 2 : 3;
+
+                RatchetException planned = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, code).plan());
+                assertEquals(ErrorKind.PSQL_META_COMMAND, planned.kind(), planned.getMessage());
+                assertEquals(ErrorKind.PSQL_META_COMMAND, Fixtures.ratchet(db, code).status().get(0).problem()
+                        .map(RatchetException::kind).orElse(null));
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, code).migrate());
+                assertEquals(ErrorKind.PSQL_META_COMMAND, e.kind(), e.getMessage());
+                assertEquals(ErrorKind.Family.SOURCE, e.kind().family());
+                assertTrue(e.getMessage().contains("psql meta-command on line " + line + " (\\set)"), e.getMessage());
+                assertEquals(line, e.context().get("line"));
+                assertFalse(tableExists(db, "before_it"), "nothing of it ran: " + directive);
+                assertEquals(Map.of("1", 1), effects(db));
+            }
+        }
+        if (kind == DatabaseKind.SQLITE) {
+            try (TestDatabase db = TestDatabases.open(kind)) {
+                Migration copy = Migration.builder("1_copy").version(Version.of(1))
+                        .sql("CREATE TABLE q (id int);\nCOPY q FROM stdin;\n1\n\\.\n").build();
+                RatchetException e = assertThrows(RatchetException.class,
+                        () -> Fixtures.ratchet(db, List.of(copy)).migrate());
+                assertEquals(ErrorKind.MIGRATION_FAILED, e.kind());
+                assertTrue(e.getMessage().contains("statement 2 of 2 (line 2): COPY ... FROM STDIN with its data in the"
+                        + " script (pg_dump's form) runs on PostgreSQL only"), e.getMessage());
+                assertFalse(tableExists(db, "q"));
+            }
+        }
+    }
 }

@@ -162,6 +162,15 @@ public abstract class DatabaseDialect implements Dialect {
         }
     }
 
+    /**
+     * Runs a {@code COPY ... FROM STDIN} statement with its data (see
+     * {@link SqlScript.Statement#copyFromStdin}). Only PostgreSQL has it: this default refuses.
+     */
+    public void copyIn(Connection connection, String sql, String data) throws SQLException {
+        throw new java.sql.SQLFeatureNotSupportedException("COPY ... FROM STDIN with its data in the script (pg_dump's"
+                + " form) runs on PostgreSQL only");
+    }
+
     /** A statement of a script failed. */
     public static final class StatementFailure extends Exception {
         private static final long serialVersionUID = 1L;

@@ -460,6 +460,10 @@ public final class Engine {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
+                Optional<RatchetException> meta = psqlMetaCommand(ns, m, chain, statements);
+                if (meta.isPresent()) {
+                    throw meta.get();
+                }
                 if (m.transactional()) {
                     Optional<RatchetException> refusal = transactionControl(ns, m, chain, statements);
                     if (refusal.isEmpty()) {
@@ -470,7 +474,9 @@ public final class Engine {
                     }
                 }
                 try {
-                    if (m.transactional()) {
+                    if (statements.stream().anyMatch(SqlScript.Statement::copyFromStdin)) {
+                        runWithCopy(s, statements);
+                    } else if (m.transactional()) {
                         s.dialect.runInTransaction(s.connection, sql);
                     } else {
                         // Outside a transaction: statements sent together would form one implicit
@@ -501,7 +507,7 @@ public final class Engine {
                                     + "' of namespace '" + ns.name() + "' (" + m.origin() + ") ran outside Ratchet's"
                                     + " transaction and left one of its own open (a BEGIN without its COMMIT). Ratchet"
                                     + " rolled it back: statements before that BEGIN stay applied, those after it do"
-                                    + " not, and the migration is not recorded.")
+                                    + " not," + notRecorded().replace(" it is ", " the migration is ") + ".")
                             .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                             .hint("end the script's transaction with COMMIT, or delete its BEGIN; inspect the"
                                     + " database for what the statements before the BEGIN did")
@@ -562,15 +568,62 @@ public final class Engine {
             SqlScript.Statement st = statements.get(i);
             Optional<String> command = st.transactionControl();
             if (command.isPresent()) {
-                return Optional.of(RatchetException.of(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, "Migration '" + m.name()
-                                + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in Ratchet's transaction,"
-                                + " but its statement " + (i + 1) + " of " + statements.size() + " (line " + st.line()
-                                + ") is " + command.get() + ", which would end that transaction or begin another: the"
-                                + " migration would commit apart from its tracker row" + (chain == null ? ""
-                                : ", and so would the migrations of its chain before it") + ". Nothing of it ran"
-                                + (chain == null ? "." : "; the chain transaction was rolled back."))
-                        .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
-                        .with("statement", i + 1).with("line", st.line()).build());
+                return Optional.of(statementRefusal(ErrorKind.TRANSACTION_CONTROL_IN_MIGRATION, ns, m, chain, i, st,
+                        "runs in Ratchet's transaction, but its statement " + (i + 1) + " of " + statements.size()
+                                + " (line " + st.line() + ") is " + command.get() + ", which would end that transaction"
+                                + " or begin another: the migration would commit apart from its tracker row"
+                                + (chain == null ? "" : ", and so would the migrations of its chain before it")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A script refused for its statement {@code index} before any of it ran: "Migration '...' of
+     * namespace '...' (origin) {@code why}. Nothing of it ran", with the statement and its line.
+     */
+    private static RatchetException statementRefusal(ErrorKind kind, Namespace ns, Migration m, List<Migration> chain,
+                                                     int index, SqlScript.Statement st, String why) {
+        return RatchetException.of(kind, "Migration '" + m.name() + "' of namespace '" + ns.name() + "' ("
+                        + m.origin() + ") " + why + ". Nothing of it ran"
+                        + (chain == null ? "." : "; the chain transaction was rolled back."))
+                .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                .with("statement", index + 1).with("line", st.line()).build();
+    }
+
+    /**
+     * Runs a script that has a {@code COPY ... FROM STDIN} with its data (pg_dump's output), one
+     * statement at a time: the COPY through the driver's copy protocol, the others as usual.
+     */
+    private static void runWithCopy(Session s, List<SqlScript.Statement> statements)
+            throws DatabaseDialect.StatementFailure {
+        for (int i = 0; i < statements.size(); i++) {
+            SqlScript.Statement st = statements.get(i);
+            try {
+                if (st.copyFromStdin()) {
+                    s.dialect.copyIn(s.connection, st.sql(), st.copyData());
+                } else {
+                    DatabaseDialect.execute(s.connection, st.sql());
+                }
+            } catch (SQLException e) {
+                throw new DatabaseDialect.StatementFailure(i, e);
+            }
+        }
+    }
+
+    /**
+     * Refuses a script with a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}),
+     * before any of it runs: the database would fail on it as a syntax error.
+     */
+    private static Optional<RatchetException> psqlMetaCommand(Namespace ns, Migration m, List<Migration> chain,
+                                                              List<SqlScript.Statement> statements) {
+        for (int i = 0; i < statements.size(); i++) {
+            SqlScript.Statement st = statements.get(i);
+            Optional<String> command = st.psqlMetaCommand();
+            if (command.isPresent()) {
+                return Optional.of(statementRefusal(ErrorKind.PSQL_META_COMMAND, ns, m, chain, i, st,
+                        "has a psql meta-command on line " + st.line() + " (" + command.get() + "), which only psql"
+                                + " runs: sent to the database it is a syntax error"));
             }
         }
         return Optional.empty();
@@ -598,20 +651,16 @@ public final class Engine {
                 throw Errors.database(s.dialect, e, "reading PRAGMA foreign_keys before migration '" + m.name()
                         + "'", ns.name());
             }
-            String where = "Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") runs in"
-                    + " Ratchet's transaction, but its statement " + (i + 1) + " of " + statements.size() + " (line "
-                    + st.line() + ") sets PRAGMA foreign_keys, which SQLite ignores inside a transaction";
+            String what = "runs in Ratchet's transaction, but its statement " + (i + 1) + " of " + statements.size()
+                    + " (line " + st.line() + ") sets PRAGMA foreign_keys, which SQLite ignores inside a transaction";
             if (on) {
-                return Optional.of(RatchetException.of(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION, where
-                                + ": foreign keys would stay on for the whole migration, and a DROP TABLE of a table"
-                                + " that other rows refer to would delete those rows (ON DELETE CASCADE) or fail."
-                                + " Nothing of it ran" + (chain == null ? "."
-                                : "; the chain transaction was rolled back."))
-                        .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
-                        .with("statement", i + 1).with("line", st.line()).build());
+                return Optional.of(statementRefusal(ErrorKind.FOREIGN_KEYS_PRAGMA_IN_TRANSACTION, ns, m, chain, i, st,
+                        what + ": foreign keys would stay on for the whole migration, and a DROP TABLE of a table that"
+                                + " other rows refer to would delete those rows (ON DELETE CASCADE) or fail"));
             }
             if (warnings != null) {
-                warnings.add(where + ": it has no effect. Foreign keys are off on this connection, so nothing"
+                warnings.add("Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") "
+                        + what + ": it has no effect. Foreign keys are off on this connection, so nothing"
                         + " depends on it; on a connection with foreign_keys=on this migration is refused"
                         + " (FOREIGN_KEYS_PRAGMA_IN_TRANSACTION).");
             }
@@ -641,11 +690,14 @@ public final class Engine {
      */
     private Optional<RatchetException> scriptRefusal(Session s, Plan plan) {
         for (Migration m : plan.pending()) {
-            if (m.transactional() && m.script().isPresent()) {
+            if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
-                Optional<RatchetException> refusal = transactionControl(plan.namespace(), m, null, statements);
-                if (refusal.isEmpty()) {
-                    refusal = foreignKeysPragma(s, plan.namespace(), m, null, statements, null);
+                Optional<RatchetException> refusal = psqlMetaCommand(plan.namespace(), m, null, statements);
+                if (refusal.isEmpty() && m.transactional()) {
+                    refusal = transactionControl(plan.namespace(), m, null, statements);
+                    if (refusal.isEmpty()) {
+                        refusal = foreignKeysPragma(s, plan.namespace(), m, null, statements, null);
+                    }
                 }
                 if (refusal.isPresent()) {
                     return refusal;

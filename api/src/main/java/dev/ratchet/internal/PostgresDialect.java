@@ -586,6 +586,44 @@ final class PostgresDialect extends DatabaseDialect {
         }
     }
 
+    /**
+     * Through pgjdbc's {@code CopyManager}, found by reflection as {@link #driverPid} finds the
+     * connection (the driver is the application's, not a dependency of this module).
+     */
+    @Override
+    public void copyIn(Connection connection, String sql, String data) throws SQLException {
+        for (ClassLoader loader : new ClassLoader[] {connection.getClass().getClassLoader(),
+                Thread.currentThread().getContextClassLoader(), PostgresDialect.class.getClassLoader()}) {
+            Class<?> pg;
+            Class<?> copyManager;
+            try {
+                pg = Class.forName("org.postgresql.PGConnection", false, loader);
+                copyManager = Class.forName("org.postgresql.copy.CopyManager", false, loader);
+            } catch (ClassNotFoundException | NullPointerException | LinkageError e) {
+                continue; // not visible from this loader; try the next
+            }
+            if (!connection.isWrapperFor(pg)) {
+                break;
+            }
+            try {
+                Object copy = pg.getMethod("getCopyAPI").invoke(connection.unwrap(pg));
+                copyManager.getMethod("copyIn", String.class, java.io.Reader.class)
+                        .invoke(copy, sql, new java.io.StringReader(data));
+                return;
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException se) {
+                    throw se;
+                }
+                throw new SQLException("COPY ... FROM STDIN failed: " + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException | ClassCastException | IllegalArgumentException e) {
+                throw new SQLException("COPY ... FROM STDIN needs pgjdbc's copy API, which this connection does not"
+                        + " give: " + e, e);
+            }
+        }
+        throw new java.sql.SQLFeatureNotSupportedException("COPY ... FROM STDIN with its data in the script needs the"
+                + " PostgreSQL JDBC driver (pgjdbc), and this connection is not one of its");
+    }
+
     /** The backend process id the driver was given at connection start (pgjdbc), if it says. */
     static OptionalInt driverPid(Connection connection) {
         for (ClassLoader loader : new ClassLoader[] {connection.getClass().getClassLoader(),

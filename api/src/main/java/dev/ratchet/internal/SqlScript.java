@@ -24,9 +24,40 @@ public final class SqlScript {
      * @param line       the 1-based line on which it starts
      * @param firstWords its first three words at most, upper-cased (comments and quoted text skipped)
      */
-    public record Statement(String sql, int line, List<String> firstWords) {
+    public record Statement(String sql, int line, List<String> firstWords, String copyData) {
         private static final java.util.regex.Pattern SETS_FOREIGN_KEYS =
                 java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
+
+        /** A statement with no COPY data. */
+        public Statement(String sql, int line, List<String> firstWords) {
+            this(sql, line, firstWords, null);
+        }
+
+        /**
+         * Whether this is a {@code COPY ... FROM STDIN} whose data followed it in the script, as
+         * pg_dump writes it (up to a line <code>&#92;.</code>): {@link #copyData} holds that data, a line
+         * each, and the statement runs through the driver's COPY protocol, not as plain SQL.
+         */
+        public boolean copyFromStdin() {
+            return copyData != null;
+        }
+
+        /**
+         * The psql meta-command this line is (<code>&#92;connect</code>, <code>&#92;set</code>, <code>&#92;i</code> ...),
+         * if it is one: a line of the script that starts with a backslash, outside quotes and
+         * comments. Only psql runs them; the database would see a syntax error. (pg_dump's
+         * <code>&#92;restrict</code> and <code>&#92;unrestrict</code> lines are not statements: see {@link #split}.)
+         */
+        public java.util.Optional<String> psqlMetaCommand() {
+            if (!sql.startsWith("\\")) {
+                return java.util.Optional.empty();
+            }
+            int end = 1;
+            while (end < sql.length() && !Character.isWhitespace(sql.charAt(end))) {
+                end++;
+            }
+            return java.util.Optional.of(sql.substring(0, end));
+        }
 
         /**
          * Whether this statement may change a setting that outlives it, in the session or, for
@@ -114,7 +145,17 @@ public final class SqlScript {
         return false;
     }
 
-    /** The statements of {@code script}, in order; empty and comment-only pieces are dropped. */
+    /**
+     * The statements of {@code script}, in order; empty and comment-only pieces are dropped.
+     *
+     * <p>Two things psql understands are recognized, as they come in pg_dump's output: a
+     * {@code COPY ... FROM STDIN} statement takes the lines after it, up to a line <code>&#92;.</code>
+     * (or the end), as its {@link Statement#copyData data}; and a line that starts with a
+     * backslash is a psql meta-command, a statement of its own ({@link Statement#psqlMetaCommand}),
+     * except <code>&#92;restrict</code> and <code>&#92;unrestrict</code>, which pg_dump writes around every
+     * plain-text dump since PostgreSQL 17.6, 16.10, 15.14, 14.19 and 13.22: they only switch psql's
+     * meta-commands off and on, there are none here, and they are passed over like comments.
+     */
     public static List<Statement> split(String script) {
         List<Statement> out = new ArrayList<>();
         String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
@@ -158,6 +199,27 @@ public final class SqlScript {
                         i++;
                     }
                 }
+                continue;
+            }
+            if (c == '\\' && atLineStart(s, i)) {
+                int eol = s.indexOf('\n', i);
+                eol = eol < 0 ? n : eol;
+                String meta = s.substring(i, eol).strip();
+                if (significant) {
+                    // psql would run it before the statement it interrupts is complete; the
+                    // script is refused for it anyway, so the statement simply ends here
+                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords)));
+                    significant = false;
+                    createStatement = false;
+                    blockDepth = 0;
+                    firstWords.clear();
+                }
+                String command = meta.split("\\s", 2)[0];
+                if (!command.equals("\\restrict") && !command.equals("\\unrestrict")) {
+                    out.add(new Statement(meta, line, List.of()));
+                }
+                i = eol;
+                start = eol;
                 continue;
             }
             if (!significant && !Character.isWhitespace(c) && c != ';') {
@@ -230,7 +292,36 @@ public final class SqlScript {
             }
             if (c == ';' && blockDepth == 0) {
                 if (significant) {
-                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords)));
+                    String sql = s.substring(start, i).strip();
+                    if (!firstWords.isEmpty() && firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {
+                        // The data starts on the next line and ends at a line "\." (or the script's end).
+                        int dataStart = s.indexOf('\n', i);
+                        dataStart = dataStart < 0 ? n : dataStart + 1;
+                        StringBuilder data = new StringBuilder();
+                        int at = dataStart;
+                        while (at < n) {
+                            int eol = s.indexOf('\n', at);
+                            int next = eol < 0 ? n : eol + 1;
+                            String row = s.substring(at, eol < 0 ? n : eol);
+                            if (row.endsWith("\r")) {
+                                row = row.substring(0, row.length() - 1);
+                            }
+                            at = next;
+                            if (row.equals("\\.")) {
+                                break;
+                            }
+                            data.append(row).append('\n');
+                        }
+                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), data.toString()));
+                        line += countNewlines(s, i, at);
+                        i = at;
+                        start = at;
+                        significant = false;
+                        createStatement = false;
+                        firstWords.clear();
+                        continue;
+                    }
+                    out.add(new Statement(sql, startLine, List.copyOf(firstWords)));
                 }
                 start = i + 1;
                 significant = false;
@@ -257,6 +348,24 @@ public final class SqlScript {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** {@code COPY ... FROM STDIN}, the form whose data follows the statement in the script. */
+    private static final java.util.regex.Pattern COPY_FROM_STDIN =
+            java.util.regex.Pattern.compile("(?is)\\bFROM\\s+STDIN\\b");
+
+    /** Whether only blanks come before {@code i} on its line. */
+    private static boolean atLineStart(String s, int i) {
+        for (int k = i - 1; k >= 0; k--) {
+            char c = s.charAt(k);
+            if (c == '\n') {
+                return true;
+            }
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\uFEFF') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int countNewlines(String s, int from, int to) {

@@ -121,4 +121,51 @@ class SqlScriptTest {
                 statements.stream().map(st -> SqlScript.transactionControl(st.sql())).toList());
         assertEquals(List.of(1, 2, 3), statements.stream().map(SqlScript.Statement::line).toList());
     }
+
+    /** pg_dump's plain-text form: COPY ... FROM stdin with its rows after it, up to the end marker. */
+    @Test
+    void aCopyFromStdinTakesTheLinesAfterItUpToTheEndMarkerAsItsData() {
+        String script = "CREATE TABLE q (id int, s text);\n"
+                + "COPY public.q (id, s) FROM stdin;\n"
+                + "1\ttab\\there\n"
+                + "2\tsemi;colon -- not a comment\n"
+                + "3\t\\N\r\n"
+                + "\\.\r\n"
+                + "\n"
+                + "SELECT 'after';\n"
+                + "copy t from STDIN with (format csv);\n"
+                + "1,\"x;y\"\n";
+        List<SqlScript.Statement> statements = SqlScript.split(script);
+        assertEquals(List.of("CREATE TABLE q (id int, s text)", "COPY public.q (id, s) FROM stdin", "SELECT 'after'",
+                "copy t from STDIN with (format csv)"), statements.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals("1\ttab\\there\n2\tsemi;colon -- not a comment\n3\t\\N\n", statements.get(1).copyData(),
+                "rows as written, line endings as LF, without the end marker");
+        assertEquals(8, statements.get(2).line(), "lines are counted through the data");
+        assertEquals("1,\"x;y\"\n", statements.get(3).copyData(), "the script's end ends the data too");
+        assertFalse(statements.get(0).copyFromStdin());
+        assertFalse(SqlScript.split("COPY q TO STDOUT;\nSELECT 1;").get(0).copyFromStdin(), "only FROM STDIN has data");
+        assertFalse(SqlScript.split("COPY q FROM '/tmp/q.tsv';\nSELECT 1;").get(0).copyFromStdin());
+    }
+
+    /**
+     * A line that starts with a backslash is a psql meta-command; pg_dump's restrict and
+     * unrestrict lines (written since PostgreSQL 17.6 and the other August 2025 releases) are passed
+     * over. A backslash in quotes, a comment or a dollar-quoted body is nothing of the kind.
+     */
+    @Test
+    void psqlMetaCommandsAreStatementsOfTheirOwnAndRestrictLinesArePassedOver() {
+        List<SqlScript.Statement> statements = SqlScript.split("--\n-- PostgreSQL database dump\n--\n\n"
+                + "\\restrict ljl0NG4jJVaKMJWD3GRoAHR7egX8\n\n"
+                + "SELECT E'\n\\\\connect not_a_command';\n"
+                + "CREATE FUNCTION f() RETURNS text AS $$\n\\set not_one\n$$ LANGUAGE sql;\n"
+                + "/*\n\\i nor_this.sql\n*/\n"
+                + "  \\connect other\n"
+                + "CREATE TABLE a (id int);\n"
+                + "\\unrestrict ljl0NG4jJVaKMJWD3GRoAHR7egX8\n");
+        assertEquals(List.of(Optional.empty(), Optional.empty(), Optional.of("\\connect"), Optional.empty()),
+                statements.stream().map(SqlScript.Statement::psqlMetaCommand).toList(), statements.toString());
+        assertEquals("\\connect other", statements.get(2).sql());
+        assertEquals(15, statements.get(2).line());
+        assertEquals("CREATE TABLE a (id int)", statements.get(3).sql());
+    }
 }

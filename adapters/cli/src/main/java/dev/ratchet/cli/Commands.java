@@ -139,7 +139,7 @@ final class Commands {
                 n.put("rows", Report.entries(m.rows()));
                 moves.add(n);
                 text("namespace %s: %s%s", m.namespace(), m.status(),
-                        m.rows().isEmpty() ? "" : " (" + m.rows().size() + " rows)");
+                        m.rows().isEmpty() ? "" : " (" + m.rows().size() + (m.rows().size() == 1 ? " row)" : " rows)"));
                 m.rows().forEach(e -> text("  %s%s", e.name().orElse("?"),
                         e.checksum().map(c -> "").orElse(" (checksum unknown)")));
             }
