@@ -63,6 +63,11 @@ final class Options {
             Map<String, Path> out = new LinkedHashMap<>();
             Map<String, String> givenAs = new LinkedHashMap<>();
             if (migrations != null) {
+                if (migrations.toString().isEmpty()) {
+                    // Path.of("") is the working directory: an unset variable would migrate its .sql files
+                    throw new IllegalArgumentException("--migrations is empty (an unset variable?): give the"
+                            + " directory, '.' for the working directory");
+                }
                 out.put(Ratchet.DEFAULT_NAMESPACE, migrations);
                 givenAs.put(Ratchet.DEFAULT_NAMESPACE, "--migrations " + migrations);
             }
@@ -76,6 +81,10 @@ final class Options {
                 if (earlier != null) {
                     throw new IllegalArgumentException("namespace '" + name + "' is given twice (" + earlier
                             + " and --namespace " + given + "): each namespace has one directory");
+                }
+                if (eq == given.length() - 1) {
+                    throw new IllegalArgumentException("--namespace " + given + " names no directory (an unset"
+                            + " variable?): give NAME=DIR, DIR '.' for the working directory");
                 }
                 out.put(name, Path.of(given.substring(eq + 1)));
             }

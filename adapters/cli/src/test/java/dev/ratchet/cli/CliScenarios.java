@@ -607,6 +607,25 @@ abstract class CliScenarios {
         assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
     }
 
+    /**
+     * An empty directory, as an unset variable in a script gives it, is a usage error: read as a
+     * path it would be the working directory, whose .sql files (a dump, a scratch query) would be
+     * taken for migrations.
+     */
+    @Test
+    void anEmptyMigrationsDirectoryIsAUsageErrorNotTheWorkingDirectory() throws Exception {
+        String url = "jdbc:sqlite:" + work.resolve("never.db");
+        Run empty = ratchet("migrate", "--url", url, "--migrations", "");
+        assertEquals(2, empty.code(), empty.out() + empty.err());
+        assertTrue(empty.err().contains("--migrations is empty (an unset variable?): give the directory, '.' for the"
+                + " working directory"), empty.err());
+        Run emptyNamespace = ratchet("status", "--url", url, "--namespace", "a=", "--format", "json");
+        assertEquals(2, emptyNamespace.code(), emptyNamespace.out() + emptyNamespace.err());
+        assertTrue(emptyNamespace.json().at("/usageError").asText().startsWith("--namespace a= names no directory"),
+                emptyNamespace.out());
+        assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
+    }
+
     /** Only the commands that write create the SQLite file a URL names; the others read it as empty. */
     @Test
     void commandsThatDoNotWriteLeaveAMissingSqliteFileMissing() throws Exception {

@@ -102,30 +102,37 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         if (c.isIgnoreOtherTrackers()) {
             b.ignoreOtherTrackers();
         }
+        String key = "ratchet.datasources." + c.getName();
         if (!c.getLocations().isEmpty()) {
-            b.namespace(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations()));
+            b.namespace(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations(), key + ".locations"));
         }
-        c.getNamespaces().forEach((ns, location) -> b.namespace(namespace(ns, List.of(location))));
+        c.getNamespaces().forEach((ns, location) -> b.namespace(namespace(ns, List.of(location),
+                key + ".namespaces." + ns)));
         return b.build();
     }
 
-    private static Namespace namespace(String name, List<String> locations) {
+    private static Namespace namespace(String name, List<String> locations, String setting) {
         List<Migration> all = new ArrayList<>();
         for (String location : locations) {
-            all.addAll(source(location).load());
+            all.addAll(source(location, setting).load());
         }
         all.sort(java.util.Comparator.comparing(m -> m.version().orElseThrow()));
         return Namespace.of(name, all);
     }
 
-    private static MigrationSource source(String location) {
-        if (location.startsWith("classpath:")) {
-            return MigrationSource.classpath(location.substring("classpath:".length()));
+    private static MigrationSource source(String location, String setting) {
+        String prefix = location.startsWith("classpath:") ? "classpath:"
+                : location.startsWith("filesystem:") ? "filesystem:" : null;
+        if (prefix == null) {
+            throw new IllegalArgumentException(setting + ": migration location '" + location
+                    + "' must start with classpath: or filesystem:");
         }
-        if (location.startsWith("filesystem:")) {
-            return MigrationSource.directory(Path.of(location.substring("filesystem:".length())));
+        String path = location.substring(prefix.length());
+        if (path.isBlank()) {
+            // the working directory or the classpath's root: an unset placeholder, never a migrations location
+            throw new IllegalArgumentException(setting + ": migration location '" + location + "' names no directory"
+                    + " (an unset placeholder?): give " + prefix + "DIR");
         }
-        throw new IllegalArgumentException("migration location '" + location
-                + "' must start with classpath: or filesystem:");
+        return prefix.equals("classpath:") ? MigrationSource.classpath(path) : MigrationSource.directory(Path.of(path));
     }
 }

@@ -238,4 +238,31 @@ class RestartTest {
             }
         }
     }
+
+    /**
+     * A location that names no directory (an unset placeholder) stops start-up naming the
+     * setting, instead of reading the working directory or the classpath's root; so does one
+     * without its prefix.
+     */
+    @org.junit.jupiter.api.Test
+    void aLocationThatNamesNoDirectoryStopsStartUpNamingTheSetting() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            Map<String, String> expected = Map.of(
+                    "ratchet.datasources.default.locations=filesystem:",
+                    "ratchet.datasources.default.locations: migration location 'filesystem:' names no directory"
+                            + " (an unset placeholder?): give filesystem:DIR",
+                    "ratchet.datasources.default.namespaces.audit=classpath:",
+                    "ratchet.datasources.default.namespaces.audit: migration location 'classpath:' names no directory",
+                    "ratchet.datasources.default.locations=db/books",
+                    "ratchet.datasources.default.locations: migration location 'db/books' must start with classpath:"
+                            + " or filesystem:");
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "classpath:db/books");
+                String[] setting = e.getKey().split("=", 2);
+                properties.put(setting[0], setting[1]);
+                String messages = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close()));
+                assertTrue(messages.contains(e.getValue()), e.getKey() + ": " + messages);
+            }
+        }
+    }
 }
