@@ -52,6 +52,14 @@ public enum ErrorKind {
             "delete the line, or do in SQL what it does: a migration runs on the database Ratchet connects to"
                     + " (\\connect), with its values written in place (\\set); pg_dump's \\restrict and"
                     + " \\unrestrict lines need nothing, Ratchet passes them over"),
+    /**
+     * A migration holds a placeholder as Flyway writes them ({@code ${schema}}), which Ratchet does
+     * not replace.
+     */
+    UNRESOLVED_PLACEHOLDER(Family.SOURCE,
+            "write the value in place: Ratchet replaces no placeholders, so a migration's text is what runs and what"
+                    + " its checksum covers (for ${schema} or ${flyway:defaultSchema}, give the namespace that schema,"
+                    + " which sets the search_path its migrations run with, and leave the name out)"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

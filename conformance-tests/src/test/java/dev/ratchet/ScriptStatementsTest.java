@@ -609,8 +609,8 @@ class ScriptStatementsTest {
 
     /**
      * A psql meta-command (a line starting with a backslash, outside quotes) is refused before any
-     * of the migration runs, in or outside a transaction, and plan and status say so first. On
-     * SQLite, which has no COPY, a COPY with its data fails saying so.
+     * of the migration runs, in or outside a transaction, and plan and status say so first; so is
+     * a Flyway placeholder. On SQLite, which has no COPY, a COPY with its data fails saying so.
      */
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
@@ -636,6 +636,18 @@ class ScriptStatementsTest {
                 assertFalse(tableExists(db, "before_it"), "nothing of it ran: " + directive);
                 assertEquals(Map.of("1", 1), effects(db));
             }
+        }
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration flyway = Migration.builder("1_flyway").version(Version.of(1))
+                    .sql("CREATE TABLE before_it (id int);\nGRANT SELECT ON before_it TO ${appUser};\n").build();
+            RatchetException planned = assertThrows(RatchetException.class,
+                    () -> Fixtures.ratchet(db, List.of(flyway)).plan());
+            assertEquals(ErrorKind.UNRESOLVED_PLACEHOLDER, planned.kind(), planned.getMessage());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, List.of(flyway)).migrate());
+            assertEquals(ErrorKind.UNRESOLVED_PLACEHOLDER, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("has a placeholder, ${appUser}, in its statement 2 of 2 (line 2)"),
+                    e.getMessage());
+            assertFalse(tableExists(db, "before_it"), "nothing of it ran");
         }
         if (kind == DatabaseKind.SQLITE) {
             try (TestDatabase db = TestDatabases.open(kind)) {

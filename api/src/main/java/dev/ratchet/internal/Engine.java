@@ -612,8 +612,10 @@ public final class Engine {
     }
 
     /**
-     * Refuses a script with a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}),
-     * before any of it runs: the database would fail on it as a syntax error.
+     * Refuses a script with text another tool handles before the database sees it, before any of
+     * it runs: a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}) or a
+     * Flyway placeholder ({@link SqlScript.Statement#placeholderName}). Sent as it is, either would
+     * be a syntax error.
      */
     private static Optional<RatchetException> psqlMetaCommand(Namespace ns, Migration m, List<Migration> chain,
                                                               List<SqlScript.Statement> statements) {
@@ -624,6 +626,13 @@ public final class Engine {
                 return Optional.of(statementRefusal(ErrorKind.PSQL_META_COMMAND, ns, m, chain, i, st,
                         "has a psql meta-command on line " + st.line() + " (" + command.get() + "), which only psql"
                                 + " runs: sent to the database it is a syntax error"));
+            }
+            Optional<String> placeholder = st.placeholderName();
+            if (placeholder.isPresent()) {
+                return Optional.of(statementRefusal(ErrorKind.UNRESOLVED_PLACEHOLDER, ns, m, chain, i, st,
+                        "has a placeholder, " + placeholder.get() + ", in its statement " + (i + 1) + " of "
+                                + statements.size() + " (line " + st.line() + "): Ratchet replaces no placeholders"
+                                + " (Flyway does), and sent as it is the statement is a syntax error"));
             }
         }
         return Optional.empty();

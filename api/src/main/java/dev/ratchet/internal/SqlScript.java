@@ -24,13 +24,22 @@ public final class SqlScript {
      * @param line       the 1-based line on which it starts
      * @param firstWords its first three words at most, upper-cased (comments and quoted text skipped)
      */
-    public record Statement(String sql, int line, List<String> firstWords, String copyData) {
+    public record Statement(String sql, int line, List<String> firstWords, String copyData, String placeholder) {
         private static final java.util.regex.Pattern SETS_FOREIGN_KEYS =
                 java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
 
-        /** A statement with no COPY data. */
+        /** A statement with no COPY data and no placeholder. */
         public Statement(String sql, int line, List<String> firstWords) {
-            this(sql, line, firstWords, null);
+            this(sql, line, firstWords, null, null);
+        }
+
+        /**
+         * The first placeholder of this statement, as Flyway writes them ({@code ${schema}},
+         * {@code ${flyway:user}}), outside quotes, comments and dollar-quoted bodies, where no SQL
+         * has it; if any. Ratchet replaces none: the database would see a syntax error.
+         */
+        public java.util.Optional<String> placeholderName() {
+            return java.util.Optional.ofNullable(placeholder);
         }
 
         /**
@@ -167,6 +176,7 @@ public final class SqlScript {
         int blockDepth = 0;              // BEGIN/CASE ... END nesting inside CREATE TRIGGER/FUNCTION
         boolean createStatement = false; // the current piece starts with CREATE
         List<String> firstWords = new ArrayList<>(3);
+        String placeholder = null;       // the current piece's first ${...}
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
@@ -208,11 +218,13 @@ public final class SqlScript {
                 if (significant) {
                     // psql would run it before the statement it interrupts is complete; the
                     // script is refused for it anyway, so the statement simply ends here
-                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords)));
+                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords), null,
+                            placeholder));
                     significant = false;
                     createStatement = false;
                     blockDepth = 0;
                     firstWords.clear();
+                    placeholder = null;
                 }
                 String command = meta.split("\\s", 2)[0];
                 if (!command.equals("\\restrict") && !command.equals("\\unrestrict")) {
@@ -250,6 +262,13 @@ public final class SqlScript {
                 }
                 i++;
                 continue;
+            }
+            if (c == '$' && i + 1 < n && s.charAt(i + 1) == '{') {
+                int close = s.indexOf('}', i + 2);
+                int newline = s.indexOf('\n', i + 2);
+                if (placeholder == null && close > 0 && (newline < 0 || close < newline)) {
+                    placeholder = s.substring(i, close + 1);
+                }
             }
             if (c == '$' && (i == 0 || !isWordChar(s.charAt(i - 1)))) {
                 int tagEnd = i + 1;
@@ -312,17 +331,19 @@ public final class SqlScript {
                             }
                             data.append(row).append('\n');
                         }
-                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), data.toString()));
+                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), data.toString(), placeholder));
                         line += countNewlines(s, i, at);
                         i = at;
                         start = at;
                         significant = false;
                         createStatement = false;
                         firstWords.clear();
+                        placeholder = null;
                         continue;
                     }
-                    out.add(new Statement(sql, startLine, List.copyOf(firstWords)));
+                    out.add(new Statement(sql, startLine, List.copyOf(firstWords), null, placeholder));
                 }
+                placeholder = null;
                 start = i + 1;
                 significant = false;
                 createStatement = false;
@@ -331,7 +352,7 @@ public final class SqlScript {
             i++;
         }
         if (significant) {
-            out.add(new Statement(s.substring(start).strip(), startLine, List.copyOf(firstWords)));
+            out.add(new Statement(s.substring(start).strip(), startLine, List.copyOf(firstWords), null, placeholder));
         }
         return out;
     }

@@ -168,4 +168,18 @@ class SqlScriptTest {
         assertEquals(15, statements.get(2).line());
         assertEquals("CREATE TABLE a (id int)", statements.get(3).sql());
     }
+
+    /** Flyway's placeholders, where no SQL has them; in quotes, comments, bodies and COPY data they are text. */
+    @Test
+    void aFlywayPlaceholderOutsideQuotesIsFoundAndTextIsLeftAlone() {
+        List<SqlScript.Statement> statements = SqlScript.split("CREATE TABLE ${schema}.t (id int);\n"
+                + "SELECT '${quoted}', \"${ident}\" -- ${commented}\n;\n"
+                + "CREATE FUNCTION f() RETURNS text AS $$ SELECT '${body}' $$ LANGUAGE sql;\n"
+                + "GRANT SELECT ON t TO ${flyway:user};\n"
+                + "COPY t FROM stdin;\n${data}\n\\.\n"
+                + "SELECT $1, $tag$x$tag$;\n");
+        assertEquals(List.of(Optional.of("${schema}"), Optional.empty(), Optional.empty(),
+                        Optional.of("${flyway:user}"), Optional.empty(), Optional.empty()),
+                statements.stream().map(SqlScript.Statement::placeholderName).toList(), statements.toString());
+    }
 }
