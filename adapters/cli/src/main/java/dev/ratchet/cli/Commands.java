@@ -21,6 +21,7 @@ import dev.ratchet.adopt.AdoptionResult;
 import dev.ratchet.adopt.ForeignTool;
 import dev.ratchet.adopt.LeftOut;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -420,15 +421,27 @@ final class Commands {
             description = "Records migrations as applied without running them (identity and applied-set trackers),"
                     + " for a schema created some other way. Refuses names not in code, out of order, or a namespace"
                     + " with rows.",
-            footerHeading = "%nExample:%n",
-            footer = "  ratchet baseline --tracker identity --migrations db/migrations --names 1_init,2_users")
+            footerHeading = "%nExamples:%n",
+            footer = {"  ratchet baseline --tracker identity --migrations db/migrations --names 1_init,2_users",
+                    "  ratchet baseline --migrations db/migrations --through 41_add_index"})
     static final class Baseline extends WithTracker {
         @Mixin
         Options.Locking locking;
 
-        @Option(names = "--names", required = true, split = ",", paramLabel = "NAME",
-                description = "The migration names to record, in code order, comma-separated.")
-        List<String> names;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Which which;
+
+        /** {@code --names} or {@code --through}: one of the two. */
+        static final class Which {
+            @Option(names = "--names", required = true, split = ",", paramLabel = "NAME",
+                    description = "The migration names to record, in code order, comma-separated.")
+            List<String> names;
+
+            @Option(names = "--through", required = true, paramLabel = "NAME|VERSION",
+                    description = "Record every migration of the code from the first up to and including this one,"
+                            + " named or by its version (like Flyway's baseline version).")
+            String through;
+        }
 
         @Option(names = "--of", paramLabel = "NAMESPACE", description = "The namespace (when several are given).")
         String of;
@@ -442,10 +455,35 @@ final class Commands {
         int run(Report report) {
             List<Namespace> namespaces = sources.namespaces(true);
             String ns = Options.pick(of, namespaces);
+            List<String> names = which.names != null ? which.names : through(which.through, namespaces.stream()
+                    .filter(n -> n.name().equals(ns)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "--of " + ns + " names no namespace given with --migrations or --namespace")));
             locking.applyTo(ratchet(namespaces)).build().baseline(ns, names);
             report.put("namespace", ns).put("recorded", names);
             text("Baseline of namespace %s: %d migration(s) recorded as applied.", ns, names.size());
             return 0;
+        }
+
+        /** The code's names from the first through the migration named, or of that version. */
+        static List<String> through(String last, Namespace ns) {
+            List<String> names = new ArrayList<>();
+            for (Migration m : ns.migrations()) {
+                names.add(m.name());
+                if (m.name().equals(last) || m.version().map(v -> v.toString().equals(canonical(last))).orElse(false)) {
+                    return names;
+                }
+            }
+            throw new IllegalArgumentException("--through " + last + ": namespace '" + ns.name() + "' has no"
+                    + " migration of that name or version (names look like " + (ns.migrations().isEmpty() ? "1_init"
+                    : ns.migrations().get(ns.migrations().size() - 1).name()) + ")");
+        }
+
+        private static String canonical(String version) {
+            try {
+                return Version.parse(version).toString();
+            } catch (IllegalArgumentException notAVersion) {
+                return null;
+            }
         }
     }
 

@@ -410,6 +410,23 @@ abstract class CliScenarios {
                     "--names", "1_create_authors");
             assertEquals("UNSUPPORTED_FEATURE", counter.json().at("/error/kind").asText(), counter.out());
             assertTrue(counter.json().at("/error/hint").asText().contains("applied-set and identity"), counter.out());
+            // --through: every migration up to one, named or by its version (Flyway's baseline version)
+            for (String through : List.of("2", "2_create_books", "002")) {
+                String table = "identity@through_" + through;
+                Run upTo = json("baseline", "--url", db.url(), "--tracker", table, "--migrations", q, "--through", through);
+                assertEquals(0, upTo.code(), upTo.out());
+                assertEquals("[\"1_create_authors\",\"2_create_books\"]", upTo.json().at("/recorded").toString(),
+                        upTo.out());
+                Run status = json("status", "--url", db.url(), "--tracker", table, "--migrations", q);
+                assertEquals(2, status.json().at("/namespaces/0/applied").size(), status.out());
+            }
+            Run unknown = json("baseline", "--url", db.url(), "--tracker", "identity@through_x", "--migrations", q,
+                    "--through", "9");
+            assertEquals(2, unknown.code(), unknown.out());
+            assertTrue(unknown.json().path("usageError").asText().startsWith("--through 9: namespace 'default' has no"
+                    + " migration of that name or version"), unknown.out());
+            Run both = ratchet("baseline", "--url", db.url(), "--migrations", q, "--through", "2", "--names", "1_create_authors");
+            assertEquals(2, both.code(), "--names and --through exclude each other: " + both.err());
             Run gap = json("baseline", "--url", db.url(), "--tracker", "applied-set@baselined", "--migrations", q,
                     "--names", "2_create_books");
             assertEquals(0, gap.code(), "the applied-set tracker takes a baseline with a gap: " + gap.out());
