@@ -159,7 +159,21 @@ public final class Migration {
         String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
         int eol = s.indexOf('\n');
         String first = (eol < 0 ? s : s.substring(0, eol)).strip();
-        return first.equalsIgnoreCase(NO_TRANSACTION_DIRECTIVE);
+        if (first.equalsIgnoreCase(NO_TRANSACTION_DIRECTIVE)) {
+            return true;
+        }
+        // goose's and dbmate's own words for it, in a file written for them
+        if (!s.contains("-- +goose") && !s.contains("-- migrate:up")) {
+            return false;
+        }
+        for (String line : s.lines().toList()) {
+            String l = line.strip().toLowerCase(java.util.Locale.ROOT);
+            if (l.equals("-- +goose no transaction")
+                    || l.startsWith("-- migrate:up ") && l.contains("transaction:false")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String sha256(String text) {

@@ -662,4 +662,44 @@ class ScriptStatementsTest {
             }
         }
     }
+
+    /**
+     * Files written for goose and dbmate, whose histories Ratchet adopts, hold the down migration
+     * beside the up one. Run whole, the down section undid the up one and the migration was
+     * recorded as applied: now only the up section runs. Their own no-transaction annotations mark
+     * the migration non-transactional.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aGooseOrDbmateFileRunsItsUpSectionOnly(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration goose = Migration.builder("1_users").version(Version.of(1)).sql("-- +goose Up\n"
+                    + "CREATE TABLE users (id int PRIMARY KEY);\n"
+                    + "-- +goose StatementBegin\n"
+                    + "INSERT INTO users VALUES (1);\n"
+                    + "-- +goose StatementEnd\n\n"
+                    + "-- +goose Down\n"
+                    + "DROP TABLE users;\n").build();
+            Migration dbmate = Migration.builder("2_books").version(Version.of(2)).sql("-- migrate:up\n"
+                    + "CREATE TABLE books (id int PRIMARY KEY);\nINSERT INTO books VALUES (7);\n\n"
+                    + "-- migrate:down\nDROP TABLE books;\n").build();
+            Migration gooseOutside = Migration.builder("3_index").version(Version.of(3)).sql("-- +goose NO TRANSACTION\n"
+                    + "-- +goose Up\nCREATE INDEX " + (kind == DatabaseKind.POSTGRESQL ? "CONCURRENTLY " : "")
+                    + "books_id ON books (id);\n-- +goose Down\nDROP INDEX books_id;\n").build();
+            Migration dbmateOutside = Migration.builder("4_vacuum").version(Version.of(4))
+                    .sql("-- migrate:up transaction:false\nVACUUM;\n-- migrate:down\n").build();
+            assertTrue(goose.transactional() && dbmate.transactional());
+            assertFalse(gooseOutside.transactional(), "goose's NO TRANSACTION");
+            assertFalse(dbmateOutside.transactional(), "dbmate's transaction:false");
+
+            List<Migration> code = List.of(goose, dbmate, gooseOutside, dbmateOutside);
+            assertEquals(4, Fixtures.ratchet(db, code).migrate().applied().size());
+            assertEquals(List.of("1"), rows(db, "SELECT id FROM users"), "the down section did not run after the up one");
+            assertEquals(List.of("7"), rows(db, "SELECT id FROM books"));
+            assertEquals(1, rows(db, kind == DatabaseKind.POSTGRESQL
+                    ? "SELECT indexname FROM pg_indexes WHERE indexname = 'books_id'"
+                    : "SELECT name FROM sqlite_master WHERE name = 'books_id'").size(), "the index stays");
+            assertEquals(Fixtures.expectedRows(code), trackerRows(db), "checksums cover the whole file");
+        }
+    }
 }

@@ -164,10 +164,22 @@ public final class SqlScript {
      * except <code>&#92;restrict</code> and <code>&#92;unrestrict</code>, which pg_dump writes around every
      * plain-text dump since PostgreSQL 17.6, 16.10, 15.14, 14.19 and 13.22: they only switch psql's
      * meta-commands off and on, there are none here, and they are passed over like comments.
+     *
+     * <p>A file written for goose or dbmate holds its up and down migrations in one file, in
+     * sections their annotations open ({@code -- +goose Up} / {@code -- +goose Down},
+     * {@code -- migrate:up} / {@code -- migrate:down}): the statements of a down section, up to
+     * the next up section, are not returned, so that the down migration never runs after the up
+     * one. goose's
+     * {@code -- +goose StatementBegin} ... {@code -- +goose StatementEnd} makes one statement of
+     * the lines between them, whatever their semicolons. Line numbers stay the file's.
      */
     public static List<Statement> split(String script) {
-        List<Statement> out = new ArrayList<>();
+        List<Statement> all = new ArrayList<>();
         String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
+        // goose's and dbmate's sections: the statements of a down section are lexed, not returned
+        boolean sections = s.contains("-- +goose") || s.contains("-- migrate:");
+        boolean verbatim = false;        // between goose's StatementBegin and StatementEnd
+        List<Statement> out = all;
         int n = s.length();
         int start = 0;
         int line = 1;
@@ -186,8 +198,35 @@ public final class SqlScript {
                 continue;
             }
             if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                int commentStart = i;
                 while (i < n && s.charAt(i) != '\n') {
                     i++;
+                }
+                Section marker = sections && atLineStart(s, commentStart)
+                        ? Section.of(s.substring(commentStart, i)) : null;
+                if (marker != null) {
+                    // A section's edge ends the statement before it, as the tools themselves do.
+                    if (significant) {
+                        String sql = s.substring(start, commentStart).strip();
+                        if (marker == Section.STATEMENT_END && sql.endsWith(";")) {
+                            sql = sql.substring(0, sql.length() - 1).strip();
+                        }
+                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), null, placeholder));
+                    }
+                    significant = false;
+                    createStatement = false;
+                    blockDepth = 0;
+                    firstWords.clear();
+                    placeholder = null;
+                    start = i;
+                    switch (marker) {
+                        case UP -> out = all;
+                        case DOWN -> out = new ArrayList<>();
+                        case STATEMENT_BEGIN -> verbatim = true;
+                        case STATEMENT_END -> verbatim = false;
+                        default -> {
+                        }
+                    }
                 }
                 continue;
             }
@@ -309,7 +348,7 @@ public final class SqlScript {
                 i = j;
                 continue;
             }
-            if (c == ';' && blockDepth == 0) {
+            if (c == ';' && blockDepth == 0 && !verbatim) {
                 if (significant) {
                     String sql = s.substring(start, i).strip();
                     if (!firstWords.isEmpty() && firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {
@@ -354,7 +393,7 @@ public final class SqlScript {
         if (significant) {
             out.add(new Statement(s.substring(start).strip(), startLine, List.copyOf(firstWords), null, placeholder));
         }
-        return out;
+        return all;
     }
 
     /**
@@ -369,6 +408,29 @@ public final class SqlScript {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** The annotations of goose and dbmate that open a section of a file or mark a statement's edges. */
+    private enum Section {
+        UP, DOWN, STATEMENT_BEGIN, STATEMENT_END;
+
+        /** The annotation a whole-line comment is, or null. */
+        static Section of(String comment) {
+            String c = comment.strip().toLowerCase(Locale.ROOT);
+            if (c.startsWith("-- +goose ")) {
+                return switch (c.substring("-- +goose ".length()).strip()) {
+                    case "up" -> UP;
+                    case "down" -> DOWN;
+                    case "statementbegin" -> STATEMENT_BEGIN;
+                    case "statementend" -> STATEMENT_END;
+                    default -> null;
+                };
+            }
+            if (c.equals("-- migrate:up") || c.startsWith("-- migrate:up ")) {
+                return UP;
+            }
+            return c.equals("-- migrate:down") || c.startsWith("-- migrate:down ") ? DOWN : null;
+        }
     }
 
     /** {@code COPY ... FROM STDIN}, the form whose data follows the statement in the script. */

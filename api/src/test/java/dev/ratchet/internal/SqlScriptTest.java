@@ -182,4 +182,34 @@ class SqlScriptTest {
                         Optional.of("${flyway:user}"), Optional.empty(), Optional.empty()),
                 statements.stream().map(SqlScript.Statement::placeholderName).toList(), statements.toString());
     }
+
+    /**
+     * goose's and dbmate's files hold the down migration beside the up one: only the up section's
+     * statements are returned (run after the up one, the down section would undo it), with the
+     * file's line numbers; goose's StatementBegin/StatementEnd make one statement.
+     */
+    @Test
+    void onlyTheUpSectionOfAGooseOrDbmateFileIsReturned() {
+        List<SqlScript.Statement> goose = SqlScript.split("-- +goose Down\nDROP TABLE early;\n"
+                + "-- +goose Up\n"
+                + "CREATE TABLE users (id int);\n"
+                + "-- +goose StatementBegin\n"
+                + "INSERT INTO users VALUES (1); INSERT INTO users VALUES (2);\n"
+                + "-- +goose StatementEnd\n"
+                + "INSERT INTO users VALUES (3)\n"
+                + "-- +goose Down\n"
+                + "DROP TABLE users;\n");
+        assertEquals(List.of("CREATE TABLE users (id int)", "INSERT INTO users VALUES (1); INSERT INTO users VALUES (2)",
+                "INSERT INTO users VALUES (3)"), goose.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(4, 6, 8), goose.stream().map(SqlScript.Statement::line).toList());
+
+        assertEquals(List.of("CREATE TABLE books (id int)", "CREATE INDEX books_id ON books (id)"),
+                split("-- migrate:up transaction:false\nCREATE TABLE books (id int);\n"
+                        + "CREATE INDEX books_id ON books (id);\n\n-- migrate:down\nDROP TABLE books;\n"));
+        assertEquals(List.of("SELECT '-- +goose Down'", "-- a comment naming -- +goose Down\nSELECT 2"),
+                split("SELECT '-- +goose Down';\n  -- a comment naming -- +goose Down\nSELECT 2;"),
+                "an annotation counts only as a whole comment line, outside quotes");
+        assertEquals(List.of("SELECT 1", "SELECT 2"), split("SELECT 1;\n-- +goose Up\nSELECT 2;\n"),
+                "only a down section is left out");
+    }
 }
