@@ -64,6 +64,16 @@ final class MigrationFiles {
             // .#<name>: the lock Emacs keeps (a dangling link) beside a file open with changes
             return null;
         }
+        if (fileName.equals(PRISMA_FILE)) {
+            // Prisma Migrate's layout: <version>_<name>/migration.sql, named by its folder
+            String folder = folderOf(origin);
+            if (folder == null || folder.endsWith(".sql") || simpleSplit(folder + ".sql") < 0
+                    && !Patterns.PLAIN.matcher(folder + ".sql").matches()) {
+                throw malformed(origin, "a " + PRISMA_FILE + " takes its name from its folder, as Prisma Migrate lays"
+                        + " them out (<version>_<name>/" + PRISMA_FILE + "), and '" + folder + "' is not <version>_<name>");
+            }
+            return parseSql(folder + ".sql", origin);
+        }
         String versionText;
         String description;
         int split = simpleSplit(fileName);
@@ -146,6 +156,25 @@ final class MigrationFiles {
             i++;
         }
         return i + 1 < end && fileName.charAt(i) == '_' ? i : -1;
+    }
+
+    /** The one file of a Prisma Migrate migration, in a folder named {@code <version>_<name>}. */
+    private static final String PRISMA_FILE = "migration.sql";
+
+    /** The name of the folder holding a file (a listed file, a jar entry's or a path's text). */
+    private static String folderOf(Object origin) {
+        if (origin instanceof ScriptFiles.ListedFile file) {
+            Path parent = file.path().getParent();
+            return parent == null || parent.getFileName() == null ? null : parent.getFileName().toString();
+        }
+        String path = origin.toString().replace('\\', '/');
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        int before = path.lastIndexOf('/', slash - 1);
+        String folder = path.substring(before + 1, slash);
+        return folder.startsWith("classpath:") ? folder.substring("classpath:".length()) : folder;
     }
 
     private static boolean digit(char c) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <li>{@code V<version>__<description>.sql} (Flyway style; {@code V1_2__x.sql} is version 1.2)</li>
  *   <li>{@code <version>_<description>.up.sql} (golang-migrate / dbmate style; {@code .down.sql} is ignored)</li>
  *   <li>{@code <version>_<description>.sql}</li>
+ *   <li>{@code <version>_<description>/migration.sql} (Prisma Migrate's folders: named by the folder)</li>
  * </ul>
  * Any other {@code .sql} file fails loading with {@link ErrorKind#MALFORMED_MIGRATION_NAME}
  * naming the file: a migration is never skipped silently. Files not ending in {@code .sql}

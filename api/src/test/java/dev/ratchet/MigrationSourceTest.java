@@ -327,6 +327,48 @@ class MigrationSourceTest {
         }
     }
 
+    /**
+     * Prisma Migrate's layout, which Ratchet adopts the history of: each migration is a folder
+     * {@code <version>_<name>} holding a {@code migration.sql}, named by its folder (as Prisma's
+     * {@code _prisma_migrations} names it), from a directory, a jar and the checksum manifest.
+     */
+    @Test
+    void prismasFoldersNameTheirMigrationSqlFiles() throws Exception {
+        write("prisma/migrations/20240101120000_init/migration.sql", "CREATE TABLE u (id int);");
+        write("prisma/migrations/20240202120000_add_email/migration.sql", "ALTER TABLE u ADD COLUMN email text;");
+        write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"");
+        Path prisma = dir.resolve("prisma/migrations");
+        List<Migration> loaded = MigrationSource.directory(prisma).load();
+        assertEquals(List.of("20240101120000_init", "20240202120000_add_email"),
+                loaded.stream().map(Migration::name).toList());
+        assertEquals(Version.parse("20240202120000"), loaded.get(1).version().orElseThrow());
+        assertEquals("ALTER TABLE u ADD COLUMN email text;", loaded.get(1).script().orElseThrow());
+        ChecksumManifest.write(prisma);
+        assertEquals(loaded.get(0).checksum(), MigrationSource.directory(prisma).load().get(0).checksum());
+
+        Path jar = dir.resolve("prisma.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("db/", "db/20240101120000_init/")) {
+                out.putNextEntry(new JarEntry(entry));
+                out.closeEntry();
+            }
+            out.putNextEntry(new JarEntry("db/20240101120000_init/migration.sql"));
+            out.write("CREATE TABLE u (id int);".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            List<Migration> fromJar = MigrationSource.classpath("db", loader).load();
+            assertEquals(List.of("20240101120000_init"), fromJar.stream().map(Migration::name).toList());
+            assertEquals(loaded.get(0).checksum(), fromJar.get(0).checksum());
+        }
+
+        write("prisma/migrations/init/migration.sql", "SELECT 1;");
+        RatchetException e = assertThrows(RatchetException.class, () -> MigrationSource.directory(prisma).load());
+        assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind());
+        assertTrue(e.getMessage().contains("a migration.sql takes its name from its folder, as Prisma Migrate lays them"
+                + " out (<version>_<name>/migration.sql), and 'init' is not <version>_<name>"), e.getMessage());
+    }
+
     @Test
     void aLinkToADirectoryIsNotFollowedWhileALinkToAFileIsAMigration() throws Exception {
         write("1_one.sql", "SELECT 1;");

@@ -44,6 +44,15 @@ class DocumentedTablesAdoptionTest {
         }
     }
 
+    /** Prisma Migrate's layout: a folder per migration, holding its migration.sql. */
+    private static void prismaFiles(Path dir, String... names) throws Exception {
+        for (String n : names) {
+            Files.createDirectories(dir.resolve(n));
+            Files.writeString(dir.resolve(n).resolve("migration.sql"), "SELECT 1;");
+        }
+        Files.writeString(dir.resolve("migration_lock.toml"), "provider = \"postgresql\"\n");
+    }
+
     private static List<String> rows(AdoptionResult r, int namespace) {
         return r.moves().moves().get(namespace).rows().stream().map(e -> e.name().orElseThrow()).toList();
     }
@@ -174,7 +183,7 @@ class DocumentedTablesAdoptionTest {
             prismaRow(db, "a", "20240101000000_init", true, null, false, 10);
             prismaRow(db, "b", "20240102000000_add_books", false, "syntax error", true, 11); // failed, resolved
             prismaRow(db, "c", "20240102000000_add_books", true, null, false, 12);            // then applied
-            files(dir, "20240101000000_init", "20240102000000_add_books", "20240103000000_add_isbn");
+            prismaFiles(dir, "20240101000000_init", "20240102000000_add_books", "20240103000000_add_isbn");
 
             AdoptionResult r = adoption(db, ForeignTool.PRISMA).namespace(code("app", dir)).build().run();
 
