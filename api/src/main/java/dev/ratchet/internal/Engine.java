@@ -460,9 +460,9 @@ public final class Engine {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
-                Optional<RatchetException> meta = psqlMetaCommand(ns, m, chain, statements);
-                if (meta.isPresent()) {
-                    throw meta.get();
+                Optional<RatchetException> syntax = otherToolsSyntax(ns, m, chain, statements);
+                if (syntax.isPresent()) {
+                    throw syntax.get();
                 }
                 if (m.transactional()) {
                     Optional<RatchetException> refusal = transactionControl(ns, m, chain, statements);
@@ -490,7 +490,7 @@ public final class Engine {
                                         + " (line " + st.line() + ")", f.error(), f.index() + 1, st.line(),
                                 " It ran outside Ratchet's transaction, in one it opened itself, which Ratchet rolled"
                                         + " back: statements before that BEGIN stay applied, those after it do not,"
-                                        + notRecorded() + ".");
+                                        + notRecorded("it") + ".");
                     }
                     if (f.index() < 0) {
                         throw failed(s, ns, m, chain, "one of its " + statements.size() + " statements (lines "
@@ -507,7 +507,7 @@ public final class Engine {
                                     + "' of namespace '" + ns.name() + "' (" + m.origin() + ") ran outside Ratchet's"
                                     + " transaction and left one of its own open (a BEGIN without its COMMIT). Ratchet"
                                     + " rolled it back: statements before that BEGIN stay applied, those after it do"
-                                    + " not," + notRecorded().replace(" it is ", " the migration is ") + ".")
+                                    + " not," + notRecorded("the migration") + ".")
                             .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
                             .hint("end the script's transaction with COMMIT, or delete its BEGIN; inspect the"
                                     + " database for what the statements before the BEGIN did")
@@ -617,8 +617,8 @@ public final class Engine {
      * Flyway placeholder ({@link SqlScript.Statement#placeholderName}). Sent as it is, either would
      * be a syntax error.
      */
-    private static Optional<RatchetException> psqlMetaCommand(Namespace ns, Migration m, List<Migration> chain,
-                                                              List<SqlScript.Statement> statements) {
+    private static Optional<RatchetException> otherToolsSyntax(Namespace ns, Migration m, List<Migration> chain,
+                                                               List<SqlScript.Statement> statements) {
         for (int i = 0; i < statements.size(); i++) {
             SqlScript.Statement st = statements.get(i);
             Optional<String> command = st.psqlMetaCommand();
@@ -701,7 +701,7 @@ public final class Engine {
         for (Migration m : plan.pending()) {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
-                Optional<RatchetException> refusal = psqlMetaCommand(plan.namespace(), m, null, statements);
+                Optional<RatchetException> refusal = otherToolsSyntax(plan.namespace(), m, null, statements);
                 if (refusal.isEmpty() && m.transactional()) {
                     refusal = transactionControl(plan.namespace(), m, null, statements);
                     if (refusal.isEmpty()) {
@@ -749,7 +749,8 @@ public final class Engine {
         String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
         boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
         String undone = undoneInstead != null ? undoneInstead : !m.transactional()
-                ? " It ran outside a transaction: statements before the failing one stay applied," + notRecorded() + "."
+                ? " It ran outside a transaction: statements before the failing one stay applied,"
+                + notRecorded("it") + "."
                 : chain != null ? " The chain transaction was rolled back: none of the " + chain.size()
                 + " migrations in it remain applied."
                 : " Its transaction was rolled back: nothing of it remains.";
@@ -802,11 +803,11 @@ public final class Engine {
      * flag committed it before the body ran ({@link Tracker#beforeNonTransactional}), and it stays
      * until an operator forces the namespace; every other tracker recorded nothing.
      */
-    private String notRecorded() {
+    private String notRecorded(String subject) {
         return tracker.capabilities().contains(Capability.DIRTY_STATE)
                 ? " and the " + tracker.id() + " tracker marks the namespace dirty at it: migrate refuses until it is"
                 + " forced"
-                : " and it is not recorded";
+                : " and " + subject + " is not recorded";
     }
 
     /**

@@ -23,6 +23,8 @@ public final class SqlScript {
      * @param sql        the statement text, without the terminating semicolon
      * @param line       the 1-based line on which it starts
      * @param firstWords its first three words at most, upper-cased (comments and quoted text skipped)
+     * @param copyData   the data lines of a {@code COPY ... FROM STDIN} (see {@link #copyFromStdin}), else null
+     * @param placeholder its first Flyway placeholder (see {@link #placeholderName}), else null
      */
     public record Statement(String sql, int line, List<String> firstWords, String copyData, String placeholder) {
         private static final java.util.regex.Pattern SETS_FOREIGN_KEYS =
