@@ -184,30 +184,19 @@ final class MigrationFiles {
     private static RatchetException notAMigrationName(String fileName, Object origin) {
         String shapes = "V<version>__<name>.sql, <version>_<name>.up.sql or <version>_<name>.sql";
         if (fileName.startsWith("R__")) {
-            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
-                            + "' is a Flyway repeatable migration (R__): Ratchet runs each migration once, by version,"
-                            + " and has no repeatable kind.")
-                    .with("file", origin.toString())
-                    .hint("move it out of the migrations directory, and make each change of what it creates a"
-                            + " versioned migration of its own (its current text, CREATE OR REPLACE, as the next"
-                            + " V<version>__<name>.sql where the database does not have it yet)")
-                    .build();
+            return refused(origin, "is a Flyway repeatable migration (R__): Ratchet runs each migration once, by"
+                    + " version, and has no repeatable kind", "move it out of the migrations directory, and make each"
+                    + " change of what it creates a versioned migration of its own (its current text, CREATE OR"
+                    + " REPLACE, as the next V<version>__<name>.sql where the database does not have it yet)");
         }
         if (Patterns.FLYWAY_UNDO.matcher(fileName).matches()) {
-            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
-                            + "' is a Flyway undo migration (U<version>__): Ratchet runs no undo migrations.")
-                    .with("file", origin.toString())
-                    .hint("move it out of the migrations directory, or name it <version>_<name>.down.sql, which"
-                            + " Ratchet passes over")
-                    .build();
+            return refused(origin, "is a Flyway undo migration (U<version>__): Ratchet runs no undo migrations",
+                    "move it out of the migrations directory, or name it <version>_<name>.down.sql, which Ratchet"
+                            + " passes over");
         }
         if (!fileName.endsWith(".sql")) {
-            return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME, "Migration file '" + origin
-                            + "' has a name Ratchet cannot read: its extension is not the lower-case .sql of "
-                            + shapes + ".")
-                    .with("file", origin.toString())
-                    .hint("rename it with a lower-case .sql, or move it out of the migrations directory")
-                    .build();
+            return refused(origin, "has a name Ratchet cannot read: its extension is not the lower-case .sql of "
+                    + shapes, "rename it with a lower-case .sql, or move it out of the migrations directory");
         }
         return malformed(origin, "it does not match " + shapes);
     }
@@ -222,9 +211,14 @@ final class MigrationFiles {
     }
 
     private static RatchetException malformed(Object origin, String why) {
-        return RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME,
-                "Migration file '" + origin + "' has a name Ratchet cannot read: " + why + ".")
-                .with("file", origin.toString()).build();
+        return refused(origin, "has a name Ratchet cannot read: " + why, null);
+    }
+
+    /** "Migration file 'origin' {@code what}.", with {@code hint}, or the kind's when null. */
+    private static RatchetException refused(Object origin, String what, String hint) {
+        RatchetException.Builder b = RatchetException.of(ErrorKind.MALFORMED_MIGRATION_NAME,
+                "Migration file '" + origin + "' " + what + ".").with("file", origin.toString());
+        return (hint == null ? b : b.hint(hint)).build();
     }
 
     /**

@@ -587,63 +587,61 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     /**
-     * Through pgjdbc's {@code CopyManager}, found by reflection as {@link #driverPid} finds the
-     * connection (the driver is the application's, not a dependency of this module).
+     * Through pgjdbc's {@code CopyManager}, found by reflection (the driver is the application's,
+     * not a dependency of this module).
      */
     @Override
     public void copyIn(Connection connection, String sql, String data) throws SQLException {
-        for (ClassLoader loader : new ClassLoader[] {connection.getClass().getClassLoader(),
-                Thread.currentThread().getContextClassLoader(), PostgresDialect.class.getClassLoader()}) {
-            Class<?> pg;
-            Class<?> copyManager;
-            try {
-                pg = Class.forName("org.postgresql.PGConnection", false, loader);
-                copyManager = Class.forName("org.postgresql.copy.CopyManager", false, loader);
-            } catch (ClassNotFoundException | NullPointerException | LinkageError e) {
-                continue; // not visible from this loader; try the next
-            }
-            if (!connection.isWrapperFor(pg)) {
-                break;
-            }
-            try {
-                Object copy = pg.getMethod("getCopyAPI").invoke(connection.unwrap(pg));
-                copyManager.getMethod("copyIn", String.class, java.io.Reader.class)
-                        .invoke(copy, sql, new java.io.StringReader(data));
-                return;
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                if (e.getCause() instanceof SQLException se) {
-                    throw se;
-                }
-                throw new SQLException("COPY ... FROM STDIN failed: " + e.getCause(), e.getCause());
-            } catch (ReflectiveOperationException | ClassCastException | IllegalArgumentException e) {
-                throw new SQLException("COPY ... FROM STDIN needs pgjdbc's copy API, which this connection does not"
-                        + " give: " + e, e);
-            }
+        Class<?> pg = pgConnectionType(connection);
+        if (pg == null || !connection.isWrapperFor(pg)) {
+            throw new java.sql.SQLFeatureNotSupportedException("COPY ... FROM STDIN with its data in the script needs"
+                    + " the PostgreSQL JDBC driver (pgjdbc), and this connection is not one of its");
         }
-        throw new java.sql.SQLFeatureNotSupportedException("COPY ... FROM STDIN with its data in the script needs the"
-                + " PostgreSQL JDBC driver (pgjdbc), and this connection is not one of its");
+        try {
+            Class<?> copyManager = Class.forName("org.postgresql.copy.CopyManager", false, pg.getClassLoader());
+            Object copy = pg.getMethod("getCopyAPI").invoke(connection.unwrap(pg));
+            copyManager.getMethod("copyIn", String.class, java.io.Reader.class)
+                    .invoke(copy, sql, new java.io.StringReader(data));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof SQLException se) {
+                throw se;
+            }
+            throw new SQLException("COPY ... FROM STDIN failed: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException | IllegalArgumentException e) {
+            throw new SQLException("COPY ... FROM STDIN needs pgjdbc's copy API, which this connection does not"
+                    + " give: " + e, e);
+        }
     }
 
     /** The backend process id the driver was given at connection start (pgjdbc), if it says. */
     static OptionalInt driverPid(Connection connection) {
+        try {
+            Class<?> pg = pgConnectionType(connection);
+            if (pg == null || !connection.isWrapperFor(pg)) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of((Integer) pg.getMethod("getBackendPID").invoke(connection.unwrap(pg)));
+        } catch (ReflectiveOperationException | SQLException | LinkageError | ClassCastException
+                 | IllegalArgumentException e) {
+            // IllegalArgumentException: a wrapper that says it wraps pgjdbc and unwraps to something else
+            return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * pgjdbc's {@code PGConnection} as the connection's class loader sees it, else the thread's,
+     * else this module's; null when none does.
+     */
+    private static Class<?> pgConnectionType(Connection connection) {
         for (ClassLoader loader : new ClassLoader[] {connection.getClass().getClassLoader(),
                 Thread.currentThread().getContextClassLoader(), PostgresDialect.class.getClassLoader()}) {
             try {
-                Class<?> pg = Class.forName("org.postgresql.PGConnection", false, loader);
-                if (connection.isWrapperFor(pg)) {
-                    Object unwrapped = connection.unwrap(pg);
-                    return OptionalInt.of((Integer) pg.getMethod("getBackendPID").invoke(unwrapped));
-                }
-                return OptionalInt.empty();
-            } catch (ClassNotFoundException | NullPointerException e) {
+                return Class.forName("org.postgresql.PGConnection", false, loader);
+            } catch (ClassNotFoundException | NullPointerException | LinkageError e) {
                 // not visible from this loader; try the next
-            } catch (ReflectiveOperationException | SQLException | LinkageError | ClassCastException
-                     | IllegalArgumentException e) {
-                // IllegalArgumentException: a wrapper that says it wraps pgjdbc and unwraps to something else
-                return OptionalInt.empty();
             }
         }
-        return OptionalInt.empty();
+        return null;
     }
 
     /** A second connection from the same source, waiting at most a few seconds (a pool may be exhausted). */

@@ -466,10 +466,11 @@ final class Commands {
 
         /** The code's names from the first through the migration named, or of that version. */
         static List<String> through(String last, Namespace ns) {
+            String version = canonical(last);
             List<String> names = new ArrayList<>();
             for (Migration m : ns.migrations()) {
                 names.add(m.name());
-                if (m.name().equals(last) || m.version().map(v -> v.toString().equals(canonical(last))).orElse(false)) {
+                if (m.name().equals(last) || m.version().map(v -> v.toString().equals(version)).orElse(false)) {
                     return names;
                 }
             }
