@@ -37,7 +37,8 @@ public record AppliedEntry(Optional<String> name, Optional<Version> version, Opt
      * what an operator who judges the edit harmless writes into the tracker row. A checksum
      * unknown on either side is unknown provenance, never drift, and two checksums that differ
      * only in the case of their hex digits are the same digest (another tool, or a hand, may have
-     * written it in capitals).
+     * written it in capitals). Nor is a recorded checksum that hashed the script's byte order
+     * mark, as Ratchet's did before the checksum left the mark out.
      */
     public Optional<String> drift(Migration code) {
         if (checksum.isEmpty() || code.checksum().isEmpty()) {
@@ -45,8 +46,11 @@ public record AppliedEntry(Optional<String> name, Optional<Version> version, Opt
         }
         String recorded = checksum.get();
         String current = code.checksum().get();
-        return recorded.equalsIgnoreCase(current) ? Optional.empty()
-                : Optional.of("recorded " + abbreviate(recorded) + ", code " + current);
+        if (recorded.equalsIgnoreCase(current)
+                || code.checksumWithByteOrderMark().filter(recorded::equalsIgnoreCase).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("recorded " + abbreviate(recorded) + ", code " + current);
     }
 
     private static String abbreviate(String checksum) {

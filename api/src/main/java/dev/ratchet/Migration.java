@@ -11,7 +11,8 @@ import java.util.Optional;
  * whether it may run inside a transaction.
  *
  * <p>The checksum of a script is the SHA-256 of its text with CRLF and lone CR normalized to
- * LF, so a checkout on Windows does not look like an edit. A Java migration has a checksum
+ * LF and a leading byte order mark left out, so a checkout on Windows, or an editor that adds or
+ * drops the mark, does not look like an edit. A Java migration has a checksum
  * only when its author supplies one with {@link Builder#checksumOf(String)}: bytecode is not
  * a stable identity, so Ratchet never guesses one.
  *
@@ -106,6 +107,16 @@ public final class Migration {
     /** SHA-256 hex of the normalized script or of the author's checksum text; empty when unknown. */
     public Optional<String> checksum() {
         return Optional.ofNullable(file != null ? file.checksum() : known.checksum());
+    }
+
+    /**
+     * For a script, the checksum Ratchet recorded for it, had its text started with a byte order
+     * mark, before the checksum left the mark out; empty for a Java body. A row holding it is not
+     * drift. Reads the file: asked for only when a recorded checksum differs from
+     * {@link #checksum()}.
+     */
+    Optional<String> checksumWithByteOrderMark() {
+        return script().map(ScriptFiles::checksumWithByteOrderMark);
     }
 
     /**

@@ -37,6 +37,9 @@ final class ScriptFiles {
     /** Files per batch: large enough to amortize a task, small enough to spread over the readers. */
     static final int BATCH = 32;
 
+    /** UTF-8's byte order mark, which some editors write at the start of a file. */
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
     private static final int THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final ThreadPoolExecutor READERS;
 
@@ -344,22 +347,45 @@ final class ScriptFiles {
         return new Content(bytes, checksum(bytes, carriageReturn, sha256), text);
     }
 
-    /** SHA-256 hex of UTF-8 bytes with CRLF and lone CR normalized to LF. */
+    /**
+     * SHA-256 hex of UTF-8 bytes without a leading byte order mark, with CRLF and lone CR
+     * normalized to LF. An editor that adds or drops the mark changes no statement, so it changes
+     * no checksum either.
+     */
     static String checksum(byte[] utf8, boolean mayHaveCarriageReturn, MessageDigest sha256) {
-        byte[] normalized = mayHaveCarriageReturn ? normalizeLineEnds(utf8) : utf8;
+        int from = hasByteOrderMark(utf8) ? BYTE_ORDER_MARK.length : 0;
+        byte[] normalized = mayHaveCarriageReturn ? normalizeLineEnds(utf8, from)
+                : from == 0 ? utf8 : java.util.Arrays.copyOfRange(utf8, from, utf8.length);
         return HexFormat.of().formatHex(sha256.digest(normalized));
     }
 
-    /** SHA-256 hex of a text with CRLF and lone CR normalized to LF. */
+    /** SHA-256 hex of a text without a leading byte order mark, CRLF and lone CR normalized to LF. */
     static String checksum(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         return checksum(utf8, text.indexOf('\r') >= 0, newSha256());
     }
 
-    private static byte[] normalizeLineEnds(byte[] in) {
-        byte[] out = new byte[in.length];
+    /**
+     * The checksum Ratchet recorded for a script with a byte order mark before the checksum left
+     * the mark out: SHA-256 of the mark followed by the normalized text. The same whether the
+     * script has the mark now or not, so such a row matches the file whatever an editor did to
+     * the mark since.
+     */
+    static String checksumWithByteOrderMark(String text) {
+        String normalized = (text.startsWith("\uFEFF") ? text : "\uFEFF" + text)
+                .replace("\r\n", "\n").replace('\r', '\n');
+        return HexFormat.of().formatHex(newSha256().digest(normalized.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static boolean hasByteOrderMark(byte[] utf8) {
+        return utf8.length >= 3 && utf8[0] == BYTE_ORDER_MARK[0] && utf8[1] == BYTE_ORDER_MARK[1]
+                && utf8[2] == BYTE_ORDER_MARK[2];
+    }
+
+    private static byte[] normalizeLineEnds(byte[] in, int from) {
+        byte[] out = new byte[in.length - from];
         int n = 0;
-        for (int i = 0; i < in.length; i++) {
+        for (int i = from; i < in.length; i++) {
             byte b = in[i];
             if (b == '\r') {
                 out[n++] = '\n';
@@ -370,7 +396,7 @@ final class ScriptFiles {
                 out[n++] = b;
             }
         }
-        return n == in.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     static MessageDigest newSha256() {

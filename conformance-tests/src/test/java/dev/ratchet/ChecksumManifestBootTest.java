@@ -78,7 +78,7 @@ class ChecksumManifestBootTest {
     }
 
     /** A jar of {@code classes}, as a build packages it. */
-    private static Path jar(Path dir, String name) throws Exception {
+    static Path jar(Path dir, String name) throws Exception {
         Path classes = dir.resolve("classes");
         Path jar = dir.resolve(name);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
