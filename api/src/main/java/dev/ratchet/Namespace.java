@@ -17,19 +17,26 @@ import java.util.Optional;
  * <p>Construction refuses two migrations with one name ({@link ErrorKind#DUPLICATE_NAME}) or
  * one version ({@link ErrorKind#VERSION_COLLISION}), naming both.
  *
+ * <p>A namespace may have a target ({@link #through}): {@code migrate()}, {@code verify()} and
+ * {@code plan()} then stop after that migration.
+ *
  * <pre>{@code
  * Namespace app = Namespace.of("app", MigrationSource.directory(Path.of("db/migrations")).load());
  * Namespace billing = Namespace.of("billing", migrations).withSchema("billing");
+ * Namespace staged = app.through("41");   // apply up to and including version 41
  * }</pre>
  */
 public final class Namespace {
     private final String name;
     private final List<Migration> migrations;
     private final String schema;
+    /** The name of the last migration to run, or null for all. */
+    private final String target;
 
-    private Namespace(String name, List<Migration> migrations, String schema) {
+    private Namespace(String name, List<Migration> migrations, String schema, String target) {
         this.name = Identifiers.requireNamespace(name);
         this.schema = schema == null ? null : Identifiers.requireIdentifier("target schema", schema);
+        this.target = target;
         if (migrations instanceof MigrationFiles.SortedByVersion checked) {
             this.migrations = checked; // immutable, and its versions and names are unique by construction
         } else {
@@ -40,12 +47,50 @@ public final class Namespace {
 
     /** A namespace whose migrations run in the connection's current schema. */
     public static Namespace of(String name, List<Migration> migrations) {
-        return new Namespace(name, Objects.requireNonNull(migrations, "migrations"), null);
+        return new Namespace(name, Objects.requireNonNull(migrations, "migrations"), null, null);
     }
 
     /** The same namespace with its statements run in {@code schema} (created when missing). */
     public Namespace withSchema(String schema) {
-        return new Namespace(name, migrations, Objects.requireNonNull(schema, "schema"));
+        return new Namespace(name, migrations, Objects.requireNonNull(schema, "schema"), target);
+    }
+
+    /**
+     * The same namespace with a target: {@code migrate()} and {@code verify()} run the pending
+     * migrations up to and including {@code last} in code order and leave the later ones pending,
+     * and {@code plan()} shows those; {@code status()} still reports every pending migration. The
+     * tracker checks the applied history against the whole code as without a target (drift, an
+     * unknown applied migration and a gap refuse as before), and a database already past the
+     * target has nothing to run. Like Flyway's {@code target} or golang-migrate's {@code goto},
+     * for a staged rollout or a conversion script that must stop at a given version.
+     *
+     * @param last a migration's name, or its version ({@code "41"}, {@code "1.2"}; written as any
+     *             form of the version, {@code "041"} too)
+     * @throws IllegalArgumentException when no migration of the namespace has that name or version
+     */
+    public Namespace through(String last) {
+        Version version = versionOrNull(Objects.requireNonNull(last, "last"));
+        for (Migration m : migrations) {
+            if (m.name().equals(last) || version != null && version.equals(m.versionOrNull())) {
+                return new Namespace(name, migrations, schema, m.name());
+            }
+        }
+        throw new IllegalArgumentException("namespace '" + name + "' has no migration named '" + last + "' or of"
+                + " version " + last + (migrations.isEmpty() ? "" : " (its last is " + migrations.get(migrations.size() - 1)
+                .name() + ")"));
+    }
+
+    private static Version versionOrNull(String text) {
+        try {
+            return Version.parse(text);
+        } catch (IllegalArgumentException notAVersion) {
+            return null;
+        }
+    }
+
+    /** The name of the last migration to run ({@link #through}), if the namespace has a target. */
+    public Optional<String> target() {
+        return Optional.ofNullable(target);
     }
 
     /** The namespace name. */

@@ -1,11 +1,10 @@
 package dev.ratchet;
 
+import dev.ratchet.TrackerSubjects.Subject;
 import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.spi.Tracker;
-import dev.ratchet.tracker.appliedset.AppliedSetTracker;
-import dev.ratchet.tracker.identity.IdentityTracker;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +20,12 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static dev.ratchet.TrackerSubjects.APPLIED_SET;
+import static dev.ratchet.TrackerSubjects.IDENTITY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,20 +43,8 @@ class ByteOrderMarkTest {
     private static final String A = "CREATE TABLE bom_a (id int);\nINSERT INTO bom_a VALUES (1);\n";
     private static final String B = "CREATE TABLE bom_b (id int);\n";
 
-    record Subject(String label, Supplier<Tracker> tracker) {
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
     static Stream<Arguments> subjects() {
-        List<Arguments> out = new ArrayList<>();
-        for (DatabaseKind kind : DatabaseKind.values()) {
-            out.add(Arguments.of(kind, new Subject("applied-set", () -> AppliedSetTracker.builder().build())));
-            out.add(Arguments.of(kind, new Subject("identity", () -> IdentityTracker.builder().build())));
-        }
-        return out.stream();
+        return TrackerSubjects.onEveryDatabase(APPLIED_SET, IDENTITY);
     }
 
     /** SHA-256 hex of the text's UTF-8 bytes, as they are. */

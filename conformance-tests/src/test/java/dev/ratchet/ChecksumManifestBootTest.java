@@ -1,12 +1,10 @@
 package dev.ratchet;
 
+import dev.ratchet.TrackerSubjects.Subject;
 import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.spi.Tracker;
-import dev.ratchet.tracker.appliedset.AppliedSetTracker;
-import dev.ratchet.tracker.counter.CounterTracker;
-import dev.ratchet.tracker.identity.IdentityTracker;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,13 +18,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
+import static dev.ratchet.TrackerSubjects.APPLIED_SET;
+import static dev.ratchet.TrackerSubjects.IDENTITY;
+import static dev.ratchet.TrackerSubjects.COUNTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,25 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that lies about a pending file stops the run before anything is applied.
  */
 class ChecksumManifestBootTest {
-    record Subject(String label, Supplier<Tracker> tracker) {
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
     static Stream<Arguments> subjects() {
-        List<Subject> subjects = List.of(
-                new Subject("applied-set", () -> AppliedSetTracker.builder().build()),
-                new Subject("identity", () -> IdentityTracker.builder().build()),
-                new Subject("counter", () -> CounterTracker.builder().build()));
-        List<Arguments> out = new ArrayList<>();
-        for (DatabaseKind kind : DatabaseKind.values()) {
-            for (Subject s : subjects) {
-                out.add(Arguments.of(kind, s));
-            }
-        }
-        return out.stream();
+        return TrackerSubjects.onEveryDatabase(APPLIED_SET, IDENTITY, COUNTER);
     }
 
     /** The migrations 1..n (the one at {@code edited} with another body) under {@code classes/db/migrations}. */

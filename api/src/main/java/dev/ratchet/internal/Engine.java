@@ -109,7 +109,7 @@ public final class Engine {
                 return;
             }
             try {
-                Plan unlocked = tracker.plan(read(s, ns), ns);
+                Plan unlocked = targeted(tracker.plan(read(s, ns), ns));
                 if (unlocked.isUpToDate() && unlocked.warnings().isEmpty()) {
                     return;
                 }
@@ -136,7 +136,7 @@ public final class Engine {
             if (observed.state() == TableState.ABSENT) {
                 inTransaction(s, ns, () -> install(s, ns));
             }
-            Plan plan = observed.plan();
+            Plan plan = targeted(observed.plan());
             for (String w : plan.warnings()) {
                 warnings.add(ns.name() + ": " + w);
                 config.listener().warning(ns.name(), w);
@@ -1013,6 +1013,7 @@ public final class Engine {
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
                 }
+                plan = targeted(plan);
                 if (plan.isUpToDate()) {
                     return Optional.empty();
                 }
@@ -1131,7 +1132,7 @@ public final class Engine {
         List<Plan> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
-                Plan plan = lockedPlan(s, ns, Install.NONE);
+                Plan plan = targeted(lockedPlan(s, ns, Install.NONE));
                 Optional<RatchetException> refusal = scriptRefusal(s, plan);
                 if (refusal.isPresent()) {
                     throw refusal.get();
@@ -1143,6 +1144,26 @@ public final class Engine {
     }
 
     // ---------------------------------------------------------------- shared steps
+
+    /**
+     * The plan with only the pending migrations up to its namespace's target, in code order
+     * ({@link Namespace#through}); the plan itself when the namespace has none.
+     */
+    static Plan targeted(Plan plan) {
+        Optional<String> target = plan.namespace().target();
+        if (target.isEmpty() || plan.isUpToDate()) {
+            return plan;
+        }
+        java.util.Set<String> upToTarget = new java.util.HashSet<>();
+        for (Migration m : plan.namespace().migrations()) {
+            upToTarget.add(m.name());
+            if (m.name().equals(target.get())) {
+                break;
+            }
+        }
+        return new Plan(plan.namespace(), plan.pending().stream().filter(m -> upToTarget.contains(m.name())).toList(),
+                plan.unverifiable(), plan.warnings());
+    }
 
     /** What the tracker found for a namespace: its table's state and the plan. */
     private record Observed(TableState state, Plan plan) {

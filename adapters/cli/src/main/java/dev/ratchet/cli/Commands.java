@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -317,17 +318,23 @@ final class Commands {
         @Mixin
         Options.Waiting waiting;
 
+        @Mixin
+        Options.Target target;
+
         @Override
         int run(Report report) {
             List<Map<String, Object>> namespaces = new ArrayList<>();
-            for (dev.ratchet.Plan p : others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build().plan()) {
+            for (dev.ratchet.Plan p : others.applyTo(waiting.applyTo(ratchet(target.applyTo(sources.namespaces(true)))))
+                    .build().plan()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", p.namespace().name());
                 n.put("pending", Report.names(p.pending()));
                 n.put("unverifiable", Report.names(p.unverifiable()));
                 n.put("warnings", p.warnings());
+                p.namespace().target().ifPresent(t -> n.put("target", t));
                 namespaces.add(n);
-                text("namespace %s: %d pending", p.namespace().name(), p.pending().size());
+                text("namespace %s: %d pending%s", p.namespace().name(), p.pending().size(),
+                        p.namespace().target().map(t -> " up to the target " + t).orElse(""));
                 p.pending().forEach(m -> text("  %s", m.name()));
                 p.warnings().forEach(w -> text("  warning: %s", w));
             }
@@ -352,6 +359,9 @@ final class Commands {
                 description = "PER_MIGRATION or CHAIN (default: the tracker's; CHAIN for identity).")
         TransactionMode transactionMode;
 
+        @Mixin
+        Options.Target target;
+
         @Override
         boolean createsDatabase() {
             return true;
@@ -359,7 +369,8 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(sources.namespaces(true))));
+            List<Namespace> namespaces = target.applyTo(sources.namespaces(true));
+            Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(namespaces)));
             if (transactionMode != null) {
                 b.transactionMode(transactionMode);
             }
@@ -378,7 +389,14 @@ final class Commands {
                 total += a.duration().toMillis();
             }
             report.put("applied", applied).put("warnings", result.warnings());
-            text("%d migration(s) applied (%d ms); the database is up to date.", applied.size(), total);
+            Optional<String> stop = namespaces.get(0).target();
+            if (stop.isPresent()) {
+                report.put("target", stop.get());
+                text("%d migration(s) applied (%d ms); nothing after the target %s was run.", applied.size(), total,
+                        stop.get());
+            } else {
+                text("%d migration(s) applied (%d ms); the database is up to date.", applied.size(), total);
+            }
             return 0;
         }
     }
@@ -394,6 +412,9 @@ final class Commands {
         @Mixin
         Options.Locking locking;
 
+        @Mixin
+        Options.Target target;
+
         @Override
         String ranAs() {
             return "tried (to be rolled back)"; // never "applied": nothing a verification runs stays
@@ -401,7 +422,8 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            VerifyResult r = others.applyTo(locking.applyTo(ratchet(sources.namespaces(true)))).build().verify();
+            VerifyResult r = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build()
+                    .verify();
             report.put("verified", r.verified()).put("notVerified", r.notVerified());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));
@@ -466,25 +488,20 @@ final class Commands {
 
         /** The code's names from the first through the migration named, or of that version. */
         static List<String> through(String last, Namespace ns) {
-            String version = canonical(last);
+            String target;
+            try {
+                target = ns.through(last).target().orElseThrow();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--through " + last + ": " + e.getMessage(), e);
+            }
             List<String> names = new ArrayList<>();
             for (Migration m : ns.migrations()) {
                 names.add(m.name());
-                if (m.name().equals(last) || m.version().map(v -> v.toString().equals(version)).orElse(false)) {
-                    return names;
+                if (m.name().equals(target)) {
+                    break;
                 }
             }
-            throw new IllegalArgumentException("--through " + last + ": namespace '" + ns.name() + "' has no"
-                    + " migration of that name or version (names look like " + (ns.migrations().isEmpty() ? "1_init"
-                    : ns.migrations().get(ns.migrations().size() - 1).name()) + ")");
-        }
-
-        private static String canonical(String version) {
-            try {
-                return Version.parse(version).toString();
-            } catch (IllegalArgumentException notAVersion) {
-                return null;
-            }
+            return names;
         }
     }
 

@@ -274,6 +274,30 @@ final class Options {
         }
     }
 
+    /** {@code --target}: where {@code migrate}, {@code verify} and {@code plan} stop ({@link Namespace#through}). */
+    static final class Target {
+        @Option(names = "--target", paramLabel = "NAME|VERSION",
+                description = "Stop after this migration, named or by its version: the later ones stay pending"
+                        + " (like Flyway's target). For one namespace at a time.")
+        String target;
+
+        /** The namespaces, the one given with its target when {@code --target} is; a usage error otherwise. */
+        List<Namespace> applyTo(List<Namespace> namespaces) {
+            if (target == null) {
+                return namespaces;
+            }
+            if (namespaces.size() != 1) {
+                throw new IllegalArgumentException("--target " + target + " is for one namespace, and "
+                        + namespaces.size() + " are given: run the command once per namespace");
+            }
+            try {
+                return List.of(namespaces.get(0).through(target));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--target " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** The one namespace an operation targets: --of, or the only one configured. */
     static String pick(String of, List<Namespace> namespaces) {
         if (of != null) {

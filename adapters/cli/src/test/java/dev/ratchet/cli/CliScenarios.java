@@ -131,6 +131,42 @@ abstract class CliScenarios {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
+    void migrateVerifyAndPlanStopAtTheTarget(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String q = QUICKSTART.toString();
+            Run plan = json("plan", "--url", db.url(), "--migrations", q, "--target", "2");
+            assertEquals(0, plan.code(), plan.out());
+            assertEquals("[\"1_create_authors\",\"2_create_books\"]", plan.json().at("/namespaces/0/pending").toString());
+            assertEquals("2_create_books", plan.json().at("/namespaces/0/target").asText());
+
+            Run verify = json("verify", "--url", db.url(), "--migrations", q, "--target", "1_create_authors");
+            assertEquals("[\"default/1_create_authors\"]", verify.json().get("verified").toString(), verify.out());
+
+            Run migrate = ratchet("migrate", "--url", db.url(), "--migrations", q, "--target", "002");
+            assertEquals(0, migrate.code(), migrate.out() + migrate.err());
+            assertTrue(migrate.out().contains("2 migration(s) applied (")
+                    && migrate.out().contains("); nothing after the target 2_create_books was run."), migrate.out());
+            Run status = json("status", "--url", db.url(), "--migrations", q);
+            assertEquals("[\"3_add_isbn\"]", status.json().at("/namespaces/0/pending").toString(), status.out());
+
+            Run unknown = json("migrate", "--url", db.url(), "--migrations", q, "--target", "4");
+            assertEquals(2, unknown.code(), unknown.out());
+            assertEquals("--target 4: namespace 'default' has no migration named '4' or of version 4 (its last is"
+                    + " 3_add_isbn)", unknown.json().path("usageError").asText());
+            Run several = ratchet("migrate", "--url", db.url(), "--migrations", q, "--namespace", "other=" + q,
+                    "--target", "3");
+            assertEquals(2, several.code(), several.out());
+            assertTrue(several.err().contains("--target 3 is for one namespace, and 2 are given: run the command once"
+                    + " per namespace"), several.err());
+
+            Run rest = json("migrate", "--url", db.url(), "--migrations", q);
+            assertEquals(1, rest.json().get("applied").size(), rest.out());
+            assertTrue(rest.json().path("target").isMissingNode(), rest.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
     void refusalsAndFailuresHaveTheirExitCodesAndJson(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             Path m = dir("m", "V1__create_authors.sql", "V2__create_books.sql");
@@ -424,7 +460,7 @@ abstract class CliScenarios {
                     "--through", "9");
             assertEquals(2, unknown.code(), unknown.out());
             assertTrue(unknown.json().path("usageError").asText().startsWith("--through 9: namespace 'default' has no"
-                    + " migration of that name or version"), unknown.out());
+                    + " migration named '9' or of version 9 (its last is 3_add_isbn)"), unknown.out());
             Run both = ratchet("baseline", "--url", db.url(), "--migrations", q, "--through", "2", "--names", "1_create_authors");
             assertEquals(2, both.code(), "--names and --through exclude each other: " + both.err());
             Run gap = json("baseline", "--url", db.url(), "--tracker", "applied-set@baselined", "--migrations", q,

@@ -1,0 +1,123 @@
+package dev.ratchet;
+
+import dev.ratchet.TrackerSubjects.Subject;
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import dev.ratchet.spi.Capability;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.ratchet.TrackerSubjects.APPLIED_SET;
+import static dev.ratchet.TrackerSubjects.IDENTITY;
+import static dev.ratchet.TrackerSubjects.COUNTER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A namespace's target ({@link Namespace#through}): migrate, verify and plan stop after it and
+ * leave the later migrations pending, on each database and tracker, while the tracker still
+ * checks the whole history against the whole code.
+ */
+@Timeout(120)
+class TargetTest {
+    static Stream<Arguments> subjects() {
+        return TrackerSubjects.onEveryDatabase(APPLIED_SET, IDENTITY, COUNTER);
+    }
+
+    private static Ratchet ratchet(TestDatabase db, Subject s, Namespace ns) {
+        return Ratchet.builder().dataSource(db.dataSource()).tracker(s.tracker().get()).namespace(ns).build();
+    }
+
+    private static List<String> names(List<Migration> migrations) {
+        return migrations.stream().map(Migration::name).toList();
+    }
+
+    private static List<String> applied(MigrateResult result) {
+        return result.applied().stream().map(AppliedMigration::name).toList();
+    }
+
+    private static List<String> pending(TestDatabase db, Subject s, Namespace ns) {
+        return names(ratchet(db, s, ns).status().get(0).pending());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("subjects")
+    void migrateVerifyAndPlanStopAtTheTarget(DatabaseKind kind, Subject s) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Namespace all = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3, 4, 5));
+
+            assertEquals(List.of("1_create_t1", "2_create_t2", "3_create_t3"),
+                    names(ratchet(db, s, all.through("3")).plan().get(0).pending()), "plan, before anything ran");
+            assertEquals(List.of("1_create_t1", "2_create_t2", "3_create_t3"),
+                    applied(ratchet(db, s, all.through("3_create_t3")).migrate()), "by name");
+            assertEquals(List.of("1", "2", "3"), Fixtures.rows(db, "SELECT name FROM effects"));
+            assertEquals(List.of("4_create_t4", "5_create_t5"), pending(db, s, all), "status shows the rest pending");
+            assertEquals(List.of("4_create_t4", "5_create_t5"), pending(db, s, all.through("4")),
+                    "status is not limited by a target");
+
+            // At or past the target: nothing to do, and no refusal.
+            assertEquals(List.of(), ratchet(db, s, all.through("3")).migrate().applied());
+            assertEquals(List.of(), ratchet(db, s, all.through("2")).migrate().applied());
+            assertTrue(ratchet(db, s, all.through("2")).plan().get(0).isUpToDate());
+
+            VerifyResult verified = ratchet(db, s, all.through("004")).verify();
+            assertEquals(List.of(Fixtures.NS + "/4_create_t4"), verified.verified(), "by version, any form of it");
+            assertTrue(verified.ok(), verified.toString());
+
+            assertEquals(List.of("4_create_t4"), applied(ratchet(db, s, all.through("4")).migrate()));
+            assertEquals(List.of("5_create_t5"), applied(ratchet(db, s, all).migrate()), "no target: the rest");
+            assertEquals(List.of("1", "2", "3", "4", "5"), Fixtures.rows(db, "SELECT name FROM effects"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("subjects")
+    void theTrackerStillChecksTheWholeHistory(DatabaseKind kind, Subject s) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, s, Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3))).migrate();
+            // Code older than the database is refused with a target before it as without one.
+            Namespace older = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2));
+            RatchetException without = assertThrows(RatchetException.class, () -> ratchet(db, s, older).migrate());
+            RatchetException with = assertThrows(RatchetException.class,
+                    () -> ratchet(db, s, older.through("1")).migrate());
+            assertEquals(without.kind(), with.kind(), with.getMessage());
+            assertEquals(List.of("1", "2", "3"), Fixtures.rows(db, "SELECT name FROM effects"), "nothing ran");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(DatabaseKind.class)
+    void aGapBeforeTheTargetRunsAndNothingAfterIt(DatabaseKind kind) throws Exception {
+        Subject s = APPLIED_SET;
+        assertTrue(s.tracker().get().capabilities().contains(Capability.GAPS));
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, s, Namespace.of(Fixtures.NS, Fixtures.creates(1, 3))).migrate();
+            Namespace merged = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3, 4, 5));
+            assertEquals(List.of("2_create_t2"), applied(ratchet(db, s, merged.through("3")).migrate()));
+            assertEquals(List.of("4_create_t4", "5_create_t5"), pending(db, s, merged));
+        }
+    }
+
+    @Test
+    void aTargetTheCodeLacksIsRefusedNamingTheNamespace() {
+        Namespace ns = Namespace.of("app", Fixtures.creates(1, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ns.through("7"));
+        assertEquals("namespace 'app' has no migration named '7' or of version 7 (its last is 2_create_t2)",
+                e.getMessage());
+        assertEquals("2_create_t2", ns.through("2.0").target().orElseThrow(), "2.0 is version 2");
+        assertEquals("billing", ns.through("1").withSchema("billing").schema().orElseThrow());
+        assertEquals("1_create_t1", ns.withSchema("billing").through("1").target().orElseThrow());
+        assertEquals("1_create_t1", ns.through("1").withSchema("billing").target().orElseThrow());
+    }
+}
