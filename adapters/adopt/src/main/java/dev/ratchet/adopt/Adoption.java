@@ -79,10 +79,12 @@ public final class Adoption {
 
     private AdoptionResult result(CutoverResult moves) {
         List<LeftOut> leftOut = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (reader instanceof ForeignHistory foreign) {
             namespaces.forEach(ns -> leftOut.addAll(foreign.leftOut(ns.name())));
+            namespaces.forEach(ns -> foreign.warnings(ns.name()).forEach(w -> warnings.add(ns.name() + ": " + w)));
         }
-        return new AdoptionResult(from, moves, leftOut);
+        return new AdoptionResult(from, moves, leftOut, warnings);
     }
 
     /** Configures an {@link Adoption}. */

@@ -1,9 +1,15 @@
 package dev.ratchet.adopt;
 
+import dev.ratchet.Migration;
 import dev.ratchet.Version;
 import dev.ratchet.adopt.ForeignEntry.State;
 import dev.ratchet.spi.TrackerContext;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,13 +18,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * Flyway's {@code flyway_schema_history}: versioned rows in {@code installed_rank} order. A row
  * with {@code success = false} refuses adoption; a {@code BASELINE} row makes every migration up
  * to its version applied; repeatable ({@code R__}, no version) rows and the schema-creation marker
  * are left out and reported; a {@code DELETE} or undo row takes its version back out. Flyway's
- * CRC32 checksum is reported as provenance only.
+ * CRC-32 checksum is compared with the matched file's, computed as Flyway does (the file's lines
+ * without their line ends and the first line without a byte order mark): equal, the adopted row
+ * takes the file's Ratchet checksum. Flyway's checksum is as blind as Flyway's own validation
+ * to what it does not cover (line breaks moved, a change with the same CRC-32).
  */
 public final class FlywayHistory extends ForeignHistory {
     /** Flyway's default table. */
@@ -49,7 +59,8 @@ public final class FlywayHistory extends ForeignHistory {
                 String type = rs.getString("type");
                 String script = rs.getString("script");
                 long checksum = rs.getLong("checksum");
-                String crc = rs.wasNull() ? "no checksum" : "checksum " + checksum;
+                Optional<String> toolChecksum = rs.wasNull() ? Optional.empty() : Optional.of(Long.toString(checksum));
+                String crc = toolChecksum.isEmpty() ? "no checksum" : "checksum " + checksum;
                 boolean success = rs.getBoolean("success");
                 long ms = rs.getLong("execution_time");
                 OptionalLong executionMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(ms);
@@ -72,10 +83,38 @@ public final class FlywayHistory extends ForeignHistory {
                     state = State.UNSUPPORTED;
                 }
                 out.add(new ForeignEntry(identity, version, Optional.ofNullable(description), state,
-                        instant(rs, "installed_on"), executionMs, provenance));
+                        instant(rs, "installed_on"), executionMs, provenance, toolChecksum));
             }
         }
         return out;
+    }
+
+    @Override
+    protected Optional<Boolean> checksumMatches(ForeignEntry e, Migration m) {
+        if (e.toolChecksum().isEmpty()) {
+            return Optional.empty();
+        }
+        return m.script().map(text -> Long.toString(flywayChecksum(text)).equals(e.toolChecksum().get()));
+    }
+
+    /**
+     * Flyway's checksum of a script: CRC-32 of its lines' UTF-8 bytes, each without its line end
+     * (LF, CR LF or CR), the first without a byte order mark, as a signed 32-bit number.
+     */
+    static int flywayChecksum(String text) {
+        CRC32 crc = new CRC32();
+        try (BufferedReader lines = new BufferedReader(new StringReader(text))) {
+            String line = lines.readLine();
+            if (line != null && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
+            for (; line != null; line = lines.readLine()) {
+                crc.update(line.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a string", e); // a StringReader does not fail
+        }
+        return (int) crc.getValue();
     }
 
     /** Marks the applied entry of {@code version} as not applied; the marker row itself is not a migration. */

@@ -19,9 +19,18 @@ import java.util.OptionalLong;
  * @param executionMs  how long it ran, when the tool says
  * @param provenance   what the tool recorded that Ratchet does not use (its checksum, its author),
  *                     kept for the report
+ * @param toolChecksum the tool's own checksum of what it ran, as text, when it records one that
+ *                     its {@link ForeignHistory} can check a file against
  */
 public record ForeignEntry(String identity, Optional<Version> version, Optional<String> description, State state,
-                           Optional<Instant> appliedAt, OptionalLong executionMs, String provenance) {
+                           Optional<Instant> appliedAt, OptionalLong executionMs, String provenance,
+                           Optional<String> toolChecksum) {
+
+    /** An entry without a checksum of the tool's to check files against. */
+    public ForeignEntry(String identity, Optional<Version> version, Optional<String> description, State state,
+                        Optional<Instant> appliedAt, OptionalLong executionMs, String provenance) {
+        this(identity, version, description, state, appliedAt, executionMs, provenance, Optional.empty());
+    }
 
     /** What the other tool says happened to an entry. */
     public enum State {

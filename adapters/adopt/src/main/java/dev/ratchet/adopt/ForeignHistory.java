@@ -45,8 +45,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * mapping of the tool's identities to migration names. A failed or unfinished entry refuses
  * adoption; an unmatched or unsupported one refuses it unless unmatched entries are allowed, in
  * which case it is left out and reported ({@link #leftOut}). The tool's own checksums are never
- * carried as Ratchet's: they are computed differently, so the adopted rows have none, and a
- * checksum-keeping tracker starts verifying from the next migration it applies.
+ * carried as Ratchet's: they are computed differently. Where the tool's checksum of an entry is
+ * that of the matched file as the tool computes it ({@link #checksumMatches}: Flyway's CRC-32,
+ * Prisma's SHA-256), the file is what ran, and the adopted row takes the file's Ratchet checksum,
+ * so a checksum-keeping tracker verifies it from then on; where it differs, the file was edited
+ * after the tool ran it, and the row has no checksum and a warning says so ({@link #warnings}).
+ * Other rows have none, and verification starts with the next migration Ratchet applies.
  */
 public abstract class ForeignHistory implements Tracker {
     private final String tool;
@@ -54,6 +58,7 @@ public abstract class ForeignHistory implements Tracker {
     private final String schema;
     private final Settings settings;
     private final Map<String, List<LeftOut>> leftOut = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> warnings = new ConcurrentHashMap<>();
 
     /**
      * What adoption is matched against.
@@ -95,6 +100,19 @@ public abstract class ForeignHistory implements Tracker {
     /** Whether the table's columns are the tool's shape. */
     protected boolean isShape(Set<String> columns) {
         return columns.containsAll(requiredColumns());
+    }
+
+    /**
+     * Whether the tool's checksum of {@code e} is that of {@code m}'s script as the tool computes
+     * it: empty when the tool keeps no checksum this reader can compute, or {@code m} is no script.
+     */
+    protected Optional<Boolean> checksumMatches(ForeignEntry e, Migration m) {
+        return Optional.empty();
+    }
+
+    /** What the last read of {@code namespace} found worth saying without refusing: files edited after the tool ran them. */
+    public List<String> warnings(String namespace) {
+        return warnings.getOrDefault(namespace, List.of());
     }
 
     /** What the last read of {@code namespace} left out, and why. */
@@ -152,6 +170,7 @@ public abstract class ForeignHistory implements Tracker {
         List<LeftOut> out = new ArrayList<>();
         List<String> unmatched = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
+        List<String> edited = new ArrayList<>();
         for (ForeignEntry e : entries(context, namespace)) {
             switch (e.state()) {
                 case FAILED -> throw RatchetException.of(ErrorKind.FOREIGN_MIGRATION_FAILED, tool + " recorded '"
@@ -173,7 +192,7 @@ public abstract class ForeignHistory implements Tracker {
                                     + " has no version.").with("namespace", namespace).build());
                     for (Migration m : ns.migrations()) {
                         if (m.version().isPresent() && m.version().get().compareTo(upTo) <= 0) {
-                            applied.putIfAbsent(m.name(), entry(m, e, applied.size()));
+                            applied.putIfAbsent(m.name(), entry(m, e, applied.size(), false));
                         }
                     }
                 }
@@ -185,7 +204,13 @@ public abstract class ForeignHistory implements Tracker {
                     } else if (applied.containsKey(m.get().name())) {
                         out.add(new LeftOut(namespace, e.identity(), "a second entry for " + m.get().name()));
                     } else {
-                        applied.put(m.get().name(), entry(m.get(), e, applied.size()));
+                        Optional<Boolean> same = checksumMatches(e, m.get());
+                        if (same.isPresent() && !same.get()) {
+                            edited.add(m.get().name() + " (" + m.get().origin() + "): " + tool + "'s checksum of '"
+                                    + e.identity() + "' is not the file's, so the file was edited after " + tool
+                                    + " ran it; adopted without a checksum, so Ratchet cannot tell later edits of it");
+                        }
+                        applied.put(m.get().name(), entry(m.get(), e, applied.size(), same.orElse(false)));
                     }
                 }
                 default -> throw new IllegalStateException(e.state().name());
@@ -204,12 +229,14 @@ public abstract class ForeignHistory implements Tracker {
                     .with("namespace", namespace).with("unmatched", List.copyOf(unmatched)).build();
         }
         leftOut.put(namespace, List.copyOf(out));
+        warnings.put(namespace, List.copyOf(edited));
         return new History(namespace, List.copyOf(applied.values()), Map.of());
     }
 
-    private static AppliedEntry entry(Migration m, ForeignEntry e, int sequence) {
-        return new AppliedEntry(Optional.of(m.name()), m.version(), OptionalLong.of(sequence), Optional.empty(),
-                e.appliedAt(), e.executionMs());
+    /** The row for {@code m}; with its checksum when the tool's proves the file is what ran. */
+    private static AppliedEntry entry(Migration m, ForeignEntry e, int sequence, boolean fileIsWhatRan) {
+        return new AppliedEntry(Optional.of(m.name()), m.version(), OptionalLong.of(sequence),
+                fileIsWhatRan ? m.checksum() : Optional.empty(), e.appliedAt(), e.executionMs());
     }
 
     /** The code migration an applied entry stands for: mapped by identity, else by version and name. */

@@ -167,10 +167,15 @@ class DocumentedTablesAdoptionTest {
 
     private static void prismaRow(TestDatabase db, String id, String name, boolean finished, String logs,
                                   boolean rolledBack, int minute) throws Exception {
+        prismaRow(db, id, name, finished, logs, rolledBack, minute, "c0ffee");
+    }
+
+    private static void prismaRow(TestDatabase db, String id, String name, boolean finished, String logs,
+                                  boolean rolledBack, int minute, String checksum) throws Exception {
         // Prisma writes times as timestamptz on PostgreSQL and as epoch milliseconds on SQLite.
         String at = pg(db) ? "TIMESTAMPTZ '2024-01-01 10:" + minute + ":00+00'" : String.valueOf(1704103200000L + minute * 60000L);
         exec(db, "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at,"
-                + " started_at, applied_steps_count) VALUES ('" + id + "', 'c0ffee', " + (finished ? at : "NULL")
+                + " started_at, applied_steps_count) VALUES ('" + id + "', '" + checksum + "', " + (finished ? at : "NULL")
                 + ", '" + name + "', " + (logs == null ? "NULL" : "'" + logs + "'") + ", "
                 + (rolledBack ? at : "NULL") + ", " + at + ", " + (finished ? 1 : 0) + ")");
     }
@@ -180,14 +185,26 @@ class DocumentedTablesAdoptionTest {
     void prismaFinishedRowsAreAppliedRolledBackOnesLeftOut(DatabaseKind kind, @TempDir Path dir) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
             prismaTable(db);
-            prismaRow(db, "a", "20240101000000_init", true, null, false, 10);
+            // Prisma's checksum is the SHA-256 of migration.sql as Prisma read it: here on a machine
+            // whose checkout had LF line ends, while this checkout has CR LF.
+            String init = "CREATE TABLE prisma_init (id int);\nINSERT INTO prisma_init VALUES (1);\n";
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(init.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            prismaRow(db, "a", "20240101000000_init", true, null, false, 10, sha);
             prismaRow(db, "b", "20240102000000_add_books", false, "syntax error", true, 11); // failed, resolved
             prismaRow(db, "c", "20240102000000_add_books", true, null, false, 12);            // then applied
             prismaFiles(dir, "20240101000000_init", "20240102000000_add_books", "20240103000000_add_isbn");
+            Files.writeString(dir.resolve("20240101000000_init/migration.sql"), init.replace("\n", "\r\n"));
 
             AdoptionResult r = adoption(db, ForeignTool.PRISMA).namespace(code("app", dir)).build().run();
 
             assertEquals(List.of("20240101000000_init", "20240102000000_add_books"), rows(r, 0));
+            assertEquals(code("app", dir).migrations().get(0).checksum(),
+                    r.moves().moves().get(0).rows().get(0).checksum(), "Prisma's checksum proves the file: carried");
+            assertEquals(java.util.Optional.empty(), r.moves().moves().get(0).rows().get(1).checksum(),
+                    "a checksum of another text proves nothing");
+            assertEquals(1, r.warnings().size(), r.warnings().toString());
+            assertTrue(r.warnings().get(0).startsWith("app: 20240102000000_add_books ("), r.warnings().get(0));
             assertTrue(r.moves().moves().get(0).rows().get(0).appliedAt().isPresent(), "finished_at is carried");
             assertTrue(r.leftOut().stream().anyMatch(l -> l.reason().contains("rolled back")), r.leftOut().toString());
             assertEquals(List.of("20240103000000_add_isbn"),

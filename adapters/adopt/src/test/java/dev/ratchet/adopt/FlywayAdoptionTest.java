@@ -56,8 +56,11 @@ class FlywayAdoptionTest {
             assertEquals(CutoverResult.Status.MOVED, first.moves().moves().get(0).status());
             assertEquals(List.of("1_t1", "2_t2", "3_t3"), first.moves().moves().get(0).rows().stream()
                     .map(e -> e.name().orElseThrow()).toList());
-            assertTrue(first.moves().moves().get(0).rows().stream().allMatch(e -> e.checksum().isEmpty()),
-                    "Flyway's CRC32 is not carried as Ratchet's checksum");
+            List<dev.ratchet.Migration> files = code("app", dir).migrations();
+            assertEquals(files.stream().map(m -> m.checksum()).toList(), first.moves().moves().get(0).rows().stream()
+                    .map(e -> e.checksum()).toList(), "Flyway's CRC-32 proves each file is what ran: its checksum is"
+                    + " carried");
+            assertEquals(List.of(), first.warnings());
             assertTrue(first.moves().moves().get(0).rows().stream().allMatch(e -> e.appliedAt().isPresent()),
                     "Flyway's installed_on is carried");
 
@@ -68,6 +71,45 @@ class FlywayAdoptionTest {
             assertEquals(List.of("4_t4"), migrate(db, target.tracker(), code("app", dir)));
             assertTrue(tableExists(db, "t4"));
             assertEquals(List.of(), migrate(db, target.tracker(), code("app", dir)));
+        }
+    }
+
+    /**
+     * Files with CR LF line ends and a byte order mark are proven by Flyway's CRC-32 as Flyway
+     * computed it; a file edited after Flyway ran it is adopted without a checksum, with a
+     * warning; and an edit of a proven file after adoption is drift.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void flywaysChecksumProvesTheFilesAndAnEditAfterAdoptionIsDrift(DatabaseKind kind, @TempDir Path dir)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            writeMigrations(dir, 1);
+            Files.writeString(dir.resolve("V2__t2.sql"), "\uFEFF-- made on Windows\r\nCREATE TABLE t2 (id int);\r\n\r\n");
+            Files.writeString(dir.resolve("V3__t3.sql"), "CREATE TABLE t3 (id int);\rINSERT INTO t3 VALUES (3);\n");
+            writeMigrations(dir, 4);
+            assertEquals(4, flyway(db, dir).load().migrate().migrationsExecuted);
+            Files.writeString(dir.resolve("V4__t4.sql"), "CREATE TABLE t4 (id int, edited int);\n");
+
+            AdoptionResult r = adoption(db, AdoptSupport.Target.APPLIED_SET, dir).build().run();
+            List<dev.ratchet.Migration> files = code("app", dir).migrations();
+            List<java.util.Optional<String>> carried = r.moves().moves().get(0).rows().stream()
+                    .map(e -> e.checksum()).toList();
+            assertEquals(files.subList(0, 3).stream().map(m -> m.checksum()).toList(), carried.subList(0, 3),
+                    "CR LF, a lone CR and a byte order mark are as Flyway computed them");
+            assertEquals(java.util.Optional.empty(), carried.get(3), "the edited file proves nothing");
+            assertEquals(1, r.warnings().size(), r.warnings().toString());
+            assertTrue(r.warnings().get(0).startsWith("app: 4_t4 (") && r.warnings().get(0).contains("flyway's"
+                    + " checksum of '4 t4' is not the file's, so the file was edited after flyway ran it"),
+                    r.warnings().get(0));
+
+            assertEquals(List.of(), migrate(db, AdoptSupport.Target.APPLIED_SET.tracker(), code("app", dir)),
+                    "the adopted history is up to date, the unproven row compared with nothing");
+            Files.writeString(dir.resolve("V3__t3.sql"), "CREATE TABLE t3 (id int);\nINSERT INTO t3 VALUES (33);\n");
+            RatchetException drift = assertThrows(RatchetException.class,
+                    () -> migrate(db, AdoptSupport.Target.APPLIED_SET.tracker(), code("app", dir)));
+            assertEquals(ErrorKind.CHECKSUM_DRIFT, drift.kind(), drift.getMessage());
+            assertTrue(drift.getMessage().contains("3_t3"), drift.getMessage());
         }
     }
 

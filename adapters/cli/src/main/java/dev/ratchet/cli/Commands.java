@@ -611,7 +611,8 @@ final class Commands {
                 leftOut.add(n);
                 text("left out of %s: %s (%s)", l.namespace(), l.identity(), l.reason());
             }
-            report.put("leftOut", leftOut);
+            report.put("leftOut", leftOut).put("warnings", r.warnings());
+            r.warnings().forEach(w -> text("warning: %s", w));
             return 0;
         }
     }

@@ -776,6 +776,17 @@ abstract class CliScenarios {
                     "--migrations", q);
             assertEquals(3, unfinished.code(), unfinished.out());
             assertEquals("FOREIGN_MIGRATION_UNFINISHED", unfinished.json().at("/error/kind").asText());
+
+            // Finished, with a checksum of another text than the file's: adopted, with a warning.
+            sql(db, "UPDATE _prisma_migrations SET finished_at = CURRENT_TIMESTAMP");
+            Run edited = json("adopt", "--url", db.url(), "--from", "prisma", "--to", "identity@prisma_adopted",
+                    "--migrations", q, "--dry-run");
+            assertEquals(0, edited.code(), edited.out());
+            assertTrue(edited.json().at("/warnings/0").asText().startsWith("default: 1_create_authors ("), edited.out());
+            Run editedText = ratchet("adopt", "--url", db.url(), "--from", "prisma", "--to", "identity@prisma_adopted",
+                    "--migrations", q, "--dry-run");
+            assertTrue(editedText.out().contains("warning: default: 1_create_authors (")
+                    && editedText.out().contains("so the file was edited after prisma ran it"), editedText.out());
         }
     }
     @org.junit.jupiter.api.Test
