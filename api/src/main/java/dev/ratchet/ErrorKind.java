@@ -150,7 +150,7 @@ public enum ErrorKind {
     CONCURRENT_APPLY(Family.LOCK, "another runner applied this migration at the same time; run migrate again"),
     /** An identifier (schema, table, namespace) is not acceptable. */
     INVALID_IDENTIFIER(Family.CONFIGURATION,
-            "use 1 to 63 bytes of letters, digits and underscores, starting with a letter or underscore"),
+            "use 1 to 63 bytes of ASCII letters, digits and underscores, starting with a letter or underscore"),
     /** The database product is not supported. */
     UNSUPPORTED_DATABASE(Family.CONFIGURATION, "use PostgreSQL or SQLite"),
     /** A feature is not available on this database. */

@@ -6,6 +6,7 @@ import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.tracker.appliedset.AppliedSetTracker;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,6 +20,7 @@ import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hostile names are refused before any SQL is sent. */
 @Timeout(60)
@@ -115,4 +117,20 @@ class IdentifierTest {
         }
     }
 
+    /** The refusal names the first character that is not allowed, and where; ASCII is said, as meant. */
+    @Test
+    void aRefusedNameNamesItsFirstCharacterNotAllowed() {
+        List<Migration> code = Fixtures.creates(1);
+        assertEquals("[INVALID_IDENTIFIER] The namespace name 'caf\u00e9s' is not allowed: '\u00e9' (character 4)"
+                        + " cannot be in it; use ASCII letters, digits, '_', '.' and '-', starting with a letter, digit or '_'.",
+                assertThrows(RatchetException.class, () -> Namespace.of("caf\u00e9s", code)).getMessage()
+                        .replaceFirst(" Hint: .*", ""));
+        assertTrue(assertThrows(RatchetException.class, () -> Namespace.of("a b", code)).getMessage()
+                .contains("'a b' is not allowed: U+0020 (character 2) cannot be in it;"));
+        assertTrue(assertThrows(RatchetException.class, () -> Namespace.of("-a", code)).getMessage()
+                .contains("'-a' is not allowed: '-' cannot start it;"));
+        assertTrue(assertThrows(RatchetException.class, () -> AppliedSetTracker.builder().table("9lives").build())
+                .getMessage().contains("The tracker table name '9lives' is not allowed: '9' cannot start it; use ASCII"
+                        + " letters, digits and underscores, starting with a letter or underscore."));
+    }
 }

@@ -17,8 +17,10 @@ public final class Identifiers {
     /** The longest identifier PostgreSQL keeps without truncation. */
     public static final int MAX_BYTES = 63;
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
+    private static final Pattern IDENTIFIER_START = Pattern.compile("[A-Za-z_]");
+    private static final Pattern IDENTIFIER_PART = Pattern.compile("[A-Za-z0-9_]");
+    private static final Pattern NAMESPACE_START = Pattern.compile("[A-Za-z0-9_]");
+    private static final Pattern NAMESPACE_PART = Pattern.compile("[A-Za-z0-9_.\\-]");
 
     private Identifiers() {
     }
@@ -30,21 +32,23 @@ public final class Identifiers {
      * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
      */
     public static String requireIdentifier(String what, String name) {
-        check(what, name, IDENTIFIER, "letters, digits and underscores, starting with a letter or underscore");
+        check(what, name, IDENTIFIER_START, IDENTIFIER_PART,
+                "ASCII letters, digits and underscores, starting with a letter or underscore");
         return name;
     }
 
     /**
-     * Returns {@code name} if it is a valid namespace name: letters, digits, {@code _ . -}.
+     * Returns {@code name} if it is a valid namespace name: ASCII letters, digits, {@code _ . -}.
      *
      * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
      */
     public static String requireNamespace(String name) {
-        check("namespace", name, NAMESPACE, "letters, digits, '_', '.' and '-', starting with a letter, digit or '_'");
+        check("namespace", name, NAMESPACE_START, NAMESPACE_PART,
+                "ASCII letters, digits, '_', '.' and '-', starting with a letter, digit or '_'");
         return name;
     }
 
-    private static void check(String what, String name, Pattern pattern, String allowed) {
+    private static void check(String what, String name, Pattern start, Pattern part, String allowed) {
         // The kind's hint is for schemas, tables and columns; a namespace allows more.
         String hint = "use 1 to " + MAX_BYTES + " bytes of " + allowed;
         if (name == null || name.isEmpty()) {
@@ -58,10 +62,17 @@ public final class Identifiers {
                             + " are allowed (PostgreSQL would silently truncate it).")
                     .with("what", what).with("name", name).hint(hint).build();
         }
-        if (!pattern.matcher(name).matches()) {
-            throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
-                            + "' is not allowed: use " + allowed + ".")
-                    .with("what", what).with("name", name).hint(hint).build();
+        int[] codePoints = name.codePoints().toArray();
+        for (int i = 0; i < codePoints.length; i++) {
+            String c = new String(codePoints, i, 1);
+            if (!(i == 0 ? start : part).matcher(c).matches()) {
+                String which = Character.isISOControl(codePoints[i]) || Character.isWhitespace(codePoints[i])
+                        ? String.format("U+%04X", codePoints[i]) : "'" + c + "'";
+                throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
+                                + "' is not allowed: " + which + (i == 0 ? " cannot start it" : " (character " + (i + 1)
+                                + ") cannot be in it") + "; use " + allowed + ".")
+                        .with("what", what).with("name", name).hint(hint).build();
+            }
         }
     }
 

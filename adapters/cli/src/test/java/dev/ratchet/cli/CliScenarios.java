@@ -655,7 +655,7 @@ abstract class CliScenarios {
         assertEquals("", noName.out(), "a usage error needs no note that the database file is missing");
         Run spaced = ratchet("plan", "--url", url, "--namespace", "a b=" + code);
         assertEquals(6, spaced.code(), spaced.out() + spaced.err());
-        assertTrue(spaced.err().contains("Hint: use 1 to 63 bytes of letters, digits, '_', '.' and '-', starting with"
+        assertTrue(spaced.err().contains("Hint: use 1 to 63 bytes of ASCII letters, digits, '_', '.' and '-', starting with"
                 + " a letter, digit or '_'"), spaced.err());
         assertFalse(Files.exists(work.resolve("never.db")), "no usage error opened the database");
     }
