@@ -265,11 +265,17 @@ final class Commands {
         @Mixin
         Options.Waiting waiting;
 
+        @Option(names = "--check", description = "Exit " + RatchetCommand.PENDING + " when a namespace has pending"
+                + " migrations and no problem (a problem keeps its own exit code): a deploy gate that the database is"
+                + " migrated, like Django's migrate --check.")
+        boolean check;
+
         @Override
         int run(Report report) {
             Ratchet ratchet = others.applyTo(waiting.applyTo(ratchet(sources.namespaces(true)))).build();
             text("Status of %s", db.maskedUrl());
             int code = 0;
+            int pending = 0;
             List<Map<String, Object>> namespaces = new ArrayList<>();
             for (NamespaceStatus s : ratchet.status()) {
                 Map<String, Object> n = new LinkedHashMap<>();
@@ -297,6 +303,7 @@ final class Commands {
                 }
                 text("  pending: %d", s.pending().size());
                 s.pending().forEach(m -> text("    %s", m.name()));
+                pending += s.pending().size();
                 s.warnings().forEach(w -> text("  warning: %s", w));
                 if (s.problem().isPresent()) {
                     text("  problem: %s", CommandLineHints.message(s.problem().get()));
@@ -304,6 +311,10 @@ final class Commands {
                 }
             }
             report.put("namespaces", namespaces);
+            if (check && code == 0 && pending > 0) {
+                text("--check: %d pending migration(s); run migrate", pending);
+                return RatchetCommand.PENDING;
+            }
             return code;
         }
     }

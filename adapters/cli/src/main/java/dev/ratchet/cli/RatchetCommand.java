@@ -34,8 +34,12 @@ import java.util.List;
                 "3:refused by the tracker, or malformed migration files (REFUSED and SOURCE families)",
                 "4:lock timeout, lost lock or concurrent apply (LOCK family)",
                 "5:connection or database error (CONNECTION family)",
-                "6:bad configuration or unsupported database (CONFIGURATION family)"})
+                "6:bad configuration or unsupported database (CONFIGURATION family)",
+                "7:status --check: migrations are pending"})
 public final class RatchetCommand implements Runnable {
+    /** The exit code of {@code status --check} when migrations are pending. */
+    static final int PENDING = 7;
+
     /** The SQLite file used when no {@code --url} is given. */
     public static final String DEFAULT_URL = "jdbc:sqlite:ratchet.db";
 

@@ -148,6 +148,12 @@ abstract class CliScenarios {
                     && migrate.out().contains("); nothing after the target 2_create_books was run."), migrate.out());
             Run status = json("status", "--url", db.url(), "--migrations", q);
             assertEquals("[\"3_add_isbn\"]", status.json().at("/namespaces/0/pending").toString(), status.out());
+            assertEquals(0, status.code(), "status alone reports pending migrations without failing");
+            Run check = json("status", "--url", db.url(), "--migrations", q, "--check");
+            assertEquals(7, check.code(), check.out());
+            assertFalse(check.json().get("ok").asBoolean());
+            Run checkText = ratchet("status", "--url", db.url(), "--migrations", q, "--check");
+            assertTrue(checkText.out().contains("--check: 1 pending migration(s); run migrate"), checkText.out());
 
             Run unknown = json("migrate", "--url", db.url(), "--migrations", q, "--target", "4");
             assertEquals(2, unknown.code(), unknown.out());
@@ -162,6 +168,8 @@ abstract class CliScenarios {
             Run rest = json("migrate", "--url", db.url(), "--migrations", q);
             assertEquals(1, rest.json().get("applied").size(), rest.out());
             assertTrue(rest.json().path("target").isMissingNode(), rest.out());
+            assertEquals(0, ratchet("status", "--url", db.url(), "--migrations", q, "--check").code(),
+                    "nothing pending: the gate passes");
         }
     }
 
@@ -223,6 +231,8 @@ abstract class CliScenarios {
             String repair = refused.json().at("/error/context/repair/0").asText();
             assertTrue(repair.startsWith("UPDATE \"ratchet_applied_migrations\" SET \"checksum\" = '"), repair);
             assertTrue(refused.json().at("/error/hint").asText().endsWith(repair), refused.out());
+            assertEquals(3, ratchet("status", "--url", db.url(), "--migrations", m.toString(), "--check").code(),
+                    "with a migration pending too, status --check exits with the problem's code, not 7");
 
             sql(db, repair);
             Run accepted = json("migrate", "--url", db.url(), "--migrations", m.toString());
