@@ -576,6 +576,23 @@ class ScriptStatementsTest {
      * COPY data goes in through the COPY protocol, every value as written. A row COPY refuses fails
      * the migration naming the COPY and its line, and leaves nothing behind.
      */
+    /** Statements with semicolons inside them that psql keeps whole: a rule's actions, a SQL-standard body. */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void aRuleWithSeveralActionsAndAStandardSqlBodyRunWhole(TransactionMode mode) throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Migration m = Migration.builder("1_rule").version(Version.of(1)).sql("CREATE TABLE rt (id int);\n"
+                    + "CREATE TABLE rlog (id int);\n"
+                    + "CREATE RULE r AS ON INSERT TO rt DO ALSO (INSERT INTO rlog VALUES (NEW.id);\n"
+                    + "  INSERT INTO rlog VALUES (NEW.id * 2));\n"
+                    + "CREATE PROCEDURE rins(x int) LANGUAGE SQL\nBEGIN ATOMIC\n  INSERT INTO rt VALUES (x);\n"
+                    + "  INSERT INTO rt VALUES (x + 1);\nEND;\n"
+                    + "CALL rins(5);\n").build();
+            Fixtures.builder(db, List.of(m)).transactionMode(mode).build().migrate();
+            assertEquals(List.of("10", "12", "5", "6"), rows(db, "SELECT id FROM rlog"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TransactionMode.class)
     void aPgDumpFileWithRestrictLinesAndCopyDataIsApplied(TransactionMode mode) throws Exception {

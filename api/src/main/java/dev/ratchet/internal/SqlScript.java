@@ -13,8 +13,10 @@ import java.util.Locale;
  *
  * <p>It understands single-quoted strings (with {@code ''} and PostgreSQL's {@code E'\''}),
  * quoted identifiers, {@code --} and nested {@code /* *}{@code /} comments, PostgreSQL
- * dollar quoting, and {@code BEGIN ... END} bodies of {@code CREATE TRIGGER} /
- * {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside them).
+ * dollar quoting, {@code BEGIN ... END} bodies of {@code CREATE TRIGGER} /
+ * {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside them), and
+ * parentheses, inside which a semicolon ends nothing (as in psql: {@code CREATE RULE ... DO ALSO
+ * (INSERT ...; INSERT ...)}).
  */
 public final class SqlScript {
     /**
@@ -188,6 +190,7 @@ public final class SqlScript {
         int startLine = 1;
         boolean significant = false;     // the current piece has something besides blanks/comments
         int blockDepth = 0;              // BEGIN/CASE ... END nesting inside CREATE TRIGGER/FUNCTION
+        int parenDepth = 0;              // open parentheses: CREATE RULE ... DO (a; b) is one statement
         boolean createStatement = false; // the current piece starts with CREATE
         List<String> firstWords = new ArrayList<>(3);
         String placeholder = null;       // the current piece's first ${...}
@@ -218,6 +221,7 @@ public final class SqlScript {
                     significant = false;
                     createStatement = false;
                     blockDepth = 0;
+                    parenDepth = 0;
                     firstWords.clear();
                     placeholder = null;
                     start = i;
@@ -264,6 +268,7 @@ public final class SqlScript {
                     significant = false;
                     createStatement = false;
                     blockDepth = 0;
+                    parenDepth = 0;
                     firstWords.clear();
                     placeholder = null;
                 }
@@ -350,7 +355,12 @@ public final class SqlScript {
                 i = j;
                 continue;
             }
-            if (c == ';' && blockDepth == 0 && !verbatim) {
+            if (c == '(') {
+                parenDepth++;
+            } else if (c == ')' && parenDepth > 0) {
+                parenDepth--;
+            }
+            if (c == ';' && blockDepth == 0 && parenDepth == 0 && !verbatim) {
                 if (significant) {
                     String sql = s.substring(start, i).strip();
                     if (!firstWords.isEmpty() && firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {

@@ -30,6 +30,17 @@ class SqlScriptTest {
     }
 
     @Test
+    void aSemicolonInsideParenthesesEndsNothing() {
+        String rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id);\n"
+                + "  INSERT INTO log VALUES (NEW.id * 2))";
+        assertEquals(List.of(rule, "SELECT ')' , '(;'", "SELECT 1)", "SELECT 2"),
+                split(rule + ";\nSELECT ')' , '(;';\nSELECT 1);\nSELECT 2;"),
+                "parentheses in quotes count for nothing, and a stray ')' leaves none open");
+        assertEquals(List.of("SELECT (1;\nSELECT 2;"), split("SELECT (1;\nSELECT 2;"),
+                "an unclosed '(' runs to the end, as in psql: the server names the error");
+    }
+
+    @Test
     void keepsTriggerBodiesWithCaseTogether() {
         String trigger = "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
                 + "  UPDATE a SET x = CASE WHEN new.x IS NULL THEN 'n' ELSE new.x END;\n"
