@@ -576,6 +576,24 @@ class ScriptStatementsTest {
      * COPY data goes in through the COPY protocol, every value as written. A row COPY refuses fails
      * the migration naming the COPY and its line, and leaves nothing behind.
      */
+    /**
+     * A column named begin is no trigger body: the statements after it ran as one statement, and
+     * on SQLite, which runs only the first statement of a text, they were silently skipped while
+     * the migration was recorded as applied.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aColumnNamedBeginLeavesTheStatementsAfterItTheirOwn(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration m = Migration.builder("1_periods").version(Version.of(1)).sql(
+                    "CREATE TABLE periods (id int, begin date, \"end\" date);\n"
+                            + "CREATE INDEX periods_begin ON periods (begin);\n"
+                            + "INSERT INTO periods (id) VALUES (1);\nINSERT INTO periods (id) VALUES (2);\n").build();
+            Fixtures.ratchet(db, List.of(m)).migrate();
+            assertEquals(List.of("1", "2"), rows(db, "SELECT id FROM periods"));
+        }
+    }
+
     /** Statements with semicolons inside them that psql keeps whole: a rule's actions, a SQL-standard body. */
     @ParameterizedTest
     @EnumSource(TransactionMode.class)

@@ -187,13 +187,7 @@ public final class SqlScript {
         int n = s.length();
         int start = 0;
         int line = 1;
-        int startLine = 1;
-        boolean significant = false;     // the current piece has something besides blanks/comments
-        int blockDepth = 0;              // BEGIN/CASE ... END nesting inside CREATE TRIGGER/FUNCTION
-        int parenDepth = 0;              // open parentheses: CREATE RULE ... DO (a; b) is one statement
-        boolean createStatement = false; // the current piece starts with CREATE
-        List<String> firstWords = new ArrayList<>(3);
-        String placeholder = null;       // the current piece's first ${...}
+        Piece piece = new Piece();
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
@@ -211,19 +205,14 @@ public final class SqlScript {
                         ? Section.of(s.substring(commentStart, i)) : null;
                 if (marker != null) {
                     // A section's edge ends the statement before it, as the tools themselves do.
-                    if (significant) {
+                    if (piece.significant) {
                         String sql = s.substring(start, commentStart).strip();
                         if (marker == Section.STATEMENT_END && sql.endsWith(";")) {
                             sql = sql.substring(0, sql.length() - 1).strip();
                         }
-                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), null, placeholder));
+                        out.add(piece.statement(sql, null));
                     }
-                    significant = false;
-                    createStatement = false;
-                    blockDepth = 0;
-                    parenDepth = 0;
-                    firstWords.clear();
-                    placeholder = null;
+                    piece.reset();
                     start = i;
                     switch (marker) {
                         case UP -> out = all;
@@ -260,17 +249,11 @@ public final class SqlScript {
                 int eol = s.indexOf('\n', i);
                 eol = eol < 0 ? n : eol;
                 String meta = s.substring(i, eol).strip();
-                if (significant) {
+                if (piece.significant) {
                     // psql would run it before the statement it interrupts is complete; the
                     // script is refused for it anyway, so the statement simply ends here
-                    out.add(new Statement(s.substring(start, i).strip(), startLine, List.copyOf(firstWords), null,
-                            placeholder));
-                    significant = false;
-                    createStatement = false;
-                    blockDepth = 0;
-                    parenDepth = 0;
-                    firstWords.clear();
-                    placeholder = null;
+                    out.add(piece.statement(s.substring(start, i).strip(), null));
+                    piece.reset();
                 }
                 String command = meta.split("\\s", 2)[0];
                 if (!command.equals("\\restrict") && !command.equals("\\unrestrict")) {
@@ -280,9 +263,9 @@ public final class SqlScript {
                 start = eol;
                 continue;
             }
-            if (!significant && !Character.isWhitespace(c) && c != ';') {
-                significant = true;
-                startLine = line;
+            if (!piece.significant && !Character.isWhitespace(c) && c != ';') {
+                piece.significant = true;
+                piece.startLine = line;
             }
             if (c == '\'' || c == '"' || c == '`') {
                 boolean backslashEscapes = c == '\'' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
@@ -312,8 +295,8 @@ public final class SqlScript {
             if (c == '$' && i + 1 < n && s.charAt(i + 1) == '{') {
                 int close = s.indexOf('}', i + 2);
                 int newline = s.indexOf('\n', i + 2);
-                if (placeholder == null && close > 0 && (newline < 0 || close < newline)) {
-                    placeholder = s.substring(i, close + 1);
+                if (piece.placeholder == null && close > 0 && (newline < 0 || close < newline)) {
+                    piece.placeholder = s.substring(i, close + 1);
                 }
             }
             if (c == '$' && (i == 0 || !isWordChar(s.charAt(i - 1)))) {
@@ -336,34 +319,19 @@ public final class SqlScript {
                 while (j < n && isWordChar(s.charAt(j))) {
                     j++;
                 }
-                String word = s.substring(i, j).toUpperCase(Locale.ROOT);
-                if (firstWords.isEmpty()) {
-                    createStatement = word.equals("CREATE");
-                }
-                if (firstWords.size() < 3) {
-                    firstWords.add(word);
-                }
-                if (createStatement) {
-                    if (word.equals("BEGIN")) {
-                        blockDepth++;
-                    } else if (word.equals("CASE") && blockDepth > 0) {
-                        blockDepth++;
-                    } else if (word.equals("END") && blockDepth > 0) {
-                        blockDepth--;
-                    }
-                }
+                piece.word(s.substring(i, j).toUpperCase(Locale.ROOT), s, j);
                 i = j;
                 continue;
             }
             if (c == '(') {
-                parenDepth++;
-            } else if (c == ')' && parenDepth > 0) {
-                parenDepth--;
+                piece.parenDepth++;
+            } else if (c == ')' && piece.parenDepth > 0) {
+                piece.parenDepth--;
             }
-            if (c == ';' && blockDepth == 0 && parenDepth == 0 && !verbatim) {
-                if (significant) {
+            if (c == ';' && piece.blockDepth == 0 && piece.parenDepth == 0 && !verbatim) {
+                if (piece.significant) {
                     String sql = s.substring(start, i).strip();
-                    if (!firstWords.isEmpty() && firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {
+                    if (!piece.firstWords.isEmpty() && piece.firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {
                         // The data starts on the next line and ends at a line "\." (or the script's end).
                         int dataStart = s.indexOf('\n', i);
                         dataStart = dataStart < 0 ? n : dataStart + 1;
@@ -382,28 +350,22 @@ public final class SqlScript {
                             }
                             data.append(row).append('\n');
                         }
-                        out.add(new Statement(sql, startLine, List.copyOf(firstWords), data.toString(), placeholder));
+                        out.add(piece.statement(sql, data.toString()));
                         line += countNewlines(s, i, at);
                         i = at;
                         start = at;
-                        significant = false;
-                        createStatement = false;
-                        firstWords.clear();
-                        placeholder = null;
+                        piece.reset();
                         continue;
                     }
-                    out.add(new Statement(sql, startLine, List.copyOf(firstWords), null, placeholder));
+                    out.add(piece.statement(sql, null));
                 }
-                placeholder = null;
                 start = i + 1;
-                significant = false;
-                createStatement = false;
-                firstWords.clear();
+                piece.reset();
             }
             i++;
         }
-        if (significant) {
-            out.add(new Statement(s.substring(start).strip(), startLine, List.copyOf(firstWords), null, placeholder));
+        if (piece.significant) {
+            out.add(piece.statement(s.substring(start).strip(), null));
         }
         return all;
     }
@@ -420,6 +382,83 @@ public final class SqlScript {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** What {@link #split} knows of the statement it is reading. */
+    private static final class Piece {
+        /** Something besides blanks and comments was read. */
+        boolean significant;
+        /** The line the statement starts on. */
+        int startLine = 1;
+        /** Its words so far (all of them are counted; the first three are kept). */
+        int words;
+        final List<String> firstWords = new ArrayList<>(3);
+        /** It starts with CREATE, and with CREATE [TEMP|TEMPORARY] TRIGGER. */
+        boolean create;
+        boolean trigger;
+        /** The body of a trigger or of BEGIN ATOMIC, and CASE ... END inside it: a semicolon there ends nothing. */
+        int blockDepth;
+        /** Open parentheses: a semicolon inside them ends nothing (CREATE RULE ... DO (a; b)). */
+        int parenDepth;
+        /** Its first Flyway placeholder. */
+        String placeholder;
+
+        /**
+         * A word of the statement, upper-cased; {@code end} is where it ends in {@code script}.
+         * Only a trigger's BEGIN and PostgreSQL's BEGIN ATOMIC open a body: a column or alias
+         * named begin (CREATE TABLE periods (begin date, ...)) is a word like any other.
+         */
+        void word(String word, String script, int end) {
+            if (words == 0) {
+                create = word.equals("CREATE");
+            }
+            if (create && word.equals("TRIGGER") && words <= 3) {
+                trigger = true; // CREATE [TEMP | TEMPORARY] TRIGGER
+            }
+            words++;
+            if (firstWords.size() < 3) {
+                firstWords.add(word);
+            }
+            if (!create) {
+                return;
+            }
+            if (blockDepth == 0) {
+                if (word.equals("BEGIN") && (trigger || nextWord(script, end).equals("ATOMIC"))) {
+                    blockDepth = 1;
+                }
+            } else if (word.equals("CASE")) {
+                blockDepth++;
+            } else if (word.equals("END")) {
+                blockDepth--;
+            }
+        }
+
+        private static String nextWord(String script, int from) {
+            int i = from;
+            while (i < script.length() && Character.isWhitespace(script.charAt(i))) {
+                i++;
+            }
+            int j = i;
+            while (j < script.length() && isWordChar(script.charAt(j))) {
+                j++;
+            }
+            return script.substring(i, j).toUpperCase(Locale.ROOT);
+        }
+
+        Statement statement(String sql, String copyData) {
+            return new Statement(sql, startLine, List.copyOf(firstWords), copyData, placeholder);
+        }
+
+        void reset() {
+            significant = false;
+            words = 0;
+            firstWords.clear();
+            create = false;
+            trigger = false;
+            blockDepth = 0;
+            parenDepth = 0;
+            placeholder = null;
+        }
     }
 
     /** The annotations of goose and dbmate that open a section of a file or mark a statement's edges. */

@@ -30,6 +30,22 @@ class SqlScriptTest {
     }
 
     @Test
+    void aWordBeginOutsideATriggerOrBeginAtomicOpensNoBody() {
+        assertEquals(List.of("CREATE TABLE periods (id int, begin date, \"end\" date)",
+                        "CREATE INDEX periods_begin ON periods (begin)", "CREATE VIEW v AS SELECT begin AS end FROM periods",
+                        "INSERT INTO periods VALUES (1)"),
+                split("CREATE TABLE periods (id int, begin date, \"end\" date);\n"
+                        + "CREATE INDEX periods_begin ON periods (begin);\n"
+                        + "CREATE VIEW v AS SELECT begin AS end FROM periods;\nINSERT INTO periods VALUES (1);\n"));
+        String temp = "CREATE TEMP TRIGGER t AFTER UPDATE OF begin ON periods BEGIN\n"
+                + "  INSERT INTO log VALUES (CASE WHEN new.begin IS NULL THEN 0 ELSE 1 END);\n  SELECT 1;\nEND";
+        assertEquals(List.of(temp, "SELECT 2"), split(temp + ";\nSELECT 2;"),
+                "a trigger's body, even after a column named begin");
+        String atomic = "CREATE FUNCTION two() RETURNS int LANGUAGE SQL\nBEGIN   ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND";
+        assertEquals(List.of(atomic, "SELECT 3"), split(atomic + ";\nSELECT 3;"));
+    }
+
+    @Test
     void aSemicolonInsideParenthesesEndsNothing() {
         String rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id);\n"
                 + "  INSERT INTO log VALUES (NEW.id * 2))";
