@@ -594,6 +594,24 @@ class ScriptStatementsTest {
         }
     }
 
+    /**
+     * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
+     * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
+     * and the migration was recorded as applied without the second.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void everyStatementOfATextKeptWholeRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration m = Migration.builder("1_goose").version(Version.of(1)).sql("-- +goose Up\n"
+                    + "-- +goose StatementBegin\nCREATE TABLE whole_a (id int);\nCREATE TABLE whole_b (id int);\n"
+                    + "INSERT INTO whole_b VALUES (7);\n-- +goose StatementEnd\n").build();
+            Fixtures.ratchet(db, List.of(m)).migrate();
+            assertTrue(tableExists(db, "whole_a"));
+            assertEquals(List.of("7"), rows(db, "SELECT id FROM whole_b"));
+        }
+    }
+
     /** Statements with semicolons inside them that psql keeps whole: a rule's actions, a SQL-standard body. */
     @ParameterizedTest
     @EnumSource(TransactionMode.class)

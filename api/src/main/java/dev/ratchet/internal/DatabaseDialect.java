@@ -152,14 +152,24 @@ public abstract class DatabaseDialect implements Dialect {
     }
 
     /** Runs statements one at a time, in order, stopping at the first that fails. */
-    public static void runOneAtATime(Connection connection, List<String> statements) throws StatementFailure {
+    public void runOneAtATime(Connection connection, List<String> statements) throws StatementFailure {
         for (int i = 0; i < statements.size(); i++) {
             try (Statement st = connection.createStatement()) {
-                st.execute(statements.get(i));
+                executeScriptStatement(st, statements.get(i));
             } catch (SQLException e) {
                 throw new StatementFailure(i, e);
             }
         }
+    }
+
+    /**
+     * Runs one statement of a script. A text the splitter kept whole may hold several statements
+     * (a trigger's body, a goose StatementBegin ... StatementEnd block): every one of them must
+     * run, as the driver runs them. This default is {@code execute}, which PostgreSQL's driver
+     * runs whole.
+     */
+    protected void executeScriptStatement(Statement st, String sql) throws SQLException {
+        st.execute(sql);
     }
 
     /**

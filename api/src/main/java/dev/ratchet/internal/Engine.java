@@ -481,7 +481,7 @@ public final class Engine {
                     } else {
                         // Outside a transaction: statements sent together would form one implicit
                         // transaction on PostgreSQL, which CREATE INDEX CONCURRENTLY refuses.
-                        DatabaseDialect.runOneAtATime(s.connection, sql);
+                        s.dialect.runOneAtATime(s.connection, sql);
                     }
                 } catch (DatabaseDialect.StatementFailure f) {
                     if (!m.transactional() && rollBackWhatTheScriptLeftOpen(s, f.error())) {

@@ -391,6 +391,17 @@ final class SqliteDialect extends DatabaseDialect {
         }
     }
 
+    /**
+     * {@code executeUpdate}, never {@code execute}: the SQLite driver's {@code execute} compiles
+     * the first statement of a text and silently drops the rest, while {@code executeUpdate}
+     * runs them all (sqlite3_exec), rows or not, stopping at the first error. A text of several
+     * statements would otherwise be recorded as applied with all but its first skipped.
+     */
+    @Override
+    protected void executeScriptStatement(java.sql.Statement st, String sql) throws SQLException {
+        st.executeUpdate(sql);
+    }
+
     @Override
     public MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                               Duration timeout, Duration lease) {
