@@ -121,6 +121,49 @@ class JavaBodyTest {
         }
     }
 
+    /**
+     * A body's text of two statements: PostgreSQL's driver runs both; SQLite's would run the first
+     * only (execute, executeQuery, prepared statements), so there the text is refused, while
+     * executeUpdate, which runs both, is allowed.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aTextOfTwoStatementsRunsWholeOrIsRefusedNeverHalfRun(DatabaseKind kind) throws Exception {
+        String two = "INSERT INTO effects(name) VALUES ('a');\nINSERT INTO effects(name) VALUES ('b')";
+        Map<String, Call> calls = new java.util.LinkedHashMap<>();
+        calls.put("execute(String)", c -> sql(c, two));
+        calls.put("prepareStatement()", c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(two)) {
+                ps.execute();
+            }
+        });
+        for (Map.Entry<String, Call> call : calls.entrySet()) {
+            try (TestDatabase db = TestDatabases.open(kind)) {
+                Fixtures.createEffectsTable(db);
+                Migration m = Migration.builder("1_two").version(Version.of(1)).body(c -> call.getValue().on(c)).build();
+                if (kind == DatabaseKind.SQLITE) {
+                    RatchetException e = assertThrows(RatchetException.class, () -> ratchet(db, List.of(m)).migrate());
+                    assertTrue(e.getMessage().contains("gave " + call.getKey() + " a text of 2 statements, and SQLite's"
+                            + " driver would run only the first"), e.getMessage());
+                    assertTrue(e.hint().contains("Statement.executeUpdate"), e.hint());
+                    assertEquals(Map.of(), effects(db), "nothing of it remains");
+                } else {
+                    ratchet(db, List.of(m)).migrate();
+                    assertEquals(Map.of("a", 1, "b", 1), effects(db), call.getKey());
+                }
+            }
+        }
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            ratchet(db, List.of(Migration.builder("1_two").version(Version.of(1)).body(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate(two);
+                }
+            }).build())).migrate();
+            assertEquals(Map.of("a", 1, "b", 1), effects(db), "executeUpdate runs both, on SQLite too");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void aBodyThatCommitsCannotMakeVerifyWrite(DatabaseKind kind) throws Exception {

@@ -95,7 +95,10 @@ final class BodyConnection {
                                 savepoints.release((Savepoint) args[0]);
                                 return null;
                             }
-                            case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, dialect, (String) args[0]);
+                            case "prepareStatement", "prepareCall" -> {
+                                refuseInTransaction(pinned, dialect, (String) args[0]);
+                                refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");
+                            }
                             case "createStatement" -> {
                                 return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect);
                             }
@@ -127,6 +130,10 @@ final class BodyConnection {
                         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
                             if (args != null && args.length > 0 && args[0] instanceof String sql) {
                                 refuseInTransaction(pinned, dialect, sql);
+                                if (!method.getName().startsWith("executeUpdate")
+                                        && !method.getName().equals("executeLargeUpdate")) {
+                                    refuseSeveralStatements(dialect, sql, method.getName() + "(String)");
+                                }
                             }
                         }
                         case "getConnection" -> {
@@ -159,6 +166,25 @@ final class BodyConnection {
                     + " TABLE of a table other rows refer to would delete those rows (ON DELETE CASCADE) or fail",
                     "build the migration with transactional(false) and set the pragma outside the transaction it"
                             + " opens, as SQLite's table-rebuild procedure does; or connect without foreign_keys=on");
+        }
+    }
+
+    /**
+     * Refuses a text of several statements where the driver would run its first only (SQLite's
+     * {@code execute}, {@code executeQuery}, {@code addBatch} and prepared statements; its
+     * {@code executeUpdate} runs them all): the others would be skipped without an error, and the
+     * migration recorded as applied.
+     */
+    private static void refuseSeveralStatements(DatabaseDialect dialect, String sql, String call) throws SQLException {
+        if (!dialect.runsOnlyTheFirstStatementOfAText()) {
+            return;
+        }
+        int statements = SqlScript.split(sql).size();
+        if (statements > 1) {
+            throw new Refused("a migration body gave " + call + " a text of " + statements + " statements, and SQLite's"
+                    + " driver would run only the first of them, skipping the others without an error",
+                    "give each statement a call of its own (with Jdbi, one handle.execute per statement), or run the"
+                            + " text with Statement.executeUpdate, which runs every statement of it");
         }
     }
 

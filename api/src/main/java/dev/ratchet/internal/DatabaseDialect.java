@@ -163,6 +163,14 @@ public abstract class DatabaseDialect implements Dialect {
     }
 
     /**
+     * Whether the driver's {@code execute}, {@code executeQuery} and prepared statements run only
+     * the first statement of a text of several, dropping the others without an error (SQLite's).
+     */
+    public boolean runsOnlyTheFirstStatementOfAText() {
+        return false;
+    }
+
+    /**
      * Runs one statement of a script. A text the splitter kept whole may hold several statements
      * (a trigger's body, a goose StatementBegin ... StatementEnd block): every one of them must
      * run, as the driver runs them. This default is {@code execute}, which PostgreSQL's driver

@@ -403,6 +403,11 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public boolean runsOnlyTheFirstStatementOfAText() {
+        return true;
+    }
+
+    @Override
     public MigrationLock lock(Connection connection, SessionState state, String scope, String namespace,
                               Duration timeout, Duration lease) {
         if (state.lockStrategy == LockStrategy.ADVISORY) {
