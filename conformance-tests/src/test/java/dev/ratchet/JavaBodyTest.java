@@ -138,19 +138,8 @@ class JavaBodyTest {
             }
         });
         for (Map.Entry<String, Call> call : calls.entrySet()) {
-            try (TestDatabase db = TestDatabases.open(kind)) {
-                Fixtures.createEffectsTable(db);
-                Migration m = Migration.builder("1_two").version(Version.of(1)).body(c -> call.getValue().on(c)).build();
-                if (kind == DatabaseKind.SQLITE) {
-                    RatchetException e = assertThrows(RatchetException.class, () -> ratchet(db, List.of(m)).migrate());
-                    assertTrue(e.getMessage().contains("gave " + call.getKey() + " a text of 2 statements, and SQLite's"
-                            + " driver would run only the first"), e.getMessage());
-                    assertTrue(e.hint().contains("Statement.executeUpdate"), e.hint());
-                    assertEquals(Map.of(), effects(db), "nothing of it remains");
-                } else {
-                    ratchet(db, List.of(m)).migrate();
-                    assertEquals(Map.of("a", 1, "b", 1), effects(db), call.getKey());
-                }
+            for (boolean transactional : List.of(true, false)) {
+                oneBodyOfTwoStatements(kind, two, call.getKey(), call.getValue(), transactional);
             }
         }
         try (TestDatabase db = TestDatabases.open(kind)) {
@@ -161,6 +150,26 @@ class JavaBodyTest {
                 }
             }).build())).migrate();
             assertEquals(Map.of("a", 1, "b", 1), effects(db), "executeUpdate runs both, on SQLite too");
+        }
+    }
+
+    private static void oneBodyOfTwoStatements(DatabaseKind kind, String two, String callName, Call call,
+                                               boolean transactional) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Migration m = Migration.builder("1_two").version(Version.of(1)).transactional(transactional)
+                    .body(call::on).build();
+            String label = callName + (transactional ? "" : ", outside a transaction");
+            if (kind == DatabaseKind.SQLITE) {
+                RatchetException e = assertThrows(RatchetException.class, () -> ratchet(db, List.of(m)).migrate());
+                assertTrue(e.getMessage().contains("gave " + callName + " a text of 2 statements, and SQLite's"
+                        + " driver would run only the first"), label + ": " + e.getMessage());
+                assertTrue(e.hint().contains("Statement.executeUpdate"), e.hint());
+                assertEquals(Map.of(), effects(db), label + ": nothing of it ran");
+            } else {
+                ratchet(db, List.of(m)).migrate();
+                assertEquals(Map.of("a", 1, "b", 1), effects(db), label);
+            }
         }
     }
 

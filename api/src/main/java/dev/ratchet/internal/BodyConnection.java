@@ -25,6 +25,8 @@ import java.sql.Statement;
  *   <li>Outside one (a non-transactional migration) the body may manage transactions itself;
  *   only {@code close()} and {@code abort(..)} throw: the connection holds the migration lock.
  *   See {@link #settle} for a transaction it leaves open.</li>
+ *   <li>In or outside it, on SQLite, a text of several statements is refused where the driver
+ *   would run only the first ({@link #refuseSeveralStatements}).</li>
  * </ul>
  *
  * Inside the engine's transaction, SQL that would end it ({@code COMMIT}, {@code BEGIN}, ...)
@@ -100,7 +102,20 @@ final class BodyConnection {
                                 refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");
                             }
                             case "createStatement" -> {
-                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect);
+                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect,
+                                        true);
+                            }
+                            default -> {
+                            }
+                        }
+                    } else if (dialect.runsOnlyTheFirstStatementOfAText()) {
+                        // Outside the transaction too, no text may run half.
+                        switch (method.getName()) {
+                            case "prepareStatement", "prepareCall" ->
+                                    refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");
+                            case "createStatement" -> {
+                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned,
+                                        dialect, false);
                             }
                             default -> {
                             }
@@ -119,17 +134,22 @@ final class BodyConnection {
     }
 
     /**
-     * A statement of a body inside the engine's transaction: SQL that would end that transaction
-     * ({@code COMMIT}, {@code BEGIN}, ...: see {@link SqlScript#transactionControl}) is refused
-     * before it reaches the database, as it is in a script; its connection is the body's.
+     * A statement of a body: inside the engine's transaction ({@code inTransaction}), SQL that
+     * would end that transaction ({@code COMMIT}, {@code BEGIN}, ...: see
+     * {@link SqlScript#transactionControl}) is refused before it reaches the database, as it is in
+     * a script; in or outside it, a text the driver would run half ({@link #refuseSeveralStatements}).
+     * Its connection is the body's.
      */
-    private static Statement statement(Statement raw, Connection body, Connection pinned, DatabaseDialect dialect) {
+    private static Statement statement(Statement raw, Connection body, Connection pinned, DatabaseDialect dialect,
+                                       boolean inTransaction) {
         return (Statement) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Statement.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
                             if (args != null && args.length > 0 && args[0] instanceof String sql) {
-                                refuseInTransaction(pinned, dialect, sql);
+                                if (inTransaction) {
+                                    refuseInTransaction(pinned, dialect, sql);
+                                }
                                 if (!method.getName().startsWith("executeUpdate")
                                         && !method.getName().equals("executeLargeUpdate")) {
                                     refuseSeveralStatements(dialect, sql, method.getName() + "(String)");
