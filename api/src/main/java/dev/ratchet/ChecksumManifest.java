@@ -85,8 +85,8 @@ public final class ChecksumManifest {
                     continue;
                 }
                 String path = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0) {
-                    continue; // not a migration name either: parse refuses line breaks
+                if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0 || MigrationFiles.inHiddenDirectory(path)) {
+                    continue; // not a migration name either: parse refuses line breaks; not searched
                 }
                 byte[] bytes = Files.readAllBytes(file);
                 crc.reset();

@@ -496,13 +496,40 @@ final class MigrationFiles {
         return true;
     }
 
-    /** Adds {@code file} when it names an SQL file, or lists it when it is a subdirectory. */
+    /**
+     * Adds {@code file} when it names an SQL file, or lists it when it is a subdirectory that is
+     * not hidden ({@link #hidden}).
+     */
     private static void add(ScriptFiles.ListedFile file, List<ScriptFiles.ListedFile> out) throws IOException {
         if (isSql(file.name())) {
             out.add(file);
-        } else if (Files.isDirectory(file.path(), LinkOption.NOFOLLOW_LINKS)) {
+        } else if (!hidden(file.name()) && Files.isDirectory(file.path(), LinkOption.NOFOLLOW_LINKS)) {
             listSqlFiles(file.path(), out);
         }
+    }
+
+    /**
+     * Whether a directory of a migrations location is hidden, and not searched: its name starts
+     * with a dot. A Kubernetes ConfigMap mounted as the location holds every file a second time in
+     * {@code ..<timestamp>/} (the links {@code ..data} and {@code x.sql} lead there). A hidden
+     * {@code .sql} file is still refused for its name, as any other: it is in plain sight.
+     */
+    static boolean hidden(String name) {
+        return !name.isEmpty() && name.charAt(0) == '.';
+    }
+
+    /** Whether a file's path under a location, {@code /}-separated, passes through a hidden directory. */
+    static boolean inHiddenDirectory(String relative) {
+        int slash = relative.lastIndexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        for (String directory : relative.substring(0, slash).split("/")) {
+            if (hidden(directory)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<Migration> loadJar(URL url, String prefix) throws IOException {
@@ -558,7 +585,7 @@ final class MigrationFiles {
                                           java.util.Map<String, ChecksumManifest.Vouch> manifest,
                                           JarScripts.Group vouched) throws IOException {
         String path = entry.getName();
-        if (entry.isDirectory() || !path.startsWith(under)) {
+        if (entry.isDirectory() || !path.startsWith(under) || inHiddenDirectory(path.substring(under.length()))) {
             return null;
         }
         String fileName = path.substring(path.lastIndexOf('/') + 1);

@@ -24,8 +24,10 @@ import java.util.Objects;
  * </ul>
  * Any other {@code .sql} file fails loading with {@link ErrorKind#MALFORMED_MIGRATION_NAME}
  * naming the file: a migration is never skipped silently. Files not ending in {@code .sql}
- * are ignored. Subdirectories are searched too. Two files with one version fail with
- * {@link ErrorKind#VERSION_COLLISION} naming both.
+ * are ignored. Subdirectories are searched too, but not hidden ones (a name that starts with
+ * a dot): a Kubernetes ConfigMap or Secret mounted as the directory holds each file twice, as a
+ * link in the directory and in its {@code ..<timestamp>} directory (which {@code ..data} links
+ * to). Two files with one version fail with {@link ErrorKind#VERSION_COLLISION} naming both.
  *
  * <pre>{@code
  * List<Migration> fromDisk = MigrationSource.directory(Path.of("db/migrations")).load();

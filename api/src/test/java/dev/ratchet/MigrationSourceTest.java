@@ -328,6 +328,48 @@ class MigrationSourceTest {
     }
 
     /**
+     * A Kubernetes ConfigMap mounted as the migrations directory: each file is a link into
+     * {@code ..data}, itself a link to {@code ..<timestamp>/}, which holds the files. Hidden
+     * directories are not searched, so each migration is found once, in a directory, a jar and
+     * the checksum manifest.
+     */
+    @Test
+    void hiddenDirectoriesAsAConfigMapMountHasThemAreNotSearched() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("mount"));
+        Path data = Files.createDirectories(mount.resolve("..2026_12_05_09_00_00.123456789"));
+        Files.writeString(data.resolve("1_a.sql"), "CREATE TABLE a (id int);");
+        Files.writeString(data.resolve("2_b.sql"), "CREATE TABLE b (id int);");
+        Files.createSymbolicLink(mount.resolve("..data"), mount.relativize(data));
+        Files.createSymbolicLink(mount.resolve("1_a.sql"), Path.of("..data/1_a.sql"));
+        Files.createSymbolicLink(mount.resolve("2_b.sql"), Path.of("..data/2_b.sql"));
+
+        List<Migration> loaded = MigrationSource.directory(mount).load();
+        assertEquals(List.of("1_a", "2_b"), loaded.stream().map(Migration::name).toList());
+        assertEquals("CREATE TABLE b (id int);", loaded.get(1).script().orElseThrow(), "read through the links");
+        assertTrue(loaded.get(0).origin().endsWith("mount/1_a.sql"), loaded.get(0).origin());
+
+        Path manifest = ChecksumManifest.write(mount);
+        assertEquals(List.of("1_a.sql", "2_b.sql"), Files.readAllLines(manifest).stream().skip(1)
+                .map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList(), "the manifest lists each file once");
+
+        Path jar = dir.resolve("hidden.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("db/", "db/migrations/", "db/migrations/.old/", "db/migrations/V1__one.sql",
+                    "db/migrations/.old/V1__one.sql", "db/migrations/.old/deeper/V1__one.sql")) {
+                out.putNextEntry(new JarEntry(entry));
+                if (!entry.endsWith("/")) {
+                    out.write("SELECT 1;".getBytes(StandardCharsets.UTF_8));
+                }
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            assertEquals(List.of("1_one"), MigrationSource.classpath("db/migrations", loader).load().stream()
+                    .map(Migration::name).toList());
+        }
+    }
+
+    /**
      * Prisma Migrate's layout, which Ratchet adopts the history of: each migration is a folder
      * {@code <version>_<name>} holding a {@code migration.sql}, named by its folder (as Prisma's
      * {@code _prisma_migrations} names it), from a directory, a jar and the checksum manifest.
