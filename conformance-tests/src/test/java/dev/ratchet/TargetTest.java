@@ -5,6 +5,8 @@ import dev.ratchet.conformance.DatabaseKind;
 import dev.ratchet.conformance.TestDatabase;
 import dev.ratchet.conformance.TestDatabases;
 import dev.ratchet.spi.Capability;
+import dev.ratchet.spi.Tracker;
+import dev.ratchet.tracker.appliedset.AppliedSetTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +108,26 @@ class TargetTest {
             Namespace merged = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3, 4, 5));
             assertEquals(List.of("2_create_t2"), applied(ratchet(db, s, merged.through("3")).migrate()));
             assertEquals(List.of("4_create_t4", "5_create_t5"), pending(db, s, merged));
+        }
+    }
+
+    /** A tracker of another author may build its plan's namespace anew: the target is the engine's. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(DatabaseKind.class)
+    void theTargetHoldsWhateverNamespaceATrackersPlanCarries(DatabaseKind kind) throws Exception {
+        Tracker rebuilding = new dev.ratchet.conformance.faulty.ForwardingTracker(AppliedSetTracker.builder().build()) {
+            @Override
+            public Plan plan(History history, Namespace namespace) {
+                Plan p = inner.plan(history, namespace);
+                return new Plan(Namespace.of(namespace.name(), namespace.migrations()), p.pending(), p.unverifiable(),
+                        p.warnings());
+            }
+        };
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Namespace all = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3));
+            assertEquals(List.of("1_create_t1"), applied(Ratchet.builder().dataSource(db.dataSource()).tracker(rebuilding)
+                    .namespace(all.through("1")).build().migrate()));
         }
     }
 

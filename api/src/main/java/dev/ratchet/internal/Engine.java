@@ -109,7 +109,7 @@ public final class Engine {
                 return;
             }
             try {
-                Plan unlocked = targeted(tracker.plan(read(s, ns), ns));
+                Plan unlocked = targeted(ns, tracker.plan(read(s, ns), ns));
                 if (unlocked.isUpToDate() && unlocked.warnings().isEmpty()) {
                     return;
                 }
@@ -136,7 +136,7 @@ public final class Engine {
             if (observed.state() == TableState.ABSENT) {
                 inTransaction(s, ns, () -> install(s, ns));
             }
-            Plan plan = targeted(observed.plan());
+            Plan plan = targeted(ns, observed.plan());
             for (String w : plan.warnings()) {
                 warnings.add(ns.name() + ": " + w);
                 config.listener().warning(ns.name(), w);
@@ -1013,7 +1013,7 @@ public final class Engine {
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
                 }
-                plan = targeted(plan);
+                plan = targeted(ns, plan);
                 if (plan.isUpToDate()) {
                     return Optional.empty();
                 }
@@ -1132,7 +1132,7 @@ public final class Engine {
         List<Plan> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
-                Plan plan = targeted(lockedPlan(s, ns, Install.NONE));
+                Plan plan = targeted(ns, lockedPlan(s, ns, Install.NONE));
                 Optional<RatchetException> refusal = scriptRefusal(s, plan);
                 if (refusal.isPresent()) {
                     throw refusal.get();
@@ -1146,22 +1146,23 @@ public final class Engine {
     // ---------------------------------------------------------------- shared steps
 
     /**
-     * The plan with only the pending migrations up to its namespace's target, in code order
-     * ({@link Namespace#through}); the plan itself when the namespace has none.
+     * The plan with only the pending migrations up to the target of {@code ns}, in code order
+     * ({@link Namespace#through}); the plan itself when {@code ns} has none. The target is taken
+     * from the engine's namespace, never from the plan a tracker returned.
      */
-    static Plan targeted(Plan plan) {
-        Optional<String> target = plan.namespace().target();
-        if (target.isEmpty() || plan.isUpToDate()) {
+    static Plan targeted(Namespace ns, Plan plan) {
+        Optional<String> target = ns.target();
+        if (target.isEmpty()) {
             return plan;
         }
         java.util.Set<String> upToTarget = new java.util.HashSet<>();
-        for (Migration m : plan.namespace().migrations()) {
+        for (Migration m : ns.migrations()) {
             upToTarget.add(m.name());
             if (m.name().equals(target.get())) {
                 break;
             }
         }
-        return new Plan(plan.namespace(), plan.pending().stream().filter(m -> upToTarget.contains(m.name())).toList(),
+        return new Plan(ns, plan.pending().stream().filter(m -> upToTarget.contains(m.name())).toList(),
                 plan.unverifiable(), plan.warnings());
     }
 

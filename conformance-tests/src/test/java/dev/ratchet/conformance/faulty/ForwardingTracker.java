@@ -24,10 +24,10 @@ import java.util.Set;
  * {@code read} or {@code plan} must have every boot go through them, not through the inner
  * tracker's proof.
  */
-abstract class ForwardingTracker implements Tracker {
-    final Tracker inner;
+public abstract class ForwardingTracker implements Tracker {
+    protected final Tracker inner;
 
-    ForwardingTracker(Tracker inner) {
+    protected ForwardingTracker(Tracker inner) {
         this.inner = inner;
     }
 
