@@ -597,18 +597,26 @@ class ScriptStatementsTest {
     /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
-     * and the migration was recorded as applied without the second.
+     * and the migration was recorded as applied without the second; PostgreSQL's refused it in a
+     * batch of the body's statements.
      */
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void everyStatementOfATextKeptWholeRuns(DatabaseKind kind) throws Exception {
         try (TestDatabase db = TestDatabases.open(kind)) {
-            Migration m = Migration.builder("1_goose").version(Version.of(1)).sql("-- +goose Up\n"
+            // Alone, and among other statements (which PostgreSQL's driver would send as one batch).
+            Migration alone = Migration.builder("1_goose").version(Version.of(1)).sql("-- +goose Up\n"
                     + "-- +goose StatementBegin\nCREATE TABLE whole_a (id int);\nCREATE TABLE whole_b (id int);\n"
                     + "INSERT INTO whole_b VALUES (7);\n-- +goose StatementEnd\n").build();
-            Fixtures.ratchet(db, List.of(m)).migrate();
+            Migration among = Migration.builder("2_goose").version(Version.of(2)).sql("-- +goose Up\n"
+                    + "CREATE TABLE whole_c (id int);\n"
+                    + "-- +goose StatementBegin\nCREATE TABLE whole_d (id int);\nINSERT INTO whole_d VALUES (8);\n"
+                    + "-- +goose StatementEnd\nINSERT INTO whole_c VALUES (9);\n").build();
+            Fixtures.ratchet(db, List.of(alone, among)).migrate();
             assertTrue(tableExists(db, "whole_a"));
             assertEquals(List.of("7"), rows(db, "SELECT id FROM whole_b"));
+            assertEquals(List.of("8"), rows(db, "SELECT id FROM whole_d"));
+            assertEquals(List.of("9"), rows(db, "SELECT id FROM whole_c"));
         }
     }
 

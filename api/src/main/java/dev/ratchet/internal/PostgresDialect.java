@@ -433,7 +433,8 @@ final class PostgresDialect extends DatabaseDialect {
      * reads a reply, so a body of n statements costs one round trip instead of n. The server
      * still runs them one after the other, each seeing what the ones before it did, and stops at
      * the first error (the transaction is then rolled back, as it would be anyway). A body of one
-     * statement is sent as it is.
+     * statement is sent as it is, and so, one statement at a time, is a body with a text of
+     * several statements, which the driver takes in no batch.
      */
     @Override
     public void runInTransaction(Connection connection, List<String> statements) throws StatementFailure {
@@ -442,8 +443,15 @@ final class PostgresDialect extends DatabaseDialect {
             return;
         }
         try (Statement st = connection.createStatement()) {
-            for (String sql : statements) {
-                st.addBatch(sql);
+            try {
+                for (String sql : statements) {
+                    st.addBatch(sql);
+                }
+            } catch (SQLException severalInOne) {
+                // The driver refuses a text of several statements (goose's StatementBegin ...
+                // StatementEnd around them) in a batch, before anything is sent: one at a time.
+                runOneAtATime(connection, statements);
+                return;
             }
             st.executeBatch();
         } catch (BatchUpdateException e) {
