@@ -185,4 +185,20 @@ class FaultTest {
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("password=***"), e.getMessage());
     }
+
+    /** SQLite creates the file, not its directory: a path into a missing directory says so. */
+    @Test
+    void aSqliteFileInAMissingDirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path missing = dir.resolve("no/such");
+        Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + missing.resolve("app.db"), null, null))
+                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                .namespace(Namespace.of("app", creates(1)))
+                .build();
+        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
+        assertEquals("the directory " + missing + " does not exist: SQLite creates the database file, not the"
+                + " directories above it; create it, or correct the path in the URL", e.hint());
+        assertFalse(e.getMessage().contains("SQLSTATE null"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(missing), "nothing created");
+    }
 }

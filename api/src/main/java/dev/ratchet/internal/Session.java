@@ -67,6 +67,32 @@ final class Session implements AutoCloseable {
         return copy;
     }
 
+    /**
+     * The directory a {@code jdbc:sqlite:} file URL names that does not exist, if it names one: the
+     * reason SQLite cannot open (create) the file.
+     */
+    static java.util.Optional<java.nio.file.Path> missingSqliteDirectory(String url) {
+        if (url == null || !url.startsWith("jdbc:sqlite:")) {
+            return java.util.Optional.empty();
+        }
+        String file = url.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        file = query < 0 ? file : file.substring(0, query);
+        if (file.startsWith("file:")) {
+            file = file.substring("file:".length());
+        }
+        if (file.isEmpty() || file.startsWith(":memory:")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+            return parent != null && !java.nio.file.Files.isDirectory(parent) ? java.util.Optional.of(parent)
+                    : java.util.Optional.empty();
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Opens (borrows) the connection, picks the dialect and prepares the session. */
     static Session open(ConnectionSource source, Duration busyTimeout, Tracker tracker) {
         return open(source, busyTimeout, tracker, LockStrategy.AUTO);
@@ -78,10 +104,14 @@ final class Session implements AutoCloseable {
         try {
             c = source.open();
         } catch (SQLException e) {
-            throw RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a connection to "
-                            + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
-                            + " (SQLSTATE " + e.getSQLState() + ").")
-                    .with("source", source.describe()).cause(withoutSecrets(e)).build();
+            RatchetException.Builder failed = RatchetException.of(ErrorKind.CONNECTION_FAILED, "Cannot open a"
+                            + " connection to " + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
+                            + (e.getSQLState() == null ? "." : " (SQLSTATE " + e.getSQLState() + ")."))
+                    .with("source", source.describe()).cause(withoutSecrets(e));
+            missingSqliteDirectory(source.describe()).ifPresent(dir -> failed.hint("the directory " + dir
+                    + " does not exist: SQLite creates the database file, not the directories above it; create it,"
+                    + " or correct the path in the URL"));
+            throw failed.build();
         }
         try {
             DatabaseDialect dialect = DatabaseDialect.of(c);
