@@ -25,6 +25,8 @@ import java.util.Map;
  *       locations: [classpath:db/migrations] # namespace "default" (the default location)
  *       namespaces:                         # more namespaces: name -> location
  *         billing: classpath:db/billing
+ *       targets:                            # stop a namespace after this migration (name or version);
+ *         default: 41                       #   the later ones wait (default: none, run everything)
  *       transaction-mode: PER_MIGRATION     # default: the tracker's
  *       checksum-verification: OFF          # FAIL, WARN or OFF (default: the tracker's; not for a counter)
  *       lock-timeout: 2m                    # default 2 minutes
@@ -41,6 +43,7 @@ public class RatchetConfiguration implements Toggleable {
     private String tracker = "applied-set";
     private List<String> locations = List.of("classpath:db/migrations");
     private Map<String, String> namespaces = new LinkedHashMap<>();
+    private Map<String, String> targets = new LinkedHashMap<>();
     private TransactionMode transactionMode;
     private ChecksumVerification checksumVerification;
     private Duration lockTimeout = Duration.ofMinutes(2);
@@ -97,6 +100,22 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the additional namespaces. */
     public void setNamespaces(Map<String, String> namespaces) {
         this.namespaces = new LinkedHashMap<>(namespaces);
+    }
+
+    /**
+     * Targets: namespace name ({@code default} for {@link #getLocations()}) to the last migration
+     * start-up runs in it, by name or version ({@link dev.ratchet.Namespace#through}); the later
+     * ones stay pending, and the health indicator does not count them. For an expand/contract
+     * change: a release ships its contract migration with the target before it, and a later
+     * deploy lifts the target once no instance of the previous release is left.
+     */
+    public Map<String, String> getTargets() {
+        return targets;
+    }
+
+    /** Sets the targets. */
+    public void setTargets(Map<String, String> targets) {
+        this.targets = new LinkedHashMap<>(targets);
     }
 
     /** The transaction mode; null for the tracker's default. */

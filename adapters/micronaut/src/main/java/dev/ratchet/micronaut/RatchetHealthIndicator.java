@@ -1,6 +1,7 @@
 package dev.ratchet.micronaut;
 
 import dev.ratchet.ErrorKind;
+import dev.ratchet.Namespace;
 import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
@@ -12,6 +13,7 @@ import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ import java.util.Set;
  * so a newer release did, and during a rolling deploy the previous release's instances go on
  * serving (were they {@code DOWN}, a readiness probe would take every one of them out of service
  * as soon as the first new instance migrated, and keep them out if the new release then failed).
+ * A namespace with a target ({@code targets}) counts only the pending migrations up to it; the
+ * later ones are listed under {@code pendingAfterTarget}.
  * Disable with {@code endpoints.health.ratchet.enabled: false}.
  */
 @Singleton
@@ -67,13 +71,23 @@ public class RatchetHealthIndicator implements HealthIndicator {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("tracker", s.tracker());
                 n.put("applied", s.applied().size());
-                n.put("pending", s.pending().stream().map(m -> m.name()).toList());
+                Namespace targeted = migrator.targeted(ds.getKey()).get(s.namespace());
+                List<String> pending = new ArrayList<>();
+                List<String> afterTarget = new ArrayList<>();
+                Set<String> upToTarget = targeted == null ? null : upToTarget(targeted);
+                s.pending().forEach(m -> (upToTarget == null || upToTarget.contains(m.name()) ? pending : afterTarget)
+                        .add(m.name()));
+                n.put("pending", pending);
+                if (targeted != null) {
+                    n.put("target", targeted.target().orElseThrow());
+                    n.put("pendingAfterTarget", afterTarget);
+                }
                 Optional<RatchetException> problem = s.problem();
                 if (problem.isPresent() && AHEAD.contains(problem.get().kind())) {
                     n.put("databaseAhead", problem.get().kind() + ": " + problem.get().getMessage());
                 } else {
                     problem.ifPresent(p -> n.put("problem", p.kind() + ": " + p.getMessage()));
-                    up &= s.isUpToDate();
+                    up &= problem.isEmpty() && pending.isEmpty();
                 }
                 namespaces.put(s.namespace(), n);
             }
@@ -81,5 +95,17 @@ public class RatchetHealthIndicator implements HealthIndicator {
         }
         return Publishers.just(HealthResult.builder("ratchet", up ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(details).build());
+    }
+
+    /** The names of a namespace's migrations up to and including its target. */
+    private static Set<String> upToTarget(Namespace ns) {
+        Set<String> names = new java.util.HashSet<>();
+        for (dev.ratchet.Migration m : ns.migrations()) {
+            names.add(m.name());
+            if (m.name().equals(ns.target().orElseThrow())) {
+                break;
+            }
+        }
+        return names;
     }
 }

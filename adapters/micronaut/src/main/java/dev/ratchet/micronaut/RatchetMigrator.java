@@ -37,6 +37,8 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
 
     private final BeanContext context;
     private final Map<String, Ratchet> migrated = new ConcurrentHashMap<>();
+    /** Per data source, its namespaces that have a target, by name. */
+    private final Map<String, Map<String, Namespace>> targeted = new ConcurrentHashMap<>();
 
     /** Created by Micronaut. */
     public RatchetMigrator(BeanContext context) {
@@ -54,7 +56,8 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         if (config.isEmpty() || !config.get().isEnabled()) {
             return dataSource;
         }
-        Ratchet ratchet = ratchet(config.get(), real);
+        List<Namespace> namespaces = namespaces(config.get());
+        Ratchet ratchet = ratchet(config.get(), real, namespaces);
         LOG.info("Ratchet: migrating data source '{}'", name);
         try {
             ratchet.migrate();
@@ -62,7 +65,15 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
             throw e.reworded(SettingHints.of(name));
         }
         migrated.put(name, ratchet);
+        Map<String, Namespace> withTargets = new java.util.TreeMap<>();
+        namespaces.stream().filter(ns -> ns.target().isPresent()).forEach(ns -> withTargets.put(ns.name(), ns));
+        targeted.put(name, withTargets);
         return dataSource;
+    }
+
+    /** The namespaces of a data source that have a target, by name. */
+    Map<String, Namespace> targeted(String dataSource) {
+        return targeted.getOrDefault(dataSource, Map.of());
     }
 
     /** The configured {@link Ratchet} of every migrated data source, by data source name. */
@@ -77,7 +88,7 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         return out;
     }
 
-    static Ratchet ratchet(RatchetConfiguration c, DataSource dataSource) {
+    static Ratchet ratchet(RatchetConfiguration c, DataSource dataSource, List<Namespace> namespaces) {
         Tracker tracker = Trackers.byName(c.getTracker());
         if (c.getChecksumVerification() != null) {
             try {
@@ -102,13 +113,35 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         if (c.isIgnoreOtherTrackers()) {
             b.ignoreOtherTrackers();
         }
-        String key = "ratchet.datasources." + c.getName();
-        if (!c.getLocations().isEmpty()) {
-            b.namespace(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations(), key + ".locations"));
-        }
-        c.getNamespaces().forEach((ns, location) -> b.namespace(namespace(ns, List.of(location),
-                key + ".namespaces." + ns)));
+        namespaces.forEach(b::namespace);
         return b.build();
+    }
+
+    /** The configured namespaces, each with its target ({@code targets}) when it has one. */
+    static List<Namespace> namespaces(RatchetConfiguration c) {
+        String key = "ratchet.datasources." + c.getName();
+        List<Namespace> out = new ArrayList<>();
+        if (!c.getLocations().isEmpty()) {
+            out.add(namespace(Ratchet.DEFAULT_NAMESPACE, c.getLocations(), key + ".locations"));
+        }
+        c.getNamespaces().forEach((ns, location) -> out.add(namespace(ns, List.of(location), key + ".namespaces." + ns)));
+        Map<String, String> targets = new java.util.LinkedHashMap<>(c.getTargets());
+        for (int i = 0; i < out.size(); i++) {
+            String target = targets.remove(out.get(i).name());
+            if (target != null) {
+                try {
+                    out.set(i, out.get(i).through(target));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key + ".targets." + out.get(i).name() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (!targets.isEmpty()) {
+            String first = targets.keySet().iterator().next();
+            throw new IllegalArgumentException(key + ".targets." + first + ": no namespace '" + first + "' is configured"
+                    + " (configured: " + String.join(", ", out.stream().map(Namespace::name).toList()) + ")");
+        }
+        return out;
     }
 
     private static Namespace namespace(String name, List<String> locations, String setting) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +39,13 @@ class RestartTest {
     }
 
     /** The messages of {@code e} and of its causes, a line each. */
+    private static boolean tableExists(TestDatabase db, String table) throws Exception {
+        try (Connection c = db.connect(); ResultSet rs = c.getMetaData().getTables(null,
+                db.kind() == DatabaseKind.POSTGRESQL ? db.schema() : null, table, null)) {
+            return rs.next();
+        }
+    }
+
     private static String messages(Throwable e) {
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -235,6 +243,52 @@ class RestartTest {
                 assertEquals(HealthStatus.DOWN, unreadable.getStatus());
                 String error = String.valueOf(((Map<?, ?>) ((Map<?, ?>) unreadable.getDetails()).get("default")).get("error"));
                 assertTrue(error.startsWith("[CONNECTION_FAILED]"), "the error, not a failed endpoint: " + unreadable.getDetails());
+            }
+        }
+    }
+
+    /**
+     * An expand/contract change: the release ships its contract migration with the target before
+     * it, start-up runs up to the target, and the health indicator counts only what the target
+     * covers; lifting the target runs the rest. A target the code or the configuration lacks stops
+     * start-up naming the setting.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aTargetHoldsTheLaterMigrationsAndTheHealthIndicatorCountsUpToIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            Files.writeString(migrations.resolve("V2__add_year.sql"), "ALTER TABLE book ADD COLUMN year_published int;");
+            Files.writeString(migrations.resolve("V3__drop_title_copy.sql"), "CREATE TABLE contracted (id int);");
+            Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            properties.put("ratchet.datasources.default.targets.default", "2");
+            try (ApplicationContext staged = ApplicationContext.run(properties)) {
+                HealthResult health = MicronautDatabases.first(staged.getBean(RatchetHealthIndicator.class).getResult());
+                assertEquals(HealthStatus.UP, health.getStatus(), String.valueOf(health.getDetails()));
+                Map<?, ?> namespace = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) health.getDetails()).get("default"))
+                        .get("default");
+                assertEquals(List.of(), namespace.get("pending"), namespace.toString());
+                assertEquals(List.of("3_drop_title_copy"), namespace.get("pendingAfterTarget"), namespace.toString());
+                assertEquals("2_add_year", namespace.get("target"), namespace.toString());
+            }
+            assertFalse(tableExists(db, "contracted"), "the migration after the target waits");
+
+            properties.remove("ratchet.datasources.default.targets.default");
+            ApplicationContext.run(properties).close();
+            assertTrue(tableExists(db, "contracted"), "without the target, the rest runs");
+
+            for (Map.Entry<String, String> bad : Map.of(
+                    "ratchet.datasources.default.targets.default=9",
+                    "ratchet.datasources.default.targets.default: namespace 'default' has no migration named '9' or of"
+                            + " version 9 (its last is 3_drop_title_copy)",
+                    "ratchet.datasources.default.targets.audit=1",
+                    "ratchet.datasources.default.targets.audit: no namespace 'audit' is configured (configured:"
+                            + " default)").entrySet()) {
+                Map<String, Object> wrong = MicronautDatabases.properties(db, "filesystem:" + migrations);
+                String[] setting = bad.getKey().split("=", 2);
+                wrong.put(setting[0], setting[1]);
+                String messages = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(wrong).close()));
+                assertTrue(messages.contains(bad.getValue()), bad.getKey() + ": " + messages);
             }
         }
     }
