@@ -17,8 +17,10 @@ public final class Identifiers {
     /** The longest identifier PostgreSQL keeps without truncation. */
     public static final int MAX_BYTES = 63;
 
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern IDENTIFIER_START = Pattern.compile("[A-Za-z_]");
     private static final Pattern IDENTIFIER_PART = Pattern.compile("[A-Za-z0-9_]");
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final Pattern NAMESPACE_START = Pattern.compile("[A-Za-z0-9_]");
     private static final Pattern NAMESPACE_PART = Pattern.compile("[A-Za-z0-9_.\\-]");
 
@@ -32,7 +34,7 @@ public final class Identifiers {
      * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
      */
     public static String requireIdentifier(String what, String name) {
-        check(what, name, IDENTIFIER_START, IDENTIFIER_PART,
+        check(what, name, IDENTIFIER, IDENTIFIER_START, IDENTIFIER_PART,
                 "ASCII letters, digits and underscores, starting with a letter or underscore");
         return name;
     }
@@ -43,12 +45,17 @@ public final class Identifiers {
      * @throws RatchetException of kind {@link ErrorKind#INVALID_IDENTIFIER}
      */
     public static String requireNamespace(String name) {
-        check("namespace", name, NAMESPACE_START, NAMESPACE_PART,
+        check("namespace", name, NAMESPACE, NAMESPACE_START, NAMESPACE_PART,
                 "ASCII letters, digits, '_', '.' and '-', starting with a letter, digit or '_'");
         return name;
     }
 
-    private static void check(String what, String name, Pattern start, Pattern part, String allowed) {
+    /**
+     * Refuses {@code name} unless {@code whole} matches it, naming its first character that
+     * {@code start} (the first) or {@code part} (the others) does not. A name that matches costs
+     * one match, as every boot checks its names.
+     */
+    private static void check(String what, String name, Pattern whole, Pattern start, Pattern part, String allowed) {
         // The kind's hint is for schemas, tables and columns; a namespace allows more.
         String hint = "use 1 to " + MAX_BYTES + " bytes of " + allowed;
         if (name == null || name.isEmpty()) {
@@ -62,6 +69,9 @@ public final class Identifiers {
                             + " are allowed (PostgreSQL would silently truncate it).")
                     .with("what", what).with("name", name).hint(hint).build();
         }
+        if (whole.matcher(name).matches()) {
+            return;
+        }
         int[] codePoints = name.codePoints().toArray();
         for (int i = 0; i < codePoints.length; i++) {
             String c = new String(codePoints, i, 1);
@@ -74,6 +84,9 @@ public final class Identifiers {
                         .with("what", what).with("name", name).hint(hint).build();
             }
         }
+        // Unreachable while whole is start followed by parts; never accept what whole refused.
+        throw RatchetException.of(ErrorKind.INVALID_IDENTIFIER, "The " + what + " name '" + printable(name)
+                + "' is not allowed: use " + allowed + ".").with("what", what).with("name", name).hint(hint).build();
     }
 
     private static String printable(String s) {
