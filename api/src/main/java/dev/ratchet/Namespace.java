@@ -93,6 +93,22 @@ public final class Namespace {
         return Optional.ofNullable(target);
     }
 
+    /**
+     * The migrations a run may apply, in code order: up to and including the target
+     * ({@link #through}), or all of them when the namespace has none.
+     */
+    public List<Migration> upToTarget() {
+        if (target == null) {
+            return migrations;
+        }
+        for (int i = 0; i < migrations.size(); i++) {
+            if (migrations.get(i).name().equals(target)) {
+                return migrations.subList(0, i + 1);
+            }
+        }
+        throw new IllegalStateException("the target " + target + " is a migration of the namespace"); // through made it so
+    }
+
     /** The namespace name. */
     public String name() {
         return name;

@@ -141,5 +141,8 @@ class TargetTest {
         assertEquals("billing", ns.through("1").withSchema("billing").schema().orElseThrow());
         assertEquals("1_create_t1", ns.withSchema("billing").through("1").target().orElseThrow());
         assertEquals("1_create_t1", ns.through("1").withSchema("billing").target().orElseThrow());
+        assertEquals(ns.migrations(), ns.upToTarget(), "no target: every migration");
+        assertEquals(List.of("1_create_t1"), names(ns.through("1").upToTarget()));
+        assertEquals(List.of("1_create_t1", "2_create_t2"), names(ns.through("2_create_t2").upToTarget()));
     }
 }

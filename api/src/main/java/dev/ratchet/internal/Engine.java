@@ -1151,17 +1151,11 @@ public final class Engine {
      * from the engine's namespace, never from the plan a tracker returned.
      */
     static Plan targeted(Namespace ns, Plan plan) {
-        Optional<String> target = ns.target();
-        if (target.isEmpty()) {
+        if (ns.target().isEmpty()) {
             return plan;
         }
         java.util.Set<String> upToTarget = new java.util.HashSet<>();
-        for (Migration m : ns.migrations()) {
-            upToTarget.add(m.name());
-            if (m.name().equals(target.get())) {
-                break;
-            }
-        }
+        ns.upToTarget().forEach(m -> upToTarget.add(m.name()));
         return new Plan(ns, plan.pending().stream().filter(m -> upToTarget.contains(m.name())).toList(),
                 plan.unverifiable(), plan.warnings());
     }

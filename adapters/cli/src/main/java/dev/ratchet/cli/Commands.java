@@ -499,20 +499,11 @@ final class Commands {
 
         /** The code's names from the first through the migration named, or of that version. */
         static List<String> through(String last, Namespace ns) {
-            String target;
             try {
-                target = ns.through(last).target().orElseThrow();
+                return ns.through(last).upToTarget().stream().map(Migration::name).toList();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--through " + last + ": " + e.getMessage(), e);
             }
-            List<String> names = new ArrayList<>();
-            for (Migration m : ns.migrations()) {
-                names.add(m.name());
-                if (m.name().equals(target)) {
-                    break;
-                }
-            }
-            return names;
         }
     }
 

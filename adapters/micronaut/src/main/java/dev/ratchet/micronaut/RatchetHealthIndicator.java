@@ -100,12 +100,7 @@ public class RatchetHealthIndicator implements HealthIndicator {
     /** The names of a namespace's migrations up to and including its target. */
     private static Set<String> upToTarget(Namespace ns) {
         Set<String> names = new java.util.HashSet<>();
-        for (dev.ratchet.Migration m : ns.migrations()) {
-            names.add(m.name());
-            if (m.name().equals(ns.target().orElseThrow())) {
-                break;
-            }
-        }
+        ns.upToTarget().forEach(m -> names.add(m.name()));
         return names;
     }
 }
