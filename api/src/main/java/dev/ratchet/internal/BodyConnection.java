@@ -97,10 +97,7 @@ final class BodyConnection {
                                 savepoints.release((Savepoint) args[0]);
                                 return null;
                             }
-                            case "prepareStatement", "prepareCall" -> {
-                                refuseInTransaction(pinned, dialect, (String) args[0]);
-                                refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");
-                            }
+                            case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, dialect, (String) args[0]);
                             case "createStatement" -> {
                                 return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect,
                                         true);
@@ -108,8 +105,9 @@ final class BodyConnection {
                             default -> {
                             }
                         }
-                    } else if (dialect.runsOnlyTheFirstStatementOfAText()) {
-                        // Outside the transaction too, no text may run half.
+                    }
+                    if (dialect.runsOnlyTheFirstStatementOfAText()) {
+                        // In or outside the transaction, no text may run half.
                         switch (method.getName()) {
                             case "prepareStatement", "prepareCall" ->
                                     refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");

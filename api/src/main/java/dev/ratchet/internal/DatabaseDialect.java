@@ -173,11 +173,17 @@ public abstract class DatabaseDialect implements Dialect {
     /**
      * Runs one statement of a script. A text the splitter kept whole may hold several statements
      * (a trigger's body, a goose StatementBegin ... StatementEnd block): every one of them must
-     * run, as the driver runs them. This default is {@code execute}, which PostgreSQL's driver
-     * runs whole.
+     * run. {@code execute} where the driver runs a text whole (PostgreSQL's);
+     * {@code executeUpdate} where its {@code execute} runs only the first statement
+     * ({@link #runsOnlyTheFirstStatementOfAText}: SQLite's, whose {@code executeUpdate} runs them
+     * all, as sqlite3_exec, rows or not, stopping at the first error).
      */
-    protected void executeScriptStatement(Statement st, String sql) throws SQLException {
-        st.execute(sql);
+    private void executeScriptStatement(Statement st, String sql) throws SQLException {
+        if (runsOnlyTheFirstStatementOfAText()) {
+            st.executeUpdate(sql);
+        } else {
+            st.execute(sql);
+        }
     }
 
     /**

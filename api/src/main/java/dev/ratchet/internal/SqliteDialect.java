@@ -392,16 +392,10 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     /**
-     * {@code executeUpdate}, never {@code execute}: the SQLite driver's {@code execute} compiles
-     * the first statement of a text and silently drops the rest, while {@code executeUpdate}
-     * runs them all (sqlite3_exec), rows or not, stopping at the first error. A text of several
-     * statements would otherwise be recorded as applied with all but its first skipped.
+     * True: the SQLite driver's {@code execute} compiles the first statement of a text and
+     * silently drops the rest, so a script's statements run through {@code executeUpdate}, which
+     * runs them all, and a Java body's text of several is refused where it would run half.
      */
-    @Override
-    protected void executeScriptStatement(java.sql.Statement st, String sql) throws SQLException {
-        st.executeUpdate(sql);
-    }
-
     @Override
     public boolean runsOnlyTheFirstStatementOfAText() {
         return true;
