@@ -201,4 +201,19 @@ class FaultTest {
         assertFalse(e.getMessage().contains("SQLSTATE null"), e.getMessage());
         assertFalse(java.nio.file.Files.exists(missing), "nothing created");
     }
+
+    /** pgjdbc takes USER:PASSWORD@ as part of the host: the hint says how to write the URL instead. */
+    @Test
+    void userInfoBeforeThePostgresHostIsNamedInTheHint() {
+        Ratchet r = Ratchet.builder()
+                .connections(ConnectionSource.url("jdbc:postgresql://postgres:hunter2@127.0.0.1:1/none?connectTimeout=2",
+                        null, null))
+                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                .namespace(Namespace.of("app", creates(1)))
+                .build();
+        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
+        assertTrue(e.hint().startsWith("the PostgreSQL driver does not read USER:PASSWORD@ before the host"), e.hint());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
 }

@@ -68,6 +68,32 @@ final class Session implements AutoCloseable {
     }
 
     /**
+     * What is wrong with a URL the driver could not connect with, when the URL itself shows it: a
+     * SQLite file in a missing directory, or a PostgreSQL URL with {@code user:password@} before the
+     * host, which pgjdbc reads as part of the host name (libpq's and most platforms' URLs have it).
+     */
+    static java.util.Optional<String> urlHint(String url) {
+        java.util.Optional<java.nio.file.Path> dir = missingSqliteDirectory(url);
+        if (dir.isPresent()) {
+            return java.util.Optional.of("the directory " + dir.get() + " does not exist: SQLite creates the"
+                    + " database file, not the directories above it; create it, or correct the path in the URL");
+        }
+        if (url != null && url.startsWith("jdbc:postgresql://")) {
+            String rest = url.substring("jdbc:postgresql://".length());
+            int end = rest.indexOf('/');
+            String authority = end < 0 ? rest : rest.substring(0, end);
+            int query = authority.indexOf('?');
+            authority = query < 0 ? authority : authority.substring(0, query);
+            if (authority.contains("@")) {
+                return java.util.Optional.of("the PostgreSQL driver does not read USER:PASSWORD@ before the host, as"
+                        + " in postgres:// URLs; write jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER and give the"
+                        + " password as ?password= (or, with the command line, --user and RATCHET_PASSWORD)");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The directory a {@code jdbc:sqlite:} file URL names that does not exist, if it names one: the
      * reason SQLite cannot open (create) the file.
      */
@@ -108,9 +134,7 @@ final class Session implements AutoCloseable {
                             + " connection to " + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
                             + (e.getSQLState() == null ? "." : " (SQLSTATE " + e.getSQLState() + ")."))
                     .with("source", source.describe()).cause(withoutSecrets(e));
-            missingSqliteDirectory(source.describe()).ifPresent(dir -> failed.hint("the directory " + dir
-                    + " does not exist: SQLite creates the database file, not the directories above it; create it,"
-                    + " or correct the path in the URL"));
+            urlHint(source.describe()).ifPresent(failed::hint);
             throw failed.build();
         }
         try {

@@ -31,8 +31,8 @@ public final class TestDatabases {
     /** What a test that cannot reach PostgreSQL says. */
     public static final String HOW_TO_PROVIDE_POSTGRES = "No PostgreSQL server for the tests. Set "
             + POSTGRES_URL_VARIABLE + "=jdbc:postgresql://HOST:5432/DB?user=USER (a database the user may create"
-            + " schemas in), or make Docker available for Testcontainers, or run scripts/test.sh, which starts a"
-            + " local PostgreSQL (installing it with apt if needed) and sets the variable.";
+            + " schemas in), or make Docker available for Testcontainers; in Ratchet's own build, scripts/test.sh"
+            + " starts a local PostgreSQL (installing it with apt if needed) and sets the variable.";
 
     private static volatile String postgresServerUrl;
 
