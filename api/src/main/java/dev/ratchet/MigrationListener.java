@@ -16,11 +16,16 @@ import java.time.Duration;
  * }</pre>
  */
 public interface MigrationListener {
-    /** Before a migration body runs. */
+    /** Before a migration body runs (in {@link Ratchet#verify()} too, which rolls it back). */
     default void beforeMigration(String namespace, Migration migration) {
     }
 
-    /** After a migration ran and was recorded (in chain mode: before the chain commits). */
+    /**
+     * After a migration is applied: its body ran, and its tracker row committed with it (for a
+     * non-transactional migration, the row's own transaction committed). In chain mode it is called
+     * once the chain commits, for each of its migrations in order, so a chain that fails and rolls
+     * back calls it for none of them. Never called by {@link Ratchet#verify()}, which rolls back.
+     */
     default void afterMigration(String namespace, Migration migration, Duration duration) {
     }
 

@@ -425,10 +425,10 @@ public final class Engine {
             return;
         }
         List<AppliedMigration> done = new ArrayList<>();
+        List<Recording> recordings = new ArrayList<>(migrations.size());
         inTransaction(s, ns, () -> {
             // A chain's rows are written after its last body, in one call (one batch): the same
             // transaction, so the same rows commit or roll back with the bodies, in fewer round trips.
-            List<Recording> recordings = new ArrayList<>(migrations.size());
             for (Migration m : migrations) {
                 sql(s, ns, "renewing the migration lock", () -> lock.renew(s.connection));
                 Duration d = runBody(s, ns, m, migrations.size() > 1 ? migrations : null);
@@ -438,6 +438,9 @@ public final class Engine {
             record(s, ns, recordings);
         });
         applied.addAll(done);
+        for (Recording r : recordings) {
+            config.listener().afterMigration(ns.name(), r.migration(), r.outcome().duration());
+        }
     }
 
     private void runNonTransactional(Session s, MigrationLock lock, Namespace ns, Migration m,
@@ -450,6 +453,7 @@ public final class Engine {
         Duration d = runBody(s, ns, m, null);
         inTransaction(s, ns, () -> record(s, ns, m, d));
         applied.add(new AppliedMigration(ns.name(), m.name(), m.version(), d));
+        config.listener().afterMigration(ns.name(), m, d);
     }
 
     private Duration runBody(Session s, Namespace ns, Migration m, List<Migration> chain) {
@@ -541,9 +545,7 @@ public final class Engine {
             config.listener().migrationFailed(ns.name(), m, e);
             throw e;
         }
-        Duration d = Duration.ofNanos(System.nanoTime() - start);
-        config.listener().afterMigration(ns.name(), m, d);
-        return d;
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /**

@@ -172,32 +172,39 @@ final class Commands {
             return trackerChoice.tracker();
         }
 
-        /** How the progress line names a migration that ran. */
-        String ranAs() {
-            return "applied";
-        }
+        /**
+         * The migrations applied so far, as the report lists them: filled as each one commits, so that
+         * a run that fails part way still says what it applied before the failure.
+         */
+        final List<Map<String, Object>> applied = new ArrayList<>();
 
         /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
             Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(tracker());
             namespaces.forEach(b::namespace);
-            if (output.json()) {
-                return b.listener(new MigrationListener() {
-                });
-            }
             return b.listener(new MigrationListener() {
                 @Override
                 public void afterMigration(String ns, Migration m, Duration d) {
-                    flushNote();
-                    out.printf("  %s %s/%s (%d ms)%n", ranAs(), ns, m.name(), d.toMillis());
-                    out.flush();
+                    Map<String, Object> a = new LinkedHashMap<>();
+                    a.put("namespace", ns);
+                    a.put("name", m.name());
+                    a.put("version", m.version().map(Object::toString).orElse(null));
+                    a.put("durationMs", d.toMillis());
+                    applied.add(a);
+                    if (!output.json()) {
+                        flushNote();
+                        out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
+                        out.flush();
+                    }
                 }
 
                 @Override
                 public void warning(String ns, String message) {
-                    flushNote();
-                    out.printf("  warning [%s]: %s%n", ns, message);
-                    out.flush();
+                    if (!output.json()) {
+                        flushNote();
+                        out.printf("  warning [%s]: %s%n", ns, message);
+                        out.flush();
+                    }
                 }
             });
         }
@@ -387,19 +394,13 @@ final class Commands {
             }
             Ratchet ratchet = b.build();
             text("Migrating %s", db.maskedUrl());
+            report.put("applied", applied); // filled as migrations commit: kept when a later one fails
             MigrateResult result = ratchet.migrate();
-            List<Map<String, Object>> applied = new ArrayList<>();
             long total = 0;
             for (AppliedMigration a : result.applied()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("namespace", a.namespace());
-                m.put("name", a.name());
-                m.put("version", a.version().map(Object::toString).orElse(null));
-                m.put("durationMs", a.duration().toMillis());
-                applied.add(m);
                 total += a.duration().toMillis();
             }
-            report.put("applied", applied).put("warnings", result.warnings());
+            report.put("warnings", result.warnings());
             Optional<String> stop = namespaces.get(0).target();
             if (stop.isPresent()) {
                 report.put("target", stop.get());
@@ -425,11 +426,6 @@ final class Commands {
 
         @Mixin
         Options.Target target;
-
-        @Override
-        String ranAs() {
-            return "tried (to be rolled back)"; // never "applied": nothing a verification runs stays
-        }
 
         @Override
         int run(Report report) {

@@ -103,8 +103,7 @@ abstract class CliScenarios {
             assertEquals(3, verify.json().get("verified").size());
             Run verifyText = ratchet("verify", "--url", db.url(), "--migrations", q);
             assertEquals(0, verifyText.code(), verifyText.out() + verifyText.err());
-            assertTrue(verifyText.out().contains("  tried (to be rolled back) default/1_create_authors ("),
-                    verifyText.out());
+            assertTrue(verifyText.out().contains("  ok default/1_create_authors"), verifyText.out());
             assertFalse(verifyText.out().contains("applied"), "a dry run applies nothing: " + verifyText.out());
 
             Run migrate = json("migrate", "--url", db.url(), "--migrations", q);
@@ -191,16 +190,22 @@ abstract class CliScenarios {
             assertEquals("UNKNOWN_APPLIED_VERSION", status.json().at("/namespaces/0/problem/kind").asText());
 
             Files.copy(QUICKSTART.resolve("V2__create_books.sql"), m.resolve("V2__create_books.sql"));
-            Files.writeString(m.resolve("V3__broken.sql"), "CREATE TABLE c (id int);\nSELECT * FROM nowhere;");
+            Files.writeString(m.resolve("V3__create_d.sql"), "CREATE TABLE d (id int);");
+            Files.writeString(m.resolve("V4__broken.sql"), "CREATE TABLE c (id int);\nSELECT * FROM nowhere;");
             Run verify = json("verify", "--url", db.url(), "--migrations", m.toString());
             assertEquals(1, verify.code(), verify.out());
             assertEquals("MIGRATION_FAILED", verify.json().at("/failure/kind").asText());
+            Run chain = json("migrate", "--url", db.url(), "--migrations", m.toString(), "--transaction-mode", "CHAIN");
+            assertEquals(1, chain.code(), chain.out());
+            assertEquals(0, chain.json().get("applied").size(), "the chain of V3 and V4 rolled back: " + chain.out());
             Run failed = json("migrate", "--url", db.url(), "--migrations", m.toString());
             assertEquals(1, failed.code());
             assertEquals("MIGRATION_FAILED", failed.json().at("/error/kind").asText());
             assertEquals(2, failed.json().at("/error/context/statement").asInt());
+            assertEquals(1, failed.json().get("applied").size(), "V3 committed before V4 failed: " + failed.out());
+            assertEquals("3_create_d", failed.json().at("/applied/0/name").asText());
             Run failedText = ratchet("migrate", "--url", db.url(), "--migrations", m.toString());
-            assertTrue(failedText.err().contains("V3__broken.sql"), failedText.err());
+            assertTrue(failedText.err().contains("V4__broken.sql"), failedText.err());
 
             Files.writeString(m.resolve("oops.sql"), "SELECT 1;");
             Run malformed = json("status", "--url", db.url(), "--migrations", m.toString());
