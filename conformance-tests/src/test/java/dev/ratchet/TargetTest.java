@@ -81,6 +81,38 @@ class TargetTest {
         }
     }
 
+    /**
+     * A target behind the database undoes nothing (golang-migrate's goto would run down files):
+     * migrate, from the quick proof and from a read, and plan say so, naming what is applied after it.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("subjects")
+    void aDatabasePastTheTargetIsWarnedOfAndKeepsItsMigrations(DatabaseKind kind, Subject s) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Namespace three = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3));
+            ratchet(db, s, three).migrate();
+            String past = Fixtures.NS + ": the database is past the target 1_create_t1: 2 migration(s) after it are"
+                    + " not pending (2_create_t2, 3_create_t3); a target stops a run before the migrations after it, it"
+                    + " undoes none";
+
+            MigrateResult upToDate = ratchet(db, s, three.through("1")).migrate();
+            assertEquals(List.of(), upToDate.applied());
+            assertEquals(List.of(past), upToDate.warnings(), "every migration applied");
+
+            Namespace four = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3, 4));
+            MigrateResult pendingAfter = ratchet(db, s, four.through("1")).migrate();
+            assertEquals(List.of(), pendingAfter.applied());
+            assertEquals(List.of(past), pendingAfter.warnings(), "4 is pending, not applied");
+            assertEquals(List.of(past.substring(Fixtures.NS.length() + 2)),
+                    ratchet(db, s, four.through("1")).plan().get(0).warnings());
+
+            assertEquals(List.of(), ratchet(db, s, four.through("3")).migrate().warnings(), "at the target: no warning");
+            assertEquals(List.of("1", "2", "3"), Fixtures.rows(db, "SELECT name FROM effects"), "nothing ran or undone");
+            assertEquals(List.of("4_create_t4"), pending(db, s, four));
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("subjects")
     void theTrackerStillChecksTheWholeHistory(DatabaseKind kind, Subject s) throws Exception {
@@ -106,8 +138,13 @@ class TargetTest {
             Fixtures.createEffectsTable(db);
             ratchet(db, s, Namespace.of(Fixtures.NS, Fixtures.creates(1, 3))).migrate();
             Namespace merged = Namespace.of(Fixtures.NS, Fixtures.creates(1, 2, 3, 4, 5));
-            assertEquals(List.of("2_create_t2"), applied(ratchet(db, s, merged.through("3")).migrate()));
+            MigrateResult gapRun = ratchet(db, s, merged.through("3")).migrate();
+            assertEquals(List.of("2_create_t2"), applied(gapRun));
+            assertEquals(List.of(), gapRun.warnings(), "nothing after the target is applied");
             assertEquals(List.of("4_create_t4", "5_create_t5"), pending(db, s, merged));
+            assertEquals(List.of(Fixtures.NS + ": the database is past the target 2_create_t2: 1 migration(s) after it"
+                    + " are not pending (3_create_t3); a target stops a run before the migrations after it, it undoes none"),
+                    ratchet(db, s, merged.through("2")).migrate().warnings(), "3 is applied, 4 and 5 pending");
         }
     }
 

@@ -106,11 +106,15 @@ public final class Engine {
         }
         if (state == TableState.PRESENT) {
             if (provesUpToDate(s, ns)) {
+                // Every migration is applied, those after a target too.
+                pastTarget(ns, new Plan(ns, List.of(), List.of())).ifPresent(w -> warn(ns, w, warnings));
                 return;
             }
             try {
-                Plan unlocked = targeted(ns, tracker.plan(read(s, ns), ns));
-                if (unlocked.isUpToDate() && unlocked.warnings().isEmpty()) {
+                Plan whole = tracker.plan(read(s, ns), ns);
+                Plan unlocked = targeted(ns, whole);
+                if (unlocked.isUpToDate() && whole.warnings().isEmpty()) {
+                    unlocked.warnings().forEach(w -> warn(ns, w, warnings)); // only that it is past a target
                     return;
                 }
             } catch (RatchetException refusedWithoutLock) {
@@ -138,8 +142,7 @@ public final class Engine {
             }
             Plan plan = targeted(ns, observed.plan());
             for (String w : plan.warnings()) {
-                warnings.add(ns.name() + ": " + w);
-                config.listener().warning(ns.name(), w);
+                warn(ns, w, warnings);
             }
             if (!plan.isUpToDate()) {
                 if (!othersAsked) {
@@ -147,8 +150,7 @@ public final class Engine {
                 }
                 requireReadable(plan.pending());
                 for (String w : foreignKeysWarnings(s, ns, plan.pending())) {
-                    warnings.add(ns.name() + ": " + w);
-                    config.listener().warning(ns.name(), w);
+                    warn(ns, w, warnings);
                 }
                 run(s, lock, plan, applied);
             }
@@ -1158,8 +1160,42 @@ public final class Engine {
         }
         java.util.Set<String> upToTarget = new java.util.HashSet<>();
         ns.upToTarget().forEach(m -> upToTarget.add(m.name()));
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        pastTarget(ns, plan).ifPresent(warnings::add);
         return new Plan(ns, plan.pending().stream().filter(m -> upToTarget.contains(m.name())).toList(),
-                plan.unverifiable(), plan.warnings());
+                plan.unverifiable(), warnings);
+    }
+
+    /**
+     * That the database is already past the namespace's target, if it is: some migration after the
+     * target is not pending in {@code plan} (the tracker's, the target not applied to it). It is
+     * applied, or for a counter at or below the counter ({@code unverifiable}). A target stops a
+     * run before the later migrations; it undoes none of them, as golang-migrate's {@code goto}
+     * would with its down files.
+     */
+    static Optional<String> pastTarget(Namespace ns, Plan plan) {
+        if (ns.target().isEmpty()) {
+            return Optional.empty();
+        }
+        List<Migration> all = ns.migrations();
+        int upTo = ns.upToTarget().size();
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        plan.pending().forEach(m -> pending.add(m.name()));
+        List<String> past = all.subList(upTo, all.size()).stream().map(Migration::name)
+                .filter(n -> !pending.contains(n)).toList();
+        if (past.isEmpty()) {
+            return Optional.empty();
+        }
+        int shown = Math.min(past.size(), 5);
+        return Optional.of("the database is past the target " + ns.target().get() + ": " + past.size()
+                + " migration(s) after it are not pending (" + String.join(", ", past.subList(0, shown))
+                + (shown < past.size() ? ", ..." : "") + "); a target stops a run before the migrations after"
+                + " it, it undoes none");
+    }
+
+    private void warn(Namespace ns, String warning, List<String> warnings) {
+        warnings.add(ns.name() + ": " + warning);
+        config.listener().warning(ns.name(), warning);
     }
 
     /** What the tracker found for a namespace: its table's state and the plan. */
