@@ -35,6 +35,8 @@ final class MigrationFiles {
         static final Pattern PLAIN = Pattern.compile("([0-9][0-9.]*)_(.+)\\.sql");
         /** Only to name it in the refusal. */
         static final Pattern FLYWAY_UNDO = Pattern.compile("U[0-9][0-9._]*__.+\\.(?i:sql)");
+        /** Nearly Flyway's form: a V of either case, a version (maybe none), underscores, a name (maybe none). */
+        static final Pattern NEAR_FLYWAY = Pattern.compile("([vV])([0-9][0-9.]*?|)(_+)(.*)\\.sql");
 
         private Patterns() {
         }
@@ -197,6 +199,22 @@ final class MigrationFiles {
         if (!fileName.endsWith(".sql")) {
             return refused(origin, "has a name Ratchet cannot read: its extension is not the lower-case .sql of "
                     + shapes, "rename it with a lower-case .sql, or move it out of the migrations directory");
+        }
+        Matcher near = Patterns.NEAR_FLYWAY.matcher(fileName);
+        if (near.matches()) {
+            String version = near.group(2);
+            String name = near.group(4);
+            String why = version.isEmpty() ? "it has no version after the V"
+                    : name.isEmpty() ? "it has no name after its version"
+                    : near.group(1).equals("v") ? "Flyway's prefix is an upper-case V"
+                    : near.group(3).length() == 1 ? "a V and its version take two underscores before the name"
+                    : null;
+            if (why != null) {
+                String fixed = version.isEmpty() || name.isEmpty() ? null : "V" + version + "__" + name + ".sql";
+                return refused(origin, "has a name Ratchet cannot read: " + why + " (the forms are " + shapes + ")",
+                        fixed == null ? "rename the file to one of those forms, or move it out of the migrations"
+                                + " directory" : "rename it to " + fixed);
+            }
         }
         return malformed(origin, "it does not match " + shapes);
     }

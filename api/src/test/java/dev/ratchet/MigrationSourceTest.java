@@ -105,21 +105,47 @@ class MigrationSourceTest {
                         + " a versioned migration of its own"),
                 "U2__drop_users.sql", List.of("is a Flyway undo migration (U<version>__)", "name it"
                         + " <version>_<name>.down.sql, which Ratchet passes over"),
-                "V2__users.SQL", List.of("its extension is not the lower-case .sql", "rename it with a lower-case .sql"),
-                "U_not_undo.sql", List.of("it does not match V<version>__<name>.sql", "rename the file to"));
+                "V2__users.SQL", List.of("has a name Ratchet cannot read: its extension is not the lower-case .sql",
+                        "rename it with a lower-case .sql"),
+                "U_not_undo.sql", List.of("has a name Ratchet cannot read: it does not match V<version>__<name>.sql",
+                        "rename the file to"));
+        assertEachRefusedSaying(expected, "");
+        Files.writeString(dir.resolve("2_drop_users.down.sql"), "SELECT 1;");
+        assertEquals(1, load().size(), "the renamed undo migration is passed over");
+    }
+
+    /** A name nearly in Flyway's form says what is off in it and, where it can, the name it means. */
+    @Test
+    void aNameNearlyInFlywaysFormSaysWhatIsOffAndTheNameItMeans() throws Exception {
+        write("V1__ok.sql", "SELECT 1;");
+        Map<String, List<String>> expected = Map.of(
+                "V2_users.sql", List.of("a V and its version take two underscores before the name",
+                        "rename it to V2__users.sql"),
+                "V2.1_users.sql", List.of("a V and its version take two underscores", "rename it to V2.1__users.sql"),
+                "v2__users.sql", List.of("Flyway's prefix is an upper-case V", "rename it to V2__users.sql"),
+                "v2_users.sql", List.of("Flyway's prefix is an upper-case V", "rename it to V2__users.sql"),
+                "V2__.sql", List.of("it has no name after its version", "rename the file to one of those forms"),
+                "V__users.sql", List.of("it has no version after the V", "rename the file to one of those forms"),
+                "V2x__users.sql", List.of("it does not match V<version>__<name>.sql", "rename the file to"));
+        assertEachRefusedSaying(expected, "has a name Ratchet cannot read: ");
+        assertEquals(1, load().size());
+    }
+
+    /**
+     * Each file of {@code expected}, alone beside the good ones, is refused with a message saying
+     * {@code said} and then its first text right after the file's name, and a hint holding its second.
+     */
+    private void assertEachRefusedSaying(Map<String, List<String>> expected, String said) throws Exception {
         for (Map.Entry<String, List<String>> bad : expected.entrySet()) {
             Path file = dir.resolve(bad.getKey());
             Files.writeString(file, "SELECT 1;");
             RatchetException e = assertThrows(RatchetException.class, this::load, bad.getKey());
             assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind(), bad.getKey());
-            assertTrue(e.getMessage().contains(bad.getKey()) && e.getMessage().contains(bad.getValue().get(0)),
-                    e.getMessage());
-            assertTrue(e.hint().contains(bad.getValue().get(1)), e.hint());
+            assertTrue(e.getMessage().contains("'" + file + "' " + said + bad.getValue().get(0)), e.getMessage());
+            assertTrue(e.hint().contains(bad.getValue().get(1)), bad.getKey() + ": " + e.hint());
             assertEquals(file.toString(), e.context().get("file"));
             Files.delete(file);
         }
-        Files.writeString(dir.resolve("2_drop_users.down.sql"), "SELECT 1;");
-        assertEquals(1, load().size(), "the renamed undo migration is passed over");
     }
 
     /**
