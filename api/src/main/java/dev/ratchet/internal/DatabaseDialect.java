@@ -115,6 +115,7 @@ public abstract class DatabaseDialect implements Dialect {
      */
     public final void rememberSettings(Connection connection, SessionState state) throws SQLException {
         if (state.settings == null) {
+            state.temporaryObjects = temporaryObjects(connection);
             state.settings = settings(connection);
         }
     }
@@ -122,6 +123,36 @@ public abstract class DatabaseDialect implements Dialect {
     /** The session's settings {@link #rememberSettings} keeps, by name; none by default. */
     java.util.Map<String, String> settings(Connection connection) throws SQLException {
         return java.util.Map.of();
+    }
+
+    /**
+     * The session's temporary objects a migration may leave behind, as {@code KIND name}
+     * ({@code TABLE staging}; the kind as DROP takes it); none by default.
+     */
+    java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
+        return java.util.Set.of();
+    }
+
+    /** The statement that drops one of {@link #temporaryObjects}, if it still exists. */
+    String dropTemporary(String kind, String name) {
+        throw new UnsupportedOperationException(kind + " " + name);
+    }
+
+    /**
+     * Drops the temporary objects migration bodies created: those the session has now and did not
+     * have before the first body ran. A temporary table outlives the transaction that created it
+     * (PostgreSQL's ON COMMIT PRESERVE ROWS, SQLite's only kind), so a second migration creating
+     * one of the same name would fail in the same run and not in a run of its own, and the pooled
+     * connection would go back to the application holding it (a temporary trigger firing on its
+     * writes).
+     */
+    final void dropTemporaryObjectsBodiesCreated(Connection connection, SessionState state) throws SQLException {
+        for (String object : temporaryObjects(connection)) {
+            if (!state.temporaryObjects.contains(object)) {
+                int space = object.indexOf(' ');
+                execute(connection, dropTemporary(object.substring(0, space), object.substring(space + 1)));
+            }
+        }
     }
 
     /**
@@ -280,6 +311,8 @@ public abstract class DatabaseDialect implements Dialect {
          * SQLite: the connection's pragmas.
          */
         java.util.Map<String, String> settings;
+        /** The session's temporary objects before the first body ran ({@link #temporaryObjects}); null until then. */
+        java.util.Set<String> temporaryObjects;
         /** PostgreSQL: the search path while a namespace's target schema is in use. */
         String targetSearchPath;
         /** Where the session came from: a lock probe opens a second session from it. */

@@ -370,6 +370,33 @@ final class PostgresDialect extends DatabaseDialect {
                 }
             }
         }
+        dropTemporaryObjectsBodiesCreated(connection, state);
+    }
+
+    /**
+     * The session's temporary tables, views and sequences (none before its first temporary
+     * object: then it has no temporary schema, and the catalog is not scanned).
+     */
+    private static final String TEMPORARY_OBJECTS = "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN"
+            + " 'SEQUENCE' ELSE 'TABLE' END || ' ' || c.relname FROM pg_catalog.pg_class c"
+            + " WHERE pg_catalog.pg_my_temp_schema() <> 0 AND c.relnamespace = pg_catalog.pg_my_temp_schema()"
+            + " AND c.relkind IN ('r', 'p', 'v', 'S')";
+
+    @Override
+    java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(TEMPORARY_OBJECTS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    String dropTemporary(String kind, String name) {
+        // CASCADE: a temporary view on a temporary table goes with it, whichever is dropped first.
+        return "DROP " + kind + " IF EXISTS pg_temp." + quote(name) + " CASCADE";
     }
 
     /** A setting's name as RESET takes it: each dot-separated part quoted. */

@@ -78,9 +78,11 @@ public final class SqlScript {
          * (not {@code SET CONSTRAINTS} or {@code SET TRANSACTION}, which concern this transaction
          * only), {@code RESET}, {@code DISCARD}, a {@code set_config}
          * call, {@code DO} blocks and {@code CALL}s, whose code Ratchet does not read, and SQLite's
-         * {@code PRAGMA name = value} and {@code PRAGMA name(value)}. A
-         * function called by a plain {@code SELECT} may set one too, unseen: the session is put
-         * back as it was at the end of the run whatever ran.
+         * {@code PRAGMA name = value} and {@code PRAGMA name(value)}; or may create a temporary
+         * table, view, sequence or trigger, which outlives its transaction in the session too (any
+         * other statement with "temp" in it: {@code CREATE TEMP TABLE}, {@code SELECT ... INTO
+         * TEMP}, {@code pg_temp.}). A function called by a plain {@code SELECT} may do either too,
+         * unseen: the session is put back as it was at the end of the run whatever ran.
          */
         public boolean mayChangeSettings() {
             if (firstWords.isEmpty()) {
@@ -91,7 +93,7 @@ public final class SqlScript {
                 case "SET" -> !(second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
                 case "RESET", "DISCARD", "DO", "CALL" -> true;
                 case "PRAGMA" -> sql.indexOf('=') >= 0 || sql.indexOf('(') >= 0;
-                default -> containsIgnoringCase(sql, "set_config");
+                default -> containsIgnoringCase(sql, "set_config") || mentionsTemp(sql);
             };
         }
 
@@ -145,6 +147,17 @@ public final class SqlScript {
      */
     public static boolean mentionsForeignKeys(String script) {
         return containsIgnoringCase(script, "foreign_keys");
+    }
+
+    /** Whether {@code text} contains "temp" in any case (TEMP, TEMPORARY, pg_temp). */
+    private static boolean mentionsTemp(String text) {
+        for (int i = 0, n = text.length() - 3; i < n; i++) {
+            char c = text.charAt(i);
+            if ((c == 't' || c == 'T') && text.regionMatches(true, i, "temp", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code text} contains {@code word} (which has an underscore), in any case. */

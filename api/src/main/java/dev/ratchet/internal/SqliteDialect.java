@@ -327,6 +327,26 @@ final class SqliteDialect extends DatabaseDialect {
                 execute(connection, "PRAGMA " + e.getKey() + " = " + e.getValue());
             }
         }
+        dropTemporaryObjectsBodiesCreated(connection, state);
+    }
+
+    @Override
+    java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        // Not sqlite_sequence, which an AUTOINCREMENT table makes and which cannot be dropped.
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT upper(type) || ' ' ||"
+                + " name FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger')"
+                + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    String dropTemporary(String kind, String name) {
+        return "DROP " + kind + " IF EXISTS temp." + quote(name);
     }
 
     @Override

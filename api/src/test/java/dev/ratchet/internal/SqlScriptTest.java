@@ -124,19 +124,22 @@ class SqlScriptTest {
     }
 
     @Test
-    void statementsThatMayChangeASessionSettingAreRecognised() {
+    void statementsThatMayChangeASessionSettingOrCreateATemporaryObjectAreRecognised() {
         for (String sql : List.of("SET search_path TO app", "set role app", "SET SESSION statement_timeout = '5s'",
                 "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SET lock_timeout = 100",
                 "RESET ALL", "DISCARD ALL", "DO $$ BEGIN PERFORM 1; END $$", "CALL setup()",
                 "SELECT pg_catalog.SET_CONFIG('search_path', 'x', false)", "-- first\nSET ROLE app",
-                "SET LOCAL statement_timeout = '5s'")) {
+                "SET LOCAL statement_timeout = '5s'", "CREATE TEMP TABLE staging (id int)",
+                "create temporary view v as select 1", "SELECT * INTO TEMP staging FROM t",
+                "CREATE TABLE pg_temp.staging (id int)", "CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END")) {
             List<SqlScript.Statement> statements = SqlScript.split(sql);
             assertEquals(1, statements.size(), sql);
             assertTrue(statements.get(0).mayChangeSettings(), sql);
         }
         for (String sql : List.of("SET CONSTRAINTS ALL DEFERRED",
                 "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "UPDATE t SET role = 'x'",
-                "ALTER ROLE app SET search_path TO app", "CREATE TABLE settings (name text)", "SELECT 1")) {
+                "ALTER ROLE app SET search_path TO app", "CREATE TABLE settings (name text)", "SELECT 1",
+                "CREATE TABLE t_1 (id int PRIMARY KEY)", "INSERT INTO t_1 VALUES (1)", "tem")) {
             assertFalse(SqlScript.split(sql).get(0).mayChangeSettings(), sql);
         }
     }

@@ -207,6 +207,66 @@ class SessionHygieneTest {
         }
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> kindsAndModes() {
+        return java.util.Arrays.stream(DatabaseKind.values()).flatMap(k -> java.util.Arrays.stream(TransactionMode.values())
+                .map(m -> org.junit.jupiter.params.provider.Arguments.of(k, m)));
+    }
+
+    /**
+     * A temporary table outlives the transaction that created it, in the session: the temporary
+     * tables, views, sequences and (SQLite) triggers a migration creates are dropped after it, so
+     * two migrations that each create a table {@code staging} run in one boot as in two, and the
+     * pooled connection comes back with only the temporary table the application had made.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.MethodSource("kindsAndModes")
+    void temporaryObjectsAMigrationCreatesDoNotOutliveIt(DatabaseKind kind, TransactionMode mode) throws Exception {
+        boolean pg = kind == DatabaseKind.POSTGRESQL;
+        String temporary = pg ? "SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema()"
+                + " AND relkind IN ('r', 'v', 'S')" : "SELECT name FROM temp.sqlite_master WHERE type IN ('table',"
+                + " 'view', 'trigger')";
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(db.dataSource());
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("CREATE TEMP TABLE app_scratch (id int)");
+                }
+                List<String> javaSql = new ArrayList<>(List.of("CREATE TEMP TABLE java_staging (id int)",
+                        "CREATE TEMP VIEW java_view AS SELECT id FROM java_staging"));
+                javaSql.add(pg ? "CREATE TEMP SEQUENCE java_sequence" : "CREATE TEMP TRIGGER java_trigger AFTER INSERT"
+                        + " ON a BEGIN INSERT INTO b VALUES (99); END");
+                List<Migration> code = List.of(
+                        Migration.builder("1_a").version(Version.of(1)).sql("CREATE TABLE a (id int);\n"
+                                + "CREATE TEMP TABLE staging AS SELECT 1 AS id;\nINSERT INTO a SELECT id FROM staging;").build(),
+                        Migration.builder("2_b").version(Version.of(2)).sql("CREATE TABLE b (id int);\n"
+                                + "CREATE TEMPORARY TABLE staging AS SELECT 2 AS id;\nINSERT INTO b SELECT id FROM staging;")
+                                .build(),
+                        Migration.builder("3_java").version(Version.of(3)).body(c -> {
+                            try (Statement st = c.createStatement()) {
+                                for (String sql : javaSql) {
+                                    st.executeUpdate(sql);
+                                }
+                            }
+                        }).build(),
+                        Migration.builder("4_c").version(Version.of(4)).sql("CREATE TEMP TABLE staging (id int);\n"
+                                + "INSERT INTO staging VALUES (3);\nCREATE TABLE c AS SELECT id FROM staging;\n"
+                                + "CREATE TEMP VIEW java_view AS SELECT id FROM c;").build());
+                Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build()).transactionMode(mode)
+                        .namespace(Namespace.of("app", code)).build().migrate();
+                assertEquals(List.of("app_scratch"), dev.ratchet.Fixtures.rows(pool, temporary),
+                        "the pooled connection keeps the application's temporary table, and only it");
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO a VALUES (5)"); // no temporary trigger fires
+                }
+                assertEquals(List.of("1", "5"), dev.ratchet.Fixtures.rows(pool, "SELECT id FROM a"));
+                assertEquals(List.of("2"), dev.ratchet.Fixtures.rows(pool, "SELECT id FROM b"), "each its own staging");
+                assertEquals(List.of("3"), dev.ratchet.Fixtures.rows(pool, "SELECT id FROM c"));
+            }
+        }
+    }
+
     /** The tables of these schemas, as schema.table, sorted. */
     private static List<String> tables(TestDatabase db, String... schemas) throws Exception {
         List<String> out = new ArrayList<>();
