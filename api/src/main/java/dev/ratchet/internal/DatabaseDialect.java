@@ -127,7 +127,8 @@ public abstract class DatabaseDialect implements Dialect {
 
     /**
      * The session's temporary objects a migration may leave behind, as {@code KIND name}
-     * ({@code TABLE staging}; the kind as DROP takes it); none by default.
+     * ({@code TABLE staging}; the kind as DROP takes it; PostgreSQL: {@code PREPARED name} too, a
+     * prepared statement); none by default.
      */
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
         return java.util.Set.of();

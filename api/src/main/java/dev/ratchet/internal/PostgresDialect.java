@@ -375,12 +375,14 @@ final class PostgresDialect extends DatabaseDialect {
 
     /**
      * The session's temporary tables, views and sequences (none before its first temporary
-     * object: then it has no temporary schema, and the catalog is not scanned).
+     * object: then it has no temporary schema, and the catalog is not scanned), and the prepared
+     * statements SQL's PREPARE made (not the driver's own, which it keeps in its cache).
      */
     private static final String TEMPORARY_OBJECTS = "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN"
             + " 'SEQUENCE' ELSE 'TABLE' END || ' ' || c.relname FROM pg_catalog.pg_class c"
             + " WHERE pg_catalog.pg_my_temp_schema() <> 0 AND c.relnamespace = pg_catalog.pg_my_temp_schema()"
-            + " AND c.relkind IN ('r', 'p', 'v', 'S')";
+            + " AND c.relkind IN ('r', 'p', 'v', 'S')"
+            + " UNION ALL SELECT 'PREPARED ' || name FROM pg_catalog.pg_prepared_statements WHERE from_sql";
 
     @Override
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
@@ -395,6 +397,9 @@ final class PostgresDialect extends DatabaseDialect {
 
     @Override
     String dropTemporary(String kind, String name) {
+        if (kind.equals("PREPARED")) {
+            return "DEALLOCATE " + quote(name);
+        }
         // CASCADE: a temporary view on a temporary table goes with it, whichever is dropped first.
         return "DROP " + kind + " IF EXISTS pg_temp." + quote(name) + " CASCADE";
     }

@@ -131,7 +131,8 @@ class SqlScriptTest {
                 "SELECT pg_catalog.SET_CONFIG('search_path', 'x', false)", "-- first\nSET ROLE app",
                 "SET LOCAL statement_timeout = '5s'", "CREATE TEMP TABLE staging (id int)",
                 "create temporary view v as select 1", "SELECT * INTO TEMP staging FROM t",
-                "CREATE TABLE pg_temp.staging (id int)", "CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END")) {
+                "CREATE TABLE pg_temp.staging (id int)", "CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+                "PREPARE ins (int) AS INSERT INTO t VALUES ($1)")) {
             List<SqlScript.Statement> statements = SqlScript.split(sql);
             assertEquals(1, statements.size(), sql);
             assertTrue(statements.get(0).mayChangeSettings(), sql);

@@ -214,7 +214,8 @@ class SessionHygieneTest {
 
     /**
      * A temporary table outlives the transaction that created it, in the session: the temporary
-     * tables, views, sequences and (SQLite) triggers a migration creates are dropped after it, so
+     * tables, views, sequences, (SQLite) triggers and (PostgreSQL) prepared statements a migration
+     * creates are dropped after it, so
      * two migrations that each create a table {@code staging} run in one boot as in two, and the
      * pooled connection comes back with only the temporary table the application had made.
      */
@@ -223,7 +224,8 @@ class SessionHygieneTest {
     void temporaryObjectsAMigrationCreatesDoNotOutliveIt(DatabaseKind kind, TransactionMode mode) throws Exception {
         boolean pg = kind == DatabaseKind.POSTGRESQL;
         String temporary = pg ? "SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema()"
-                + " AND relkind IN ('r', 'v', 'S')" : "SELECT name FROM temp.sqlite_master WHERE type IN ('table',"
+                + " AND relkind IN ('r', 'v', 'S') UNION ALL SELECT name FROM pg_prepared_statements WHERE from_sql"
+                : "SELECT name FROM temp.sqlite_master WHERE type IN ('table',"
                 + " 'view', 'trigger')";
         try (TestDatabase db = TestDatabases.open(kind)) {
             HikariConfig config = new HikariConfig();
@@ -252,7 +254,12 @@ class SessionHygieneTest {
                         }).build(),
                         Migration.builder("4_c").version(Version.of(4)).sql("CREATE TEMP TABLE staging (id int);\n"
                                 + "INSERT INTO staging VALUES (3);\nCREATE TABLE c AS SELECT id FROM staging;\n"
-                                + "CREATE TEMP VIEW java_view AS SELECT id FROM c;").build());
+                                + "CREATE TEMP VIEW java_view AS SELECT id FROM c;").build(),
+                        // PostgreSQL's PREPARE lasts the session too: the second would find the first's.
+                        Migration.builder("5_prepare").version(Version.of(5)).sql(pg
+                                ? "PREPARE add_to_b (int) AS INSERT INTO b VALUES ($1);" : "SELECT 1;").build(),
+                        Migration.builder("6_prepare_again").version(Version.of(6)).sql(pg
+                                ? "PREPARE add_to_b (int) AS INSERT INTO b VALUES ($1);" : "SELECT 1;").build());
                 Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build()).transactionMode(mode)
                         .namespace(Namespace.of("app", code)).build().migrate();
                 assertEquals(List.of("app_scratch"), dev.ratchet.Fixtures.rows(pool, temporary),
