@@ -51,6 +51,20 @@ class MigrateTest {
         }
     }
 
+    /** A namespace with no migrations (a location mistyped into an empty directory) runs nothing and says so. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aNamespaceWithNoMigrationsIsWarnedOf(DatabaseKind kind, @TempDir Path empty) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            MigrateResult none = Fixtures.builder(db, MigrationSource.directory(empty).load()).build().migrate();
+            assertEquals(List.of(), none.applied());
+            assertEquals(List.of(Fixtures.NS + ": the namespace has no migrations, so there is nothing to run: check"
+                    + " where they are loaded from (an empty directory or resource folder loads none)"), none.warnings());
+            assertEquals(List.of(), ratchet(db, creates(1)).migrate().warnings(), "with migrations, no warning");
+        }
+    }
+
     /**
      * A baseline on the applied-set tracker records any of the code's migrations, in code order,
      * unrun and with unknown checksums; one left out is a gap and runs at the next migrate. Every

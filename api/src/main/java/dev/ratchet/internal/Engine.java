@@ -96,6 +96,11 @@ public final class Engine {
 
     private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
         checkTargetSchema(s, ns);
+        if (ns.migrations().isEmpty()) {
+            // As Flyway's "no migrations found": a location mistyped into an empty directory.
+            warn(ns, "the namespace has no migrations, so there is nothing to run: check where they are loaded"
+                    + " from (an empty directory or resource folder loads none)", warnings);
+        }
         // The fast path of every boot after the first: a namespace that is up to date needs no
         // lock (on SQLite the lease is a write). Applied migrations are committed, so a read
         // without the lock that finds nothing pending is final; anything else is decided again
