@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hooks called as a run progresses, for progress output and metrics. Every method has a
@@ -35,6 +36,37 @@ public interface MigrationListener {
 
     /** A warning the tracker raised without refusing, e.g. checksum drift in {@code WARN} mode. */
     default void warning(String namespace, String message) {
+    }
+
+    /**
+     * Calls each of {@code listeners}, in the order given, for every hook: to keep the logging
+     * one and add another ({@code all(MigrationListener.logging(), metrics)}), since
+     * {@link Ratchet.Builder#listener} replaces the default. A listener that throws stops the
+     * call there, and the run, as a single listener's would.
+     */
+    static MigrationListener all(MigrationListener... listeners) {
+        List<MigrationListener> each = List.of(listeners);
+        return new MigrationListener() {
+            @Override
+            public void beforeMigration(String namespace, Migration migration) {
+                each.forEach(l -> l.beforeMigration(namespace, migration));
+            }
+
+            @Override
+            public void afterMigration(String namespace, Migration migration, Duration duration) {
+                each.forEach(l -> l.afterMigration(namespace, migration, duration));
+            }
+
+            @Override
+            public void migrationFailed(String namespace, Migration migration, RatchetException error) {
+                each.forEach(l -> l.migrationFailed(namespace, migration, error));
+            }
+
+            @Override
+            public void warning(String namespace, String message) {
+                each.forEach(l -> l.warning(namespace, message));
+            }
+        };
     }
 
     /** Logs through SLF4J (logger {@code dev.ratchet}). */

@@ -109,4 +109,30 @@ class ListenerTest {
             assertEquals(List.of("before 1_create_t1", "before 2_create_t2"), heard.calls);
         }
     }
+
+    /** MigrationListener.all: every listener hears every call, in the order given. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void allListenersHearTheSameCallsInOrder(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            List<String> order = new ArrayList<>();
+            Heard first = new Heard(db);
+            Heard second = new Heard(db);
+            MigrationListener marker = new MigrationListener() {
+                @Override
+                public void afterMigration(String namespace, Migration migration, Duration duration) {
+                    order.add(first.calls.size() + "/" + second.calls.size());
+                }
+            };
+            assertThrows(RatchetException.class, () -> Fixtures.builder(db, List.of(create(1), failing(2)))
+                    .transactionMode(TransactionMode.PER_MIGRATION)
+                    .listener(MigrationListener.all(first, marker, second)).build().migrate());
+            List<String> expected = List.of("before 1_create_t1", "after 1_create_t1 (row committed)",
+                    "before 2_create_t2", "failed 2_create_t2");
+            assertEquals(expected, first.calls);
+            assertEquals(expected, second.calls);
+            assertEquals(List.of("2/1"), order, "the first heard it before the marker, the second after");
+        }
+    }
 }
