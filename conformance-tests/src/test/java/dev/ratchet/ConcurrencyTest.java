@@ -75,8 +75,16 @@ class ConcurrencyTest {
             Fixtures.createEffectsTable(db);
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger holderPid = new java.util.concurrent.atomic.AtomicInteger();
             Migration slow = Migration.builder("1_slow").version(Version.of(1)).checksumOf("slow v1")
                     .body(c -> {
+                        if (kind == DatabaseKind.POSTGRESQL) {
+                            try (java.sql.Statement st = c.createStatement();
+                                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                                rs.next();
+                                holderPid.set(rs.getInt(1));
+                            }
+                        }
                         holding.countDown();
                         try {
                             release.await(60, TimeUnit.SECONDS);
@@ -94,6 +102,11 @@ class ConcurrencyTest {
 
                 assertEquals(ErrorKind.LOCK_TIMEOUT, e.kind());
                 assertEquals(Fixtures.NS, e.context().get("namespace"));
+                if (kind == DatabaseKind.POSTGRESQL) { // the holder, as an operator would look it up
+                    assertTrue(e.getMessage().contains("server session " + holderPid.get() + " holds it (application '")
+                            && e.getMessage().contains("idle in transaction for ")
+                            && e.getMessage().contains("last query: SELECT pg_backend_pid())"), e.getMessage());
+                }
                 release.countDown();
                 assertEquals(1, holder.get(60, TimeUnit.SECONDS).applied().size());
                 assertEquals(1, trackerRows(db).size());

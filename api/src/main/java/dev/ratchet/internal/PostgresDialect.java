@@ -764,6 +764,9 @@ final class PostgresDialect extends DatabaseDialect {
                     holder = "a runner holds the lease row in " + leaseTable + " (" + leaseHolder.get() + ")";
                 }
                 if (System.nanoTime() - deadline >= 0) {
+                    if (!got) {
+                        holder = advisoryHolder(connection, key).orElse(holder);
+                    }
                     throw RatchetException.of(ErrorKind.LOCK_TIMEOUT, "Could not take the migration lock of namespace '"
                                     + namespace + "' (advisory key " + key + ") within " + timeout.toMillis()
                                     + " ms: " + holder + ".")
@@ -772,6 +775,49 @@ final class PostgresDialect extends DatabaseDialect {
                 }
                 backoff(attempt++, namespace);
             }
+        }
+    }
+
+    /**
+     * Who holds the advisory lock {@code key}, as an operator would look it up: the server session
+     * (pid), its application name and client address, how long it has been in its state, and its
+     * query (as far as this user may see it). Empty when it cannot be told (the lock was released
+     * meanwhile, or the catalog cannot be read): the timeout stands without it.
+     */
+    private static Optional<String> advisoryHolder(Connection connection, long key) {
+        // A bigint key is (classid, objid) = its high and low 32 bits, with objsubid 1.
+        String sql = "SELECT a.pid, a.application_name, host(a.client_addr), a.state,"
+                + " floor(extract(epoch FROM now() - a.state_change))::bigint, left(a.query, 200)"
+                + " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+                + " AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.database = (SELECT oid FROM"
+                + " pg_catalog.pg_database WHERE datname = current_database()) LIMIT 1";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                StringBuilder who = new StringBuilder("server session ").append(rs.getInt(1)).append(" holds it (");
+                String application = rs.getString(2);
+                who.append(application == null || application.isEmpty() ? "no application name"
+                        : "application '" + application + "'");
+                String client = rs.getString(3);
+                who.append(client == null ? ", a local socket" : ", client " + client);
+                String state = rs.getString(4);
+                if (state != null) {
+                    who.append(", ").append(state).append(" for ").append(rs.getLong(5)).append(" s");
+                }
+                String query = rs.getString(6);
+                if (query != null && !query.isBlank()) {
+                    who.append(", last query: ").append(query.strip().replaceAll("\\s+", " "));
+                }
+                return Optional.of(who.append(')').toString());
+            }
+        } catch (SQLException | RuntimeException notToldWho) {
+            LOG.debug("could not tell who holds advisory lock {}: {}", key, notToldWho.getMessage());
+            return Optional.empty();
         }
     }
 
