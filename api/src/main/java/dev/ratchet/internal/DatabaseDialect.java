@@ -128,7 +128,7 @@ public abstract class DatabaseDialect implements Dialect {
     /**
      * The session's temporary objects a migration may leave behind, as {@code KIND name}
      * ({@code TABLE staging}; the kind as DROP takes it; PostgreSQL: {@code PREPARED name} too, a
-     * prepared statement); none by default.
+     * prepared statement; SQLite: {@code DATABASE name}, an attached database); none by default.
      */
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
         return java.util.Set.of();

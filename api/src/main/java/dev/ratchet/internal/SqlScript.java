@@ -81,7 +81,8 @@ public final class SqlScript {
          * {@code PRAGMA name = value} and {@code PRAGMA name(value)}; or may create a temporary
          * table, view, sequence or trigger, which outlives its transaction in the session too (any
          * other statement with "temp" in it: {@code CREATE TEMP TABLE}, {@code SELECT ... INTO
-         * TEMP}, {@code pg_temp.}), or a prepared statement ({@code PREPARE}). A function called by a plain {@code SELECT} may do either too,
+         * TEMP}, {@code pg_temp.}), a prepared statement ({@code PREPARE}) or an attached SQLite database
+         * ({@code ATTACH}). A function called by a plain {@code SELECT} may do either too,
          * unseen: the session is put back as it was at the end of the run whatever ran.
          */
         public boolean mayChangeSettings() {
@@ -91,7 +92,7 @@ public final class SqlScript {
             String second = firstWords.size() > 1 ? firstWords.get(1) : "";
             return switch (firstWords.get(0)) {
                 case "SET" -> !(second.equals("CONSTRAINTS") || second.equals("TRANSACTION"));
-                case "RESET", "DISCARD", "DO", "CALL", "PREPARE" -> true;
+                case "RESET", "DISCARD", "DO", "CALL", "PREPARE", "ATTACH" -> true;
                 case "PRAGMA" -> sql.indexOf('=') >= 0 || sql.indexOf('(') >= 0;
                 default -> containsIgnoringCase(sql, "set_config") || mentionsTemp(sql);
             };

@@ -274,6 +274,38 @@ class SessionHygieneTest {
         }
     }
 
+    /**
+     * SQLite: a database a migration outside a transaction ATTACHes lasts as long as the
+     * connection; it is detached after the migration, so the next one can attach it under the same
+     * name, and the pooled connection comes back with the databases it had.
+     */
+    @org.junit.jupiter.api.Test
+    void aDatabaseASqliteMigrationAttachesDoesNotOutliveIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            String archive = dir.resolve("archive.db").toString().replace("'", "''");
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(db.dataSource());
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                // temp: SQLite makes it on first use
+                String databases = "SELECT name FROM pragma_database_list WHERE name <> 'temp'";
+                List<String> before = dev.ratchet.Fixtures.rows(pool, databases);
+                String attach = Migration.NO_TRANSACTION_DIRECTIVE + "\nATTACH DATABASE '" + archive + "' AS archive;\n";
+                List<Migration> code = List.of(
+                        Migration.builder("1_archive").version(Version.of(1)).sql(attach + "CREATE TABLE archive.old"
+                                + " (id int);\nINSERT INTO archive.old VALUES (1);\nCREATE TABLE copied AS SELECT id FROM"
+                                + " archive.old;").build(),
+                        Migration.builder("2_again").version(Version.of(2)).sql(attach
+                                + "INSERT INTO copied SELECT id + 1 FROM archive.old;").build());
+                Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build())
+                        .namespace(Namespace.of("app", code)).build().migrate();
+                assertEquals(List.of("1", "2"), dev.ratchet.Fixtures.rows(pool, "SELECT id FROM copied"));
+                assertEquals(before, dev.ratchet.Fixtures.rows(pool, databases), "the pooled connection came back as it went");
+            }
+        }
+    }
+
     /** The tables of these schemas, as schema.table, sorted. */
     private static List<String> tables(TestDatabase db, String... schemas) throws Exception {
         List<String> out = new ArrayList<>();
