@@ -128,7 +128,8 @@ public abstract class DatabaseDialect implements Dialect {
     /**
      * The session's temporary objects a migration may leave behind, as {@code KIND name}
      * ({@code TABLE staging}; the kind as DROP takes it; PostgreSQL: {@code PREPARED name} too, a
-     * prepared statement; SQLite: {@code DATABASE name}, an attached database); none by default.
+     * prepared statement; SQLite: {@code DATABASE name}, an attached database), and on a server
+     * {@code SESSION pid}, the session they are in; none by default.
      */
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
         return java.util.Set.of();
@@ -148,13 +149,24 @@ public abstract class DatabaseDialect implements Dialect {
      * writes).
      */
     final void dropTemporaryObjectsBodiesCreated(Connection connection, SessionState state) throws SQLException {
-        for (String object : temporaryObjects(connection)) {
+        java.util.Set<String> now = temporaryObjects(connection);
+        for (String object : now) {
+            if (object.startsWith(SERVER_SESSION) && !state.temporaryObjects.contains(object)) {
+                // Another server session than the one the bodies ran on (a transaction-pooling
+                // PgBouncer between): what it holds is not theirs to drop.
+                return;
+            }
+        }
+        for (String object : now) {
             if (!state.temporaryObjects.contains(object)) {
                 int space = object.indexOf(' ');
                 execute(connection, dropTemporary(object.substring(0, space), object.substring(space + 1)));
             }
         }
     }
+
+    /** The entry of {@link #temporaryObjects} that names the server session they are in, where there is one. */
+    static final String SERVER_SESSION = "SESSION ";
 
     /**
      * Puts back the session settings a migration body changed ({@code SET ROLE},

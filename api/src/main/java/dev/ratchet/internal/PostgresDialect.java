@@ -376,13 +376,15 @@ final class PostgresDialect extends DatabaseDialect {
     /**
      * The session's temporary tables, views and sequences (none before its first temporary
      * object: then it has no temporary schema, and the catalog is not scanned), and the prepared
-     * statements SQL's PREPARE made (not the driver's own, which it keeps in its cache).
+     * statements SQL's PREPARE made (not the driver's own, which it keeps in its cache); and the
+     * server session they are in.
      */
     private static final String TEMPORARY_OBJECTS = "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN"
             + " 'SEQUENCE' ELSE 'TABLE' END || ' ' || c.relname FROM pg_catalog.pg_class c"
             + " WHERE pg_catalog.pg_my_temp_schema() <> 0 AND c.relnamespace = pg_catalog.pg_my_temp_schema()"
             + " AND c.relkind IN ('r', 'p', 'v', 'S')"
-            + " UNION ALL SELECT 'PREPARED ' || name FROM pg_catalog.pg_prepared_statements WHERE from_sql";
+            + " UNION ALL SELECT 'PREPARED ' || name FROM pg_catalog.pg_prepared_statements WHERE from_sql"
+            + " UNION ALL SELECT '" + SERVER_SESSION + "' || pg_catalog.pg_backend_pid()";
 
     @Override
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {

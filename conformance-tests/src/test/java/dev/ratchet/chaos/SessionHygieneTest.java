@@ -306,6 +306,69 @@ class SessionHygieneTest {
         }
     }
 
+    /**
+     * Behind a transaction-pooling PgBouncer the run's end may reach another server session than
+     * its bodies ran on: what that session holds (another client's temporary table) is not the
+     * bodies' to drop. Simulated with a connection that moves to a second server session after the
+     * migration committed.
+     */
+    @org.junit.jupiter.api.Test
+    void onAnotherServerSessionTheRunsEndDropsNothing() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL);
+             Connection first = db.connect(); Connection second = db.connect()) {
+            try (Statement st = second.createStatement()) {
+                st.execute("CREATE TEMP TABLE someone_elses (id int)");
+            }
+            java.util.concurrent.atomic.AtomicReference<Connection> current =
+                    new java.util.concurrent.atomic.AtomicReference<>(first);
+            Connection moving = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("close") ? null
+                            : onTheCurrent(current.get(), method, args));
+            dev.ratchet.ConnectionSource source = new dev.ratchet.ConnectionSource() {
+                @Override
+                public Connection open() {
+                    return moving;
+                }
+
+                @Override
+                public String describe() {
+                    return db.url();
+                }
+            };
+            Ratchet.builder().connections(source).tracker(AppliedSetTracker.builder().build())
+                    .lockStrategy(dev.ratchet.LockStrategy.LEASE)
+                    .listener(new dev.ratchet.MigrationListener() {
+                        @Override
+                        public void afterMigration(String namespace, Migration migration, java.time.Duration d) {
+                            current.set(second);
+                        }
+                    })
+                    .namespace(Namespace.of("app", List.of(Migration.builder("1_staging").version(Version.of(1))
+                            .sql("CREATE TEMP TABLE staging (id int);").build()))).build().migrate();
+            String temporary = "SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relkind = 'r'";
+            assertEquals(List.of(), rows(first, temporary), "the body's own, dropped where it ran");
+            assertEquals(List.of("someone_elses"), rows(second, temporary), "the other session's, kept");
+        }
+    }
+
+    private static Object onTheCurrent(Connection c, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(c, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static List<String> rows(Connection c, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** The tables of these schemas, as schema.table, sorted. */
     private static List<String> tables(TestDatabase db, String... schemas) throws Exception {
         List<String> out = new ArrayList<>();
