@@ -116,6 +116,7 @@ public abstract class DatabaseDialect implements Dialect {
     public final void rememberSettings(Connection connection, SessionState state) throws SQLException {
         if (state.settings == null) {
             state.temporaryObjects = temporaryObjects(connection);
+            state.sessionLocks = sessionLocks(connection);
             state.settings = settings(connection);
         }
     }
@@ -163,6 +164,15 @@ public abstract class DatabaseDialect implements Dialect {
                 execute(connection, dropTemporary(object.substring(0, space), object.substring(space + 1)));
             }
         }
+    }
+
+    /**
+     * The session-level locks the session holds that last beyond a transaction (PostgreSQL's
+     * advisory locks), as {@link #restore} compares them, with the {@link #SERVER_SESSION} entry;
+     * none by default.
+     */
+    java.util.Set<String> sessionLocks(Connection connection) throws SQLException {
+        return java.util.Set.of();
     }
 
     /** The entry of {@link #temporaryObjects} that names the server session they are in, where there is one. */
@@ -326,6 +336,8 @@ public abstract class DatabaseDialect implements Dialect {
         java.util.Map<String, String> settings;
         /** The session's temporary objects before the first body ran ({@link #temporaryObjects}); null until then. */
         java.util.Set<String> temporaryObjects;
+        /** The session's locks before the first body ran ({@link #sessionLocks}); null until then. */
+        java.util.Set<String> sessionLocks;
         /** PostgreSQL: the search path while a namespace's target schema is in use. */
         String targetSearchPath;
         /** Where the session came from: a lock probe opens a second session from it. */

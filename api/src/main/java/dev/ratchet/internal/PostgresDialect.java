@@ -255,9 +255,76 @@ final class PostgresDialect extends DatabaseDialect {
                 connection.setAutoCommit(true);
             }
             resetSettings(connection, state);
+            releaseSessionLocksBodiesTook(connection, state);
         }
         if (connection.getAutoCommit() != state.autoCommit) {
             connection.setAutoCommit(state.autoCommit);
+        }
+    }
+
+    /**
+     * The advisory locks this server session holds (a transaction's are gone by the run's end),
+     * as {@code MODE classid objid objsubid}, and the session.
+     */
+    private static final String SESSION_LOCKS = "SELECT l.mode || ' ' || l.classid || ' ' || l.objid || ' ' ||"
+            + " l.objsubid FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+            + " AND l.pid = pg_catalog.pg_backend_pid() UNION ALL SELECT '" + SERVER_SESSION + "' ||"
+            + " pg_catalog.pg_backend_pid()";
+
+    @Override
+    java.util.Set<String> sessionLocks(Connection connection) throws SQLException {
+        return firstColumn(connection, SESSION_LOCKS);
+    }
+
+    /** The values of the first column of {@code sql}'s rows. */
+    private static java.util.Set<String> firstColumn(Connection connection, String sql) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Releases, at the run's end, the session-level advisory locks migration bodies took and kept
+     * ({@code pg_advisory_lock} without its unlock): the pooled connection would hold them for the
+     * application, whose own {@code pg_advisory_lock} of that key on another connection would wait
+     * for ever. Ratchet's own lock is released by then; a lock the connection held before the first
+     * body stays, and on another server session than the bodies' (a transaction-pooling PgBouncer)
+     * nothing is released.
+     */
+    private void releaseSessionLocksBodiesTook(Connection connection, SessionState state) throws SQLException {
+        java.util.Set<String> now = state.sessionLocks == null ? java.util.Set.of() : sessionLocks(connection);
+        if (now.stream().anyMatch(l -> l.startsWith(SERVER_SESSION) && !state.sessionLocks.contains(l))) {
+            return;
+        }
+        for (String lock : now) {
+            if (lock.startsWith(SERVER_SESSION) || state.sessionLocks.contains(lock)) {
+                continue;
+            }
+            String[] part = lock.split(" ");
+            boolean shared = part[0].equals("ShareLock");
+            long classid = Long.parseLong(part[1]);
+            long objid = Long.parseLong(part[2]);
+            String unlock = "SELECT pg_catalog.pg_advisory_unlock" + (shared ? "_shared" : "");
+            try (PreparedStatement ps = connection.prepareStatement(part[3].equals("1") ? unlock + "(?)"
+                    : unlock + "(?, ?)")) {
+                if (part[3].equals("1")) {
+                    ps.setLong(1, classid << 32 | objid); // a bigint key: its high and low 32 bits
+                } else {
+                    ps.setInt(1, (int) classid); // two int keys, each an oid's 32 bits
+                    ps.setInt(2, (int) objid);
+                }
+                for (int held = 0; held < 10_000; held++) { // as often as the bodies took it
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next() || !rs.getBoolean(1)) {
+                            break;
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -388,13 +455,7 @@ final class PostgresDialect extends DatabaseDialect {
 
     @Override
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(TEMPORARY_OBJECTS); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return firstColumn(connection, TEMPORARY_OBJECTS);
     }
 
     @Override

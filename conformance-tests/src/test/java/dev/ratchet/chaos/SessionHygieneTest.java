@@ -369,6 +369,41 @@ class SessionHygieneTest {
         return out;
     }
 
+    /**
+     * PostgreSQL: a session advisory lock a migration takes and keeps ({@code pg_advisory_lock}
+     * without its unlock, however often taken, either key form, shared or not) is released at the
+     * run's end, so the pooled connection does not hold it for the application; a lock the
+     * connection held before the run stays.
+     */
+    @org.junit.jupiter.api.Test
+    void advisoryLocksMigrationsKeepAreReleasedAtTheRunsEnd() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(db.dataSource());
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_lock(777)"); // the application's, on the pooled connection
+                }
+                List<Migration> code = List.of(
+                        Migration.builder("1_lock").version(Version.of(1)).sql("SELECT pg_advisory_lock(4242);").build(),
+                        Migration.builder("2_more").version(Version.of(2)).sql("SELECT pg_advisory_lock(4242);\n"
+                                + "SELECT pg_advisory_lock(1, 2);\nSELECT pg_advisory_lock_shared(99);\n"
+                                + "SELECT pg_advisory_xact_lock(5);").build());
+                Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build())
+                        .namespace(Namespace.of("app", code)).build().migrate();
+                try (Connection other = db.connect(); Statement st = other.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(4242), pg_try_advisory_lock(1, 2),"
+                             + " pg_try_advisory_lock(99), pg_try_advisory_lock(5), pg_try_advisory_lock(777)")) {
+                    rs.next();
+                    assertEquals(List.of(true, true, true, true, false), List.of(rs.getBoolean(1), rs.getBoolean(2),
+                            rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5)),
+                            "the migrations' locks are free, the application's is still held");
+                }
+            }
+        }
+    }
+
     /** The tables of these schemas, as schema.table, sorted. */
     private static List<String> tables(TestDatabase db, String... schemas) throws Exception {
         List<String> out = new ArrayList<>();
