@@ -150,20 +150,28 @@ public abstract class DatabaseDialect implements Dialect {
      * writes).
      */
     final void dropTemporaryObjectsBodiesCreated(Connection connection, SessionState state) throws SQLException {
-        java.util.Set<String> now = temporaryObjects(connection);
-        for (String object : now) {
-            if (object.startsWith(SERVER_SESSION) && !state.temporaryObjects.contains(object)) {
-                // Another server session than the one the bodies ran on (a transaction-pooling
-                // PgBouncer between): what it holds is not theirs to drop.
-                return;
+        for (String object : newSinceTheFirstBody(temporaryObjects(connection), state.temporaryObjects)) {
+            int space = object.indexOf(' ');
+            execute(connection, dropTemporary(object.substring(0, space), object.substring(space + 1)));
+        }
+    }
+
+    /**
+     * The entries of {@code now} that {@code before} (the snapshot taken before the first body ran)
+     * lacks: what the bodies made. None when {@code now} was read on another server session than
+     * {@code before} (a transaction-pooling PgBouncer between): what that one holds is not theirs.
+     */
+    static java.util.List<String> newSinceTheFirstBody(java.util.Set<String> now, java.util.Set<String> before) {
+        java.util.List<String> made = new java.util.ArrayList<>();
+        for (String entry : now) {
+            if (!before.contains(entry)) {
+                if (entry.startsWith(SERVER_SESSION)) {
+                    return java.util.List.of();
+                }
+                made.add(entry);
             }
         }
-        for (String object : now) {
-            if (!state.temporaryObjects.contains(object)) {
-                int space = object.indexOf(' ');
-                execute(connection, dropTemporary(object.substring(0, space), object.substring(space + 1)));
-            }
-        }
+        return made;
     }
 
     /**

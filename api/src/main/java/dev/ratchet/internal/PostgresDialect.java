@@ -296,14 +296,10 @@ final class PostgresDialect extends DatabaseDialect {
      * nothing is released.
      */
     private void releaseSessionLocksBodiesTook(Connection connection, SessionState state) throws SQLException {
-        java.util.Set<String> now = state.sessionLocks == null ? java.util.Set.of() : sessionLocks(connection);
-        if (now.stream().anyMatch(l -> l.startsWith(SERVER_SESSION) && !state.sessionLocks.contains(l))) {
+        if (state.sessionLocks == null) {
             return;
         }
-        for (String lock : now) {
-            if (lock.startsWith(SERVER_SESSION) || state.sessionLocks.contains(lock)) {
-                continue;
-            }
+        for (String lock : newSinceTheFirstBody(sessionLocks(connection), state.sessionLocks)) {
             String[] part = lock.split(" ");
             boolean shared = part[0].equals("ShareLock");
             long classid = Long.parseLong(part[1]);
