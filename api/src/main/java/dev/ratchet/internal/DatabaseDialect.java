@@ -183,6 +183,18 @@ public abstract class DatabaseDialect implements Dialect {
         return java.util.Set.of();
     }
 
+    /** The values of the first column of {@code sql}'s rows. */
+    static java.util.Set<String> firstColumn(Connection connection, String sql) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql);
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** The entry of {@link #temporaryObjects} that names the server session they are in, where there is one. */
     static final String SERVER_SESSION = "SESSION ";
 

@@ -276,17 +276,6 @@ final class PostgresDialect extends DatabaseDialect {
         return firstColumn(connection, SESSION_LOCKS);
     }
 
-    /** The values of the first column of {@code sql}'s rows. */
-    private static java.util.Set<String> firstColumn(Connection connection, String sql) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     /**
      * Releases, at the run's end, the session-level advisory locks migration bodies took and kept
      * ({@code pg_advisory_lock} without its unlock): the pooled connection would hold them for the

@@ -332,19 +332,11 @@ final class SqliteDialect extends DatabaseDialect {
 
     @Override
     java.util.Set<String> temporaryObjects(Connection connection) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>();
         // Not sqlite_sequence, which an AUTOINCREMENT table makes and which cannot be dropped; and
         // the databases a migration outside a transaction ATTACHed, which last as long.
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT upper(type) || ' ' ||"
-                + " name FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger')"
-                + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                + " UNION ALL SELECT 'DATABASE ' || name FROM pragma_database_list"
-                + " WHERE name NOT IN ('main', 'temp')")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return firstColumn(connection, "SELECT upper(type) || ' ' || name FROM temp.sqlite_master"
+                + " WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                + " UNION ALL SELECT 'DATABASE ' || name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')");
     }
 
     @Override
