@@ -65,8 +65,12 @@ public interface MigrationSource {
     /**
      * A classpath location read with the given class loader; every match on the classpath
      * counts. In a jar the location is found through its directory entry, which Maven and
-     * Gradle write; a jar built without directory entries is not seen (load it with
-     * {@link #directory(Path)} from an unpacked copy instead).
+     * Gradle write. A jar built without directory entries ({@code zip -D}, some build tools)
+     * hides its directories from the class loader: when no location is found, one whose
+     * {@linkplain ChecksumManifest checksum manifest} is found is read instead (the manifest is a
+     * file, so it is found); without one the location is not seen (load it with
+     * {@link #directory(Path)} from an unpacked copy instead, or build the jar with directory
+     * entries).
      */
     static MigrationSource classpath(String location, ClassLoader loader) {
         Objects.requireNonNull(location, "location");
@@ -77,8 +81,17 @@ public interface MigrationSource {
             try {
                 Enumeration<URL> urls = loader.getResources(prefix);
                 if (!urls.hasMoreElements()) {
+                    urls = throughManifests(loader, prefix);
+                }
+                if (!urls.hasMoreElements()) {
                     throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                            "No classpath location '" + prefix + "' was found.").with("location", prefix).build();
+                            "No classpath location '" + prefix + "' was found.").with("location", prefix)
+                            .hint("check that the location is on the class path, written as '" + prefix
+                                    + "' (no classpath: prefix); a jar built without directory entries (zip -D, some"
+                                    + " build tools) hides it from the class loader: build the jar with them, or put"
+                                    + " the checksum manifest (ratchet checksums) in the location, through which it"
+                                    + " is found, or load an unpacked copy with MigrationSource.directory(...)")
+                            .build();
                 }
                 while (urls.hasMoreElements()) {
                     URL url = urls.nextElement();
@@ -97,5 +110,22 @@ public interface MigrationSource {
             }
             return MigrationFiles.sorted(all);
         };
+    }
+
+    /**
+     * The jar locations {@code prefix} whose checksum manifest {@code loader} finds: a jar without
+     * directory entries hides the location itself, not the manifest file in it.
+     */
+    private static Enumeration<URL> throughManifests(ClassLoader loader, String prefix) throws IOException {
+        String file = "/" + ChecksumManifest.FILE_NAME;
+        List<URL> found = new ArrayList<>();
+        for (URL manifest : java.util.Collections.list(loader.getResources(prefix + file))) {
+            String url = manifest.toString();
+            int root = url.lastIndexOf("!/");
+            if ("jar".equals(manifest.getProtocol()) && root > 0) {
+                found.add(new URL(url.substring(0, root + 2))); // the jar itself: it has no entry for the location
+            }
+        }
+        return java.util.Collections.enumeration(found);
     }
 }

@@ -18,6 +18,7 @@ import java.net.URLClassLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -350,6 +351,48 @@ class MigrationSourceTest {
             List<Migration> loaded = MigrationSource.classpath("db/migrations", loader).load();
             assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
             assertEquals("classpath:db/migrations/V2__two.sql", loaded.get(1).origin());
+        }
+    }
+
+    /**
+     * A jar built without directory entries hides {@code db/migrations} from the class loader: the
+     * error says so, and with the checksum manifest in the jar the location is found through it.
+     */
+    @Test
+    void aJarWithoutDirectoryEntriesIsFoundThroughItsChecksumManifest() throws Exception {
+        Path files = Files.createDirectories(dir.resolve("nodirs"));
+        Files.writeString(files.resolve("V1__one.sql"), "SELECT 1;");
+        Files.writeString(files.resolve("V2__two.sql"), "SELECT 2;");
+        Path bare = dir.resolve("bare.jar");
+        Path vouched = dir.resolve("vouched.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(bare))) {
+            for (String name : List.of("V1__one.sql", "V2__two.sql")) {
+                out.putNextEntry(new JarEntry("db/migrations/" + name));
+                out.write(Files.readAllBytes(files.resolve(name)));
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {bare.toUri().toURL()}, null)) {
+            assertNull(loader.getResource("db/migrations"), "the class loader does not see the location");
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> MigrationSource.classpath("db/migrations", loader).load());
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+            assertTrue(e.hint().contains("without directory entries"), e.hint());
+        }
+
+        ChecksumManifest.write(files);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(vouched))) {
+            for (String name : List.of("V1__one.sql", "V2__two.sql", ChecksumManifest.FILE_NAME)) {
+                out.putNextEntry(new JarEntry("db/migrations/" + name));
+                out.write(Files.readAllBytes(files.resolve(name)));
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {vouched.toUri().toURL()}, null)) {
+            List<Migration> loaded = MigrationSource.classpath("db/migrations", loader).load();
+            assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
+            assertEquals("classpath:db/migrations/V2__two.sql", loaded.get(1).origin());
+            assertEquals(MigrationSource.directory(files).load().get(1).checksum(), loaded.get(1).checksum());
         }
     }
 

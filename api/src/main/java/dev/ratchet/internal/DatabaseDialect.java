@@ -19,6 +19,10 @@ import java.util.Locale;
  * transactions, locks and schema switching.
  */
 public abstract class DatabaseDialect implements Dialect {
+    /** Only the dialects of this package ({@link #of} chooses one). */
+    DatabaseDialect() {
+    }
+
     /**
      * Who holds a lease: this process (pid@host) plus a random part per lock. Worked out when the
      * first lease is taken, not when a dialect is: the management bean costs a young JVM tens of

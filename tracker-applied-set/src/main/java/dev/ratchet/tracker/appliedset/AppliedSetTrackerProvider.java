@@ -7,6 +7,10 @@ import java.util.List;
 
 /** Lets Ratchet notice applied-set history in its default table when configured with another tracker. */
 public final class AppliedSetTrackerProvider implements TrackerProvider {
+    /** The provider {@link java.util.ServiceLoader} instantiates. */
+    public AppliedSetTrackerProvider() {
+    }
+
     @Override
     public List<Tracker> knownLayouts() {
         return List.of(AppliedSetTracker.builder().build());

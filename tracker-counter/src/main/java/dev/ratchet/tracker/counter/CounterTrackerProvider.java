@@ -10,6 +10,10 @@ import java.util.List;
  * per-namespace layout, the legacy {@code schema_version} count) when configured with another tracker.
  */
 public final class CounterTrackerProvider implements TrackerProvider {
+    /** The provider {@link java.util.ServiceLoader} instantiates. */
+    public CounterTrackerProvider() {
+    }
+
     @Override
     public List<Tracker> knownLayouts() {
         return List.of(CounterTracker.builder().build(),

@@ -7,6 +7,10 @@ import java.util.List;
 
 /** Lets Ratchet notice identity history in its default table when configured with another tracker. */
 public final class IdentityTrackerProvider implements TrackerProvider {
+    /** The provider {@link java.util.ServiceLoader} instantiates. */
+    public IdentityTrackerProvider() {
+    }
+
     @Override
     public List<Tracker> knownLayouts() {
         return List.of(IdentityTracker.builder().build());
