@@ -550,6 +550,57 @@ final class MigrationFiles {
         return false;
     }
 
+    /**
+     * The migrations under {@code prefix} in the application modules {@code loader} sees (those
+     * defined to it or to a class loader it delegates to, not the JDK's), read through each
+     * module's {@link java.lang.module.ModuleReader}; null when no such module has a file there.
+     * For a run-time image built by jlink, which keeps no directory entries for the class loader to
+     * find a location by; each file is read (a checksum manifest is not consulted).
+     */
+    static List<Migration> loadModules(ClassLoader loader, String prefix) throws IOException {
+        String under = prefix + "/";
+        List<Migration> out = null;
+        ModuleLayer layer = ModuleLayer.boot();
+        for (java.lang.module.ResolvedModule module : layer.configuration().modules()) {
+            ClassLoader definer = layer.findLoader(module.name());
+            if (definer == null || definer == ClassLoader.getPlatformClassLoader() || !delegatesTo(loader, definer)
+                    || module.name().startsWith("java.") || module.name().startsWith("jdk.")) {
+                // the JDK's (some of its tools' modules are defined to the application class loader)
+                continue;
+            }
+            try (java.lang.module.ModuleReader reader = module.reference().open()) {
+                List<String> names = reader.list().filter(n -> n.startsWith(under) && !n.endsWith("/")
+                        && !inHiddenDirectory(n.substring(under.length()))).toList();
+                for (String path : names) {
+                    out = out == null ? new ArrayList<>() : out;
+                    String origin = "classpath:".concat(path);
+                    Migration.Builder m = parse(path.substring(path.lastIndexOf('/') + 1), origin);
+                    if (m == null) {
+                        continue;
+                    }
+                    java.util.Optional<InputStream> opened = reader.open(path);
+                    if (opened.isEmpty()) {
+                        continue;
+                    }
+                    try (InputStream in = opened.get()) {
+                        out.add(m.sql(ScriptFiles.decode(in.readAllBytes(), origin)).build());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code loader} is {@code definer} or delegates to it. */
+    private static boolean delegatesTo(ClassLoader loader, ClassLoader definer) {
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l == definer) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<Migration> loadJar(URL url, String prefix) throws IOException {
         JarURLConnection connection = (JarURLConnection) url.openConnection();
         connection.setUseCaches(false);

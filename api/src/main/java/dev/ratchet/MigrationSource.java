@@ -70,7 +70,8 @@ public interface MigrationSource {
      * {@linkplain ChecksumManifest checksum manifest} is found is read instead (the manifest is a
      * file, so it is found); without one the location is not seen (load it with
      * {@link #directory(Path)} from an unpacked copy instead, or build the jar with directory
-     * entries).
+     * entries). In a run-time image built by jlink, which has no directory entries either, the
+     * location is read from the application's modules.
      */
     static MigrationSource classpath(String location, ClassLoader loader) {
         Objects.requireNonNull(location, "location");
@@ -84,6 +85,10 @@ public interface MigrationSource {
                     urls = throughManifests(loader, prefix);
                 }
                 if (!urls.hasMoreElements()) {
+                    List<Migration> inModules = MigrationFiles.loadModules(loader, prefix);
+                    if (inModules != null) {
+                        return MigrationFiles.sorted(inModules);
+                    }
                     throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
                             "No classpath location '" + prefix + "' was found.").with("location", prefix)
                             .hint("check that the location is on the class path, written as '" + prefix

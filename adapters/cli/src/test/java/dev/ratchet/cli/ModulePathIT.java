@@ -122,17 +122,64 @@ class ModulePathIT {
             }
             Run again = run(modulePath, db.url(), "identity");
             assertEquals(0, again.code(), again.err());
-            assertFalse(again.out().contains("applied"), "up to date: " + again.out());
+            assertFalse(again.out().lines().anyMatch(l -> l.startsWith("applied ")), "up to date: " + again.out());
+        }
+    }
+
+    /**
+     * The same application linked by jlink into a run-time image, which keeps no directory entries:
+     * its migrations are read from its module. On SQLite: jlink links explicit modules only, and
+     * PostgreSQL's driver is an automatic one.
+     */
+    @Test
+    void anApplicationLinkedIntoARunTimeImageReadsItsMigrations() throws Exception {
+        Path jmods = Path.of(System.getProperty("java.home"), "jmods");
+        List<Path> modules = new ArrayList<>(List.of(applicationJar(), jarOf(Ratchet.class), jarOf(AppliedSetTracker.class),
+                jarOf(CounterTracker.class), jarOf(IdentityTracker.class), jarOf(org.slf4j.LoggerFactory.class),
+                jarOf(org.slf4j.simple.SimpleLogger.class), jarOf(org.sqlite.JDBC.class)));
+        if (Files.isDirectory(jmods)) {
+            modules.add(jmods);
+        }
+        Path image = work.resolve("image");
+        java.io.StringWriter said = new java.io.StringWriter();
+        java.io.PrintWriter to = new java.io.PrintWriter(said);
+        int linked = java.util.spi.ToolProvider.findFirst("jlink").orElseThrow(() -> new AssertionError("no jlink in " + jmods.getParent()))
+                .run(to, to, "--module-path", join(modules), "--add-modules", "app,dev.ratchet.tracker.appliedset,"
+                        + "dev.ratchet.tracker.counter,dev.ratchet.tracker.identity,org.xerial.sqlitejdbc,org.slf4j.simple",
+                        "--output", image.toString());
+        to.flush();
+        org.junit.jupiter.api.Assumptions.assumeTrue(linked == 0 || Files.isDirectory(jmods),
+                "this JDK has no jmods and cannot link from its run-time image: " + said);
+        assertEquals(0, linked, said.toString());
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            Run first = run(image.resolve("bin/java"), List.of(), db.url(), "applied-set");
+            assertEquals(0, first.code(), first.err());
+            assertEquals(List.of("applied 1_create_books", "applied 2_add_title", "module dev.ratchet.api",
+                    "tracker module dev.ratchet.tracker.appliedset"), first.out().lines().toList(), first.err());
+            Run again = run(image.resolve("bin/java"), List.of(), db.url(), "applied-set");
+            assertEquals(0, again.code(), again.err());
+            assertFalse(again.out().lines().anyMatch(l -> l.startsWith("applied ")), "up to date: " + again.out());
         }
     }
 
     private record Run(int code, String out, String err) {
     }
 
+    private static String join(List<Path> paths) {
+        return paths.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    }
+
     private Run run(List<Path> modulePath, String url, String tracker) throws IOException, InterruptedException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", modulePath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
-                "-m", "app/app.Main", url, tracker);
+        return run(Path.of(System.getProperty("java.home"), "bin", "java"), modulePath, url, tracker);
+    }
+
+    /** {@code java} runs the application module, from {@code modulePath} (none: from the image {@code java} is in). */
+    private Run run(Path java, List<Path> modulePath, String url, String tracker) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        if (!modulePath.isEmpty()) {
+            command.addAll(List.of("--module-path", join(modulePath)));
+        }
+        command.addAll(List.of("-m", "app/app.Main", url, tracker));
         Path out = work.resolve("out.txt");
         Path err = work.resolve("err.txt");
         Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -173,8 +220,7 @@ class ModulePathIT {
                 "}",
                 ""));
         Path classes = work.resolve("classes");
-        String modulePath = Stream.of(Ratchet.class, org.slf4j.LoggerFactory.class).map(ModulePathIT::jarOf)
-                .map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        String modulePath = join(List.of(jarOf(Ratchet.class), jarOf(org.slf4j.LoggerFactory.class)));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         java.io.StringWriter diagnostics = new java.io.StringWriter();
         boolean compiled = javac.getTask(diagnostics, null, null,
