@@ -186,11 +186,15 @@ final class Options {
 
     /** {@code --url} and {@code --user}: every command that opens the database. */
     static final class Database {
-        @Option(names = "--url", defaultValue = RatchetCommand.DEFAULT_URL, paramLabel = "JDBC_URL",
-                description = "Database (default: ${DEFAULT-VALUE}, a SQLite file in the working directory).")
+        // The environment's values, not shown as defaults in the help: a URL may hold a password.
+        @Option(names = "--url", defaultValue = "${env:RATCHET_URL:-" + RatchetCommand.DEFAULT_URL + "}",
+                paramLabel = "JDBC_URL", description = "Database (default: the RATCHET_URL environment variable, which"
+                + " keeps a URL with credentials out of the process list, else " + RatchetCommand.DEFAULT_URL
+                + ", a SQLite file in the working directory).")
         String url;
 
-        @Option(names = "--user", description = "Database user. The password comes from the RATCHET_PASSWORD"
+        @Option(names = "--user", defaultValue = "${env:RATCHET_USER}", description = "Database user (default: the"
+                + " RATCHET_USER environment variable). The password comes from the RATCHET_PASSWORD"
                 + " environment variable, or is asked for when the server wants one and a terminal is attached.")
         String user;
 

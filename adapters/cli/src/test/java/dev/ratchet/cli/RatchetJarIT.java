@@ -1,5 +1,10 @@
 package dev.ratchet.cli;
 
+import dev.ratchet.conformance.DatabaseKind;
+import dev.ratchet.conformance.TestDatabase;
+import dev.ratchet.conformance.TestDatabases;
+import org.junit.jupiter.api.Test;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The same scenarios against the built jar, {@code java -jar ratchet-cli-*-all.jar}, with no terminal. */
@@ -24,15 +32,76 @@ class RatchetJarIT extends CliScenarios {
 
     @Override
     Run ratchet(String... args) throws Exception {
+        return ratchet(Map.of(), args);
+    }
+
+    /** The jar run with these environment variables set (and RATCHET_URL, RATCHET_USER, RATCHET_PASSWORD unset otherwise). */
+    private Run ratchet(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toAbsolutePath().toString()));
         command.addAll(List.of(args));
         Path errFile = Files.createTempFile(work, "stderr", ".txt");
-        Process p = new ProcessBuilder(command).directory(work.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeAll(List.of("RATCHET_URL", "RATCHET_USER", "RATCHET_PASSWORD"));
+        builder.environment().putAll(environment);
+        Process p = builder.directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(errFile.toFile()).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return new Run(p.exitValue(), output, Files.readString(errFile));
+    }
+
+    /**
+     * RATCHET_URL and RATCHET_USER stand in for {@code --url} and {@code --user} (which win over
+     * them), so a URL with credentials stays out of the process list; the help names them without
+     * their values.
+     */
+    @Test
+    void theEnvironmentGivesTheUrlAndTheUser() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String[] parts = db.url().split("\\?", 2);
+            Map<String, String> env = new java.util.HashMap<>();
+            List<String> kept = new ArrayList<>();
+            for (String parameter : parts.length > 1 ? parts[1].split("&") : new String[0]) {
+                if (parameter.startsWith("user=")) {
+                    env.put("RATCHET_USER", parameter.substring("user=".length()));
+                } else if (parameter.startsWith("password=")) {
+                    env.put("RATCHET_PASSWORD", parameter.substring("password=".length()));
+                } else {
+                    kept.add(parameter);
+                }
+            }
+            String bare = parts[0] + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+            env.put("RATCHET_URL", bare);
+            assertTrue(env.containsKey("RATCHET_USER"), "the test database's URL names its user: " + db.url());
+            String q = QUICKSTART.toString();
+
+            Run migrated = ratchet(env, "migrate", "--migrations", q, "--format", "json");
+            assertEquals(0, migrated.code(), migrated.out() + migrated.err());
+            assertTrue(migrated.out().contains("\"url\" : \"" + bare + "\""), migrated.out());
+            assertTrue(migrated.out().contains("1_create_authors"), migrated.out());
+            Path sqlite = work.resolve("ratchet.db");
+            assertFalse(Files.exists(sqlite), "the default SQLite file is not used when RATCHET_URL is set");
+
+            Map<String, String> stranger = new java.util.HashMap<>(env);
+            stranger.put("RATCHET_USER", "ratchet_no_such_role");
+            Run refused = ratchet(stranger, "status", "--migrations", q);
+            assertEquals(5, refused.code(), refused.out() + refused.err());
+            assertTrue(refused.err().contains("ratchet_no_such_role"), refused.err());
+            Run overridden = ratchet(stranger, "status", "--migrations", q, "--user", env.get("RATCHET_USER"));
+            assertEquals(0, overridden.code(), overridden.out() + overridden.err());
+            assertTrue(overridden.out().contains("applied: 3"), overridden.out());
+
+            Run elsewhere = ratchet(env, "migrate", "--migrations", q, "--url", "jdbc:sqlite:other.db");
+            assertEquals(0, elsewhere.code(), elsewhere.out() + elsewhere.err());
+            assertTrue(Files.exists(work.resolve("other.db")), "--url wins over RATCHET_URL");
+
+            Map<String, String> secret = Map.of("RATCHET_URL", "jdbc:postgresql://127.0.0.1/app?password=hunter2");
+            Run help = ratchet(secret, "migrate", "--help");
+            assertEquals(0, help.code(), help.err());
+            assertTrue(help.out().contains("RATCHET_URL"), help.out());
+            assertFalse(help.out().contains("hunter2"), "the help shows no value of the environment's: " + help.out());
+        }
     }
 }
