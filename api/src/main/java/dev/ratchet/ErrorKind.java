@@ -138,6 +138,13 @@ public enum ErrorKind {
     NON_TRANSACTIONAL_MIGRATION_FAILED(Family.MIGRATION,
             "inspect the database: the migration ran outside a transaction and may be partly applied;"
                     + " undo the partial effect, fix the migration, and run migrate again"),
+    /**
+     * {@code Ratchet.cancel} stopped the run (the command line cancels on SIGINT and SIGTERM): the
+     * migration whose statement was cancelled failed as any failure does, none after it started,
+     * the lock was released.
+     */
+    RUN_CANCELLED(Family.MIGRATION,
+            "run migrate again: the cancelled migration and those after it are still pending"),
     /** The migration lock was not acquired in time. */
     LOCK_TIMEOUT(Family.LOCK,
             "another instance is migrating this namespace; wait for it, or raise the lock timeout"),

@@ -86,6 +86,27 @@ public final class Ratchet {
     }
 
     /**
+     * Stops the {@link #migrate()} and {@link #verify()} runs of this instance in progress, from
+     * another thread (a shutdown hook, so that a stopped process leaves neither a statement running
+     * in the database nor a held lock), and waits at most {@code wait} for them to end. The
+     * statement of the migration running is cancelled (PostgreSQL: a cancel request; SQLite: an
+     * interrupt): that migration fails as any failed migration does (rolled back, when it runs in
+     * a transaction), none starts after it, and a wait for the lock ends. The run then rolls back,
+     * puts its session back, releases its lock and throws {@link ErrorKind#RUN_CANCELLED};
+     * migrations that committed before stay applied. Does nothing when nothing runs, and nothing to
+     * runs started later.
+     *
+     * <pre>{@code
+     * Runtime.getRuntime().addShutdownHook(new Thread(() -> ratchet.cancel(Duration.ofSeconds(20))));
+     * }</pre>
+     *
+     * @return whether every run cancelled has ended within {@code wait}
+     */
+    public boolean cancel(Duration wait) {
+        return engine.cancel(Objects.requireNonNull(wait, "wait"));
+    }
+
+    /**
      * Operator repair: marks {@code namespace} as applied up to {@code version} and clean,
      * without running anything (golang-migrate's {@code force}), under the namespace lock.
      * Only trackers with such an operation support it (the counter).

@@ -113,6 +113,24 @@ public abstract class DatabaseDialect implements Dialect {
     public abstract boolean transactionOpen(Connection connection) throws SQLException;
 
     /**
+     * Cancels the statement running on {@code connection}, from another thread; nothing when none
+     * runs. PostgreSQL: a cancel request for the session's backend (pgjdbc's
+     * {@code cancelQuery}); SQLite: {@code sqlite3_interrupt}. Does nothing for a connection whose
+     * driver offers neither.
+     */
+    public abstract void cancelStatement(Connection connection) throws SQLException;
+
+    /**
+     * Ends a wait for the migration lock on {@code connection} that the database itself does (SQLite
+     * waits in its busy handler while another connection writes), from another thread; nothing
+     * where the wait is Ratchet's polling, which sees the cancel between polls (PostgreSQL: a
+     * cancel could land after {@code pg_try_advisory_lock} took the lock and before it answered,
+     * leaving the session holding a lock nobody knows of).
+     */
+    public void cancelLockWait(Connection connection) throws SQLException {
+    }
+
+    /**
      * Remembers the session's settings before the first migration body of the session runs, so
      * that {@link #resetSettings} and {@link #restore} can put back what bodies change. Does
      * nothing the second time, and nothing on a database without session settings to keep.
@@ -327,8 +345,12 @@ public abstract class DatabaseDialect implements Dialect {
         }
     }
 
-    /** Waits with exponential backoff and jitter; restores the interrupt flag. */
+    /**
+     * Waits with exponential backoff and jitter; restores the interrupt flag. A cancelled run stops
+     * waiting ({@link Cancellation#whileWaiting}).
+     */
     static void backoff(int attempt, String namespace) {
+        Cancellation.whileWaiting(namespace);
         long base = Math.min(500, 10L << Math.min(attempt, 6));
         long jitter = (long) (Math.random() * base / 2);
         try {
@@ -339,6 +361,7 @@ public abstract class DatabaseDialect implements Dialect {
                     "Interrupted while waiting for the migration lock of namespace '" + namespace + "'.")
                     .with("namespace", namespace).cause(e).build();
         }
+        Cancellation.whileWaiting(namespace);
     }
 
     /** Session settings saved by {@link #prepare}. */

@@ -62,6 +62,8 @@ public final class Engine {
 
     private final Config config;
     private final Tracker tracker;
+    /** The runs of {@link #migrate} and {@link #verify} in progress, which {@link #cancel} stops. */
+    private final java.util.Set<Cancellation> runs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** An engine for this configuration. */
     public Engine(Config config) {
@@ -77,7 +79,9 @@ public final class Engine {
         prefetch();
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        Cancellation run = Cancellation.begin(runs);
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
+            run.attach(s.dialect, s.connection);
             for (Namespace ns : config.namespaces()) {
                 for (int attempt = 1; ; attempt++) {
                     try {
@@ -90,8 +94,30 @@ public final class Engine {
                     }
                 }
             }
+        } catch (RatchetException e) {
+            throw run.explain(e);
+        } finally {
+            run.end(runs);
         }
         return new MigrateResult(applied, warnings);
+    }
+
+    /**
+     * Stops the {@link #migrate} and {@link #verify} runs in progress, from another thread: the
+     * statement of a body running is cancelled, no migration starts after it, and a wait for the
+     * lock ends; each run then unwinds as after a failure and throws {@link ErrorKind#RUN_CANCELLED}.
+     * Waits at most {@code wait} for them to have ended (released their locks); whether they have.
+     * Does nothing to later runs.
+     */
+    public boolean cancel(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<Cancellation> now = List.copyOf(runs);
+        now.forEach(Cancellation::request);
+        boolean ended = true;
+        for (Cancellation run : now) {
+            ended &= run.awaitEnd(deadline);
+        }
+        return ended;
     }
 
     private void migrateNamespace(Session s, Namespace ns, List<AppliedMigration> applied, List<String> warnings) {
@@ -126,8 +152,13 @@ public final class Engine {
                 // decided under the lock below
             }
         }
-        MigrationLock lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(),
-                config.lockTimeout(), config.lockLease());
+        MigrationLock lock;
+        Cancellation.lockWait(ns.name(), true);
+        try {
+            lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(), config.lockTimeout(), config.lockLease());
+        } finally {
+            Cancellation.lockWait(ns.name(), false);
+        }
         Throwable primary = null;
         try {
             Observed observed = observe(s, ns);
@@ -465,6 +496,16 @@ public final class Engine {
 
     private Duration runBody(Session s, Namespace ns, Migration m, List<Migration> chain) {
         sql(s, ns, "reading the session's settings", () -> s.dialect.rememberSettings(s.connection, s.state));
+        Cancellation.beforeBody(ns.name(), m.name());
+        try {
+            return body(s, ns, m, chain);
+        } finally {
+            Cancellation.afterBody();
+        }
+    }
+
+    /** {@link #runBody} once the run may go on: the listener told, the body run, its failure explained. */
+    private Duration body(Session s, Namespace ns, Migration m, List<Migration> chain) {
         config.listener().beforeMigration(ns.name(), m);
         long start = System.nanoTime();
         try {
@@ -991,15 +1032,21 @@ public final class Engine {
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
+        Cancellation run = Cancellation.begin(runs);
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
+            run.attach(s.dialect, s.connection);
             for (Namespace ns : config.namespaces()) {
                 failure = verifyNamespace(s, ns, verified, notVerified);
                 if (failure.isPresent()) {
                     break;
                 }
             }
+        } catch (RatchetException e) {
+            throw run.explain(e);
+        } finally {
+            run.end(runs);
         }
-        return new VerifyResult(verified, notVerified, failure);
+        return new VerifyResult(verified, notVerified, failure.map(run::explain));
     }
 
     private Optional<RatchetException> verifyNamespace(Session s, Namespace ns, List<String> verified,

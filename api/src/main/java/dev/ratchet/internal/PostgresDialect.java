@@ -701,6 +701,23 @@ final class PostgresDialect extends DatabaseDialect {
         }
     }
 
+    @Override
+    public void cancelStatement(Connection connection) throws SQLException {
+        // A statement's own cancel() in pgjdbc cancels that statement only while it runs: the
+        // connection's cancelQuery cancels whatever the backend runs.
+        Class<?> pg = pgConnectionType(connection);
+        if (pg == null || !connection.isWrapperFor(pg)) {
+            return;
+        }
+        try {
+            pg.getMethod("cancelQuery").invoke(connection.unwrap(pg));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(String.valueOf(e.getCause()), e);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException | IllegalArgumentException e) {
+            // not pgjdbc after all: nothing to cancel through
+        }
+    }
+
     /** The backend process id the driver was given at connection start (pgjdbc), if it says. */
     static OptionalInt driverPid(Connection connection) {
         try {

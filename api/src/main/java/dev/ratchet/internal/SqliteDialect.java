@@ -301,6 +301,20 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public void cancelStatement(Connection connection) throws SQLException {
+        // xerial's Statement.cancel() interrupts the connection's database, whichever statement runs.
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.cancel();
+        }
+    }
+
+    @Override
+    public void cancelLockWait(Connection connection) throws SQLException {
+        // an interrupted lease write is rolled back: no lease is left behind
+        cancelStatement(connection);
+    }
+
+    @Override
     public boolean transactionOpen(Connection connection) throws SQLException {
         // SQLite says only by refusing a second BEGIN; one that succeeds is ended at once.
         try (Statement st = connection.createStatement()) {
@@ -431,10 +445,35 @@ final class SqliteDialect extends DatabaseDialect {
         String qualified = qualify(schema, table);
         String owner = ownerPrefix() + "/" + UUID.randomUUID();
         long deadline = System.nanoTime() + timeout.toNanos();
+        // SQLite waits for another connection's write in its busy handler, which nothing
+        // interrupts: the wait goes in slices, between which a cancelled run stops waiting.
+        long sessionBusyTimeout = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try {
+            execute(connection, "PRAGMA busy_timeout = " + Math.min(sessionBusyTimeout, BUSY_SLICE_MS));
+            return takeLease(connection, namespace, qualified, owner, lease, timeout, deadline);
+        } catch (SQLException e) {
+            throw Errors.database(this, e, "taking the migration lease", namespace);
+        } finally {
+            try {
+                execute(connection, "PRAGMA busy_timeout = " + sessionBusyTimeout);
+            } catch (SQLException e) {
+                // the session's settings are put back when the run ends
+            }
+        }
+    }
+
+    /** How long one BEGIN IMMEDIATE of {@link #lock} waits in SQLite's busy handler, in milliseconds. */
+    private static final long BUSY_SLICE_MS = 1000;
+
+    /** {@link #lock}'s loop: takes the lease, waiting for it and for the database until {@code deadline}. */
+    private Lease takeLease(Connection connection, String namespace, String qualified, String owner, Duration lease,
+                            Duration timeout, long deadline) {
         int attempt = 0;
         String holder = null;
         long holderExpiry = 0;
         while (true) {
+            long tried = System.nanoTime();
+            boolean waitedForTheDatabase = false;
             try {
                 begin(connection);
                 try {
@@ -473,6 +512,7 @@ final class SqliteDialect extends DatabaseDialect {
                 if (!isBusy(e)) {
                     throw Errors.database(this, e, "taking the migration lease", namespace);
                 }
+                waitedForTheDatabase = System.nanoTime() - tried >= BUSY_SLICE_MS * 500_000L;
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw RatchetException.of(ErrorKind.LOCK_TIMEOUT, "Could not take the migration lease of namespace '"
@@ -489,7 +529,11 @@ final class SqliteDialect extends DatabaseDialect {
                                 + " timeout")
                         .build();
             }
-            backoff(attempt++, namespace);
+            if (waitedForTheDatabase) {
+                Cancellation.whileWaiting(namespace); // the busy handler waited a slice: try again at once
+            } else {
+                backoff(attempt++, namespace);
+            }
         }
     }
 

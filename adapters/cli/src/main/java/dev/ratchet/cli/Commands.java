@@ -395,7 +395,7 @@ final class Commands {
             Ratchet ratchet = b.build();
             text("Migrating %s", db.maskedUrl());
             report.put("applied", applied); // filled as migrations commit: kept when a later one fails
-            MigrateResult result = ratchet.migrate();
+            MigrateResult result = RatchetCommand.stoppable(ratchet, ratchet::migrate);
             long total = 0;
             for (AppliedMigration a : result.applied()) {
                 total += a.duration().toMillis();
@@ -429,8 +429,8 @@ final class Commands {
 
         @Override
         int run(Report report) {
-            VerifyResult r = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build()
-                    .verify();
+            Ratchet ratchet = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build();
+            VerifyResult r = RatchetCommand.stoppable(ratchet, ratchet::verify);
             report.put("verified", r.verified()).put("notVerified", r.notVerified());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));

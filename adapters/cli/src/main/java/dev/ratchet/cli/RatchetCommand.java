@@ -1,13 +1,18 @@
 package dev.ratchet.cli;
 
 import dev.ratchet.ErrorKind;
+import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code ratchet} command line: a thin layer over the API for operators and conversion
@@ -35,7 +40,8 @@ import java.util.List;
                 "4:lock timeout, lost lock or concurrent apply (LOCK family)",
                 "5:connection or database error (CONNECTION family)",
                 "6:bad configuration or unsupported database (CONFIGURATION family)",
-                "7:status --check: migrations are pending"})
+                "7:status --check: migrations are pending",
+                "130, 143:stopped by SIGINT or SIGTERM: the running migration was cancelled and rolled back, the lock released"})
 public final class RatchetCommand implements Runnable {
     /** The exit code of {@code status --check} when migrations are pending. */
     static final int PENDING = 7;
@@ -52,9 +58,60 @@ public final class RatchetCommand implements Runnable {
                 "a command is required: status, plan, migrate, verify, baseline, convert, adopt, force, trackers or checksums");
     }
 
+    /** How long SIGINT or SIGTERM waits for a cancelled run to roll back and release its lock. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
+    /** The run in progress (migrate, verify), which SIGINT and SIGTERM cancel. */
+    private static final AtomicReference<Ratchet> RUNNING = new AtomicReference<>();
+
+    /** Counted down once the command has said how it ended: the JVM then may halt. */
+    private static final CountDownLatch SAID = new CountDownLatch(1);
+
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Runtime.getRuntime().addShutdownHook(new Thread(RatchetCommand::stop, "ratchet-stop"));
+        int code;
+        try {
+            code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        } finally {
+            SAID.countDown();
+        }
+        System.exit(code);
+    }
+
+    /** Runs {@code run} on {@code ratchet}, cancelled if the process is asked to stop (SIGINT, SIGTERM) meanwhile. */
+    static <T> T stoppable(Ratchet ratchet, java.util.function.Supplier<T> run) {
+        RUNNING.set(ratchet);
+        try {
+            return run.get();
+        } finally {
+            RUNNING.set(null);
+        }
+    }
+
+    /**
+     * On SIGINT or SIGTERM (a shutdown hook): cancels the run in progress, so that the database is
+     * not left running a migration statement, holding the lock (PostgreSQL's advisory lock lives
+     * as long as the server session, which outlives a killed client until its statement ends;
+     * SQLite's lease until it expires), and waits for the command to say how it ended.
+     */
+    private static void stop() {
+        Ratchet running = RUNNING.get();
+        if (running == null) {
+            return;
+        }
+        PrintWriter err = new PrintWriter(System.err, true);
+        err.println("ratchet: stopping: the running migration is cancelled and rolled back, and the lock released");
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        if (!running.cancel(STOP_WAIT)) {
+            err.println("ratchet: the run did not end within " + STOP_WAIT.toSeconds() + " s; exiting without it");
+            return;
+        }
+        try {
+            SAID.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs the command line in-process; returns the exit code. */

@@ -53,6 +53,58 @@ class RatchetJarIT extends CliScenarios {
     }
 
     /**
+     * SIGTERM (as a container's stop sends; SIGINT, Ctrl-C, alike) during a migration: the
+     * statement is cancelled, the migration rolls back, the lock is released at once (SQLite's
+     * lease would otherwise block the next run until it expired), the command says so and exits
+     * 143. The migration never ends by itself.
+     */
+    @Test
+    void aStoppedMigrateRollsBackAndReleasesTheLock() throws Exception {
+        Path migrations = Files.createDirectories(work.resolve("endless"));
+        Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE a (id int);\n");
+        Files.writeString(migrations.resolve("V2__endless.sql"), "CREATE TABLE b (id int);\n"
+                + "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n");
+        Path errFile = work.resolve("stopped.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toAbsolutePath().toString(), "migrate", "--migrations", migrations.toString())
+                .directory(work.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(errFile.toFile()).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+                assertTrue(line != null, "migrate ended before migration 2: " + Files.readString(errFile));
+            } while (!line.contains("applied default/1_a"));
+            Thread.sleep(1000); // migration 2's endless statement is running
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "migrate did not stop");
+            String err = Files.readString(errFile);
+            assertEquals(143, p.exitValue(), err);
+            assertTrue(err.contains("ratchet: stopping:"), err);
+            assertTrue(err.contains("[RUN_CANCELLED]") && err.contains("2_endless") && err.contains("rolled back"), err);
+        } finally {
+            p.destroyForcibly();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + work.resolve("ratchet.db"));
+             java.sql.Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM ratchet_applied_migrations_lock")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1), "the lease was released");
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT group_concat(name) FROM ratchet_applied_migrations")) {
+                assertTrue(rs.next());
+                assertEquals("1_a", rs.getString(1));
+            }
+        }
+        Files.writeString(migrations.resolve("V2__endless.sql"), "CREATE TABLE b (id int);\n");
+        Run again = ratchet("migrate", "--migrations", migrations.toString(), "--lock-timeout", "2");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("applied default/2_endless"), again.out());
+    }
+
+    /**
      * RATCHET_URL and RATCHET_USER stand in for {@code --url} and {@code --user} (which win over
      * them), so a URL with credentials stays out of the process list; the help names them without
      * their values.
