@@ -156,6 +156,7 @@ public final class Ratchet {
         private Tracker bootstrapFrom;
         private boolean lookForOtherTrackers = true;
         private LockStrategy lockStrategy = LockStrategy.AUTO;
+        private Duration shutdownWait = Duration.ofSeconds(20);
 
         private Builder() {
         }
@@ -219,6 +220,23 @@ public final class Ratchet {
          */
         public Builder lockLease(Duration lease) {
             this.lockLease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /**
+         * How long a JVM shutdown (SIGTERM, SIGINT, {@code System.exit}) during a {@code migrate()}
+         * or {@code verify()} that has work to do waits for the run, which it {@linkplain
+         * Ratchet#cancel cancels}, to roll back and release its lock (default 20 seconds, within a
+         * container's usual 30-second grace). From the wait for its first lock to its end, such a
+         * run has a shutdown hook; an up-to-date boot has none. {@code Duration.ZERO}: no hook, and
+         * a process stopped mid-migration leaves its statement running in the database and its
+         * lock held until the database notices.
+         */
+        public Builder cancelOnShutdown(Duration wait) {
+            if (Objects.requireNonNull(wait, "wait").isNegative()) {
+                throw new IllegalArgumentException("cancelOnShutdown: the wait must not be negative, got " + wait);
+            }
+            this.shutdownWait = wait;
             return this;
         }
 
@@ -295,7 +313,7 @@ public final class Ratchet {
             }
             TransactionMode effective = mode != null ? mode : tracker.defaultTransactionMode();
             return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), effective,
-                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers, lockStrategy)));
+                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers, lockStrategy, shutdownWait)));
         }
     }
 }

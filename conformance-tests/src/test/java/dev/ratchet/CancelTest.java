@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CancelTest {
 
     /** Migration 2: creates t2, counts an effect, then runs until cancelled. */
-    private static Migration endless(DatabaseKind kind) {
+    static Migration endless(DatabaseKind kind) {
         String forever = kind == DatabaseKind.POSTGRESQL ? "SELECT pg_sleep(600);"
                 : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;";
         return Migration.builder("2_endless").version(Version.of(2))
@@ -79,6 +84,11 @@ class CancelTest {
     /** Waits until the endless statement runs in the database (PostgreSQL shows it; SQLite is given a moment). */
     private static void awaitRunning(TestDatabase db, Started started) throws Exception {
         assertTrue(started.second.await(60, TimeUnit.SECONDS), "migration 2 never started");
+        awaitStatement(db);
+    }
+
+    /** Once migration 2 has started: waits until its endless statement runs. */
+    private static void awaitStatement(TestDatabase db) throws Exception {
         if (db.kind() == DatabaseKind.POSTGRESQL) {
             for (int i = 0; i < 600; i++) {
                 if (!Fixtures.rows(db, "SELECT pid FROM pg_stat_activity WHERE state = 'active'"
@@ -172,6 +182,71 @@ class CancelTest {
                 stop(waiting, waiter);
             }
             assertEquals(Map.of("1", 1), Fixtures.effects(db));
+        }
+    }
+
+    /**
+     * The child JVM of {@link #aJvmStoppedMidMigrationCancelsTheRunFirst}: migrates 1, the endless
+     * 2 and 3 on the database its arguments name, with the builder's defaults (a shutdown cancels).
+     */
+    public static final class Child {
+        public static void main(String[] args) {
+            DatabaseKind kind = DatabaseKind.valueOf(args[1]);
+            Ratchet.builder().connections(ConnectionSource.url(args[0], null, null))
+                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of(Fixtures.NS, List.of(create(1), endless(kind), create(3))))
+                    .transactionMode(TransactionMode.PER_MIGRATION)
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void beforeMigration(String namespace, Migration migration) {
+                            System.out.println("started " + migration.name());
+                            System.out.flush();
+                        }
+                    })
+                    .build().migrate();
+        }
+    }
+
+    /**
+     * SIGTERM to an application that migrates at start-up (as a container's stop, or a failed
+     * liveness probe, sends): the JVM's shutdown cancels the run and waits for it, so no statement
+     * is left running in the database, the lock is free and the next boot goes on at once.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aJvmStoppedMidMigrationCancelsTheRunFirst(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Child.class.getName(), db.url(), kind.name())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                do {
+                    line = out.readLine();
+                    assertTrue(line != null, "the child ended before migration 2");
+                } while (!line.equals("started 2_endless"));
+                awaitStatement(db);
+                child.destroy(); // SIGTERM
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not stop");
+                assertEquals(143, child.exitValue());
+                if (kind == DatabaseKind.POSTGRESQL) {
+                    assertEquals(List.of(), Fixtures.rows(db, "SELECT pid FROM pg_stat_activity WHERE query LIKE"
+                            + " '%pg_sleep(600)%' AND pid <> pg_backend_pid()"), "no statement left running");
+                }
+            } finally {
+                child.destroyForcibly();
+                if (kind == DatabaseKind.POSTGRESQL) {
+                    Fixtures.rows(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE"
+                            + " '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
+                }
+            }
+            assertEquals(Map.of("1", 1), Fixtures.effects(db), "migration 2 rolled back");
+            MigrateResult rest = Fixtures.builder(db, creates(1, 2, 3)).lockTimeout(Duration.ofSeconds(5)).build().migrate();
+            assertEquals(List.of("2_create_t2", "3_create_t3"), rest.applied().stream().map(AppliedMigration::name).toList(),
+                    "the lock is free");
         }
     }
 

@@ -25,15 +25,43 @@ final class Cancellation {
     private volatile Connection connection;
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
-    private Cancellation() {
+    private Cancellation(java.time.Duration shutdownWait) {
+        this.shutdownWait = shutdownWait;
     }
 
+    /** How long a JVM shutdown waits for this run, which it cancels; zero: it cancels none. */
+    private final java.time.Duration shutdownWait;
+    /** The shutdown hook that cancels this run, once it waits for a lock; null before. */
+    private Thread hook;
+
     /** A run starting on this thread, among {@code runs}. */
-    static Cancellation begin(Set<Cancellation> runs) {
-        Cancellation run = new Cancellation();
+    static Cancellation begin(Set<Cancellation> runs, java.time.Duration shutdownWait) {
+        Cancellation run = new Cancellation(shutdownWait);
         CURRENT.set(run);
         runs.add(run);
         return run;
+    }
+
+    /**
+     * From the wait for its first lock (or its first body) on (an up-to-date boot has neither and
+     * costs nothing here),
+     * a JVM shutdown cancels the run and waits for it to end: the process would otherwise stop
+     * with a statement running in the database and its lock held.
+     */
+    private void cancelOnShutdown() {
+        if (hook != null || shutdownWait.isZero()) {
+            return;
+        }
+        Thread h = new Thread(() -> {
+            request();
+            awaitEnd(System.nanoTime() + shutdownWait.toNanos());
+        }, "ratchet-cancel-on-shutdown");
+        try {
+            Runtime.getRuntime().addShutdownHook(h);
+            hook = h;
+        } catch (IllegalStateException shuttingDown) {
+            request(); // the JVM already stops: so does the run
+        }
     }
 
     /** The run's connection, once its session is open. */
@@ -47,6 +75,13 @@ final class Cancellation {
         runs.remove(this);
         CURRENT.remove();
         ended.countDown();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, and finds the run ended
+            }
+        }
     }
 
     /** Waits until the run has ended, at most until {@code deadline} ({@link System#nanoTime}); whether it has. */
@@ -93,6 +128,7 @@ final class Cancellation {
         }
         run.waiting = starting;
         if (starting) {
+            run.cancelOnShutdown();
             whileWaiting(namespace);
         }
     }
@@ -104,6 +140,7 @@ final class Cancellation {
             return;
         }
         run.inBody = true;
+        run.cancelOnShutdown(); // for a run that took no lock (a verification on SQLite)
         if (run.requested) {
             run.inBody = false;
             throw RatchetException.of(ErrorKind.RUN_CANCELLED, "The run was cancelled before migration '" + migration

@@ -54,10 +54,11 @@ public final class Engine {
      * @param bootstrapFrom the tracker to move history from when this one is empty, or null
      * @param lookForOtherTrackers whether to refuse when another known tracker holds history
      * @param lockStrategy how runners exclude each other
+     * @param shutdownWait how long a JVM shutdown waits for a run it cancels (zero: it cancels none)
      */
     public record Config(ConnectionSource source, Tracker tracker, List<Namespace> namespaces, TransactionMode mode,
                          Duration lockTimeout, Duration lockLease, MigrationListener listener, Tracker bootstrapFrom,
-                         boolean lookForOtherTrackers, LockStrategy lockStrategy) {
+                         boolean lookForOtherTrackers, LockStrategy lockStrategy, Duration shutdownWait) {
     }
 
     private final Config config;
@@ -79,7 +80,7 @@ public final class Engine {
         prefetch();
         List<AppliedMigration> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        Cancellation run = Cancellation.begin(runs);
+        Cancellation run = Cancellation.begin(runs, config.shutdownWait());
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             run.attach(s.dialect, s.connection);
             for (Namespace ns : config.namespaces()) {
@@ -1032,7 +1033,7 @@ public final class Engine {
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
-        Cancellation run = Cancellation.begin(runs);
+        Cancellation run = Cancellation.begin(runs, config.shutdownWait());
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             run.attach(s.dialect, s.connection);
             for (Namespace ns : config.namespaces()) {

@@ -180,7 +180,9 @@ final class Commands {
 
         /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
-            Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(tracker());
+            // SIGINT and SIGTERM cancel the run through the command line's own hook (RatchetCommand.stop)
+            Ratchet.Builder b = Ratchet.builder().connections(db.connections()).tracker(tracker())
+                    .cancelOnShutdown(Duration.ZERO);
             namespaces.forEach(b::namespace);
             return b.listener(new MigrationListener() {
                 @Override
