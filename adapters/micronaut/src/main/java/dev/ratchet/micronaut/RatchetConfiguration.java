@@ -32,6 +32,7 @@ import java.util.Map;
  *       lock-timeout: 2m                    # default 2 minutes
  *       lock-lease: 1m                      # a lease lock's life after its last renewal (SQLite, LEASE); default 1 minute
  *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
+ *       cancel-on-shutdown: 20s             # a shutdown mid-migration cancels it and waits this long (0s: no hook)
  *       bootstrap-from: counter             # move another tracker's history first (default: none)
  *       ignore-other-trackers: false        # true: do not look in other trackers' tables (default false)
  * </pre>
@@ -49,6 +50,7 @@ public class RatchetConfiguration implements Toggleable {
     private Duration lockTimeout = Duration.ofMinutes(2);
     private Duration lockLease = Duration.ofMinutes(1);
     private LockStrategy lockStrategy = LockStrategy.AUTO;
+    private Duration cancelOnShutdown = Duration.ofSeconds(20);
     private String bootstrapFrom;
     private boolean ignoreOtherTrackers;
 
@@ -174,6 +176,20 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets the lock strategy. */
     public void setLockStrategy(LockStrategy lockStrategy) {
         this.lockStrategy = lockStrategy;
+    }
+
+    /**
+     * How long a JVM shutdown during start-up's migration waits for it, which it cancels, to roll
+     * back and release its lock (default 20 seconds; zero: no shutdown hook), as
+     * {@link dev.ratchet.Ratchet.Builder#cancelOnShutdown(Duration)}.
+     */
+    public Duration getCancelOnShutdown() {
+        return cancelOnShutdown;
+    }
+
+    /** Sets the wait of a shutdown for the migration it cancels. */
+    public void setCancelOnShutdown(Duration cancelOnShutdown) {
+        this.cancelOnShutdown = cancelOnShutdown;
     }
 
     /** The tracker to bootstrap from, by name; null for none. */

@@ -104,6 +104,12 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
                 .lockTimeout(c.getLockTimeout())
                 .lockLease(c.getLockLease())
                 .lockStrategy(c.getLockStrategy());
+        try {
+            b.cancelOnShutdown(c.getCancelOnShutdown());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ratchet.datasources." + c.getName() + ".cancel-on-shutdown: "
+                    + e.getMessage(), e);
+        }
         if (c.getTransactionMode() != null) {
             b.transactionMode(c.getTransactionMode());
         }

@@ -11,6 +11,7 @@ import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.management.health.indicator.HealthResult;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -143,6 +144,26 @@ class RestartTest {
                  ResultSet rs = st.executeQuery("SELECT version FROM schema_migrations")) {
                 assertTrue(rs.next());
                 assertEquals(20240101L, rs.getLong(1), "the other application's table is untouched");
+            }
+        }
+    }
+
+    /**
+     * cancel-on-shutdown reaches the builder: a negative wait, which the builder refuses, fails
+     * start-up naming the setting; zero (no shutdown hook) starts.
+     */
+    @Test
+    void theCancelOnShutdownSettingReachesTheBuilder() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            properties.put("ratchet.datasources.default.cancel-on-shutdown", "PT-1S");
+            String refused = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close()));
+            assertTrue(refused.contains("ratchet.datasources.default.cancel-on-shutdown: cancelOnShutdown: the wait must"
+                    + " not be negative"), refused);
+            properties.put("ratchet.datasources.default.cancel-on-shutdown", "0s");
+            try (ApplicationContext app = ApplicationContext.run(properties)) {
+                assertEquals(0, app.getBean(BookCatalog.class).count(), "started, and migrated");
             }
         }
     }
