@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.util.Set;
 
 /**
- * A {@code migrate()} or {@code verify()} in progress, which {@code Ratchet.cancel()} may stop
+ * A {@code migrate()} or {@code verify()} in progress, which {@code Ratchet.cancel} may stop
  * from another thread (a shutdown hook): the body running has its statement cancelled, so its
  * migration fails and rolls back as any failed migration does; no migration starts after it; a
  * wait for the lock ends. The run then unwinds as after any failure (its transaction rolled back,
@@ -24,15 +24,14 @@ final class Cancellation {
     private volatile DatabaseDialect dialect;
     private volatile Connection connection;
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    /** How long a JVM shutdown waits for this run, which it cancels; zero: it cancels none. */
+    private final java.time.Duration shutdownWait;
+    /** The shutdown hook that cancels this run, once it waits for a lock or runs a body; null before. */
+    private Thread hook;
 
     private Cancellation(java.time.Duration shutdownWait) {
         this.shutdownWait = shutdownWait;
     }
-
-    /** How long a JVM shutdown waits for this run, which it cancels; zero: it cancels none. */
-    private final java.time.Duration shutdownWait;
-    /** The shutdown hook that cancels this run, once it waits for a lock; null before. */
-    private Thread hook;
 
     /** A run starting on this thread, among {@code runs}. */
     static Cancellation begin(Set<Cancellation> runs, java.time.Duration shutdownWait) {
@@ -43,10 +42,9 @@ final class Cancellation {
     }
 
     /**
-     * From the wait for its first lock (or its first body) on (an up-to-date boot has neither and
-     * costs nothing here),
-     * a JVM shutdown cancels the run and waits for it to end: the process would otherwise stop
-     * with a statement running in the database and its lock held.
+     * From the run's first lock wait or body on (an up-to-date boot has neither, and installs
+     * nothing), a JVM shutdown cancels the run and waits for it to end: the process would
+     * otherwise stop with a statement running in the database and its lock held.
      */
     private void cancelOnShutdown() {
         if (hook != null || shutdownWait.isZero()) {
