@@ -269,8 +269,7 @@ final class SqliteDialect extends DatabaseDialect {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA busy_timeout")) {
             previous = rs.next() ? rs.getInt(1) : 0;
         }
-        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
-        execute(connection, "PRAGMA busy_timeout = " + millis);
+        execute(connection, "PRAGMA busy_timeout = " + busyTimeoutMillis(busyTimeout));
         return new SessionState(autoCommit, "main", null, previous);
     }
 
@@ -447,7 +446,7 @@ final class SqliteDialect extends DatabaseDialect {
         long deadline = System.nanoTime() + timeout.toNanos();
         // SQLite waits for another connection's write in its busy handler, which nothing
         // interrupts: the wait goes in slices, between which a cancelled run stops waiting.
-        long sessionBusyTimeout = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        long sessionBusyTimeout = busyTimeoutMillis(timeout); // as prepare set it
         try {
             execute(connection, "PRAGMA busy_timeout = " + Math.min(sessionBusyTimeout, BUSY_SLICE_MS));
             return takeLease(connection, namespace, qualified, owner, lease, timeout, deadline);
@@ -460,6 +459,11 @@ final class SqliteDialect extends DatabaseDialect {
                 // the session's settings are put back when the run ends
             }
         }
+    }
+
+    /** The session's {@code busy_timeout} for a lock timeout: at least 1 ms, at most what the pragma takes. */
+    private static long busyTimeoutMillis(Duration timeout) {
+        return Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** How long one BEGIN IMMEDIATE of {@link #lock} waits in SQLite's busy handler, in milliseconds. */
