@@ -66,10 +66,12 @@ public enum ErrorKind {
     /** The database records a migration the code does not have: the binary is older than the database. */
     UNKNOWN_APPLIED_VERSION(Family.REFUSED,
             "deploy a build that contains these migrations (this one is older than the database),"
-                    + " or restore the deleted migration files"),
+                    + " or restore the deleted migration files; to run this older build on purpose (a rollback)"
+                    + " when they all come after its last migration, call allowNewerDatabase()"),
     /** The database is ahead of every migration this code has. */
     BINARY_OLDER_THAN_DB(Family.REFUSED,
-            "deploy a build that contains the database's migrations; this one is older than the database"),
+            "deploy a build that contains the database's migrations; this one is older than the database"
+                    + " (to run it on purpose, as in a rollback, call allowNewerDatabase())"),
     /** The applied names are not a prefix of the code's names: reordered or renamed code, or a deleted row. */
     NAME_DIVERGENCE(Family.REFUSED,
             "if the code was reordered or renamed, restore the applied order and names and add new migrations at the end;"

@@ -25,6 +25,8 @@ public enum HintTerm {
     BOOTSTRAP_FROM("configure bootstrapFrom\\(<([^>]*)>\\)"),
     /** {@code call ignoreOtherTrackers()}. */
     IGNORE_OTHER_TRACKERS("call ignoreOtherTrackers\\(\\)"),
+    /** {@code call allowNewerDatabase()}. */
+    ALLOW_NEWER_DATABASE("call allowNewerDatabase\\(\\)"),
     /** {@code use status() and plan() only}: for a read-only tracker. */
     STATUS_AND_PLAN_ONLY("use status\\(\\) and plan\\(\\) only"),
     /** {@code use LockStrategy.A or B}: {@code $1} and {@code $2} are the strategies. */

@@ -157,6 +157,7 @@ public final class Ratchet {
         private boolean lookForOtherTrackers = true;
         private LockStrategy lockStrategy = LockStrategy.AUTO;
         private Duration shutdownWait = Duration.ofSeconds(20);
+        private boolean allowNewerDatabase;
 
         private Builder() {
         }
@@ -278,6 +279,30 @@ public final class Ratchet {
         }
 
         /**
+         * Let this code run on a database that a newer release migrated further: an instance of
+         * the previous release restarting during a rolling deploy, or a rollback to the previous
+         * image. By default such a boot is refused ({@code BINARY_OLDER_THAN_DB},
+         * {@code UNKNOWN_APPLIED_VERSION}), so that no release runs against a schema it does not
+         * know without someone deciding it may.
+         *
+         * <p>With it, the migrations a newer release applied after this code's last one are left as
+         * they are and named in a warning ({@code status()} lists them as applied, with the same
+         * warning and no problem); the applied migrations this code has are checked as always
+         * (checksums, names, order). Still refused: a migration this code has and has not run
+         * (the newer release did not run it, and an older release does not write to a newer
+         * database's history), an applied migration missing within this code (a deleted file), and a
+         * newer release's migration left unfinished (a counter's dirty flag). Trackers that can tell
+         * what lies beyond the code claim {@link dev.ratchet.spi.Capability#NEWER_DATABASE}; with
+         * another, the refusal stands. The schema this code meets is then newer than the one it was
+         * written for: the newer release's migrations must leave it working for the older code
+         * (expand and contract), as they must during any rolling deploy.
+         */
+        public Builder allowNewerDatabase() {
+            this.allowNewerDatabase = true;
+            return this;
+        }
+
+        /**
          * The configured instance.
          *
          * @throws IllegalArgumentException when something required is missing or contradictory
@@ -313,7 +338,8 @@ public final class Ratchet {
             }
             TransactionMode effective = mode != null ? mode : tracker.defaultTransactionMode();
             return new Ratchet(new Engine(new Engine.Config(source, tracker, List.copyOf(namespaces), effective,
-                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers, lockStrategy, shutdownWait)));
+                    lockTimeout, lockLease, listener, bootstrapFrom, lookForOtherTrackers, lockStrategy, shutdownWait,
+                    allowNewerDatabase)));
         }
     }
 }

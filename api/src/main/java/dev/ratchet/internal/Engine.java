@@ -19,6 +19,7 @@ import dev.ratchet.RatchetException;
 import dev.ratchet.TransactionMode;
 import dev.ratchet.VerifyResult;
 import dev.ratchet.internal.DatabaseDialect.MigrationLock;
+import dev.ratchet.spi.Ahead;
 import dev.ratchet.spi.TableState;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Tracker;
@@ -55,10 +56,12 @@ public final class Engine {
      * @param lookForOtherTrackers whether to refuse when another known tracker holds history
      * @param lockStrategy how runners exclude each other
      * @param shutdownWait how long a JVM shutdown waits for a run it cancels (zero: it cancels none)
+     * @param allowNewerDatabase whether code older than the database may run (see {@link #plan(History, Namespace)})
      */
     public record Config(ConnectionSource source, Tracker tracker, List<Namespace> namespaces, TransactionMode mode,
                          Duration lockTimeout, Duration lockLease, MigrationListener listener, Tracker bootstrapFrom,
-                         boolean lookForOtherTrackers, LockStrategy lockStrategy, Duration shutdownWait) {
+                         boolean lookForOtherTrackers, LockStrategy lockStrategy, Duration shutdownWait,
+                         boolean allowNewerDatabase) {
     }
 
     private final Config config;
@@ -143,7 +146,7 @@ public final class Engine {
                 return;
             }
             try {
-                Plan whole = tracker.plan(read(s, ns), ns);
+                Plan whole = plan(read(s, ns), ns);
                 Plan unlocked = targeted(ns, whole);
                 if (unlocked.isUpToDate() && whole.warnings().isEmpty()) {
                     unlocked.warnings().forEach(w -> warn(ns, w, warnings)); // only that it is past a target
@@ -1149,7 +1152,7 @@ public final class Engine {
         History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
         boolean installed = state == TableState.PRESENT;
         try {
-            Plan plan = tracker.plan(history, ns);
+            Plan plan = plan(history, ns);
             Optional<RatchetException> elsewhere;
             try {
                 Plan foreseen = foreseen(s, plan);
@@ -1251,6 +1254,54 @@ public final class Engine {
         config.listener().warning(ns.name(), warning);
     }
 
+    /** The most names of migrations beyond the code that a warning lists. */
+    private static final int AHEAD_SHOWN = 10;
+
+    /**
+     * The tracker's plan. With {@code allowNewerDatabase()}, a history the tracker refuses as
+     * newer than the code ({@code BINARY_OLDER_THAN_DB}, {@code UNKNOWN_APPLIED_VERSION}) is
+     * planned without what lies beyond the code's last migration ({@link Tracker#ahead}): the
+     * migrations the code has are checked as always, what lies beyond is left as it is and named
+     * in a warning. Code that would still run something there is refused: the newer release did
+     * not have it, or did not run it, and an older release writing to a newer database's history
+     * is what the option does not allow.
+     */
+    private Plan plan(History history, Namespace ns) {
+        try {
+            return tracker.plan(history, ns);
+        } catch (RatchetException refused) {
+            if (!config.allowNewerDatabase() || (refused.kind() != ErrorKind.BINARY_OLDER_THAN_DB
+                    && refused.kind() != ErrorKind.UNKNOWN_APPLIED_VERSION)) {
+                throw refused;
+            }
+            Optional<Ahead> ahead = tracker.ahead(history, ns);
+            if (ahead.isEmpty()) {
+                throw refused;
+            }
+            List<String> beyond = ahead.get().beyond();
+            String named = String.join(", ", beyond.subList(0, Math.min(AHEAD_SHOWN, beyond.size())))
+                    + (beyond.size() > AHEAD_SHOWN ? ", ... (" + beyond.size() + " in all)" : "");
+            Plan within = tracker.plan(ahead.get().within(), ns);
+            if (!within.isUpToDate()) {
+                List<String> pending = within.pending().stream().map(Migration::name).toList();
+                throw RatchetException.of(refused.kind(), "Namespace '" + ns.name() + "' is ahead of this code ("
+                                + named + " after its last migration), and this code would still run "
+                                + String.join(", ", pending.subList(0, Math.min(AHEAD_SHOWN, pending.size())))
+                                + (pending.size() > AHEAD_SHOWN ? ", ..." : "") + ", which the release that"
+                                + " migrated further did not run: an older release may boot on a newer database only"
+                                + " when it has nothing to run.")
+                        .with("namespace", ns.name()).with("beyond", beyond).with("pending", pending)
+                        .hint("deploy a release that contains the database's migrations; if these migrations"
+                                + " are to run, add them to that release")
+                        .build();
+            }
+            List<String> warnings = new ArrayList<>(within.warnings());
+            warnings.add("the database is ahead of this code: after its last migration it records " + named
+                    + ", applied by a newer release and left as it is (a newer database is allowed)");
+            return new Plan(ns, within.pending(), within.unverifiable(), warnings);
+        }
+    }
+
     /** What the tracker found for a namespace: its table's state and the plan. */
     private record Observed(TableState state, Plan plan) {
     }
@@ -1262,7 +1313,7 @@ public final class Engine {
             throw foreignTable(s, ns);
         }
         History history = state == TableState.ABSENT ? History.empty(ns.name()) : read(s, ns);
-        return new Observed(state, tracker.plan(history, ns));
+        return new Observed(state, plan(history, ns));
     }
 
     /** Where {@link #lockedPlan} may create a missing tracker table. */

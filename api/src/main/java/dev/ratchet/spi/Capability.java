@@ -18,6 +18,12 @@ public enum Capability {
     UNKNOWN_APPLIED_DETECTION,
     /** Refuses code older than the database: the newest applied migrations are missing from it. */
     BINARY_OLDER_DETECTION,
+    /**
+     * Tells what a newer release applied after the code's last migration ({@link Tracker#ahead}),
+     * so that with {@link dev.ratchet.Ratchet.Builder#allowNewerDatabase()} an older release
+     * boots on a database that a newer one migrated (a rollback).
+     */
+    NEWER_DATABASE,
     /** Refuses when code reorders applied migrations. */
     REORDER_DETECTION,
     /** Tracks migrations that have no version. */

@@ -95,6 +95,24 @@ public interface Tracker {
         return false;
     }
 
+    /**
+     * What in {@code history} lies after the last migration of {@code namespace}, in this
+     * tracker's order: what a newer release applied, which an older release run on purpose (a
+     * rollback, an instance of the previous release restarting) finds. Empty when nothing does,
+     * and when the tracker cannot tell (this default; a tracker that can claims
+     * {@link Capability#NEWER_DATABASE}). Pure: no I/O.
+     *
+     * <p>Asked only with {@link dev.ratchet.Ratchet.Builder#allowNewerDatabase()}, after
+     * {@link #plan} refused the history as {@link dev.ratchet.ErrorKind#BINARY_OLDER_THAN_DB} or
+     * {@link dev.ratchet.ErrorKind#UNKNOWN_APPLIED_VERSION}. The engine then plans
+     * {@link Ahead#within} with {@link #plan}, which checks the applied migrations the code has as
+     * always, and runs only when that plan has nothing pending. An entry missing within the code
+     * (a deleted file) is not beyond it: the refusal stands.
+     */
+    default Optional<Ahead> ahead(History history, Namespace namespace) {
+        return Optional.empty();
+    }
+
     /** Records one successful migration, inside that migration's transaction. */
     void record(TrackerContext context, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException;

@@ -1,6 +1,7 @@
 package dev.ratchet.conformance;
 
 import dev.ratchet.ChecksumVerification;
+import dev.ratchet.spi.Capability;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
 
@@ -8,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Skips a property marked {@link RequiresCapability} when the tracker under test does not
- * claim that capability (and one marked {@link RequiresRowDeleter} or
+ * claim one of its capabilities (and one marked {@link RequiresRowDeleter} or
  * {@link RequiresChecksumVerificationSetting} without what it needs). A claimed capability is
  * always tested.
  */
@@ -31,9 +32,14 @@ public final class CapabilityHook implements SkipExecutionHook {
             return SkipResult.skip("the " + contract.tracker().id() + " tracker's withChecksumVerification() is empty:"
                     + " its checksum verification cannot be set by name");
         }
-        if (required.isEmpty() || contract.tracker().capabilities().contains(required.get().value())) {
+        if (required.isEmpty()) {
             return SkipResult.doNotSkip();
         }
-        return SkipResult.skip("the " + contract.tracker().id() + " tracker does not claim " + required.get().value());
+        for (Capability capability : required.get().value()) {
+            if (!contract.tracker().capabilities().contains(capability)) {
+                return SkipResult.skip("the " + contract.tracker().id() + " tracker does not claim " + capability);
+            }
+        }
+        return SkipResult.doNotSkip();
     }
 }

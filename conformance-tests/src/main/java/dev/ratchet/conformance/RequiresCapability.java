@@ -9,13 +9,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a property that only applies to trackers claiming {@link #value()}; for others it is
- * reported as <em>skipped</em> (never as passed) by {@link CapabilityHook}.
+ * Marks a property that only applies to trackers claiming every capability of {@link #value()};
+ * for others it is reported as <em>skipped</em> (never as passed) by {@link CapabilityHook}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 @AddLifecycleHook(CapabilityHook.class)
 public @interface RequiresCapability {
-    /** The capability the property tests. */
-    Capability value();
+    /** The capabilities the property tests (one, mostly). */
+    Capability[] value();
 }

@@ -400,6 +400,78 @@ public interface TrackerContract {
         });
     }
 
+    /**
+     * With {@code allowNewerDatabase()}, code without the last applied migrations (an older
+     * release run on purpose, as in a rollback) boots: it runs and writes nothing, warns, and its
+     * status has nothing pending and no problem; the newer code then finds nothing to run. An
+     * applied migration deleted within the code is still refused.
+     */
+    @Property(tries = TRIES)
+    @RequiresCapability(Capability.NEWER_DATABASE)
+    default void anOlderReleaseBootsOnANewerDatabaseWhenAllowed(@ForAll("code") List<Spec> code,
+                                                                 @ForAll @IntRange(min = 1, max = 6) int missing,
+                                                                 @ForAll int pick) throws Exception {
+        int keep = Math.max(0, code.size() - missing);
+        List<Spec> older = code.subList(0, keep);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            Ratchet allowed = ratchet(db, tracker(), Spec.namespace("app", older)).allowNewerDatabase().build();
+            MigrateResult result = allowed.migrate();
+            check(result.applied().isEmpty(), "the older release applied " + result.applied());
+            check(result.warnings().stream().anyMatch(w -> w.contains("ahead of this code")),
+                    "no warning that the database is ahead: " + result.warnings());
+            NamespaceStatus status = allowed.status().get(0);
+            check(status.isUpToDate(), "status of the older release: " + status);
+            check(status.warnings().stream().anyMatch(w -> w.contains("ahead of this code")),
+                    "status() does not warn that the database is ahead: " + status.warnings());
+            allowed.plan().forEach(p -> check(p.isUpToDate(), "plan() of the older release: " + p.pending()));
+            equal(before, SchemaFingerprint.of(db), "the older release changed the database");
+            MigrateResult newer = ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
+            check(newer.applied().isEmpty(), "the newer release ran again: " + newer.applied());
+
+            if (code.size() > 2 && tracker().capabilities().contains(Capability.UNKNOWN_APPLIED_DETECTION)) {
+                // an older release (without the last migration) that also lacks one of its own
+                List<Spec> deleted = new ArrayList<>(code.subList(0, code.size() - 1));
+                Spec gone = deleted.remove(Math.floorMod(pick, code.size() - 2)); // not that release's last
+                RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", deleted))
+                        .allowNewerDatabase().build().migrate(), "deleting applied migration " + gone.name()
+                        + " from an older release");
+                check(Set.of(ErrorKind.UNKNOWN_APPLIED_VERSION, ErrorKind.BINARY_OLDER_THAN_DB,
+                        ErrorKind.NAME_DIVERGENCE).contains(e.kind()), "a deleted migration was refused with " + e.kind());
+                equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+            }
+        });
+    }
+
+    /**
+     * With {@code allowNewerDatabase()}, an older release that would still run a migration on a
+     * newer database (one the newer release did not run) is refused, and nothing is written.
+     */
+    @Property(tries = TRIES)
+    @RequiresCapability({Capability.NEWER_DATABASE, Capability.GAPS})
+    default void anOlderReleaseWithAMigrationToRunIsRefusedOnANewerDatabase(@ForAll("code") List<Spec> code,
+                                                                            @ForAll int pick) throws Exception {
+        if (code.size() < 2) {
+            return;
+        }
+        int hole = Math.floorMod(pick, code.size() - 1);
+        List<Spec> newer = new ArrayList<>(code);
+        newer.remove(hole);
+        List<Spec> older = code.subList(0, code.size() - 1);
+        onEveryDatabase(db -> {
+            ratchet(db, tracker(), Spec.namespace("app", newer)).build().migrate();
+            String before = SchemaFingerprint.of(db);
+            RatchetException e = refusal(() -> ratchet(db, tracker(), Spec.namespace("app", older))
+                    .allowNewerDatabase().build().migrate(), "an older release with " + code.get(hole).name()
+                    + " to run on a newer database");
+            check(Set.of(ErrorKind.UNKNOWN_APPLIED_VERSION, ErrorKind.BINARY_OLDER_THAN_DB).contains(e.kind()),
+                    "refused with " + e.kind());
+            equal(List.of(code.get(hole).name()), e.context().get("pending"), "what the refusal says would run");
+            equal(before, SchemaFingerprint.of(db), "the refusal changed the database");
+        });
+    }
+
     /** An applied migration deleted from the code, anywhere in it, is refused; nothing is applied. */
     @Property(tries = TRIES)
     @RequiresCapability(Capability.UNKNOWN_APPLIED_DETECTION)

@@ -19,6 +19,7 @@ final class CommandLineHints {
             Map.entry(HintTerm.BOOTSTRAP_FROM,
                     "pass migrate --bootstrap-from with the name of $1 (ratchet trackers prints each table's)"),
             Map.entry(HintTerm.IGNORE_OTHER_TRACKERS, "pass --ignore-other-trackers"),
+            Map.entry(HintTerm.ALLOW_NEWER_DATABASE, "pass --allow-newer-database"),
             Map.entry(HintTerm.STATUS_AND_PLAN_ONLY, "use the status and plan commands only"),
             Map.entry(HintTerm.LOCK_STRATEGY, "use --lock-strategy $1 or $2"),
             Map.entry(HintTerm.TRACKER_SCHEMA,

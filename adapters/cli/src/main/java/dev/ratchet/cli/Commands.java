@@ -224,9 +224,9 @@ final class Commands {
     }
 
     /**
-     * The options of the commands that look in the other known trackers' tables before they run
-     * anything ({@code status}, {@code plan}, {@code migrate}, {@code verify}): ignore them, or
-     * move one's history first.
+     * The options of the commands that plan from the recorded history ({@code status},
+     * {@code plan}, {@code migrate}, {@code verify}): the other known trackers' tables (ignore
+     * them, or move one's history first), and a database ahead of the code.
      */
     static final class OtherTrackers {
         @Option(names = "--ignore-other-trackers", description = "Do not look in the other known trackers' tables"
@@ -239,7 +239,15 @@ final class Commands {
                         + " over first; status, plan and verify show what would run after that move, without it.")
         String bootstrapFrom;
 
+        @Option(names = "--allow-newer-database", description = "Accept a database that a newer release migrated"
+                + " further (an older release run on purpose, as in a rollback): its migrations after this code's last"
+                + " are left as they are, with a warning, when this code has nothing to run.")
+        boolean allowNewer;
+
         Ratchet.Builder applyTo(Ratchet.Builder b) {
+            if (allowNewer) {
+                b.allowNewerDatabase();
+            }
             if (bootstrapFrom != null) {
                 b.bootstrapFrom(TrackerSpec.parse(bootstrapFrom));
             }

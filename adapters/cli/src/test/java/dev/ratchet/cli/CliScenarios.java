@@ -330,6 +330,56 @@ abstract class CliScenarios {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void anOlderReleaseRunsOnANewerDatabaseOnlyWithTheOption(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String url = db.url();
+            for (String tracker : List.of("applied-set", "counter", "identity")) {
+                sql(db, "DROP TABLE IF EXISTS books");
+                sql(db, "DROP TABLE IF EXISTS authors");
+                Run newer = json("migrate", "--url", url, "--tracker", tracker + "@ratchet_rollback_" + tracker.charAt(0),
+                        "--migrations", QUICKSTART.toString());
+                assertEquals(0, newer.code(), newer.out());
+                Path old = dir("old_" + tracker, "V1__create_authors.sql", "V2__create_books.sql");
+                String[] args = {"--url", url, "--tracker", tracker + "@ratchet_rollback_" + tracker.charAt(0),
+                        "--migrations", old.toString()};
+                String beyond = tracker.equals("counter") ? "version 3" : "3_add_isbn";
+                for (String command : List.of("plan", "migrate", "verify")) {
+                    Run refused = json(concat(command, args));
+                    assertEquals(3, refused.code(), tracker + " " + command + ": " + refused.out());
+                    String hint = refused.json().at("/error/hint").asText();
+                    assertTrue(hint.contains("pass --allow-newer-database"), hint);
+                    assertFalse(hint.contains("allowNewerDatabase()"), hint);
+
+                    Run allowed = json(concat(command, args, "--allow-newer-database"));
+                    assertEquals(0, allowed.code(), tracker + " " + command + ": " + allowed.out());
+                }
+                Run migrate = json(concat("migrate", args, "--allow-newer-database"));
+                assertEquals(0, migrate.json().at("/applied").size(), migrate.out());
+                String warning = migrate.json().at("/warnings/0").asText();
+                assertTrue(warning.contains("ahead of this code") && warning.contains(beyond), migrate.out());
+                Run status = json(concat("status", args, "--allow-newer-database"));
+                assertEquals(0, status.code(), status.out());
+                assertTrue(status.json().at("/namespaces/0/problem").isNull(), status.out());
+                assertEquals(0, status.json().at("/namespaces/0/pending").size(), status.out());
+                assertTrue(status.json().at("/namespaces/0/warnings/0").asText().contains(beyond), status.out());
+                Run text = ratchet(concat("migrate", args, "--allow-newer-database"));
+                assertTrue(text.out().contains("warning [default]: the database is ahead of this code"), text.out());
+                Run refusedStatus = json(concat("status", args));
+                assertEquals(3, refusedStatus.code(), refusedStatus.out());
+            }
+        }
+    }
+
+    private static String[] concat(String command, String[] args, String... more) {
+        List<String> all = new ArrayList<>();
+        all.add(command);
+        all.addAll(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void anUnreachableDatabaseExitsWithFiveAndNoPassword() throws Exception {
         Run r = json("status", "--url", "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2&password=hunter2",

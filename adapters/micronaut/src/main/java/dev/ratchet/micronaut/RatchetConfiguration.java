@@ -53,6 +53,7 @@ public class RatchetConfiguration implements Toggleable {
     private Duration cancelOnShutdown = Duration.ofSeconds(20);
     private String bootstrapFrom;
     private boolean ignoreOtherTrackers;
+    private boolean allowNewerDatabase;
 
     /** Bound by Micronaut to the data source name. */
     public RatchetConfiguration(@Parameter String name) {
@@ -213,5 +214,19 @@ public class RatchetConfiguration implements Toggleable {
     /** Sets whether boots skip looking in the other known trackers' tables. */
     public void setIgnoreOtherTrackers(boolean ignoreOtherTrackers) {
         this.ignoreOtherTrackers = ignoreOtherTrackers;
+    }
+
+    /**
+     * Whether this release may start on a database that a newer release migrated further (an
+     * instance of the previous release restarting during a rolling deploy, or a rollback), as
+     * {@link dev.ratchet.Ratchet.Builder#allowNewerDatabase()} does; default false.
+     */
+    public boolean isAllowNewerDatabase() {
+        return allowNewerDatabase;
+    }
+
+    /** Sets whether this release may start on a database that a newer release migrated further. */
+    public void setAllowNewerDatabase(boolean allowNewerDatabase) {
+        this.allowNewerDatabase = allowNewerDatabase;
     }
 }

@@ -82,6 +82,9 @@ public class RatchetHealthIndicator implements HealthIndicator {
                     n.put("target", targeted.target().orElseThrow());
                     n.put("pendingAfterTarget", afterTarget);
                 }
+                if (!s.warnings().isEmpty()) {
+                    n.put("warnings", s.warnings()); // a database ahead that allow-newer-database accepts, drift in WARN mode
+                }
                 Optional<RatchetException> problem = s.problem();
                 if (problem.isPresent() && AHEAD.contains(problem.get().kind())) {
                     n.put("databaseAhead", problem.get().kind() + ": " + problem.get().getMessage());

@@ -119,6 +119,9 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         if (c.isIgnoreOtherTrackers()) {
             b.ignoreOtherTrackers();
         }
+        if (c.isAllowNewerDatabase()) {
+            b.allowNewerDatabase();
+        }
         namespaces.forEach(b::namespace);
         return b.build();
     }

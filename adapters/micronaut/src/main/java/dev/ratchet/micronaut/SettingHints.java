@@ -20,6 +20,7 @@ final class SettingHints {
             Map.entry(HintTerm.BOOTSTRAP_FROM_NAMED, "set PREFIX.bootstrap-from: $1"),
             Map.entry(HintTerm.BOOTSTRAP_FROM, "set PREFIX.bootstrap-from to the name of $1 (as ratchet trackers prints it)"),
             Map.entry(HintTerm.IGNORE_OTHER_TRACKERS, "set PREFIX.ignore-other-trackers: true"),
+            Map.entry(HintTerm.ALLOW_NEWER_DATABASE, "set PREFIX.allow-newer-database: true"),
             Map.entry(HintTerm.STATUS_AND_PLAN_ONLY, "set PREFIX.enabled: false so that start-up does not migrate"),
             Map.entry(HintTerm.LOCK_STRATEGY, "set PREFIX.lock-strategy to $1 or $2"),
             Map.entry(HintTerm.TRACKER_SCHEMA, "name the tracker's schema in PREFIX.tracker (TRACKER@SCHEMA.TABLE)"),

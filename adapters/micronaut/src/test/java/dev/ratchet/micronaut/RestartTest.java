@@ -269,6 +269,42 @@ class RestartTest {
     }
 
     /**
+     * A rollback: the previous release starts on the database its successor migrated further
+     * only when allow-newer-database says it may; then it serves, and its health is UP with a
+     * warning naming the newer migration.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aRollbackStartsOnlyWhenTheConfigurationAllowsANewerDatabase(DatabaseKind kind, @TempDir Path newer)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), newer.resolve("V1__create_book.sql"));
+            Files.writeString(newer.resolve("V2__add_year.sql"), "ALTER TABLE book ADD COLUMN year_published int;");
+            ApplicationContext.run(MicronautDatabases.properties(db, "filesystem:" + newer)).close();
+
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            String refused = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(properties).close()));
+            assertTrue(refused.contains("[UNKNOWN_APPLIED_VERSION]") && refused.contains("2_add_year"), refused);
+            assertTrue(refused.contains("set ratchet.datasources.default.allow-newer-database: true"), refused);
+            assertFalse(refused.contains("allowNewerDatabase()"), refused);
+
+            properties.put("ratchet.datasources.default.allow-newer-database", "true");
+            try (ApplicationContext old = ApplicationContext.run(properties)) {
+                BookCatalog catalog = old.getBean(BookCatalog.class);
+                catalog.add(new Book(1L, "Kindred"));
+                assertEquals(1, catalog.count(), "the previous release serves");
+                HealthResult health = MicronautDatabases.first(old.getBean(RatchetHealthIndicator.class).getResult());
+                assertEquals(HealthStatus.UP, health.getStatus(), String.valueOf(health.getDetails()));
+                Map<?, ?> namespace = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) health.getDetails()).get("default"))
+                        .get("default");
+                assertTrue(String.valueOf(namespace.get("warnings")).contains("ahead of this code")
+                        && String.valueOf(namespace.get("warnings")).contains("2_add_year"), namespace.toString());
+            }
+        }
+    }
+
+    /**
      * An expand/contract change: the release ships its contract migration with the target before
      * it, start-up runs up to the target, and the health indicator counts only what the target
      * covers; lifting the target runs the rest. A target the code or the configuration lacks stops

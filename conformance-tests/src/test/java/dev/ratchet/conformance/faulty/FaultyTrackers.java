@@ -61,6 +61,7 @@ final class FaultyTrackers {
         CATALOGUE.put(ChainBatchLosesItsLastRow.class, "aChainRecordsWhatOneTransactionPerMigrationRecords");
         CATALOGUE.put(ProvesUpToDateWithoutChecksums.class, "theUpToDateProofNeverContradictsThePlan");
         CATALOGUE.put(OverlooksANamespace.class, "migratingTwiceEqualsMigratingOnce");
+        CATALOGUE.put(TakesADeletedMigrationForANewerOne.class, "anOlderReleaseBootsOnANewerDatabaseWhenAllowed");
     }
 
     /** Records each migration on a second, auto-committing connection: outside the migration's transaction. */
@@ -261,6 +262,29 @@ final class FaultyTrackers {
                     List<AppliedEntry> kept = h.entries().stream()
                             .filter(e -> known.contains(e.version().orElseThrow())).toList();
                     return inner.plan(new History(h.namespace(), kept, h.facts()), ns);
+                }
+            };
+        }
+    }
+
+    /**
+     * Tells every applied migration the code lacks as beyond the code, those missing within it
+     * (deleted files) too, so that allowing a newer database lets a deleted migration through.
+     */
+    static final class TakesADeletedMigrationForANewerOne implements TrackerContract {
+        @Override
+        public Tracker tracker() {
+            return new ForwardingTracker(AppliedSetTracker.builder().build()) {
+                @Override
+                public Optional<dev.ratchet.spi.Ahead> ahead(History h, Namespace ns) {
+                    Set<Version> known = ns.migrations().stream().map(m -> m.version().orElseThrow())
+                            .collect(Collectors.toSet());
+                    List<AppliedEntry> within = h.entries().stream()
+                            .filter(e -> known.contains(e.version().orElseThrow())).toList();
+                    List<String> beyond = h.entries().stream().filter(e -> !within.contains(e))
+                            .map(e -> e.name().orElse("?")).toList();
+                    return beyond.isEmpty() ? Optional.empty()
+                            : Optional.of(new dev.ratchet.spi.Ahead(new History(h.namespace(), within, h.facts()), beyond));
                 }
             };
         }

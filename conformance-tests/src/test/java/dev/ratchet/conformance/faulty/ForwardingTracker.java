@@ -72,6 +72,11 @@ public abstract class ForwardingTracker implements Tracker {
     }
 
     @Override
+    public Optional<dev.ratchet.spi.Ahead> ahead(History history, Namespace namespace) {
+        return inner.ahead(history, namespace);
+    }
+
+    @Override
     public void record(TrackerContext context, Namespace namespace, Migration migration, Outcome outcome)
             throws SQLException {
         inner.record(context, namespace, migration, outcome);

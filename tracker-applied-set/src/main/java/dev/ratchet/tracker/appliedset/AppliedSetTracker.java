@@ -9,6 +9,7 @@ import dev.ratchet.Namespace;
 import dev.ratchet.Plan;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Version;
+import dev.ratchet.spi.Ahead;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.ExpectedRows;
@@ -115,7 +116,7 @@ public final class AppliedSetTracker implements Tracker {
     public Set<Capability> capabilities() {
         Set<Capability> claimed = EnumSet.of(Capability.GAPS, Capability.RENAME_DETECTION,
                 Capability.CHECKSUM_DRIFT_DETECTION, Capability.UNKNOWN_APPLIED_DETECTION,
-                Capability.BINARY_OLDER_DETECTION, Capability.MULTIPLE_NAMESPACES);
+                Capability.BINARY_OLDER_DETECTION, Capability.NEWER_DATABASE, Capability.MULTIPLE_NAMESPACES);
         if (verification == ChecksumVerification.OFF) {
             claimed.remove(Capability.CHECKSUM_DRIFT_DETECTION); // checksums are recorded, never compared
         }
@@ -431,6 +432,35 @@ public final class AppliedSetTracker implements Tracker {
             previous = v;
         }
         return increasing;
+    }
+
+    /**
+     * The rows above the code's highest version (all of them when the code has none): what a
+     * newer release applied after this code's last migration. A row missing below it (a deleted
+     * file) is not beyond the code, and {@link #plan} of the rest still refuses it.
+     */
+    @Override
+    public Optional<Ahead> ahead(History history, Namespace namespace) {
+        String ns = namespace.name();
+        Version highest = null;
+        for (Migration m : namespace.migrations()) {
+            Version v = m.version().orElseThrow(() -> versionRequired(m, ns));
+            if (highest == null || v.compareTo(highest) > 0) {
+                highest = v;
+            }
+        }
+        List<AppliedEntry> within = new ArrayList<>(history.entries().size());
+        List<String> beyond = new ArrayList<>();
+        for (AppliedEntry e : history.entries()) {
+            Version v = versionOf(e, ns);
+            if (highest == null || v.compareTo(highest) > 0) {
+                beyond.add(e.name().orElse(v.toString()));
+            } else {
+                within.add(e);
+            }
+        }
+        return beyond.isEmpty() ? Optional.empty()
+                : Optional.of(new Ahead(new History(history.namespace(), within, history.facts()), beyond));
     }
 
     private static Version versionOf(AppliedEntry e, String ns) {

@@ -10,6 +10,7 @@ import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import dev.ratchet.Trackers;
 import dev.ratchet.Version;
+import dev.ratchet.spi.Ahead;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.Identifiers;
@@ -146,7 +147,7 @@ public final class CounterTracker implements Tracker {
 
     @Override
     public Set<Capability> capabilities() {
-        EnumSet<Capability> caps = EnumSet.of(Capability.BINARY_OLDER_DETECTION);
+        EnumSet<Capability> caps = EnumSet.of(Capability.BINARY_OLDER_DETECTION, Capability.NEWER_DATABASE);
         if (layout != Layout.LEGACY_COUNT) {
             caps.add(Capability.DIRTY_STATE);
         }
@@ -358,6 +359,45 @@ public final class CounterTracker implements Tracker {
                     .with("namespace", ns).with("unknown", List.of(String.valueOf(n))).build();
         }
         return new Plan(namespace, code.subList(firstPending, code.size()), code.subList(0, firstPending), List.of());
+    }
+
+    /**
+     * A counter above the code's highest version: what lies beyond is that version (a counter
+     * keeps no names), and the counter within the code is at the code's highest version. A dirty
+     * counter has nothing beyond it: the newer release's migration did not finish, and the refusal
+     * stands.
+     */
+    @Override
+    public Optional<Ahead> ahead(History history, Namespace namespace) {
+        Map<String, String> facts = history.facts();
+        int size = namespace.migrations().size();
+        if (layout == Layout.LEGACY_COUNT) {
+            long count = Long.parseLong(facts.getOrDefault(FACT_COUNT, "0"));
+            if (count <= size) {
+                return Optional.empty();
+            }
+            Map<String, String> within = new LinkedHashMap<>(facts);
+            within.put(FACT_COUNT, Integer.toString(size));
+            return Optional.of(new Ahead(new History(history.namespace(), history.entries(), within),
+                    List.of("count " + count)));
+        }
+        String stored = facts.get(FACT_VERSION);
+        if (stored == null || Boolean.parseBoolean(facts.get(FACT_DIRTY))) {
+            return Optional.empty();
+        }
+        long counter = Long.parseLong(stored);
+        long highest = java.util.Arrays.stream(counterValues(namespace)).max().orElse(-1);
+        if (counter <= highest) {
+            return Optional.empty(); // within the code: an unknown version there is no newer release's
+        }
+        Map<String, String> within = new LinkedHashMap<>(facts);
+        if (highest < 0) {
+            within.remove(FACT_VERSION); // the code has no migration: none of it is applied
+        } else {
+            within.put(FACT_VERSION, Long.toString(highest));
+        }
+        return Optional.of(new Ahead(new History(history.namespace(), history.entries(), within),
+                List.of("version " + counter)));
     }
 
     /**

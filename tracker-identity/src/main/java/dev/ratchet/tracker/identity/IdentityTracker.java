@@ -9,6 +9,7 @@ import dev.ratchet.Namespace;
 import dev.ratchet.Plan;
 import dev.ratchet.RatchetException;
 import dev.ratchet.TransactionMode;
+import dev.ratchet.spi.Ahead;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Dialect;
 import dev.ratchet.spi.ExpectedRows;
@@ -111,7 +112,7 @@ public final class IdentityTracker implements Tracker {
     public Set<Capability> capabilities() {
         Set<Capability> claimed = EnumSet.of(Capability.RENAME_DETECTION, Capability.REORDER_DETECTION,
                 Capability.UNKNOWN_APPLIED_DETECTION, Capability.BINARY_OLDER_DETECTION, Capability.CHECKSUM_DRIFT_DETECTION,
-                Capability.VERSIONLESS_MIGRATIONS, Capability.MULTIPLE_NAMESPACES);
+                Capability.VERSIONLESS_MIGRATIONS, Capability.NEWER_DATABASE, Capability.MULTIPLE_NAMESPACES);
         if (verification == ChecksumVerification.OFF) {
             claimed.remove(Capability.CHECKSUM_DRIFT_DETECTION); // checksums are recorded, never compared
         }
@@ -252,6 +253,30 @@ public final class IdentityTracker implements Tracker {
         }
         return new AppliedEntry(Optional.of(name), Optional.empty(), OptionalLong.of(sequence),
                 Optional.ofNullable(rs.getString(3)), appliedAt, OptionalLong.empty());
+    }
+
+    /**
+     * The rows after as many as the code has migrations: what a newer release applied after this
+     * code's last. {@link #plan} of the rows within still checks that their names are the code's,
+     * in its order.
+     */
+    @Override
+    public Optional<Ahead> ahead(History history, Namespace namespace) {
+        List<AppliedEntry> applied = history.entries();
+        int size = namespace.migrations().size();
+        if (applied.size() <= size) {
+            return Optional.empty();
+        }
+        List<String> beyond = applied.subList(size, applied.size()).stream().map(e -> e.name().orElse("?")).toList();
+        Set<String> names = new HashSet<>(applied.size() * 2);
+        namespace.migrations().forEach(m -> names.add(m.name()));
+        for (String name : beyond) {
+            if (!names.add(name)) {
+                return Optional.empty(); // a name repeated: a table that lost its key, which plan refuses
+            }
+        }
+        return Optional.of(new Ahead(new History(history.namespace(), applied.subList(0, size), history.facts()),
+                beyond));
     }
 
     @Override
