@@ -1070,6 +1070,8 @@ public final class Engine {
             sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
+                // what migrate would warn of (drift in WARN mode, a database ahead) reaches the listener
+                plan.warnings().forEach(w -> config.listener().warning(ns.name(), w));
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
                 }

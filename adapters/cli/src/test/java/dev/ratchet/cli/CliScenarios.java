@@ -364,8 +364,11 @@ abstract class CliScenarios {
                 assertTrue(status.json().at("/namespaces/0/problem").isNull(), status.out());
                 assertEquals(0, status.json().at("/namespaces/0/pending").size(), status.out());
                 assertTrue(status.json().at("/namespaces/0/warnings/0").asText().contains(beyond), status.out());
-                Run text = ratchet(concat("migrate", args, "--allow-newer-database"));
-                assertTrue(text.out().contains("warning [default]: the database is ahead of this code"), text.out());
+                for (String command : List.of("migrate", "verify")) {
+                    Run text = ratchet(concat(command, args, "--allow-newer-database"));
+                    assertTrue(text.out().contains("warning [default]: the database is ahead of this code"),
+                            command + ": " + text.out());
+                }
                 Run refusedStatus = json(concat("status", args));
                 assertEquals(3, refusedStatus.code(), refusedStatus.out());
             }

@@ -5,6 +5,7 @@ import dev.ratchet.Namespace;
 import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
+import dev.ratchet.Version;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
@@ -29,7 +30,9 @@ import java.util.Set;
  * reported).
  *
  * <p>A database that another instance has migrated further than this build (the refusals
- * {@code UNKNOWN_APPLIED_VERSION} and {@code BINARY_OLDER_THAN_DB}) keeps it {@code UP}, the
+ * {@code UNKNOWN_APPLIED_VERSION} and {@code BINARY_OLDER_THAN_DB}, and a counter {@code DIRTY}
+ * at a version above this build's migrations: a newer release's migration outside a transaction,
+ * running or failed) keeps it {@code UP}, the
  * namespace's details saying so under {@code databaseAhead}: this instance migrated at start-up,
  * so a newer release did, and during a rolling deploy the previous release's instances go on
  * serving (were they {@code DOWN}, a readiness probe would take every one of them out of service
@@ -86,7 +89,8 @@ public class RatchetHealthIndicator implements HealthIndicator {
                     n.put("warnings", s.warnings()); // a database ahead that allow-newer-database accepts, drift in WARN mode
                 }
                 Optional<RatchetException> problem = s.problem();
-                if (problem.isPresent() && AHEAD.contains(problem.get().kind())) {
+                if (problem.isPresent() && (AHEAD.contains(problem.get().kind())
+                        || dirtyAbove(problem.get(), migrator.namespaces(ds.getKey()).get(s.namespace())))) {
                     n.put("databaseAhead", problem.get().kind() + ": " + problem.get().getMessage());
                 } else {
                     problem.ifPresent(p -> n.put("problem", p.kind() + ": " + p.getMessage()));
@@ -98,6 +102,22 @@ public class RatchetHealthIndicator implements HealthIndicator {
         }
         return Publishers.just(HealthResult.builder("ratchet", up ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(details).build());
+    }
+
+    /**
+     * Whether {@code problem} is a counter dirty at a version above every migration of
+     * {@code ns}: a newer release's migration outside a transaction, running now or failed, which
+     * the previous release's instances do not depend on. Were they {@code DOWN} for it, a long
+     * {@code CREATE INDEX CONCURRENTLY} of the new release would take every one of them out of
+     * service while it runs.
+     */
+    private static boolean dirtyAbove(RatchetException problem, Namespace ns) {
+        if (problem.kind() != ErrorKind.DIRTY || ns == null
+                || !(problem.context().get("version") instanceof Number dirty)) {
+            return false;
+        }
+        Version at = Version.of(dirty.longValue());
+        return ns.migrations().stream().allMatch(m -> m.version().map(v -> v.compareTo(at) < 0).orElse(false));
     }
 
     /** The names of a namespace's migrations up to and including its target. */

@@ -39,6 +39,8 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
     private final Map<String, Ratchet> migrated = new ConcurrentHashMap<>();
     /** Per data source, its namespaces that have a target, by name. */
     private final Map<String, Map<String, Namespace>> targeted = new ConcurrentHashMap<>();
+    /** Per data source, its namespaces, by name. */
+    private final Map<String, Map<String, Namespace>> code = new ConcurrentHashMap<>();
 
     /** Created by Micronaut. */
     public RatchetMigrator(BeanContext context) {
@@ -68,7 +70,15 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
         Map<String, Namespace> withTargets = new java.util.TreeMap<>();
         namespaces.stream().filter(ns -> ns.target().isPresent()).forEach(ns -> withTargets.put(ns.name(), ns));
         targeted.put(name, withTargets);
+        Map<String, Namespace> all = new java.util.TreeMap<>();
+        namespaces.forEach(ns -> all.put(ns.name(), ns));
+        code.put(name, all);
         return dataSource;
+    }
+
+    /** The namespaces of a data source, by name. */
+    Map<String, Namespace> namespaces(String dataSource) {
+        return code.getOrDefault(dataSource, Map.of());
     }
 
     /** The namespaces of a data source that have a target, by name. */

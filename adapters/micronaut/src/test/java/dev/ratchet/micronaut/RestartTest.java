@@ -269,6 +269,43 @@ class RestartTest {
     }
 
     /**
+     * A counter dirty above this release's migrations (a newer release's migration outside a
+     * transaction, running or, as here, failed) keeps the health UP under databaseAhead; dirty at
+     * this release's own version, it is DOWN.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aCounterDirtyAboveThisReleaseKeepsTheHealthUp(DatabaseKind kind, @TempDir Path newer) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), migrations.resolve("V1__create_book.sql"));
+            Files.copy(Path.of("src/test/resources/db/books/V1__create_book.sql"), newer.resolve("V1__create_book.sql"));
+            Files.writeString(newer.resolve("V2__backfill.sql"), "-- ratchet:no-transaction\nSELECT * FROM nowhere;");
+            java.util.Map<String, Object> properties = MicronautDatabases.properties(db, "filesystem:" + migrations);
+            properties.put("ratchet.datasources.default.tracker", "counter");
+            try (ApplicationContext old = ApplicationContext.run(properties)) {
+                RatchetHealthIndicator health = old.getBean(RatchetHealthIndicator.class);
+                java.util.Map<String, Object> next = MicronautDatabases.properties(db, "filesystem:" + newer);
+                next.put("ratchet.datasources.default.tracker", "counter");
+                String failed = messages(assertThrows(Throwable.class, () -> ApplicationContext.run(next).close()));
+                assertTrue(failed.contains("[NON_TRANSACTIONAL_MIGRATION_FAILED]"), failed);
+
+                HealthResult ahead = MicronautDatabases.first(health.getResult());
+                assertEquals(HealthStatus.UP, ahead.getStatus(), String.valueOf(ahead.getDetails()));
+                Map<?, ?> namespace = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ahead.getDetails()).get("default"))
+                        .get("default");
+                assertTrue(String.valueOf(namespace.get("databaseAhead")).startsWith("DIRTY:"), namespace.toString());
+
+                try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                    st.execute("UPDATE schema_migrations SET version = 1");
+                }
+                HealthResult own = MicronautDatabases.first(health.getResult());
+                assertEquals(HealthStatus.DOWN, own.getStatus(), String.valueOf(own.getDetails()));
+                assertTrue(String.valueOf(own.getDetails()).contains("problem=DIRTY"), String.valueOf(own.getDetails()));
+            }
+        }
+    }
+
+    /**
      * A rollback: the previous release starts on the database its successor migrated further
      * only when allow-newer-database says it may; then it serves, and its health is UP with a
      * warning naming the newer migration.
