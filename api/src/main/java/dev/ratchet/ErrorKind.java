@@ -134,6 +134,10 @@ public enum ErrorKind {
     /** Another tool's history holds an entry of a kind Ratchet cannot represent. */
     FOREIGN_ENTRY_UNSUPPORTED(Family.REFUSED,
             "resolve that entry with the tool that wrote it, or allow unmatched entries explicitly to leave it out"),
+    /** A Liquibase changelog has changeset attributes Ratchet would not honour (a context, labels, dbms ...). */
+    CHANGELOG_UNSUPPORTED(Family.SOURCE,
+            "remove those attributes, or move those changesets out of the changelog (Ratchet runs every migration of"
+                    + " a namespace), then split it again"),
     /** A migration body failed; its transaction was rolled back where it had one. */
     MIGRATION_FAILED(Family.MIGRATION, "fix the migration named here and run migrate again"),
     /** A migration body failed outside a transaction: part of it may have taken effect. */

@@ -241,7 +241,8 @@ public abstract class ForeignHistory implements Tracker {
 
     /** The code migration an applied entry stands for: mapped by identity, else by version and name. */
     private Optional<Migration> match(Namespace ns, ForeignEntry e) {
-        String mapped = settings.names().get(e.identity());
+        String mapped = settings.names().containsKey(e.identity()) ? settings.names().get(e.identity())
+                : shortIdentity(e).map(settings.names()::get).orElse(null);
         if (mapped != null) {
             return ns.migrations().stream().filter(m -> m.name().equals(mapped)).findFirst();
         }
@@ -259,6 +260,14 @@ public abstract class ForeignHistory implements Tracker {
         String withoutVersion = m.version().map(v -> m.name().startsWith(v + "_")
                 ? m.name().substring(v.toString().length() + 1) : m.name()).orElse(m.name());
         return f.equals(normalize(withoutVersion)) || f.equals(normalize(m.description()));
+    }
+
+    /**
+     * A shorter identity of {@code e} that a mapping may name instead of the whole one (Liquibase's
+     * {@code id::author}, without the file); empty by default.
+     */
+    protected Optional<String> shortIdentity(ForeignEntry e) {
+        return Optional.empty();
     }
 
     /** Lower case, every run of other characters than letters and digits one underscore. */

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * type is unsupported.
  *
  * <p>A changeset is mapped to a migration through the operator's mapping of its identity, else
- * by the default rule on its {@code id}: an id that starts with a version, optionally after
+ * (its whole identity, or {@code id::author} for any file), else by the default rule on its {@code id}: an id that starts with a version, optionally after
  * {@code V}, followed by the end or by {@code _}, {@code __} or {@code -} and a name (so {@code 3},
  * {@code V3__add_isbn} and {@code 3_add_isbn} all match migration {@code 3_add_isbn}, and
  * {@code 3_other} matches nothing). {@code MD5SUM} is reported as provenance only.
@@ -73,5 +73,12 @@ public final class LiquibaseHistory extends ForeignHistory {
             }
         }
         return out;
+    }
+
+    /** {@code id::author}: the identity without the file, which a mapping may name (see {@link LiquibaseChangelog}). */
+    @Override
+    protected Optional<String> shortIdentity(ForeignEntry e) {
+        int file = e.identity().lastIndexOf("::");
+        return file < 0 ? Optional.empty() : Optional.of(e.identity().substring(0, file));
     }
 }

@@ -45,11 +45,16 @@ class LiquibaseAdoptionTest {
 
     /** Runs {@code liquibase update} with a changelog of one changeset per id, each creating table t<i>. */
     private static void liquibaseUpdate(TestDatabase db, Path dir, String... ids) throws Exception {
-        Path changelogDir = Files.createDirectories(dir.resolve("liquibase"));
         StringBuilder changelog = new StringBuilder("--liquibase formatted sql\n\n");
         for (int i = 0; i < ids.length; i++) {
             changelog.append("--changeset dev:").append(ids[i]).append("\n").append(AdoptSupport.body(i + 1)).append('\n');
         }
+        liquibaseUpdate(db, dir, changelog.toString());
+    }
+
+    /** Runs {@code liquibase update} with {@code changelog} as liquibase/changelog.sql; returns that file. */
+    static Path liquibaseUpdate(TestDatabase db, Path dir, String changelog) throws Exception {
+        Path changelogDir = Files.createDirectories(dir.resolve("liquibase"));
         Files.writeString(changelogDir.resolve("changelog.sql"), changelog);
         System.setProperty("liquibase.analytics.enabled", "false");
         try (Connection c = db.connect()) {
@@ -64,6 +69,7 @@ class LiquibaseAdoptionTest {
                     .setOutput(OutputStream.nullOutputStream())
                     .execute());
         }
+        return changelogDir.resolve("changelog.sql");
     }
 
     private static Path code(Path dir) throws Exception {

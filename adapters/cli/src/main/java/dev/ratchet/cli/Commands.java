@@ -8,6 +8,7 @@ import dev.ratchet.History;
 import dev.ratchet.MigrateResult;
 import dev.ratchet.Migration;
 import dev.ratchet.MigrationListener;
+import dev.ratchet.MigrationSource;
 import dev.ratchet.Namespace;
 import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
@@ -20,6 +21,7 @@ import dev.ratchet.adopt.Adoption;
 import dev.ratchet.adopt.AdoptionResult;
 import dev.ratchet.adopt.ForeignTool;
 import dev.ratchet.adopt.LeftOut;
+import dev.ratchet.adopt.LiquibaseChangelog;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -580,6 +582,12 @@ final class Commands {
                 description = "Map one of the tool's entries (as the refusal lists it) to a migration name; repeatable.")
         Map<String, String> names = new LinkedHashMap<>();
 
+        @Option(names = "--changelog", paramLabel = "FILE",
+                description = "Liquibase only: a changelog in formatted SQL, split into one migration per changeset"
+                        + " (1_<id>.sql, 2_<id>.sql ...) written to the --migrations directory (not with --dry-run),"
+                        + " each changeset mapped to its migration.")
+        Path changelog;
+
         @Override
         boolean createsDatabase() {
             return !move.dryRun;
@@ -604,13 +612,18 @@ final class Commands {
             if (allowUnmatched) {
                 b.allowUnmatched();
             }
+            List<Map<String, Object>> leftOut = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            if (changelog != null) {
+                split(tool, b, report, leftOut, warnings);
+            } else {
+                sources.namespaces(true).forEach(b::namespace);
+            }
             names.forEach(b::map);
-            sources.namespaces(true).forEach(b::namespace);
             Adoption adoption = b.build();
             AdoptionResult r = move.dryRun ? adoption.dryRun() : adoption.run();
             report.put("from", tool.cliName());
             moves(report, r.moves());
-            List<Map<String, Object>> leftOut = new ArrayList<>();
             for (LeftOut l : r.leftOut()) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("namespace", l.namespace());
@@ -619,9 +632,51 @@ final class Commands {
                 leftOut.add(n);
                 text("left out of %s: %s (%s)", l.namespace(), l.identity(), l.reason());
             }
-            report.put("leftOut", leftOut).put("warnings", r.warnings());
-            r.warnings().forEach(w -> text("warning: %s", w));
+            warnings.addAll(r.warnings());
+            report.put("leftOut", leftOut).put("warnings", warnings);
+            warnings.forEach(w -> text("warning: %s", w));
             return 0;
+        }
+
+        /**
+         * --changelog: splits it into the --migrations directory (written unless a dry run), maps
+         * each changeset to its migration, and adds the namespaces.
+         */
+        private void split(ForeignTool tool, Adoption.Builder b, Report report, List<Map<String, Object>> leftOut,
+                           List<String> warnings) {
+            if (tool != ForeignTool.LIQUIBASE) {
+                throw new IllegalArgumentException("--changelog is a Liquibase changelog: it takes --from liquibase");
+            }
+            if (sources.migrations == null) {
+                throw new IllegalArgumentException("--changelog needs --migrations DIR: the directory its"
+                        + " changesets are written to, one migration file each");
+            }
+            LiquibaseChangelog split = LiquibaseChangelog.parse(changelog);
+            split.leftOut().forEach((changeset, reason) -> {
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("namespace", Ratchet.DEFAULT_NAMESPACE);
+                n.put("entry", changeset);
+                n.put("reason", reason);
+                leftOut.add(n);
+                text("left out of %s: %s (%s)", changelog, changeset, reason);
+            });
+            split.warnings().forEach(w -> warnings.add(changelog + ": " + w));
+            List<String> written = new ArrayList<>();
+            if (move.dryRun) {
+                split.migrations().forEach(m -> text("would write %s", sources.migrations.resolve(m.name() + ".sql")));
+                b.namespace(Namespace.of(Ratchet.DEFAULT_NAMESPACE, split.migrations()));
+                sources.directories(false).forEach((name, dir) -> {
+                    if (!name.equals(Ratchet.DEFAULT_NAMESPACE)) {
+                        b.namespace(Namespace.of(name, MigrationSource.directory(dir).load()));
+                    }
+                });
+            } else {
+                split.write(sources.migrations).forEach(f -> written.add(f.toString()));
+                text("wrote %d migration(s) of %s to %s", written.size(), changelog, sources.migrations);
+                sources.namespaces(true).forEach(b::namespace);
+            }
+            report.put("changelog", changelog.toString()).put("written", written);
+            split.names().forEach(b::map);
         }
     }
 

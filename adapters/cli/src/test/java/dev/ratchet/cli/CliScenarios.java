@@ -857,6 +857,63 @@ abstract class CliScenarios {
                     && editedText.out().contains("so the file was edited after prisma ran it"), editedText.out());
         }
     }
+    /**
+     * A Liquibase changelog in formatted SQL with several changesets: split into the --migrations
+     * directory and adopted in one command (the history rows written here as Liquibase writes
+     * them; the adopt module's tests run the real Liquibase).
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void adoptFromALiquibaseChangelogSplitsItIntoTheMigrationsDirectory(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            boolean pg = kind == DatabaseKind.POSTGRESQL;
+            Path changelog = Files.writeString(work.resolve("changelog.sql"), "--liquibase formatted sql\n\n"
+                    + "--changeset alice:create-shelf\nCREATE TABLE shelf (id int PRIMARY KEY);\n"
+                    + "--rollback DROP TABLE shelf;\n\n"
+                    + "--changeset bob:shelf-index runInTransaction:false\nCREATE INDEX shelf_id ON shelf (id);\n\n"
+                    + "--changeset bob:view runOnChange:true\nCREATE VIEW shelves AS SELECT id FROM shelf;\n");
+            sql(db, "CREATE TABLE shelf (id int PRIMARY KEY)");
+            sql(db, "CREATE INDEX shelf_id ON shelf (id)");
+            sql(db, "CREATE TABLE databasechangelog (id varchar(255) NOT NULL, author varchar(255) NOT NULL,"
+                    + " filename varchar(255) NOT NULL, dateexecuted " + (pg ? "timestamp" : "DATETIME") + " NOT NULL,"
+                    + " orderexecuted int NOT NULL, exectype varchar(10) NOT NULL, md5sum varchar(35))");
+            sql(db, "INSERT INTO databasechangelog VALUES ('create-shelf', 'alice', 'changelog.sql', CURRENT_TIMESTAMP,"
+                    + " 1, 'EXECUTED', '9:a'), ('shelf-index', 'bob', 'changelog.sql', CURRENT_TIMESTAMP, 2,"
+                    + " 'EXECUTED', '9:b')");
+            Path into = work.resolve("db/migrations");
+            String[] adopt = {"adopt", "--url", db.url(), "--from", "liquibase", "--to", "applied-set",
+                    "--changelog", changelog.toString(), "--migrations", into.toString()};
+
+            Run dry = json(concat(adopt[0], java.util.Arrays.copyOfRange(adopt, 1, adopt.length), "--dry-run"));
+            assertEquals(0, dry.code(), dry.out() + dry.err());
+            assertEquals("WOULD_MOVE", dry.json().at("/moves/0/status").asText(), dry.out());
+            assertEquals("2_shelf_index", dry.json().at("/moves/0/rows/1/name").asText(), dry.out());
+            assertEquals(0, dry.json().at("/written").size(), dry.out());
+            assertTrue(dry.json().at("/leftOut/0/reason").asText().startsWith("runOnChange"), dry.out());
+            assertFalse(Files.exists(into), "a dry run writes no file");
+
+            Run run = ratchet(adopt);
+            assertEquals(0, run.code(), run.out() + run.err());
+            assertTrue(run.out().contains("wrote 2 migration(s)") && run.out().contains("MOVED (2 rows)"), run.out());
+            assertTrue(Files.readString(into.resolve("2_shelf_index.sql")).startsWith("-- ratchet:no-transaction\n"));
+            Run again = json(adopt);
+            assertEquals(0, again.code(), again.out());
+            assertEquals("ALREADY_MOVED", again.json().at("/moves/0/status").asText(), again.out());
+            Run migrate = json("migrate", "--url", db.url(), "--migrations", into.toString());
+            assertEquals(0, migrate.code(), migrate.out());
+            assertEquals(0, migrate.json().at("/applied").size(), "nothing runs again: " + migrate.out());
+
+            Run flyway = ratchet("adopt", "--url", db.url(), "--from", "flyway", "--to", "applied-set",
+                    "--changelog", changelog.toString(), "--migrations", into.toString());
+            assertEquals(2, flyway.code(), flyway.out());
+            assertTrue(flyway.err().contains("--from liquibase"), flyway.err());
+            Run nowhere = ratchet("adopt", "--url", db.url(), "--from", "liquibase", "--to", "applied-set",
+                    "--changelog", changelog.toString());
+            assertEquals(2, nowhere.code(), nowhere.out());
+            assertTrue(nowhere.err().contains("--changelog needs --migrations DIR"), nowhere.err());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aCanaryPasswordInTheUrlNeverReachesTheOutput() throws Exception {
         String canary = "Canary-51e0c2b7-pass";
