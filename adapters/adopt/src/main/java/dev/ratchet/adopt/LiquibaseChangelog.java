@@ -48,8 +48,8 @@ public final class LiquibaseChangelog {
     private static final Pattern ATTRIBUTE = Pattern.compile("([A-Za-z]+):(\"[^\"]*\"|\\S*)");
     private static final Pattern PRECONDITION = Pattern.compile("--\\s*precondition", Pattern.CASE_INSENSITIVE);
     private static final Set<String> REFUSED = Set.of("context", "contextfilter", "labels", "dbms", "runwith");
-    private static final Set<String> KNOWN = Set.of("runintransaction", "splitstatements", "endDelimiter".toLowerCase(
-            Locale.ROOT), "failonerror", "ignore", "runalways", "runonchange", "stripcomments", "logicalfilepath",
+    private static final Set<String> KNOWN = Set.of("runintransaction", "splitstatements", "enddelimiter",
+            "failonerror", "ignore", "runalways", "runonchange", "stripcomments", "logicalfilepath",
             "rollbacksplitstatements", "rollbackenddelimiter", "created", "objectquotingstrategy", "runorder");
 
     /**

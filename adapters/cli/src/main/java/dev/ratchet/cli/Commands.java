@@ -560,7 +560,8 @@ final class Commands {
                     "  django          django_migrations (one --namespace per app)",
                     "%nExample:%n",
                     "  ratchet adopt --from flyway --to applied-set --migrations db/migrations --dry-run",
-                    "  ratchet adopt --from django --to applied-set --namespace books=db/books --namespace authors=db/authors"})
+                    "  ratchet adopt --from django --to applied-set --namespace books=db/books --namespace authors=db/authors",
+                    "  ratchet adopt --from liquibase --to applied-set --changelog db/changelog.sql --migrations db/migrations"})
     static final class Adopt extends OnDatabase {
         @Option(names = "--from", required = true, paramLabel = "TOOL",
                 description = "The tool that manages the database: flyway, liquibase, golang-migrate, goose, dbmate,"
