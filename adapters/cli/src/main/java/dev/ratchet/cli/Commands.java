@@ -143,7 +143,9 @@ final class Commands {
                 n.put("rows", Report.entries(m.rows()));
                 moves.add(n);
                 text("namespace %s: %s%s", m.namespace(), m.status(),
-                        m.rows().isEmpty() ? "" : " (" + m.rows().size() + (m.rows().size() == 1 ? " row)" : " rows)"));
+                        m.status() == CutoverResult.Status.NOTHING_TO_MOVE
+                                ? " (neither table holds history for it: check --url, the tables' schema and names)"
+                                : m.rows().isEmpty() ? "" : " (" + m.rows().size() + (m.rows().size() == 1 ? " row)" : " rows)"));
                 m.rows().forEach(e -> text("  %s%s", e.name().orElse("?"),
                         e.checksum().map(c -> "").orElse(" (checksum unknown)")));
             }

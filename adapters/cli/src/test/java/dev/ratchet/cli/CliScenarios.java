@@ -911,6 +911,10 @@ abstract class CliScenarios {
                     "--changelog", changelog.toString());
             assertEquals(2, nowhere.code(), nowhere.out());
             assertTrue(nowhere.err().contains("--changelog needs --migrations DIR"), nowhere.err());
+            Run none = ratchet("adopt", "--url", db.url(), "--from", "goose", "--to", "identity@nothing_adopted",
+                    "--migrations", into.toString());
+            assertEquals(0, none.code(), none.out() + none.err());
+            assertTrue(none.out().contains("NOTHING_TO_MOVE (neither table holds history for it"), none.out());
         }
     }
 
