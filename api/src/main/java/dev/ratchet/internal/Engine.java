@@ -1281,15 +1281,13 @@ public final class Engine {
                 throw refused;
             }
             List<String> beyond = ahead.get().beyond();
-            String named = String.join(", ", beyond.subList(0, Math.min(AHEAD_SHOWN, beyond.size())))
-                    + (beyond.size() > AHEAD_SHOWN ? ", ... (" + beyond.size() + " in all)" : "");
+            String named = shown(beyond);
             Plan within = tracker.plan(ahead.get().within(), ns);
             if (!within.isUpToDate()) {
                 List<String> pending = within.pending().stream().map(Migration::name).toList();
                 throw RatchetException.of(refused.kind(), "Namespace '" + ns.name() + "' is ahead of this code ("
                                 + named + " after its last migration), and this code would still run "
-                                + String.join(", ", pending.subList(0, Math.min(AHEAD_SHOWN, pending.size())))
-                                + (pending.size() > AHEAD_SHOWN ? ", ..." : "") + ", which the release that"
+                                + shown(pending) + ", which the release that"
                                 + " migrated further did not run: an older release may boot on a newer database only"
                                 + " when it has nothing to run.")
                         .with("namespace", ns.name()).with("beyond", beyond).with("pending", pending)
@@ -1302,6 +1300,12 @@ public final class Engine {
                     + ", applied by a newer release and left as it is (a newer database is allowed)");
             return new Plan(ns, within.pending(), within.unverifiable(), warnings);
         }
+    }
+
+    /** The first {@link #AHEAD_SHOWN} of {@code names}, and how many there are when that is not all. */
+    private static String shown(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(AHEAD_SHOWN, names.size())))
+                + (names.size() > AHEAD_SHOWN ? ", ... (" + names.size() + " in all)" : "");
     }
 
     /** What the tracker found for a namespace: its table's state and the plan. */

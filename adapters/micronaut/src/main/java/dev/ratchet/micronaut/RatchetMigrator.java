@@ -37,8 +37,6 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
 
     private final BeanContext context;
     private final Map<String, Ratchet> migrated = new ConcurrentHashMap<>();
-    /** Per data source, its namespaces that have a target, by name. */
-    private final Map<String, Map<String, Namespace>> targeted = new ConcurrentHashMap<>();
     /** Per data source, its namespaces, by name. */
     private final Map<String, Map<String, Namespace>> code = new ConcurrentHashMap<>();
 
@@ -67,9 +65,6 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
             throw e.reworded(SettingHints.of(name));
         }
         migrated.put(name, ratchet);
-        Map<String, Namespace> withTargets = new java.util.TreeMap<>();
-        namespaces.stream().filter(ns -> ns.target().isPresent()).forEach(ns -> withTargets.put(ns.name(), ns));
-        targeted.put(name, withTargets);
         Map<String, Namespace> all = new java.util.TreeMap<>();
         namespaces.forEach(ns -> all.put(ns.name(), ns));
         code.put(name, all);
@@ -83,7 +78,9 @@ public class RatchetMigrator implements BeanCreatedEventListener<DataSource> {
 
     /** The namespaces of a data source that have a target, by name. */
     Map<String, Namespace> targeted(String dataSource) {
-        return targeted.getOrDefault(dataSource, Map.of());
+        Map<String, Namespace> withTargets = new java.util.TreeMap<>(namespaces(dataSource));
+        withTargets.values().removeIf(ns -> ns.target().isEmpty());
+        return withTargets;
     }
 
     /** The configured {@link Ratchet} of every migrated data source, by data source name. */
