@@ -284,24 +284,23 @@ public final class LiquibaseChangelog {
                     }
                 }
             }
+            Map<Path, String> missing = new LinkedHashMap<>();
             for (Map.Entry<String, String> t : texts.entrySet()) {
                 Path f = dir.resolve(t.getKey() + ".sql");
-                if (Files.exists(f) && !Files.readString(f, StandardCharsets.UTF_8).equals(t.getValue())) {
+                files.add(f);
+                if (!Files.exists(f)) {
+                    missing.put(f, t.getValue());
+                } else if (!Files.readString(f, StandardCharsets.UTF_8).equals(t.getValue())) {
                     throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "The file " + f + " is there already"
                                     + " with other text than changeset " + t.getKey() + " of " + file
                                     + " would be written into it; nothing was written.")
                             .with("file", f.toString())
                             .hint("split into an empty directory, or move that file away").build();
                 }
-                files.add(f);
             }
             Files.createDirectories(dir);
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                String text = texts.get(name.substring(0, name.length() - ".sql".length()));
-                if (!Files.exists(f)) {
-                    Files.writeString(f, text, StandardCharsets.UTF_8);
-                }
+            for (Map.Entry<Path, String> m : missing.entrySet()) {
+                Files.writeString(m.getKey(), m.getValue(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "The migrations of " + file
