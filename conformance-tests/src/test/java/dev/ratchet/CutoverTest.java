@@ -374,6 +374,31 @@ class CutoverTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @MethodSource("directions")
+    void aMoveFromATrackerTheDatabaseNeverHadLeavesTheDatabaseAsItWas(DatabaseKind db, Kind from, Kind to)
+            throws Exception {
+        try (TestDatabase d = TestDatabases.open(db)) {
+            Fixtures.createEffectsTable(d);
+            String before = SchemaFingerprint.of(d);
+            // A conversion script pointed at a database (or schema) that never had the source.
+            CutoverResult result = cutover(d.dataSource(), from, to, creates(1, 2)).retire(Cutover.Retire.RENAME)
+                    .build().run();
+            assertEquals(CutoverResult.Status.NOTHING_TO_MOVE, result.moves().get(0).status());
+            assertTrue(result.retiredAs().isEmpty(), "nothing to retire");
+            assertEquals(before, SchemaFingerprint.of(d), "not even a lease table is left behind");
+
+            // A first boot with that tracker as its bootstrap source runs everything, and creates
+            // nothing of the source's: no table, no lease table.
+            assertEquals(List.of("1_create_t1", "2_create_t2"), Ratchet.builder().dataSource(d.dataSource())
+                    .tracker(to.tracker.get()).bootstrapFrom(from.tracker.get())
+                    .namespace(Namespace.of(Fixtures.NS, creates(1, 2))).build().migrate().applied().stream()
+                    .map(a -> a.name()).toList());
+            assertFalse(tableExists(d, from.table), "the source tracker's table");
+            assertFalse(tableExists(d, from.table + "_lock"), "the source tracker's lease table");
+        }
+    }
+
     /** The directions whose target records names: a boot on the source can find its pending ones there. */
     static Stream<Arguments> directionsToNamedTargets() {
         return directions().filter(a -> a.get()[2] != Kind.COUNTER);

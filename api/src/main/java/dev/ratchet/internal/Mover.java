@@ -67,6 +67,11 @@ public final class Mover {
             if (dryRun) {
                 return new CutoverResult(prepare(s, namespaces, true).moves(), Optional.empty(), true);
             }
+            if (sourceAbsent(s)) {
+                // Nothing to move and nothing to retire: answered without the locks, whose taking
+                // would write (a lease table) into a database the cutover leaves as it found it.
+                return new CutoverResult(prepare(s, namespaces, false).moves(), Optional.empty(), false);
+            }
             List<MigrationLock> locks = new ArrayList<>();
             Throwable primary = null;
             try {
@@ -98,6 +103,9 @@ public final class Mover {
      * one transaction (the source table is kept). Returns whether anything was moved.
      */
     boolean bootstrap(Session s, Namespace ns, Duration timeout, Duration lease) {
+        if (sourceAbsent(s)) {
+            return false; // a fresh database: no lease table of a tracker it never had
+        }
         String sourceScope = s.lockScope(source);
         MigrationLock sourceLock = sourceScope.equals(s.lockScope(target)) ? null
                 : s.dialect.lock(s.connection, s.state, sourceScope, ns.name(), timeout, lease);
@@ -145,7 +153,7 @@ public final class Mover {
     private Prepared prepare(Session s, List<Namespace> namespaces, boolean dryRun) {
         TrackerContext src = s.contextFor(source);
         TrackerContext dst = s.context;
-        boolean sameTable = src.defaultSchema().equals(dst.defaultSchema()) && source.table().equals(target.table());
+        boolean sameTable = sameTable(s);
         TableState sourceState = detect(s, source, src, sameTable);
         boolean sourcePresent = sourceState == TableState.PRESENT;
         TableState targetState = sameTable && sourcePresent ? TableState.ABSENT : detect(s, target, dst, sameTable);
@@ -178,6 +186,21 @@ public final class Mover {
             }
         }
         return new Prepared(moves, sourcePresent, targetState, sameTable, expectedPending);
+    }
+
+    /** Whether both trackers name one table: a same-name cutover, which renames the source. */
+    private boolean sameTable(Session s) {
+        return s.contextFor(source).defaultSchema().equals(s.context.defaultSchema())
+                && source.table().equals(target.table());
+    }
+
+    /**
+     * Whether the source's table does not exist (or, on a same-name cutover, already has the
+     * target's shape): read without any lock. A move then writes nothing whatever else happens,
+     * so the answer stands as if it had been given under the locks.
+     */
+    private boolean sourceAbsent(Session s) {
+        return detect(s, source, s.contextFor(source), sameTable(s)) == TableState.ABSENT;
     }
 
     private TableState detect(Session s, Tracker t, TrackerContext ctx, boolean sameTable) {

@@ -915,6 +915,15 @@ abstract class CliScenarios {
                     "--migrations", into.toString());
             assertEquals(0, none.code(), none.out() + none.err());
             assertTrue(none.out().contains("NOTHING_TO_MOVE (neither table holds history for it"), none.out());
+            try (Connection c = db.connect(); java.sql.ResultSet rs = c.getMetaData().getTables(null,
+                    kind == DatabaseKind.POSTGRESQL ? db.schema() : null, "%", new String[] {"TABLE"})) {
+                List<String> tables = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME"));
+                }
+                assertFalse(tables.contains("goose_db_version_lock") || tables.contains("nothing_adopted_lock"),
+                        "an adoption with nothing to move leaves no lease table behind: " + tables);
+            }
         }
     }
 
