@@ -43,6 +43,25 @@ public final class Fixtures {
                 .build();
     }
 
+    /**
+     * Migration {@code v}, named {@code name}, whose Java body counts {@code inBody} down and then
+     * waits (at most a minute) for {@code release}: a run held in the middle of a migration.
+     */
+    public static Migration waiting(String name, int v, boolean transactional,
+                                    java.util.concurrent.CountDownLatch inBody,
+                                    java.util.concurrent.CountDownLatch release) {
+        return Migration.builder(name).version(Version.of(v)).transactional(transactional).body(connection -> {
+            inBody.countDown();
+            try {
+                if (!release.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("not released within a minute");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).build();
+    }
+
     public static List<Migration> creates(int... versions) {
         List<Migration> out = new ArrayList<>();
         for (int v : versions) {

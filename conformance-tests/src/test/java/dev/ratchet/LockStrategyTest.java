@@ -38,15 +38,7 @@ class LockStrategyTest {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
             CountDownLatch inBody = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Migration waiting = Migration.builder("1_waits").version(Version.of(1)).transactional(transactional)
-                    .body(connection -> {
-                        inBody.countDown();
-                        try {
-                            assertTrue(release.await(60, TimeUnit.SECONDS));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }).build();
+            Migration waiting = Fixtures.waiting("1_waits", 1, transactional, inBody, release);
             Ratchet holder = Fixtures.builder(db, List.of(waiting)).lockStrategy(holding).build();
             CompletableFuture<MigrateResult> running = CompletableFuture.supplyAsync(holder::migrate);
             assertTrue(inBody.await(30, TimeUnit.SECONDS));

@@ -146,10 +146,11 @@ public final class Engine {
                 return;
             }
             try {
-                Plan whole = plan(read(s, ns), ns);
-                Plan unlocked = targeted(ns, whole);
-                if (unlocked.isUpToDate() && whole.warnings().isEmpty()) {
-                    unlocked.warnings().forEach(w -> warn(ns, w, warnings)); // only that it is past a target
+                Plan unlocked = targeted(ns, plan(read(s, ns), ns));
+                if (unlocked.isUpToDate()) {
+                    // What it warns of (drift, a database ahead, past a target) is read, not
+                    // written: no lock for it either, which a newer release may hold for long.
+                    unlocked.warnings().forEach(w -> warn(ns, w, warnings));
                     return;
                 }
             } catch (RatchetException refusedWithoutLock) {
@@ -1273,7 +1274,7 @@ public final class Engine {
             return tracker.plan(history, ns);
         } catch (RatchetException refused) {
             if (!config.allowNewerDatabase() || (refused.kind() != ErrorKind.BINARY_OLDER_THAN_DB
-                    && refused.kind() != ErrorKind.UNKNOWN_APPLIED_VERSION)) {
+                    && refused.kind() != ErrorKind.UNKNOWN_APPLIED_VERSION && refused.kind() != ErrorKind.DIRTY)) {
                 throw refused;
             }
             Optional<Ahead> ahead = tracker.ahead(history, ns);
@@ -1297,7 +1298,7 @@ public final class Engine {
             }
             List<String> warnings = new ArrayList<>(within.warnings());
             warnings.add("the database is ahead of this code: after its last migration it records " + named
-                    + ", applied by a newer release and left as it is (a newer database is allowed)");
+                    + ", from a newer release, left as it is (a newer database is allowed)");
             return new Plan(ns, within.pending(), within.unverifiable(), warnings);
         }
     }

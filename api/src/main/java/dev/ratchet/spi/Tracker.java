@@ -103,11 +103,13 @@ public interface Tracker {
      * {@link Capability#NEWER_DATABASE}). Pure: no I/O.
      *
      * <p>Asked only with {@link dev.ratchet.Ratchet.Builder#allowNewerDatabase()}, after
-     * {@link #plan} refused the history as {@link dev.ratchet.ErrorKind#BINARY_OLDER_THAN_DB} or
-     * {@link dev.ratchet.ErrorKind#UNKNOWN_APPLIED_VERSION}. The engine then plans
-     * {@link Ahead#within} with {@link #plan}, which checks the applied migrations the code has as
-     * always, and runs only when that plan has nothing pending. An entry missing within the code
-     * (a deleted file) is not beyond it: the refusal stands.
+     * {@link #plan} refused the history as {@link dev.ratchet.ErrorKind#BINARY_OLDER_THAN_DB},
+     * {@link dev.ratchet.ErrorKind#UNKNOWN_APPLIED_VERSION} or {@link dev.ratchet.ErrorKind#DIRTY}.
+     * The engine then plans {@link Ahead#within} with {@link #plan}, which checks the applied
+     * migrations the code has as always, and runs only when that plan has nothing pending. An entry
+     * missing within the code (a deleted file) is not beyond it, nor is an unfinished migration of
+     * the code's own: the refusal stands. An unfinished migration beyond the code (a newer
+     * release's, running outside a transaction, or failed) may be, and its description says so.
      */
     default Optional<Ahead> ahead(History history, Namespace namespace) {
         return Optional.empty();

@@ -382,22 +382,29 @@ public final class CounterTracker implements Tracker {
                     List.of("count " + count)));
         }
         String stored = facts.get(FACT_VERSION);
-        if (stored == null || Boolean.parseBoolean(facts.get(FACT_DIRTY))) {
+        if (stored == null) {
             return Optional.empty();
         }
         long counter = Long.parseLong(stored);
         long highest = java.util.Arrays.stream(counterValues(namespace)).max().orElse(-1);
         if (counter <= highest) {
-            return Optional.empty(); // within the code: an unknown version there is no newer release's
+            // within the code: an unknown version there is no newer release's, and a dirty one is
+            // this code's own migration, unfinished
+            return Optional.empty();
         }
+        // Dirty above the code: a newer release's migration outside a transaction is running, or
+        // failed; every migration of this code was finished before it began.
+        boolean dirty = Boolean.parseBoolean(facts.get(FACT_DIRTY));
         Map<String, String> within = new LinkedHashMap<>(facts);
+        within.remove(FACT_DIRTY);
         if (highest < 0) {
             within.remove(FACT_VERSION); // the code has no migration: none of it is applied
         } else {
             within.put(FACT_VERSION, Long.toString(highest));
         }
         return Optional.of(new Ahead(new History(history.namespace(), history.entries(), within),
-                List.of("version " + counter)));
+                List.of("version " + counter + (dirty ? " (dirty: its migration, outside a transaction, is"
+                        + " running or failed)" : ""))));
     }
 
     /**
