@@ -61,9 +61,19 @@ class NewerDatabaseTest {
                 Ratchet.Builder older = Fixtures.builder(db, subject.tracker().get(), List.of(step(1), step(2)))
                         .lockTimeout(Duration.ofMillis(800));
                 // Without the option, a refusal read without the lock is decided again under it (it
-                // may be another instance's run in progress), so the boot waits for the lock.
-                RatchetException refused = assertThrows(RatchetException.class, () -> older.build().migrate());
-                assertEquals(ErrorKind.LOCK_TIMEOUT, refused.kind(), refused.getMessage());
+                // may be another instance's run in progress), so the boot waits for the lock; the
+                // timeout then says what the history was refused with.
+                RatchetException timedOut = assertThrows(RatchetException.class, () -> older.build().migrate());
+                assertEquals(ErrorKind.LOCK_TIMEOUT, timedOut.kind(), timedOut.getMessage());
+                assertEquals(1, timedOut.getSuppressed().length, timedOut.getMessage());
+                RatchetException refused = (RatchetException) timedOut.getSuppressed()[0];
+                assertTrue(List.of(ErrorKind.UNKNOWN_APPLIED_VERSION, ErrorKind.BINARY_OLDER_THAN_DB, ErrorKind.DIRTY)
+                        .contains(refused.kind()), refused.getMessage());
+                assertTrue(timedOut.getMessage().contains("Read without the lock, the history is refused as well,"
+                        + " which stands once the lock is free unless the run holding it changes the history: ["
+                        + refused.kind() + "]"), timedOut.getMessage());
+                assertTrue(timedOut.getMessage().endsWith("Hint: " + timedOut.hint())
+                        && !timedOut.hint().contains("Read without the lock"), timedOut.getMessage());
 
                 Ratchet allowed = older.allowNewerDatabase().build();
                 MigrateResult booted = allowed.migrate();

@@ -139,6 +139,7 @@ public final class Engine {
         if (state == TableState.FOREIGN_SHAPE) {
             throw foreignTable(s, ns);
         }
+        RatchetException refusedWithoutLock = null;
         if (state == TableState.PRESENT) {
             if (provesUpToDate(s, ns)) {
                 // Every migration is applied, those after a target too.
@@ -153,14 +154,19 @@ public final class Engine {
                     unlocked.warnings().forEach(w -> warn(ns, w, warnings));
                     return;
                 }
-            } catch (RatchetException refusedWithoutLock) {
-                // decided under the lock below
+            } catch (RatchetException refused) {
+                // decided under the lock below: it may be another instance's run in progress (a
+                // counter dirty while its migration runs outside a transaction)
+                refusedWithoutLock = refused;
             }
         }
         MigrationLock lock;
         Cancellation.lockWait(ns.name(), true);
         try {
             lock = s.dialect.lock(s.connection, s.state, lockScope(s), ns.name(), config.lockTimeout(), config.lockLease());
+        } catch (RatchetException e) {
+            throw refusedWithoutLock == null || e.kind() != ErrorKind.LOCK_TIMEOUT ? e
+                    : alsoRefused(e, refusedWithoutLock);
         } finally {
             Cancellation.lockWait(ns.name(), false);
         }
@@ -1301,6 +1307,20 @@ public final class Engine {
                     + ", from a newer release, left as it is (a newer database is allowed)");
             return new Plan(ns, within.pending(), within.unverifiable(), warnings);
         }
+    }
+
+    /**
+     * A lock timeout that also says what the history read without the lock was refused with: an
+     * older release restarting while a newer one holds the lock for a long migration learns, after
+     * its wait, that the database is ahead, not only that someone is migrating.
+     */
+    private static RatchetException alsoRefused(RatchetException timeout, RatchetException refused) {
+        String hint = timeout.hint();
+        RatchetException e = timeout.reworded(text -> text.equals(hint) ? text : text + " Read without the lock,"
+                + " the history is refused as well, which stands once the lock is free unless the run holding it"
+                + " changes the history: " + refused.getMessage());
+        e.addSuppressed(refused);
+        return e;
     }
 
     /** The first {@link #AHEAD_SHOWN} of {@code names}, and how many there are when that is not all. */
