@@ -1042,12 +1042,13 @@ public final class Engine {
         prefetch();
         List<String> verified = new ArrayList<>();
         List<String> notVerified = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Optional<RatchetException> failure = Optional.empty();
         Cancellation run = Cancellation.begin(runs, config.shutdownWait());
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             run.attach(s.dialect, s.connection);
             for (Namespace ns : config.namespaces()) {
-                failure = verifyNamespace(s, ns, verified, notVerified);
+                failure = verifyNamespace(s, ns, verified, notVerified, warnings);
                 if (failure.isPresent()) {
                     break;
                 }
@@ -1057,11 +1058,11 @@ public final class Engine {
         } finally {
             run.end(runs);
         }
-        return new VerifyResult(verified, notVerified, failure.map(run::explain));
+        return new VerifyResult(verified, notVerified, failure.map(run::explain), warnings);
     }
 
     private Optional<RatchetException> verifyNamespace(Session s, Namespace ns, List<String> verified,
-                                                       List<String> notVerified) {
+                                                       List<String> notVerified, List<String> warnings) {
         checkTargetSchema(s, ns);
         // PostgreSQL: the advisory lock writes nothing. SQLite: BEGIN IMMEDIATE is the lock, and a
         // lease row would be a write that outlives the rollback.
@@ -1078,7 +1079,7 @@ public final class Engine {
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
                 // what migrate would warn of (drift in WARN mode, a database ahead) reaches the listener
-                plan.warnings().forEach(w -> config.listener().warning(ns.name(), w));
+                plan.warnings().forEach(w -> warn(ns, w, warnings));
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
                 }

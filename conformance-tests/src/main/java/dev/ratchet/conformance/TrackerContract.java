@@ -9,6 +9,7 @@ import dev.ratchet.NamespaceStatus;
 import dev.ratchet.Ratchet;
 import dev.ratchet.RatchetException;
 import dev.ratchet.TransactionMode;
+import dev.ratchet.VerifyResult;
 import dev.ratchet.spi.Capability;
 import dev.ratchet.spi.Tracker;
 import net.jqwik.api.Arbitraries;
@@ -426,6 +427,10 @@ public interface TrackerContract {
             check(status.warnings().stream().anyMatch(w -> w.contains("ahead of this code")),
                     "status() does not warn that the database is ahead: " + status.warnings());
             allowed.plan().forEach(p -> check(p.isUpToDate(), "plan() of the older release: " + p.pending()));
+            VerifyResult verified = allowed.verify();
+            check(verified.ok() && verified.verified().isEmpty(), "verify() of the older release: " + verified);
+            check(verified.warnings().stream().anyMatch(w -> w.contains("ahead of this code")),
+                    "verify() does not warn that the database is ahead: " + verified.warnings());
             equal(before, SchemaFingerprint.of(db), "the older release changed the database");
             MigrateResult newer = ratchet(db, tracker(), Spec.namespace("app", code)).build().migrate();
             check(newer.applied().isEmpty(), "the newer release ran again: " + newer.applied());

@@ -445,7 +445,7 @@ final class Commands {
         int run(Report report) {
             Ratchet ratchet = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build();
             VerifyResult r = RatchetCommand.stoppable(ratchet, ratchet::verify);
-            report.put("verified", r.verified()).put("notVerified", r.notVerified());
+            report.put("verified", r.verified()).put("notVerified", r.notVerified()).put("warnings", r.warnings());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));
             if (r.failure().isPresent()) {

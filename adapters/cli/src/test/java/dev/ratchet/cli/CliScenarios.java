@@ -359,6 +359,9 @@ abstract class CliScenarios {
                 assertEquals(0, migrate.json().at("/applied").size(), migrate.out());
                 String warning = migrate.json().at("/warnings/0").asText();
                 assertTrue(warning.contains("ahead of this code") && warning.contains(beyond), migrate.out());
+                Run verify = json(concat("verify", args, "--allow-newer-database"));
+                assertEquals(warning, verify.json().at("/warnings/0").asText(), "verify warns as migrate does: "
+                        + verify.out());
                 Run status = json(concat("status", args, "--allow-newer-database"));
                 assertEquals(0, status.code(), status.out());
                 assertTrue(status.json().at("/namespaces/0/problem").isNull(), status.out());
