@@ -18,18 +18,19 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * SQLite: writes under {@code BEGIN IMMEDIATE} with {@code busy_timeout} set, and a lease
  * row (owner, expiry) that serializes runners across per-migration transactions. A crashed
- * holder's lease expires, so the next runner proceeds without a manual step; a live holder
+ * holder's lease expires, so the next runner proceeds without a manual step, at once when the
+ * holder was a process of this machine that is provably gone ({@link LeaseOwner}); a live holder
  * renews its lease inside a migration transaction whenever a tenth of the lease (at most a
  * second) passed since the last renewal, and a runner that finds its lease taken over stops
  * with {@code LOCK_LOST} before running anything more.
  */
 final class SqliteDialect extends DatabaseDialect {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.ratchet");
 
     @Override
     public String name() {
@@ -442,7 +443,7 @@ final class SqliteDialect extends DatabaseDialect {
         String schema = scope.substring(0, dot);
         String table = scope.substring(dot + 1) + "_lock";
         String qualified = qualify(schema, table);
-        String owner = ownerPrefix() + "/" + UUID.randomUUID();
+        String owner = LeaseOwner.next();
         long deadline = System.nanoTime() + timeout.toNanos();
         // SQLite waits for another connection's write in its busy handler, which nothing
         // interrupts: the wait goes in slices, between which a cancelled run stops waiting.
@@ -496,7 +497,13 @@ final class SqliteDialect extends DatabaseDialect {
                     }
                     long acquiredAt = System.nanoTime(); // no later than the expiry's clock reading
                     long now = System.currentTimeMillis();
-                    if (holder == null || holderExpiry < now) {
+                    boolean gone = holder != null && holderExpiry >= now && LeaseOwner.provablyGone(holder);
+                    if (holder == null || holderExpiry < now || gone) {
+                        if (gone) {
+                            LOG.info("Took over the migration lease of namespace '{}' in {} from {}, whose process"
+                                    + " is no longer running (it held the lease until {}).", namespace, qualified,
+                                    holder, Instant.ofEpochMilli(holderExpiry));
+                        }
                         try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO " + qualified
                                 + " (name, owner, expires_at) VALUES (?, ?, ?)")) {
                             ps.setString(1, namespace);
