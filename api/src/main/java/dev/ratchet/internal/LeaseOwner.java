@@ -30,6 +30,8 @@ final class LeaseOwner {
     /** This kernel boot and pid namespace, {@code <boot id>,<pid namespace>}; null where not Linux. */
     private static final class Here {
         static final String KERNEL = kernel();
+        /** When this process started (its {@code info()} reads several files: once). */
+        static final Optional<Instant> STARTED = ProcessHandle.current().info().startInstant();
     }
 
     private static String kernel() {
@@ -47,11 +49,9 @@ final class LeaseOwner {
 
     /** A new owner for a lease of this process. */
     static String next() {
-        ProcessHandle self = ProcessHandle.current();
         String owner = DatabaseDialect.ownerPrefix() + "/" + UUID.randomUUID();
-        Optional<Instant> started = self.info().startInstant();
-        return Here.KERNEL == null || started.isEmpty() ? owner
-                : owner + MARK + Here.KERNEL + "," + self.pid() + "," + started.get().toEpochMilli();
+        return Here.KERNEL == null || Here.STARTED.isEmpty() ? owner : owner + MARK + Here.KERNEL + ","
+                + ProcessHandle.current().pid() + "," + Here.STARTED.get().toEpochMilli();
     }
 
     /** The suffix for process {@code pid} started at {@code startedMs} on {@code kernel}; for tests. */
