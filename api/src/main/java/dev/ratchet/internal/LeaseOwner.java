@@ -50,11 +50,11 @@ final class LeaseOwner {
     /** A new owner for a lease of this process. */
     static String next() {
         String owner = DatabaseDialect.ownerPrefix() + "/" + UUID.randomUUID();
-        return Here.KERNEL == null || Here.STARTED.isEmpty() ? owner : owner + MARK + Here.KERNEL + ","
-                + ProcessHandle.current().pid() + "," + Here.STARTED.get().toEpochMilli();
+        return Here.KERNEL == null || Here.STARTED.isEmpty() ? owner
+                : owner + suffix(Here.KERNEL, ProcessHandle.current().pid(), Here.STARTED.get().toEpochMilli());
     }
 
-    /** The suffix for process {@code pid} started at {@code startedMs} on {@code kernel}; for tests. */
+    /** The suffix that names process {@code pid}, started at {@code startedMs}, on {@code kernel}. */
     static String suffix(String kernel, long pid, long startedMs) {
         return MARK + kernel + "," + pid + "," + startedMs;
     }
