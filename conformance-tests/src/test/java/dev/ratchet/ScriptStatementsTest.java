@@ -595,6 +595,54 @@ class ScriptStatementsTest {
     }
 
     /**
+     * Columns named end, case and begin around and inside a trigger. SQLite's trigger body ends
+     * at the END after its last statement's semicolon, not at a column new.end: the migration was
+     * refused as holding the transaction statement END. PostgreSQL's trigger has no body, so a
+     * column begin in UPDATE OF opens none: the statements after it are named by their own lines.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aTriggerOnColumnsNamedEndOrBeginRunsAndTheStatementsAfterItKeepTheirLines(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            if (kind == DatabaseKind.SQLITE) {
+                Migration m = Migration.builder("1_events").version(Version.of(1)).sql("""
+                        CREATE TABLE events (id INTEGER PRIMARY KEY, start INTEGER, end INTEGER);
+                        CREATE TABLE log (id INTEGER, start INTEGER, end INTEGER, n INTEGER);
+                        CREATE TRIGGER events_range BEFORE INSERT ON events
+                        BEGIN
+                          SELECT CASE WHEN NEW.end < NEW.start THEN RAISE(ABORT, 'end before start') END;
+                          INSERT INTO log (id, start, end) VALUES (NEW.id, NEW.start, NEW.end);
+                          UPDATE log SET end = NEW.end * 10, n = 1 WHERE id = NEW.id;
+                        END;
+                        INSERT INTO events VALUES (1, 1, 2);
+                        """).build();
+                Fixtures.ratchet(db, List.of(m)).migrate();
+                assertEquals(List.of("1|1|20|1"), rows(db, "SELECT id, start, end, n FROM log"));
+                try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+                            () -> st.executeUpdate("INSERT INTO events VALUES (2, 5, 4)"));
+                    assertTrue(e.getMessage().contains("end before start"), "the trigger's whole body: " + e.getMessage());
+                }
+            } else {
+                Migration m = Migration.builder("1_periods").version(Version.of(1)).sql("""
+                        CREATE TABLE periods (id int, begin int, "end" int);
+                        CREATE FUNCTION periods_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN NEW."end" := NEW.begin; RETURN NEW; END $$;
+                        CREATE OR REPLACE TRIGGER periods_touch BEFORE UPDATE OF begin ON periods
+                        FOR EACH ROW EXECUTE FUNCTION periods_touch();
+                        INSERT INTO periods VALUES (1, 1, 1);
+                        INSERT INTO no_such_table VALUES (1);
+                        """).build();
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, List.of(m)).migrate());
+                assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+                assertEquals(5, e.context().get("statement"), e.getMessage());
+                assertEquals(7, e.context().get("line"), e.getMessage());
+                assertTrue(e.getMessage().contains("statement 5 of 5 (line 7)"), e.getMessage());
+            }
+        }
+    }
+
+    /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
      * and the migration was recorded as applied without the second; PostgreSQL's refused it in a

@@ -13,8 +13,10 @@ import java.util.Locale;
  *
  * <p>It understands single-quoted strings (with {@code ''} and PostgreSQL's {@code E'\''}),
  * quoted identifiers, {@code --} and nested {@code /* *}{@code /} comments, PostgreSQL
- * dollar quoting, {@code BEGIN ... END} bodies of {@code CREATE TRIGGER} /
- * {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside them), and
+ * dollar quoting, the {@code BEGIN ... END} body of a SQLite {@code CREATE TRIGGER} (which ends,
+ * as in SQLite's sqlite3_complete(), at the {@code END} right after a semicolon, whatever
+ * {@code CASE} or column named end came before), {@code CREATE FUNCTION ... BEGIN ATOMIC} (with
+ * {@code CASE ... END} inside it, as psql counts them), and
  * parentheses, inside which a semicolon ends nothing (as in psql: {@code CREATE RULE ... DO ALSO
  * (INSERT ...; INSERT ...)}).
  */
@@ -304,6 +306,7 @@ public final class SqlScript {
                     i++;
                 }
                 i++;
+                piece.token(c);
                 continue;
             }
             if (c == '$' && i + 1 < n && s.charAt(i + 1) == '{') {
@@ -325,6 +328,7 @@ public final class SqlScript {
                     int end = close < 0 ? n : close + tag.length();
                     line += countNewlines(s, i, end);
                     i = end;
+                    piece.token('$');
                     continue;
                 }
             }
@@ -342,7 +346,7 @@ public final class SqlScript {
             } else if (c == ')' && piece.parenDepth > 0) {
                 piece.parenDepth--;
             }
-            if (c == ';' && piece.blockDepth == 0 && piece.parenDepth == 0 && !verbatim) {
+            if (c == ';' && piece.endsAtSemicolon() && !verbatim) {
                 if (piece.significant) {
                     String sql = s.substring(start, i).strip();
                     if (!piece.firstWords.isEmpty() && piece.firstWords.get(0).equals("COPY") && COPY_FROM_STDIN.matcher(sql).find()) {
@@ -375,6 +379,8 @@ public final class SqlScript {
                 }
                 start = i + 1;
                 piece.reset();
+            } else if (!Character.isWhitespace(c)) {
+                piece.token(c);
             }
             i++;
         }
@@ -400,6 +406,9 @@ public final class SqlScript {
 
     /** What {@link #split} knows of the statement it is reading. */
     private static final class Piece {
+        /** Words after which a BEGIN is a column named begin, not a trigger's body: UPDATE OF begin, WHEN begin > 0 ... */
+        private static final java.util.Set<String> OPERAND_BEFORE = java.util.Set.of(
+                "OF", "ON", "WHEN", "AND", "OR", "NOT", "IS", "LIKE", "GLOB", "BETWEEN", "IN", "THEN", "ELSE", "CASE");
         /** Something besides blanks and comments was read. */
         boolean significant;
         /** The line the statement starts on. */
@@ -410,8 +419,21 @@ public final class SqlScript {
         /** It starts with CREATE, and with CREATE [TEMP|TEMPORARY] TRIGGER. */
         boolean create;
         boolean trigger;
-        /** The body of a trigger or of BEGIN ATOMIC, and CASE ... END inside it: a semicolon there ends nothing. */
+        /** The body of BEGIN ATOMIC, and CASE ... END inside it: a semicolon there ends nothing. */
         int blockDepth;
+        /**
+         * In the BEGIN ... END body of a trigger (SQLite's), which ends, as SQLite's own
+         * sqlite3_complete() has it, at the semicolon after an END that comes straight after a
+         * semicolon; {@code triggerEnd} once that END is read.
+         */
+        boolean triggerBody;
+        boolean triggerEnd;
+        /**
+         * The last token read: a word's first letter upper-cased, a quote or {@code $} for quoted text, else the
+         * character itself (0 for none); and the word, if it was one.
+         */
+        char previous;
+        String previousWord;
         /** Open parentheses: a semicolon inside them ends nothing (CREATE RULE ... DO (a; b)). */
         int parenDepth;
         /** Its first Flyway placeholder. */
@@ -433,11 +455,28 @@ public final class SqlScript {
             if (firstWords.size() < 3) {
                 firstWords.add(word);
             }
-            if (!create) {
-                return;
+            if (create) {
+                keyword(word, script, end);
             }
-            if (blockDepth == 0) {
-                if (word.equals("BEGIN") && (trigger || nextWord(script, end).equals("ATOMIC"))) {
+            triggerEnd = triggerBody && word.equals("END") && previous == ';';
+            previous = word.charAt(0);
+            previousWord = word;
+        }
+
+        /** What a word of a CREATE statement opens or closes. */
+        private void keyword(String word, String script, int end) {
+            if (previous == '.') {
+                return; // a column: new.end, t.case, old.begin
+            }
+            if (trigger) {
+                // SQLite's body: BEGIN as a keyword, not a column of UPDATE OF or of the WHEN condition
+                if (!triggerBody && word.equals("BEGIN") && parenDepth == 0 && previous != ','
+                        && !OPERAND_BEFORE.contains(previousWord == null ? "" : previousWord)
+                        && "=<>!+-*/%|&~".indexOf(previous) < 0) {
+                    triggerBody = true;
+                }
+            } else if (blockDepth == 0) {
+                if (word.equals("BEGIN") && nextWord(script, end).equals("ATOMIC")) {
                     blockDepth = 1;
                 }
             } else if (word.equals("CASE")) {
@@ -445,6 +484,18 @@ public final class SqlScript {
             } else if (word.equals("END")) {
                 blockDepth--;
             }
+        }
+
+        /** Something other than a word or a semicolon that ends the statement: an operator, a quoted text. */
+        void token(char c) {
+            triggerEnd = false;
+            previous = c;
+            previousWord = null;
+        }
+
+        /** Whether a semicolon read now, outside quotes and comments, ends the statement. */
+        boolean endsAtSemicolon() {
+            return blockDepth == 0 && parenDepth == 0 && (!triggerBody || triggerEnd);
         }
 
         private static String nextWord(String script, int from) {
@@ -470,6 +521,10 @@ public final class SqlScript {
             create = false;
             trigger = false;
             blockDepth = 0;
+            triggerBody = false;
+            triggerEnd = false;
+            previous = 0;
+            previousWord = null;
             parenDepth = 0;
             placeholder = null;
         }

@@ -64,6 +64,41 @@ class SqlScriptTest {
         assertEquals(List.of(trigger, "SELECT 1"), split(trigger + ";\nSELECT 1;"));
     }
 
+    /**
+     * A SQLite trigger body ends where sqlite3_complete() ends it: at the semicolon after an END
+     * that comes straight after a semicolon. Columns named end, case or begin (new.end, a column
+     * list, SET end = ...) inside it, or before it in UPDATE OF and WHEN, are no keywords.
+     */
+    @Test
+    void aTriggerBodyEndsAtTheEndAfterItsLastStatementWhateverItsColumnsAreNamed() {
+        String trigger = "CREATE TRIGGER events_range BEFORE INSERT ON events\nBEGIN\n"
+                + "  SELECT CASE WHEN NEW.end < NEW.start THEN RAISE(ABORT, 'end;') END;\n"
+                + "  INSERT INTO log (id, start, end) VALUES (NEW.id, NEW.start, NEW.end);\n"
+                + "  UPDATE log SET end = NEW.end, case = 1 WHERE id = NEW.id; -- the last one\n"
+                + "  /* a comment; */ END";
+        List<SqlScript.Statement> statements = SqlScript.split(trigger + ";\nINSERT INTO events VALUES (1, 1, 2);");
+        assertEquals(List.of(trigger, "INSERT INTO events VALUES (1, 1, 2)"),
+                statements.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(1, 7), statements.stream().map(SqlScript.Statement::line).toList());
+
+        String columns = "CREATE TRIGGER t AFTER UPDATE OF start, begin ON events\n"
+                + "WHEN old.begin IS NOT new.begin AND begin > 0 BEGIN\n  UPDATE log SET end = 1;\nEND";
+        assertEquals(List.of(columns, "SELECT 2"), split(columns + ";\nSELECT 2;"),
+                "begin in UPDATE OF and in the WHEN condition is a column: the body opens at the keyword");
+
+        // PostgreSQL's triggers have no body: a column named begin must not open one.
+        String pgTrigger = "CREATE OR REPLACE TRIGGER t AFTER UPDATE OF begin ON periods\n"
+                + "FOR EACH ROW EXECUTE FUNCTION f()";
+        List<SqlScript.Statement> pg = SqlScript.split(pgTrigger + ";\nSELECT 2;\nSELECT 3;");
+        assertEquals(List.of(pgTrigger, "SELECT 2", "SELECT 3"), pg.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(1, 3, 4), pg.stream().map(SqlScript.Statement::line).toList());
+
+        String atomic = "CREATE FUNCTION span(p periods) RETURNS int LANGUAGE SQL\nBEGIN ATOMIC\n"
+                + "  SELECT CASE WHEN p.end IS NULL THEN 0 ELSE 1 END;\nEND";
+        assertEquals(List.of(atomic, "SELECT 3"), split(atomic + ";\nSELECT 3;"),
+                "p.end is a column in a SQL-standard body too");
+    }
+
     @Test
     void postgresEscapeStringsAndLineNumbers() {
         List<SqlScript.Statement> statements = SqlScript.split("SELECT E'a\\';b';\n\n  SELECT 2;\nSELECT 3");
