@@ -182,6 +182,13 @@ final class Commands {
          */
         final List<Map<String, Object>> applied = new ArrayList<>();
 
+        /**
+         * Whether the text output names each migration as its body starts: where nothing commits
+         * until every body has run (a chain; {@code verify}, which rolls back), so that a long run
+         * says which migration it is in rather than nothing until its end.
+         */
+        boolean announceEachStart;
+
         /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
             // SIGINT and SIGTERM cancel the run through the command line's own hook (RatchetCommand.stop)
@@ -189,6 +196,15 @@ final class Commands {
                     .cancelOnShutdown(Duration.ZERO);
             namespaces.forEach(b::namespace);
             return b.listener(new MigrationListener() {
+                @Override
+                public void beforeMigration(String ns, Migration m) {
+                    if (announceEachStart && !output.json()) {
+                        flushNote();
+                        out.printf("  running %s/%s%n", ns, m.name());
+                        out.flush();
+                    }
+                }
+
                 @Override
                 public void afterMigration(String ns, Migration m, Duration d) {
                     Map<String, Object> a = new LinkedHashMap<>();
@@ -402,6 +418,8 @@ final class Commands {
         @Override
         int run(Report report) {
             List<Namespace> namespaces = target.applyTo(sources.namespaces(true));
+            announceEachStart = (transactionMode != null ? transactionMode : tracker().defaultTransactionMode())
+                    == TransactionMode.CHAIN;
             Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(namespaces)));
             if (transactionMode != null) {
                 b.transactionMode(transactionMode);
@@ -443,7 +461,9 @@ final class Commands {
 
         @Override
         int run(Report report) {
+            announceEachStart = true;
             Ratchet ratchet = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build();
+            text("Verifying %s (every migration run is rolled back)", db.maskedUrl());
             VerifyResult r = RatchetCommand.stoppable(ratchet, ratchet::verify);
             report.put("verified", r.verified()).put("notVerified", r.notVerified()).put("warnings", r.warnings());
             r.verified().forEach(v -> text("  ok %s", v));

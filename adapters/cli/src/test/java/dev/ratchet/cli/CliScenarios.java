@@ -88,6 +88,48 @@ abstract class CliScenarios {
         }
     }
 
+    /**
+     * Where nothing commits until every body has run (a chain, and verify), the text output names
+     * each migration as its body starts: a long run says which migration it is in, and a failed
+     * chain which one it was running. A migration committed on its own is named once, applied.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aChainOrAVerifyNamesEachMigrationAsItsBodyStarts(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String q = QUICKSTART.toString();
+            Run verify = ratchet("verify", "--url", db.url(), "--migrations", q);
+            assertEquals(0, verify.code(), verify.out() + verify.err());
+            String v = verify.out();
+            assertTrue(v.contains("Verifying "), v);
+            assertTrue(v.contains("  running default/3_add_isbn\n"), v);
+            assertTrue(v.indexOf("  running default/3_add_isbn") < v.indexOf("  ok default/1_create_authors"),
+                    "every body ran before the run was rolled back: " + v);
+
+            Run chain = ratchet("migrate", "--url", db.url(), "--migrations", q, "--transaction-mode", "CHAIN",
+                    "--target", "2");
+            assertEquals(0, chain.code(), chain.out() + chain.err());
+            String c = chain.out();
+            assertTrue(c.contains("  running default/1_create_authors\n"), c);
+            assertTrue(c.indexOf("  running default/2_create_books") < c.indexOf("  applied default/1_create_authors"),
+                    "the chain's migrations are named as they start, and applied once it commits: " + c);
+
+            Run single = ratchet("migrate", "--url", db.url(), "--migrations", q, "--transaction-mode", "PER_MIGRATION");
+            assertEquals(0, single.code(), single.out() + single.err());
+            assertTrue(single.out().contains("  applied default/3_add_isbn"), single.out());
+            assertFalse(single.out().contains("running"), "committed one at a time, each is named once: " + single.out());
+
+            Path broken = dir("chain-broken");
+            Files.writeString(broken.resolve("V1__a.sql"), "CREATE TABLE chain_a (id int);");
+            Files.writeString(broken.resolve("V2__broken.sql"), "SELECT * FROM nowhere;");
+            Run failed = ratchet("migrate", "--url", db.url(), "--namespace", "reports=" + broken, "--tracker", "identity");
+            assertEquals(1, failed.code(), failed.out() + failed.err());
+            assertTrue(failed.out().contains("  running reports/1_a\n  running reports/2_broken\n"),
+                    "identity chains by default, and the output names the migration that failed it: " + failed.out());
+            assertFalse(failed.out().contains("applied reports/"), "the chain rolled back: " + failed.out());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void planVerifyMigrateStatusInJson(DatabaseKind kind) throws Exception {
