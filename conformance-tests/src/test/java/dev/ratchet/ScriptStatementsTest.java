@@ -643,6 +643,24 @@ class ScriptStatementsTest {
     }
 
     /**
+     * SQLite's [bracketed identifiers], as scripts ported from SQL Server or Access write them,
+     * with a semicolon, a quote and a comment's start inside: the migration was split inside
+     * them and failed, or was refused.
+     */
+    @Test
+    void sqliteBracketedIdentifiersWithASemicolonOrAQuoteInsideRun() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            Migration m = Migration.builder("1_brackets").version(Version.of(1)).sql("""
+                    CREATE TABLE [order; it's] ([id] INTEGER PRIMARY KEY, [--note] TEXT);
+                    INSERT INTO [order; it's] ([id], [--note]) VALUES (1, 'first');
+                    CREATE VIEW [v/*] AS SELECT o.[--note] AS [note;] FROM [order; it's] AS o;
+                    """).build();
+            Fixtures.ratchet(db, List.of(m)).migrate();
+            assertEquals(List.of("first"), rows(db, "SELECT [note;] FROM [v/*]"));
+        }
+    }
+
+    /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
      * and the migration was recorded as applied without the second; PostgreSQL's refused it in a

@@ -12,13 +12,13 @@ import java.util.Locale;
  * {@link DatabaseDialect#runInTransaction}.)
  *
  * <p>It understands single-quoted strings (with {@code ''} and PostgreSQL's {@code E'\''}),
- * quoted identifiers, {@code --} and nested {@code /* *}{@code /} comments, PostgreSQL
- * dollar quoting, the {@code BEGIN ... END} body of a SQLite {@code CREATE TRIGGER} (which ends,
- * as in SQLite's sqlite3_complete(), at the {@code END} right after a semicolon, whatever
- * {@code CASE} or column named end came before), {@code CREATE FUNCTION ... BEGIN ATOMIC} (with
- * {@code CASE ... END} inside it, as psql counts them), and
- * parentheses, inside which a semicolon ends nothing (as in psql: {@code CREATE RULE ... DO ALSO
- * (INSERT ...; INSERT ...)}).
+ * quoted identifiers (SQLite's {@code [bracketed]} ones too), {@code --} and nested
+ * {@code /* *}{@code /} comments, PostgreSQL dollar quoting, the {@code BEGIN ... END} body of a
+ * SQLite {@code CREATE TRIGGER} (which ends, as in SQLite's sqlite3_complete(), at the
+ * {@code END} right after a semicolon, whatever {@code CASE} or column named end came before),
+ * {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside it, as psql counts
+ * them), and parentheses, inside which a semicolon ends nothing (as in psql:
+ * {@code CREATE RULE ... DO ALSO (INSERT ...; INSERT ...)}).
  */
 public final class SqlScript {
     /**
@@ -283,6 +283,15 @@ public final class SqlScript {
                 piece.significant = true;
                 piece.startLine = line;
             }
+            if (c == '[' && piece.bracketIdentifierNext()) {
+                // SQLite's [identifier], as in MS Access and SQL Server: it runs to the first ']'
+                int close = s.indexOf(']', i + 1);
+                int end = close < 0 ? n : close + 1;
+                line += countNewlines(s, i, end);
+                i = end;
+                piece.token(']');
+                continue;
+            }
             if (c == '\'' || c == '"' || c == '`') {
                 boolean backslashEscapes = c == '\'' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
                         && (i < 2 || !isWordChar(s.charAt(i - 2)));
@@ -409,6 +418,12 @@ public final class SqlScript {
         /** Words after which a BEGIN is a column named begin, not a trigger's body: UPDATE OF begin, WHEN begin > 0 ... */
         private static final java.util.Set<String> OPERAND_BEFORE = java.util.Set.of(
                 "OF", "ON", "WHEN", "AND", "OR", "NOT", "IS", "LIKE", "GLOB", "BETWEEN", "IN", "THEN", "ELSE", "CASE");
+        /** Words after which a {@code [} opens a bracketed identifier: SQLite's keywords before a name or an expression. */
+        private static final java.util.Set<String> BRACKET_AFTER = java.util.Set.of(
+                "SELECT", "DISTINCT", "ALL", "FROM", "JOIN", "ON", "USING", "INTO", "UPDATE", "SET", "WHERE", "AND", "OR",
+                "NOT", "BY", "AS", "TABLE", "VIEW", "INDEX", "TRIGGER", "EXISTS", "COLUMN", "ADD", "RENAME", "TO",
+                "REFERENCES", "WHEN", "THEN", "ELSE", "CASE", "IS", "LIKE", "GLOB", "BETWEEN", "OF", "RETURNING",
+                "HAVING", "IN");
         /** Something besides blanks and comments was read. */
         boolean significant;
         /** The line the statement starts on. */
@@ -491,6 +506,17 @@ public final class SqlScript {
             triggerEnd = false;
             previous = c;
             previousWord = null;
+        }
+
+        /**
+         * Whether a {@code [} read now opens SQLite's bracketed identifier ({@code [order]},
+         * {@code [my table]}): where an identifier may come and an expression cannot have ended,
+         * after {@code (}, a comma, a dot, an operator or a word such as SELECT, FROM or TABLE.
+         * PostgreSQL's {@code [} (a subscript, {@code ARRAY[...]}, {@code int[]}) always follows
+         * a value or a type: a word, {@code )} or {@code ]}.
+         */
+        boolean bracketIdentifierNext() {
+            return previousWord != null ? BRACKET_AFTER.contains(previousWord) : "(,.=<>!+-*/%|&~".indexOf(previous) >= 0;
         }
 
         /** Whether a semicolon read now, outside quotes and comments, ends the statement. */

@@ -99,6 +99,24 @@ class SqlScriptTest {
                 "p.end is a column in a SQL-standard body too");
     }
 
+    /**
+     * SQLite's [bracketed identifiers] may hold a semicolon, a quote or a comment's start; and
+     * PostgreSQL's brackets, a subscript or an array, which always follow a value or a type, are
+     * read as before (a jsonb key with a ']' in it too).
+     */
+    @Test
+    void aBracketedIdentifierIsOneTokenWhereAnIdentifierMayComeAndASubscriptIsNot() {
+        String table = "CREATE TABLE [order; it's] ([id] INTEGER, [--note] TEXT, [a\nb] TEXT)";
+        String insert = "INSERT INTO [order; it's] ([id], [--note]) SELECT t.[id], [x/*y] FROM t AS [t;]";
+        List<SqlScript.Statement> sqlite = SqlScript.split(table + ";\n" + insert + ";\nSELECT 1;");
+        assertEquals(List.of(table, insert, "SELECT 1"), sqlite.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(1, 3, 4), sqlite.stream().map(SqlScript.Statement::line).toList());
+
+        List<String> pg = List.of("SELECT ARRAY[1, 2] || arr[1:2], (ARRAY['a;'])[1], x::int[]",
+                "SELECT data['k]'] FROM docs", "SELECT m[2][3]", "SELECT 'end'");
+        assertEquals(pg, split(String.join(";\n", pg) + ";"));
+    }
+
     @Test
     void postgresEscapeStringsAndLineNumbers() {
         List<SqlScript.Statement> statements = SqlScript.split("SELECT E'a\\';b';\n\n  SELECT 2;\nSELECT 3");
