@@ -32,7 +32,8 @@ public final class SqlScript {
      */
     public record Statement(String sql, int line, List<String> firstWords, String copyData, String placeholder) {
         private static final java.util.regex.Pattern SETS_FOREIGN_KEYS =
-                java.util.regex.Pattern.compile("(?i)foreign_keys[\"`\\]]?\\s*[=(]");
+                java.util.regex.Pattern.compile("(?is)^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*PRAGMA\\s+"
+                        + "(?:[\\w\"'`\\[\\]]+\\s*\\.\\s*)?[\"'`\\[]?foreign_keys[\"'`\\]]?\\s*[=(]");
 
         /** A statement with no COPY data and no placeholder. */
         public Statement(String sql, int line, List<String> firstWords) {
@@ -106,10 +107,7 @@ public final class SqlScript {
          * ignores inside a transaction. Reading it ({@code PRAGMA foreign_keys}) is not setting it.
          */
         public boolean setsForeignKeys() {
-            return !firstWords.isEmpty() && firstWords.get(0).equals("PRAGMA")
-                    && (firstWords.size() > 1 && firstWords.get(1).equals("FOREIGN_KEYS")
-                    || firstWords.size() > 2 && firstWords.get(2).equals("FOREIGN_KEYS"))
-                    && SETS_FOREIGN_KEYS.matcher(sql).find();
+            return !firstWords.isEmpty() && firstWords.get(0).equals("PRAGMA") && SETS_FOREIGN_KEYS.matcher(sql).find();
         }
 
         /**

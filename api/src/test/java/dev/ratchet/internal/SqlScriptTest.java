@@ -160,7 +160,8 @@ class SqlScriptTest {
     void settingTheForeignKeysPragmaIsRecognisedAndReadingItOrItsNeighboursIsNot() {
         for (String sql : List.of("PRAGMA foreign_keys = OFF", "pragma FOREIGN_KEYS=off", "PRAGMA foreign_keys(0)",
                 "-- rebuild\nPRAGMA foreign_keys = 1", "PRAGMA main.foreign_keys = false",
-                "/* off */ Pragma Foreign_Keys\n  = ON")) {
+                "/* off */ Pragma Foreign_Keys\n  = ON", "PRAGMA \"foreign_keys\" = OFF", "PRAGMA [foreign_keys] = 0",
+                "PRAGMA main.[foreign_keys] = OFF", "PRAGMA 'foreign_keys'=OFF", "PRAGMA \"main\" . `foreign_keys` (0)")) {
             List<SqlScript.Statement> statements = SqlScript.split(sql);
             assertEquals(1, statements.size(), sql);
             assertTrue(statements.get(0).setsForeignKeys(), sql);
@@ -169,7 +170,8 @@ class SqlScriptTest {
         for (String sql : List.of("PRAGMA foreign_keys", "PRAGMA foreign_key_check", "PRAGMA foreign_key_list(t)",
                 "PRAGMA defer_foreign_keys = ON", "PRAGMA main.defer_foreign_keys = ON",
                 "SELECT 'PRAGMA foreign_keys = OFF'", "INSERT INTO notes VALUES ('foreign_keys = off')",
-                "-- PRAGMA foreign_keys = OFF\nSELECT 1")) {
+                "-- PRAGMA foreign_keys = OFF\nSELECT 1", "-- foreign_keys = OFF first\nPRAGMA cache_size = 100",
+                "PRAGMA [defer_foreign_keys] = ON")) {
             assertFalse(SqlScript.split(sql).stream().anyMatch(SqlScript.Statement::setsForeignKeys), sql);
         }
         assertFalse(SqlScript.mentionsForeignKeys("PRAGMA foreign_key_check; SELECT 'foreign keys'"));
