@@ -186,6 +186,44 @@ class FaultTest {
         assertTrue(e.getMessage().contains("password=***"), e.getMessage());
     }
 
+    /**
+     * A URL that names a file which is no SQLite database, or a damaged one: the error says which,
+     * with SQLite's result code in place of a SQLSTATE SQLite does not have, and the file is left
+     * as it was.
+     */
+    @Test
+    void aFileThatIsNoSqliteDatabaseOrADamagedOneIsNamedInTheHintAndLeftAsItWas(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path text = dir.resolve("notes.db");
+        java.nio.file.Files.writeString(text, "not a database, some notes\n".repeat(200));
+        java.nio.file.Path damaged = dir.resolve("damaged.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + damaged); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE a (x int)");
+            st.execute("INSERT INTO a VALUES (1)");
+        }
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(damaged,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] garbage = new byte[200];
+            java.util.Arrays.fill(garbage, (byte) 0xff);
+            f.write(java.nio.ByteBuffer.wrap(garbage), 100); // the schema page, after the file's header
+        }
+        Map<java.nio.file.Path, String> hints = Map.of(text, "is not a SQLite database", damaged, "is damaged");
+        Map<java.nio.file.Path, String> codes = Map.of(text, "(SQLite result code 26)", damaged, "(SQLite result code 11)");
+        for (java.nio.file.Path file : List.of(text, damaged)) {
+            byte[] before = java.nio.file.Files.readAllBytes(file);
+            Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + file, null, null))
+                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", creates(1)))
+                    .build();
+            RatchetException e = assertThrows(RatchetException.class, r::migrate);
+            assertEquals(ErrorKind.DATABASE_ERROR, e.kind(), e.getMessage());
+            assertTrue(e.hint().contains(hints.get(file)), e.hint());
+            assertTrue(e.getMessage().contains(codes.get(file)), e.getMessage());
+            assertFalse(e.getMessage().contains("SQLSTATE null"), e.getMessage());
+            assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(file)), "left as it was: " + file);
+        }
+    }
+
     /** SQLite creates the file, not its directory: a path into a missing directory says so. */
     @Test
     void aSqliteFileInAMissingDirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {

@@ -34,11 +34,17 @@ public final class Errors {
                 : ErrorKind.DATABASE_ERROR;
         RatchetException.Builder b = RatchetException.of(kind, "Database error while " + doing
                         + (namespace == null ? "" : " for namespace '" + namespace + "'")
-                        + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ", vendor code " + e.getErrorCode() + ").")
+                        + ": " + e.getMessage() + " (" + codes(dialect, e) + ").")
                 .with("namespace", namespace).with("sqlState", e.getSQLState()).with("vendorCode", e.getErrorCode())
                 .cause(e);
         String hint = kind == ErrorKind.DATABASE_ERROR ? hint(dialect, e) : null;
         return (hint == null ? b : b.hint(hint)).build();
+    }
+
+    /** The error's codes, as the message gives them: its SQLSTATE if it has one, and the vendor's code. */
+    private static String codes(DatabaseDialect dialect, SQLException e) {
+        String vendor = (dialect instanceof SqliteDialect ? "SQLite result code " : "vendor code ") + e.getErrorCode();
+        return e.getSQLState() == null ? vendor : "SQLSTATE " + e.getSQLState() + ", " + vendor;
     }
 
     /**
@@ -53,7 +59,7 @@ public final class Errors {
     /**
      * What an operator can do about the database errors a set-up meets first (a user without
      * rights, a read-only server, a schema that is not there, a full disk, a SQLite database
-     * another connection holds), by SQLSTATE, or by
+     * another connection holds, a file that is no SQLite database or a damaged one), by SQLSTATE, or by
      * SQLite's result code; null for any other error, which keeps the kind's hint.
      */
     static String hint(DatabaseDialect dialect, SQLException e) {
@@ -75,6 +81,15 @@ public final class Errors {
                     + " writer, or a reader inside a long transaction (unless the database is in WAL mode, a reader"
                     + " keeps a writer from committing); wait for it, switch the database to WAL (PRAGMA journal_mode"
                     + " = WAL), or raise the lock timeout";
+        }
+        if (sqlite == 26 /* SQLITE_NOTADB */) {
+            return "the file the URL names is not a SQLite database (another kind of file, or a database encrypted with"
+                    + " a key this driver was not given): check that the URL names the application's database file;"
+                    + " Ratchet wrote nothing to it";
+        }
+        if (sqlite == 11 /* SQLITE_CORRUPT */) {
+            return "the database file is damaged: restore it from a backup, or save what it holds with sqlite3's .recover"
+                    + " command into a new file; PRAGMA integrity_check names the damage";
         }
         if (state.equals("53100") || sqlite == 13 /* SQLITE_FULL */) {
             return "the disk is full: free space where the database keeps its files, then run again";
