@@ -240,6 +240,31 @@ class FaultTest {
         assertFalse(java.nio.file.Files.exists(missing), "nothing created");
     }
 
+    /**
+     * A server that refuses the connection says why in its SQLSTATE, and the hint says what to do:
+     * a database the server does not have, and no server at the port.
+     */
+    @Test
+    void aMissingDatabaseOrNoServerAtThePortIsNamedInTheHint() {
+        String url;
+        try (TestDatabase db = TestDatabases.postgres()) {
+            url = db.url();
+        }
+        String missing = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]+", "$1ratchet_no_such_database");
+        String noServer = url.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:1/");
+        Map<String, String> hints = Map.of(missing, "the server has no database of the name the URL gives: create it",
+                noServer, "no server answered at the host and port the URL gives");
+        for (String u : List.of(missing, noServer)) {
+            Ratchet r = Ratchet.builder().connections(ConnectionSource.url(u, null, null))
+                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", creates(1)))
+                    .build();
+            RatchetException e = assertThrows(RatchetException.class, r::migrate);
+            assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
+            assertTrue(e.hint().startsWith(hints.get(u)), u + ": " + e.hint());
+        }
+    }
+
     /** pgjdbc takes USER:PASSWORD@ as part of the host: the hint says how to write the URL instead. */
     @Test
     void userInfoBeforeThePostgresHostIsNamedInTheHint() {

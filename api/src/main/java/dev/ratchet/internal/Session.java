@@ -94,6 +94,28 @@ final class Session implements AutoCloseable {
     }
 
     /**
+     * What to do about a connection the server refused, by the SQLSTATE it gave: a database or a
+     * user it does not have, a password it rejected, or no server answering.
+     */
+    static java.util.Optional<String> connectHint(String sqlState) {
+        if (sqlState == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(switch (sqlState) {
+            case "3D000" -> "the server has no database of the name the URL gives: create it (createdb NAME, or CREATE"
+                    + " DATABASE NAME), or correct the name; Ratchet creates its tracker table, never a database";
+            case "28P01" -> "the server rejected the password for this user: give the user's password (?password= in"
+                    + " the URL, or, with the command line, RATCHET_PASSWORD)";
+            case "28000" -> "the server does not let this user connect: check the user name (?user= in the URL, or,"
+                    + " with the command line, --user), that the role exists and may log in, and that the server's"
+                    + " pg_hba.conf admits it from this host";
+            case "08001" -> "no server answered at the host and port the URL gives: check them, that the server runs"
+                    + " and listens there (listen_addresses, port), and that no firewall is in the way";
+            default -> null;
+        });
+    }
+
+    /**
      * The directory a {@code jdbc:sqlite:} file URL names that does not exist, if it names one: the
      * reason SQLite cannot open (create) the file.
      */
@@ -134,7 +156,7 @@ final class Session implements AutoCloseable {
                             + " connection to " + source.describe() + ": " + ConnectionSource.maskUrl(e.getMessage())
                             + (e.getSQLState() == null ? "." : " (SQLSTATE " + e.getSQLState() + ")."))
                     .with("source", source.describe()).cause(withoutSecrets(e));
-            urlHint(source.describe()).ifPresent(failed::hint);
+            urlHint(source.describe()).or(() -> connectHint(e.getSQLState())).ifPresent(failed::hint);
             throw failed.build();
         }
         try {
