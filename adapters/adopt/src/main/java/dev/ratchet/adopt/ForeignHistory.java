@@ -47,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * which case it is left out and reported ({@link #leftOut}). The tool's own checksums are never
  * carried as Ratchet's: they are computed differently. Where the tool's checksum of an entry is
  * that of the matched file as the tool computes it ({@link #checksumMatches}: Flyway's CRC-32,
- * Prisma's SHA-256), the file is what ran, and the adopted row takes the file's Ratchet checksum,
+ * Liquibase's MD5, Prisma's SHA-256), the file is what ran, and the adopted row takes the file's Ratchet checksum,
  * so a checksum-keeping tracker verifies it from then on; where it differs, the file was edited
  * after the tool ran it, and the row has no checksum and a warning says so ({@link #warnings}).
  * Other rows have none, and verification starts with the next migration Ratchet applies.

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link Adoption.Builder#map}.
  *
  * <p>A changeset's text is kept as written, its {@code --rollback} and {@code --comment} lines
- * included (they are SQL comments), after a first comment line naming the changeset.
+ * included (they are SQL comments), after a first comment line naming the changeset; the lines
+ * an {@code --ignoreLines} directive has Liquibase pass over become comments.
  * {@code runInTransaction:false} becomes Ratchet's {@code -- ratchet:no-transaction} directive.
  * Refused ({@link ErrorKind#CHANGELOG_UNSUPPORTED}), for all changesets at once: what Ratchet
  * would run differently without saying so: {@code context}, {@code contextFilter}, {@code labels}
@@ -42,11 +43,20 @@ import java.util.regex.Pattern;
 public final class LiquibaseChangelog {
     private static final Pattern HEADER = Pattern.compile("--\\s*liquibase\\s+formatted\\s+sql\\b.*",
             Pattern.CASE_INSENSITIVE);
-    /** {@code --changeset author:id attributes}: author and id may be double-quoted. */
+    /**
+     * {@code --changeset author:id attributes}: author and id may be double-quoted, and an author
+     * unquoted runs to the first colon, spaces and all, as in Liquibase ({@code carol smith:seed}).
+     */
     private static final Pattern CHANGESET = Pattern.compile(
-            "--\\s*changeset\\s+(\"[^\"]*\"|[^\\s:]+)\\s*:\\s*(\"[^\"]*\"|\\S+)(.*)", Pattern.CASE_INSENSITIVE);
+            "--\\s*changeset\\s+(\"[^\"]*\"|[^:]+):\\s*(\"[^\"]*\"|\\S+)(.*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern ATTRIBUTE = Pattern.compile("([A-Za-z]+):(\"[^\"]*\"|\\S*)");
     private static final Pattern PRECONDITION = Pattern.compile("--\\s*precondition", Pattern.CASE_INSENSITIVE);
+    /** The first lines of a migration this class writes: the directive of a non-transactional one, the changeset's name. */
+    private static final String NO_TRANSACTION = "-- ratchet:no-transaction\n";
+    private static final Pattern RATCHET_LINES = Pattern.compile(
+            "(?:-- ratchet:no-transaction\\r?\\n)?-- Liquibase changeset [^\\r\\n]*\\([^\\r\\n]*, line [0-9]+\\)\\r?\\n");
+    /** {@code --ignoreLines:start}, {@code :end} or {@code :N}: lines Liquibase neither runs nor hashes. */
+    static final Pattern IGNORE_LINES = Pattern.compile("--\\s*ignoreLines:(\\w+)", Pattern.CASE_INSENSITIVE);
     private static final Set<String> REFUSED = Set.of("context", "contextfilter", "labels", "dbms", "runwith");
     private static final Set<String> KNOWN = Set.of("runintransaction", "splitstatements", "enddelimiter",
             "failonerror", "ignore", "runalways", "runonchange", "stripcomments", "logicalfilepath",
@@ -130,10 +140,11 @@ public final class LiquibaseChangelog {
             StringBuilder text = new StringBuilder();
             boolean transactional = !"false".equalsIgnoreCase(c.attributes().get("runintransaction"));
             if (!transactional) {
-                text.append("-- ratchet:no-transaction\n");
+                text.append(NO_TRANSACTION);
             }
             text.append("-- Liquibase changeset ").append(c.author()).append(':').append(c.id()).append(" (")
-                    .append(file.getFileName()).append(", line ").append(c.line()).append(")\n").append(c.text());
+                    .append(file.getFileName()).append(", line ").append(c.line()).append(")\n")
+                    .append(withIgnoredLinesCommented(c.text()));
             names.put(c.identity(), migrationName);
             texts.put(migrationName, text.toString());
             migrations.add(Migration.builder(migrationName).version(Version.of(version)).sql(text.toString())
@@ -223,6 +234,44 @@ public final class LiquibaseChangelog {
                     + " has no --changeset line.").with("changelog", file.toString()).build();
         }
         return new LiquibaseChangelog(file, out);
+    }
+
+    /**
+     * {@code text} with the lines an {@code --ignoreLines} directive has Liquibase pass over made
+     * comments, so that Ratchet does not run them either (SQL*Plus commands, say).
+     */
+    static String withIgnoredLinesCommented(String text) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher ignore = IGNORE_LINES.matcher(lines[i]);
+            if (!ignore.matches()) {
+                continue;
+            }
+            boolean block = ignore.group(1).equalsIgnoreCase("start");
+            long count = block ? Long.MAX_VALUE : ignore.group(1).chars().allMatch(Character::isDigit)
+                    ? new java.math.BigInteger(ignore.group(1)).min(java.math.BigInteger.valueOf(lines.length)).longValue()
+                    : 0;
+            for (; count > 0 && i + 1 < lines.length; count--) {
+                Matcher end = IGNORE_LINES.matcher(lines[i + 1]);
+                if (block && end.matches() && end.group(1).equalsIgnoreCase("end")) {
+                    break;
+                }
+                i++;
+                lines[i] = "-- " + lines[i];
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    /** Whether {@code text} is a migration this class wrote: a changeset, after a line naming it. */
+    static boolean isSplit(String text) {
+        return !withoutRatchetLines(text).equals(text);
+    }
+
+    /** {@code text} without the first lines this class writes before a changeset's text, if it has them. */
+    static String withoutRatchetLines(String text) {
+        Matcher first = RATCHET_LINES.matcher(text);
+        return first.lookingAt() ? text.substring(first.end()) : text;
     }
 
     private static String unquote(String s) {

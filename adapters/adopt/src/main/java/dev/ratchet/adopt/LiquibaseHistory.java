@@ -1,5 +1,6 @@
 package dev.ratchet.adopt;
 
+import dev.ratchet.Migration;
 import dev.ratchet.Version;
 import dev.ratchet.adopt.ForeignEntry.State;
 import dev.ratchet.spi.TrackerContext;
@@ -26,13 +27,30 @@ import java.util.regex.Pattern;
  * (its whole identity, or {@code id::author} for any file), else by the default rule on its {@code id}: an id that starts with a version, optionally after
  * {@code V}, followed by the end or by {@code _}, {@code __} or {@code -} and a name (so {@code 3},
  * {@code V3__add_isbn} and {@code 3_add_isbn} all match migration {@code 3_add_isbn}, and
- * {@code 3_other} matches nothing). {@code MD5SUM} is reported as provenance only.
+ * {@code 3_other} matches nothing).
+ *
+ * <p>{@code MD5SUM}, where Liquibase 4.24 or later wrote it ({@code 9:...}), is checked against the
+ * matched file, computed as Liquibase computes it for SQL (a formatted SQL changeset, or an
+ * {@code sqlFile}): the MD5 of the changeset's checksum, itself the MD5 of its SQL without any
+ * space, tab or line break (see {@link #liquibaseChecksum}). For a file Ratchet split from a formatted SQL
+ * changelog ({@link LiquibaseChangelog}), that SQL is the changeset's lines without Ratchet's
+ * first lines and Liquibase's own ({@code --rollback}, {@code --comment}, preconditions ...), and
+ * a checksum that differs means the changeset was edited after Liquibase ran it. Any other file
+ * may stand for changes Liquibase hashed otherwise (an XML change type, a property it expanded):
+ * equal, it proves the file; different, it proves nothing. A {@code 7:} or {@code 8:} checksum of an
+ * older Liquibase proves nothing either.
  */
 public final class LiquibaseHistory extends ForeignHistory {
     /** Liquibase's default table (upper case in its documentation; PostgreSQL folds it to lower case). */
     public static final String DEFAULT_TABLE = "databasechangelog";
 
     private static final Pattern VERSIONED_ID = Pattern.compile("[Vv]?([0-9][0-9._]*?)(?:(?:__|_|-)(.+?))?(?:\\.sql)?");
+    /** The lines of a changeset's text that Liquibase's formatted SQL parser keeps out of its SQL (matched whole). */
+    private static final Pattern DIRECTIVE = Pattern.compile("(?i)\\s*--\\s*(?:liquibase\\s*formatted.*|changeset\\s.*"
+            + "|property\\s+.*:.*\\s+.*:.*|rollback .*|preconditions.*|precondition-[a-zA-Z0-9-]+(?: .*)?)"
+            + "|--\\s*(?:comment:? .*|validCheckSum:? .*)");
+    private static final Pattern ROLLBACK_BLOCK_START = Pattern.compile("(?i)\\s*/\\*\\s*liquibase\\s*rollback\\s*");
+    private static final Pattern ROLLBACK_BLOCK_END = Pattern.compile(".*\\*/\\s*");
 
     /** A reader of {@code table} in {@code schema} (null: the session's schema). */
     public LiquibaseHistory(String table, String schema, Settings settings) {
@@ -67,12 +85,92 @@ public final class LiquibaseHistory extends ForeignHistory {
                     version = version(m.group(1));
                     name = Optional.ofNullable(m.group(2));
                 }
+                String md5sum = rs.getString("md5sum");
                 out.add(new ForeignEntry(identity, version, name, state, instant(rs, "dateexecuted"),
-                        OptionalLong.empty(), type + ", order " + rs.getString("orderexecuted") + ", md5sum "
-                        + rs.getString("md5sum")));
+                        OptionalLong.empty(), type + ", order " + rs.getString("orderexecuted") + ", md5sum " + md5sum,
+                        Optional.ofNullable(md5sum).map(String::strip).filter(c -> c.startsWith("9:"))));
             }
         }
         return out;
+    }
+
+    @Override
+    protected Optional<Boolean> checksumMatches(ForeignEntry e, Migration m) {
+        if (e.toolChecksum().isEmpty() || m.script().isEmpty()) {
+            return Optional.empty();
+        }
+        String recorded = e.toolChecksum().get();
+        String text = m.script().get();
+        String sql = changesetSql(text);
+        if (liquibaseChecksum(text).equals(recorded) || liquibaseChecksum(sql).equals(recorded)) {
+            return Optional.of(true);
+        }
+        return LiquibaseChangelog.isSplit(text) && !sql.contains("${") ? Optional.of(false) : Optional.empty();
+    }
+
+    /**
+     * Liquibase's checksum (version 9) of a changeset whose one change is {@code sql}: MD5 of the
+     * change's checksum and a colon, the change's being MD5 of the SQL's UTF-8 bytes without
+     * spaces, tabs and line breaks; both {@code 9:} and lower-case hex.
+     */
+    static String liquibaseChecksum(String sql) {
+        StringBuilder bare = new StringBuilder(sql.length());
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                bare.append(c);
+            }
+        }
+        return "9:" + md5("9:" + md5(bare.toString()) + ":");
+    }
+
+    private static String md5(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required by every Java platform", e);
+        }
+    }
+
+    /**
+     * The SQL Liquibase's formatted SQL parser would take from a changeset's {@code text}: its lines
+     * without those it reads as its own ({@code --liquibase formatted sql}, {@code --changeset},
+     * {@code --property}, {@code --rollback} and {@code /* liquibase rollback} blocks,
+     * {@code --comment}, {@code --validCheckSum}, preconditions, {@code --ignoreLines} and the lines
+     * they ignore), and without the first lines {@link LiquibaseChangelog} writes before it.
+     */
+    static String changesetSql(String text) {
+        String[] lines = LiquibaseChangelog.withoutRatchetLines(text).split("\r\n|\r|\n", -1);
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            Matcher ignore = LiquibaseChangelog.IGNORE_LINES.matcher(line);
+            if (ignore.matches()) {
+                if (ignore.group(1).equalsIgnoreCase("start")) {
+                    while (++i < lines.length) {
+                        Matcher end = LiquibaseChangelog.IGNORE_LINES.matcher(lines[i]);
+                        if (end.matches() && end.group(1).equalsIgnoreCase("end")) {
+                            break;
+                        }
+                    }
+                } else if (ignore.group(1).chars().allMatch(Character::isDigit)) {
+                    i = (int) Math.min(lines.length, i + new java.math.BigInteger(ignore.group(1)).min(
+                            java.math.BigInteger.valueOf(lines.length)).longValue());
+                }
+                continue;
+            }
+            if (ROLLBACK_BLOCK_START.matcher(line).matches()) {
+                while (++i < lines.length && !ROLLBACK_BLOCK_END.matcher(lines[i]).matches()) {
+                    // the rollback's lines
+                }
+                continue;
+            }
+            if (!DIRECTIVE.matcher(line).matches()) {
+                sql.append(line).append('\n');
+            }
+        }
+        return sql.toString();
     }
 
     /** {@code id::author}: the identity without the file, which a mapping may name (see {@link LiquibaseChangelog}). */

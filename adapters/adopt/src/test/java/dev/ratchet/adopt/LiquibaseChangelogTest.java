@@ -73,10 +73,86 @@ class LiquibaseChangelogTest {
             assertEquals(CutoverResult.Status.MOVED, r.moves().moves().get(0).status());
             assertEquals(List.of("1_create_person", "2_add_index", "3_person_count", "4_seed_1"),
                     r.moves().moves().get(0).rows().stream().map(e -> e.name().orElseThrow()).toList());
+            assertEquals(checksums(code), rowChecksums(r),
+                    "Liquibase's MD5SUM of each changeset proves its file is what ran: the file's checksum is carried");
+            assertEquals(List.of(), r.warnings());
 
             Files.writeString(code.resolve("5_next.sql"), "CREATE TABLE next_one (id int);\n");
             assertEquals(List.of("5_next"), migrate(db, target.tracker(), AdoptSupport.code("app", code)));
             assertTrue(tableExists(db, "next_one"));
+        }
+    }
+
+    private static Map<String, java.util.Optional<String>> checksums(Path code) {
+        Map<String, java.util.Optional<String>> out = new java.util.TreeMap<>();
+        AdoptSupport.code("app", code).migrations().forEach(m -> out.put(m.name(), m.checksum()));
+        return out;
+    }
+
+    private static Map<String, java.util.Optional<String>> rowChecksums(AdoptionResult r) {
+        Map<String, java.util.Optional<String>> out = new java.util.TreeMap<>();
+        r.moves().moves().get(0).rows().forEach(e -> out.put(e.name().orElseThrow(), e.checksum()));
+        return out;
+    }
+
+    /**
+     * Liquibase's MD5SUM (checksum version 9) checked against the split's files: the lines
+     * Liquibase reads as its own (a comment, preconditions, rollbacks on one line or in a block,
+     * ignored lines) are not part of it. A changeset edited after Liquibase ran it is adopted
+     * without a checksum and named in a warning; an edit of whitespace alone passes, as in
+     * Liquibase's own validation; an older Liquibase's checksum, or none, proves nothing either way.
+     * (An author unquoted runs to the first colon, spaces and all, as Liquibase reads it.)
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DatabaseKind.class)
+    void liquibasesChecksumTellsAnEditedChangesetFromOneThatRanAsItIs(DatabaseKind kind, @TempDir Path dir)
+            throws Exception {
+        String ran = "--liquibase formatted sql\n\n"
+                + "--changeset dev:people\n"
+                + "--comment: the people\n"
+                + "--preconditions onFail:HALT\n"
+                + "--precondition-sql-check expectedResult:1 SELECT 1\n"
+                + "CREATE TABLE people (id int, name varchar(50));\n"
+                + "/* liquibase rollback\nDROP TABLE people;\n*/\n\n"
+                + "--changeset dev:pets\n"
+                + "CREATE TABLE pets (id int);\n"
+                + "--rollback DROP TABLE pets;\n\n"
+                + "--changeset carol smith:toys\n"
+                + "--ignoreLines:1\n"
+                + "SET ECHO ON\n"
+                + "CREATE TABLE toys   (id int);\n";
+        String edited = ran.replace("pets (id int)", "pets (id bigint)").replace("toys   (id", "toys\n  (id");
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            LiquibaseAdoptionTest.liquibaseUpdate(db, dir, ran);
+            Path file = Files.writeString(dir.resolve("edited.sql"), edited);
+            LiquibaseChangelog split = LiquibaseChangelog.parse(file);
+            Path code = dir.resolve("ratchet");
+            split.write(code);
+            assertTrue(Files.readString(code.resolve("3_toys.sql")).contains("\n-- SET ECHO ON\n"),
+                    "a line Liquibase ignores is a comment for Ratchet too");
+            java.util.function.Supplier<Adoption.Builder> adoption = () -> {
+                Adoption.Builder b = Adoption.builder().dataSource(db.dataSource()).from(ForeignTool.LIQUIBASE)
+                        .to(AdoptSupport.Target.APPLIED_SET.tracker()).namespace(AdoptSupport.code("app", code));
+                split.names().forEach(b::map);
+                return b;
+            };
+            Map<String, java.util.Optional<String>> files = checksums(code);
+
+            AdoptionResult r = adoption.get().build().dryRun();
+            Map<String, java.util.Optional<String>> expected = new java.util.TreeMap<>(files);
+            expected.put("2_pets", java.util.Optional.empty());
+            assertEquals(expected, rowChecksums(r), "only the edited changeset is adopted without its file's checksum");
+            assertEquals(1, r.warnings().size(), r.warnings().toString());
+            assertTrue(r.warnings().get(0).startsWith("app: 2_pets (") && r.warnings().get(0).contains(
+                    "liquibase's checksum of 'pets::dev::changelog.sql' is not the file's"), r.warnings().get(0));
+
+            AdoptSupport.exec(db, "UPDATE databasechangelog SET md5sum = NULL WHERE id = 'people'");
+            AdoptSupport.exec(db, "UPDATE databasechangelog SET md5sum = '8:0123456789abcdef0123456789abcdef'"
+                    + " WHERE id = 'pets'");
+            AdoptionResult unknown = adoption.get().build().run();
+            expected.put("1_people", java.util.Optional.empty());
+            assertEquals(expected, rowChecksums(unknown));
+            assertEquals(List.of(), unknown.warnings(), "no checksum, or an older kind, proves nothing either way");
         }
     }
 
