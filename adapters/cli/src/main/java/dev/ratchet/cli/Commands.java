@@ -189,6 +189,46 @@ final class Commands {
          */
         boolean announceEachStart;
 
+        /** How often a migration that runs longer is said to still run; zero: never. */
+        Duration progressEvery = Duration.ZERO;
+        private java.util.concurrent.ScheduledExecutorService ticker;
+        private java.util.concurrent.ScheduledFuture<?> tick;
+
+        /** From now on, every {@link #progressEvery}, says that {@code ns/m} still runs, until the next call or {@link #stopProgress}. */
+        private synchronized void progress(String ns, Migration m) {
+            if (tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            if (m == null || progressEvery.isZero()) {
+                return;
+            }
+            if (ticker == null) {
+                ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "ratchet-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            long started = System.nanoTime();
+            PrintWriter to = output.json() ? spec.commandLine().getErr() : out;
+            long every = progressEvery.toMillis();
+            tick = ticker.scheduleAtFixedRate(() -> {
+                long s = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+                to.printf("  still running %s/%s (%s)%n", ns, m.name(), s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s");
+                to.flush();
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** Ends the progress lines for good: the run is over. */
+        synchronized void stopProgress() {
+            progress(null, null);
+            if (ticker != null) {
+                ticker.shutdownNow();
+                ticker = null;
+            }
+        }
+
         /** A builder for {@code namespaces} on {@code --url} with {@link #tracker()}, printing progress as text. */
         Ratchet.Builder ratchet(List<Namespace> namespaces) {
             // SIGINT and SIGTERM cancel the run through the command line's own hook (RatchetCommand.stop)
@@ -198,6 +238,7 @@ final class Commands {
             return b.listener(new MigrationListener() {
                 @Override
                 public void beforeMigration(String ns, Migration m) {
+                    progress(ns, m);
                     if (announceEachStart && !output.json()) {
                         flushNote();
                         out.printf("  running %s/%s%n", ns, m.name());
@@ -207,6 +248,7 @@ final class Commands {
 
                 @Override
                 public void afterMigration(String ns, Migration m, Duration d) {
+                    progress(null, null);
                     Map<String, Object> a = new LinkedHashMap<>();
                     a.put("namespace", ns);
                     a.put("name", m.name());
@@ -218,6 +260,11 @@ final class Commands {
                         out.printf("  applied %s/%s (%d ms)%n", ns, m.name(), d.toMillis());
                         out.flush();
                     }
+                }
+
+                @Override
+                public void migrationFailed(String ns, Migration m, RatchetException error) {
+                    progress(null, null);
                 }
 
                 @Override
@@ -408,6 +455,9 @@ final class Commands {
         TransactionMode transactionMode;
 
         @Mixin
+        Options.Progress progress;
+
+        @Mixin
         Options.Target target;
 
         @Override
@@ -420,6 +470,7 @@ final class Commands {
             List<Namespace> namespaces = target.applyTo(sources.namespaces(true));
             announceEachStart = (transactionMode != null ? transactionMode : tracker().defaultTransactionMode())
                     == TransactionMode.CHAIN;
+            progressEvery = progress.every();
             Ratchet.Builder b = others.applyTo(locking.applyTo(ratchet(namespaces)));
             if (transactionMode != null) {
                 b.transactionMode(transactionMode);
@@ -427,7 +478,12 @@ final class Commands {
             Ratchet ratchet = b.build();
             text("Migrating %s", db.maskedUrl());
             report.put("applied", applied); // filled as migrations commit: kept when a later one fails
-            MigrateResult result = RatchetCommand.stoppable(ratchet, ratchet::migrate);
+            MigrateResult result;
+            try {
+                result = RatchetCommand.stoppable(ratchet, ratchet::migrate);
+            } finally {
+                stopProgress();
+            }
             long total = 0;
             for (AppliedMigration a : result.applied()) {
                 total += a.duration().toMillis();
@@ -459,12 +515,21 @@ final class Commands {
         @Mixin
         Options.Target target;
 
+        @Mixin
+        Options.Progress progress;
+
         @Override
         int run(Report report) {
             announceEachStart = true;
+            progressEvery = progress.every();
             Ratchet ratchet = others.applyTo(locking.applyTo(ratchet(target.applyTo(sources.namespaces(true))))).build();
             text("Verifying %s (every migration run is rolled back)", db.maskedUrl());
-            VerifyResult r = RatchetCommand.stoppable(ratchet, ratchet::verify);
+            VerifyResult r;
+            try {
+                r = RatchetCommand.stoppable(ratchet, ratchet::verify);
+            } finally {
+                stopProgress();
+            }
             report.put("verified", r.verified()).put("notVerified", r.notVerified()).put("warnings", r.warnings());
             r.verified().forEach(v -> text("  ok %s", v));
             r.notVerified().forEach(v -> text("  not verified: %s", v));

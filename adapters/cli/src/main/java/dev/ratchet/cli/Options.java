@@ -278,6 +278,22 @@ final class Options {
         }
     }
 
+    /** {@code --progress-every}: how often {@code migrate} and {@code verify} say that a long migration still runs. */
+    static final class Progress {
+        @Option(names = "--progress-every", defaultValue = "60", paramLabel = "SECONDS",
+                description = "While a migration runs longer, print every SECONDS that it still runs (on standard"
+                        + " error with --format json), so that a CI job that stops a silent step sees output; 0: never"
+                        + " (default: ${DEFAULT-VALUE}).")
+        long seconds;
+
+        Duration every() {
+            if (seconds < 0) {
+                throw new IllegalArgumentException("--progress-every must be 0 (never) or more seconds, got " + seconds);
+            }
+            return Duration.ofSeconds(seconds);
+        }
+    }
+
     /** {@code --target}: where {@code migrate}, {@code verify} and {@code plan} stop ({@link Namespace#through}). */
     static final class Target {
         @Option(names = "--target", paramLabel = "NAME|VERSION",

@@ -130,6 +130,38 @@ abstract class CliScenarios {
         }
     }
 
+    /**
+     * A migration that runs longer than --progress-every is said to still run, every that many
+     * seconds, so that a CI job that stops a step silent for minutes (CircleCI's no-output
+     * timeout) sees output: in the text, and on standard error with --format json, whose standard
+     * output stays one object. 0 prints none; a negative value is a usage error.
+     */
+    @org.junit.jupiter.api.Test
+    void aLongMigrationIsSaidToStillRunEveryProgressInterval() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Path slow = dir("slow");
+            Files.writeString(slow.resolve("V1__slow.sql"), "SELECT pg_sleep(2.5);");
+            Run verify = ratchet("verify", "--url", db.url(), "--migrations", slow.toString(), "--progress-every", "1");
+            assertEquals(0, verify.code(), verify.out() + verify.err());
+            assertTrue(verify.out().contains("  still running default/1_slow (1 s)\n"), verify.out());
+
+            Run json = json("migrate", "--url", db.url(), "--migrations", slow.toString(), "--progress-every", "1");
+            assertEquals(0, json.code(), json.out() + json.err());
+            assertEquals(1, json.json().get("applied").size(), json.out());
+            assertTrue(json.err().contains("  still running default/1_slow (1 s)"), "on standard error: " + json.err());
+
+            Files.writeString(slow.resolve("V2__slow_too.sql"), "SELECT pg_sleep(1.5);");
+            Run never = ratchet("migrate", "--url", db.url(), "--migrations", slow.toString(), "--progress-every", "0");
+            assertEquals(0, never.code(), never.out() + never.err());
+            assertFalse(never.out().contains("still running"), never.out());
+            assertTrue(never.out().contains("  applied default/2_slow_too"), never.out());
+
+            Run negative = ratchet("verify", "--url", db.url(), "--migrations", slow.toString(), "--progress-every", "-1");
+            assertEquals(2, negative.code(), negative.out() + negative.err());
+            assertTrue(negative.err().contains("--progress-every must be 0 (never) or more seconds"), negative.err());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void planVerifyMigrateStatusInJson(DatabaseKind kind) throws Exception {
