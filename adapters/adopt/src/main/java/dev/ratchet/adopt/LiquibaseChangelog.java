@@ -56,7 +56,7 @@ public final class LiquibaseChangelog {
     private static final Pattern RATCHET_LINES = Pattern.compile(
             "(?:-- ratchet:no-transaction\\r?\\n)?-- Liquibase changeset [^\\r\\n]*\\([^\\r\\n]*, line [0-9]+\\)\\r?\\n");
     /** {@code --ignoreLines:start}, {@code :end} or {@code :N}: lines Liquibase neither runs nor hashes. */
-    static final Pattern IGNORE_LINES = Pattern.compile("--\\s*ignoreLines:(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern IGNORE_LINES = Pattern.compile("--\\s*ignoreLines:(\\w+)", Pattern.CASE_INSENSITIVE);
     private static final Set<String> REFUSED = Set.of("context", "contextfilter", "labels", "dbms", "runwith");
     private static final Set<String> KNOWN = Set.of("runintransaction", "splitstatements", "enddelimiter",
             "failonerror", "ignore", "runalways", "runonchange", "stripcomments", "logicalfilepath",
@@ -242,25 +242,40 @@ public final class LiquibaseChangelog {
      */
     static String withIgnoredLinesCommented(String text) {
         String[] lines = text.split("\n", -1);
+        boolean[] ignored = ignored(lines);
+        for (int i = 0; i < lines.length; i++) {
+            if (ignored[i] && !IGNORE_LINES.matcher(lines[i]).matches()) {
+                lines[i] = "-- " + lines[i];
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    /**
+     * For each of {@code lines}, whether Liquibase passes over it: an {@code --ignoreLines}
+     * directive, and the lines it covers (up to {@code --ignoreLines:end}, or the number it gives).
+     */
+    static boolean[] ignored(String[] lines) {
+        boolean[] out = new boolean[lines.length];
         for (int i = 0; i < lines.length; i++) {
             Matcher ignore = IGNORE_LINES.matcher(lines[i]);
             if (!ignore.matches()) {
                 continue;
             }
+            out[i] = true;
             boolean block = ignore.group(1).equalsIgnoreCase("start");
             long count = block ? Long.MAX_VALUE : ignore.group(1).chars().allMatch(Character::isDigit)
                     ? new java.math.BigInteger(ignore.group(1)).min(java.math.BigInteger.valueOf(lines.length)).longValue()
                     : 0;
             for (; count > 0 && i + 1 < lines.length; count--) {
-                Matcher end = IGNORE_LINES.matcher(lines[i + 1]);
+                Matcher end = IGNORE_LINES.matcher(lines[++i]);
+                out[i] = true;
                 if (block && end.matches() && end.group(1).equalsIgnoreCase("end")) {
                     break;
                 }
-                i++;
-                lines[i] = "-- " + lines[i];
             }
         }
-        return String.join("\n", lines);
+        return out;
     }
 
     /** Whether {@code text} is a migration this class wrote: a changeset, after a line naming it. */

@@ -142,22 +142,11 @@ public final class LiquibaseHistory extends ForeignHistory {
      */
     static String changesetSql(String text) {
         String[] lines = LiquibaseChangelog.withoutRatchetLines(text).split("\r\n|\r|\n", -1);
+        boolean[] ignored = LiquibaseChangelog.ignored(lines);
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            Matcher ignore = LiquibaseChangelog.IGNORE_LINES.matcher(line);
-            if (ignore.matches()) {
-                if (ignore.group(1).equalsIgnoreCase("start")) {
-                    while (++i < lines.length) {
-                        Matcher end = LiquibaseChangelog.IGNORE_LINES.matcher(lines[i]);
-                        if (end.matches() && end.group(1).equalsIgnoreCase("end")) {
-                            break;
-                        }
-                    }
-                } else if (ignore.group(1).chars().allMatch(Character::isDigit)) {
-                    i = (int) Math.min(lines.length, i + new java.math.BigInteger(ignore.group(1)).min(
-                            java.math.BigInteger.valueOf(lines.length)).longValue());
-                }
+            if (ignored[i]) {
                 continue;
             }
             if (ROLLBACK_BLOCK_START.matcher(line).matches()) {
