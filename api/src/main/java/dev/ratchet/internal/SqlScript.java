@@ -416,6 +416,8 @@ public final class SqlScript {
         /** Words after which a BEGIN is a column named begin, not a trigger's body: UPDATE OF begin, WHEN begin > 0 ... */
         private static final java.util.Set<String> OPERAND_BEFORE = java.util.Set.of(
                 "OF", "ON", "WHEN", "AND", "OR", "NOT", "IS", "LIKE", "GLOB", "BETWEEN", "IN", "THEN", "ELSE", "CASE");
+        /** The characters of operators, after which an identifier or an expression comes. */
+        private static final String OPERATORS = "=<>!+-*/%|&~";
         /** Words after which a {@code [} opens a bracketed identifier: SQLite's keywords before a name or an expression. */
         private static final java.util.Set<String> BRACKET_AFTER = java.util.Set.of(
                 "SELECT", "DISTINCT", "ALL", "FROM", "JOIN", "ON", "USING", "INTO", "UPDATE", "SET", "WHERE", "AND", "OR",
@@ -485,7 +487,7 @@ public final class SqlScript {
                 // SQLite's body: BEGIN as a keyword, not a column of UPDATE OF or of the WHEN condition
                 if (!triggerBody && word.equals("BEGIN") && parenDepth == 0 && previous != ','
                         && !OPERAND_BEFORE.contains(previousWord == null ? "" : previousWord)
-                        && "=<>!+-*/%|&~".indexOf(previous) < 0) {
+                        && OPERATORS.indexOf(previous) < 0) {
                     triggerBody = true;
                 }
             } else if (blockDepth == 0) {
@@ -514,7 +516,8 @@ public final class SqlScript {
          * a value or a type: a word, {@code )} or {@code ]}.
          */
         boolean bracketIdentifierNext() {
-            return previousWord != null ? BRACKET_AFTER.contains(previousWord) : "(,.=<>!+-*/%|&~".indexOf(previous) >= 0;
+            return previousWord != null ? BRACKET_AFTER.contains(previousWord)
+                    : "(,.".indexOf(previous) >= 0 || OPERATORS.indexOf(previous) >= 0;
         }
 
         /** Whether a semicolon read now, outside quotes and comments, ends the statement. */
