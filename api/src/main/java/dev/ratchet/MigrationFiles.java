@@ -62,6 +62,11 @@ final class MigrationFiles {
      * migration is asked for it.
      */
     private static Migration.Builder parseSql(String fileName, Object origin) {
+        return parseSql(fileName, origin, false);
+    }
+
+    /** {@code ofFolder}: {@code fileName} is a Prisma migration's folder name with {@code .sql} appended. */
+    private static Migration.Builder parseSql(String fileName, Object origin, boolean ofFolder) {
         if (isDown(fileName) || fileName.startsWith(".#")) {
             // .#<name>: the lock Emacs keeps (a dangling link) beside a file open with changes
             return null;
@@ -74,16 +79,18 @@ final class MigrationFiles {
                 throw malformed(origin, "a " + PRISMA_FILE + " takes its name from its folder, as Prisma Migrate lays"
                         + " them out (<version>_<name>/" + PRISMA_FILE + "), and '" + folder + "' is not <version>_<name>");
             }
-            return parseSql(folder + ".sql", origin);
+            return parseSql(folder + ".sql", origin, true);
         }
         String versionText;
         String description;
+        int descriptionStart;
         int split = simpleSplit(fileName);
         if (split > 0) {
             // The common shapes, without a regular expression (what the patterns would match).
             boolean flyway = fileName.charAt(0) == 'V';
             versionText = fileName.substring(flyway ? 1 : 0, split);
-            description = fileName.substring(split + (flyway ? 2 : 1), fileName.length() - 4);
+            descriptionStart = split + (flyway ? 2 : 1);
+            description = fileName.substring(descriptionStart, fileName.length() - 4);
         } else {
             // Each pattern has a fixed start or end, so one regular expression runs per file.
             Matcher m = (fileName.startsWith("V") ? Patterns.FLYWAY
@@ -96,9 +103,13 @@ final class MigrationFiles {
             }
             versionText = m.group(1);
             description = m.group(2);
+            descriptionStart = m.start(2);
         }
         if (description.isBlank()) {
             throw notAMigrationName(fileName, origin);
+        }
+        if (space(description.charAt(0)) || space(description.charAt(description.length() - 1))) {
+            throw spaceAtAnEnd(fileName, descriptionStart, description, origin, ofFolder);
         }
         Version version;
         try {
@@ -177,6 +188,34 @@ final class MigrationFiles {
         int before = path.lastIndexOf('/', slash - 1);
         String folder = path.substring(before + 1, slash);
         return folder.startsWith("classpath:") ? folder.substring("classpath:".length()) : folder;
+    }
+
+    /** A space of any kind, a tab or a line break: what a listing shows as nothing. */
+    private static boolean space(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    /**
+     * The refusal of a name that starts or ends with a space ({@code V5__add_index .sql}): the
+     * migration would be named with a space a listing, a log or a status line does not show, and
+     * renaming the file later would rename the migration. The hint gives the name without it.
+     */
+    private static RatchetException spaceAtAnEnd(String fileName, int descriptionStart, String description,
+            Object origin, boolean ofFolder) {
+        int from = 0;
+        int to = description.length();
+        while (from < to && space(description.charAt(from))) {
+            from++;
+        }
+        while (to > from && space(description.charAt(to - 1))) {
+            to--;
+        }
+        String fixed = fileName.substring(0, descriptionStart) + description.substring(from, to)
+                + fileName.substring(descriptionStart + description.length());
+        String renamed = ofFolder ? "its folder to '" + fixed.substring(0, fixed.length() - 4) + "'"
+                : "it to '" + fixed + "'";
+        return refused(origin, "has a name Ratchet cannot read: its name " + (from > 0 ? "starts" : "ends")
+                + " with a space, which a listing does not show", from == to ? null : "rename " + renamed);
     }
 
     private static boolean digit(char c) {

@@ -133,6 +133,33 @@ class MigrationSourceTest {
     }
 
     /**
+     * A name that starts or ends with a space (a tab, a no-break space) is refused, naming the file
+     * without it: the migration would be named with a space no listing or status line shows, and
+     * trimming the file's name later would rename the migration. A space inside a name is kept.
+     */
+    @Test
+    void aNameStartingOrEndingWithASpaceIsRefusedWithTheNameWithoutIt() throws Exception {
+        write("V1__ok.sql", "SELECT 1;");
+        Map<String, List<String>> expected = Map.of(
+                "V2__users .sql", List.of("its name ends with a space, which a listing does not show",
+                        "rename it to 'V2__users.sql'"),
+                "V2.1__ users.sql", List.of("its name starts with a space", "rename it to 'V2.1__users.sql'"),
+                "2_users\t.up.sql", List.of("its name ends with a space", "rename it to '2_users.up.sql'"),
+                "2_users\u00a0.sql", List.of("its name ends with a space", "rename it to '2_users.sql'"),
+                "3_  add email  .sql", List.of("its name starts with a space", "rename it to '3_add email.sql'"));
+        assertEachRefusedSaying(expected, "has a name Ratchet cannot read: ");
+        write("2_add email.sql", "SELECT 2;");
+        assertEquals(List.of("1_ok", "2_add email"), load().stream().map(Migration::name).toList());
+
+        Path prisma = dir.resolve("prisma");
+        write("prisma/20240101120000_init /migration.sql", "SELECT 1;");
+        RatchetException e = assertThrows(RatchetException.class, () -> MigrationSource.directory(prisma).load());
+        assertEquals(ErrorKind.MALFORMED_MIGRATION_NAME, e.kind());
+        assertTrue(e.getMessage().contains("its name ends with a space"), e.getMessage());
+        assertEquals("rename its folder to '20240101120000_init'", e.hint());
+    }
+
+    /**
      * Each file of {@code expected}, alone beside the good ones, is refused with a message saying
      * {@code said} and then its first text right after the file's name, and a hint holding its second.
      */
