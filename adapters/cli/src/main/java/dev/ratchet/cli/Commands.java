@@ -193,9 +193,16 @@ final class Commands {
         Duration progressEvery = Duration.ZERO;
         private java.util.concurrent.ScheduledExecutorService ticker;
         private java.util.concurrent.ScheduledFuture<?> tick;
+        /**
+         * Counts the calls of {@link #progress}: a tick prints only while its own call is the last,
+         * so that a tick already started when its migration ends cannot print after its
+         * {@code applied} line (cancelling the tick does not stop one that has started).
+         */
+        private long ticks;
 
         /** From now on, every {@link #progressEvery}, says that {@code ns/m} still runs, until the next call or {@link #stopProgress}. */
         private synchronized void progress(String ns, Migration m) {
+            long mine = ++ticks;
             if (tick != null) {
                 tick.cancel(false);
                 tick = null;
@@ -214,9 +221,15 @@ final class Commands {
             PrintWriter to = output.json() ? spec.commandLine().getErr() : out;
             long every = progressEvery.toMillis();
             tick = ticker.scheduleAtFixedRate(() -> {
-                long s = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-                to.printf("  still running %s/%s (%s)%n", ns, m.name(), s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s");
-                to.flush();
+                synchronized (this) {
+                    if (ticks != mine) {
+                        return;
+                    }
+                    long s = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+                    to.printf("  still running %s/%s (%s)%n", ns, m.name(),
+                            s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s");
+                    to.flush();
+                }
             }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
