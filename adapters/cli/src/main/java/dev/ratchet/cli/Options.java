@@ -107,9 +107,16 @@ final class Options {
         @Option(names = "--tracker", defaultValue = "applied-set", paramLabel = "TRACKER",
                 description = "Tracker (default: ${DEFAULT-VALUE}): " + TrackerSpec.SYNTAX + ".")
         String tracker;
+        private Tracker parsed;
+        private String parsedFrom;
 
+        /** The tracker, parsed once per value: a command asks for it more than once (its default mode, then the run). */
         Tracker tracker() {
-            return TrackerSpec.parse(tracker);
+            if (parsed == null || !tracker.equals(parsedFrom)) {
+                parsed = TrackerSpec.parse(tracker);
+                parsedFrom = tracker;
+            }
+            return parsed;
         }
     }
 
