@@ -145,15 +145,7 @@ class FaultTest {
                     .body(c -> {
                         try (Statement st = c.createStatement()) {
                             st.execute("INSERT INTO effects(name) VALUES ('2')");
-                            int pid;
-                            try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                                rs.next();
-                                pid = rs.getInt(1);
-                            }
-                            try (Connection other = DriverManager.getConnection(TestDatabases.postgresServerUrl());
-                                 Statement kill = other.createStatement()) {
-                                kill.execute("SELECT pg_terminate_backend(" + pid + ")");
-                            }
+                            terminate(c);
                             st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
                         }
                     }).build();
@@ -163,12 +155,72 @@ class FaultTest {
 
             assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
             assertEquals("2_killed", e.context().get("migration"));
+            assertEquals("the server ended the session (an administrator's pg_terminate_backend, a fast shutdown, or a"
+                    + " failover): run migrate again once the server accepts connections; what was rolled back runs"
+                    + " again", e.hint(), "not the URL or the credentials: the connection worked until it was ended");
             assertEquals(Map.of("1", 1), effects(db), "the killed migration's transaction is gone");
             assertEquals(expectedRows(creates(1)), trackerRows(db));
 
             List<Migration> fixed = List.of(create(1), create(2), create(3));
             assertEquals(2, ratchet(db, fixed).migrate().applied().size(), "the next boot needs no manual step");
             assertEquals(Map.of("1", 1, "2", 1, "3", 1), effects(db));
+        }
+    }
+
+    /**
+     * A connection ended during a migration that runs outside a transaction: what it did before
+     * stays, and the hint says to check the schema, not the URL; an error on a working connection
+     * outside any migration (here a query after the session was ended) says the connection was
+     * lost, too.
+     */
+    @Test
+    void aConnectionKilledOutsideATransactionSaysItsEarlierStatementsMayStay() throws Exception {
+        try (TestDatabase db = TestDatabases.postgres()) {
+            Fixtures.createEffectsTable(db);
+            Migration killed = Migration.builder("2_killed").version(Version.of(2)).checksumOf("killed")
+                    .transactional(false)
+                    .body(c -> {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("INSERT INTO effects(name) VALUES ('2')");
+                            terminate(c);
+                            st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
+                        }
+                    }).build();
+            RatchetException e = assertThrows(RatchetException.class,
+                    () -> ratchet(db, List.of(create(1), killed)).migrate());
+            assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
+            assertEquals("the server ended the session (an administrator's pg_terminate_backend, a fast shutdown, or a"
+                    + " failover): the migration ran outside a transaction, so its statements before the failing one"
+                    + " may stay applied; check the schema before the next run", e.hint());
+            assertEquals(Map.of("1", 1, "2", 1), effects(db), "its first statement stays");
+            assertEquals(expectedRows(creates(1)), trackerRows(db), "not recorded");
+
+            try (Connection c = DriverManager.getConnection(db.url())) {
+                dev.ratchet.internal.DatabaseDialect dialect = dev.ratchet.internal.DatabaseDialect.of(c);
+                terminate(c);
+                java.sql.SQLException lost = assertThrows(java.sql.SQLException.class,
+                        () -> c.createStatement().execute("SELECT 1"));
+                RatchetException wrapped = dev.ratchet.internal.Errors.database(dialect, lost,
+                        "reading the tracker table", "app");
+                assertEquals(ErrorKind.CONNECTION_FAILED, wrapped.kind(), wrapped.getMessage());
+                assertTrue(wrapped.hint().startsWith("the connection broke (the network, a proxy or a firewall")
+                        || wrapped.hint().startsWith("the server ended the session"), wrapped.hint());
+                assertTrue(wrapped.hint().endsWith("the server rolled back what was not committed; run again once it"
+                        + " accepts connections"), wrapped.hint());
+            }
+        }
+    }
+
+    /** Ends {@code c}'s server session from another connection. */
+    private static void terminate(Connection c) throws java.sql.SQLException {
+        int pid;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        try (Connection other = DriverManager.getConnection(TestDatabases.postgresServerUrl());
+             Statement kill = other.createStatement()) {
+            kill.execute("SELECT pg_terminate_backend(" + pid + ")");
         }
     }
 

@@ -841,6 +841,11 @@ public final class Engine {
                 ? "another session cancelled the statement (pg_cancel_backend, or a client's cancel request): nothing"
                 + " is wrong with the migration itself; run migrate again when whoever cancelled it agrees"
                 : databaseHint != null ? databaseHint
+                : connectionLost && Errors.lostConnection(sqlState) != null
+                ? Errors.lostConnection(sqlState) + ": " + (m.transactional()
+                ? "run migrate again once the server accepts connections; what was rolled back runs again"
+                : "the migration ran outside a transaction, so its statements before the failing one may stay"
+                + " applied; check the schema before the next run")
                 : "55P03".equals(sqlState)
                 ? "another session holds a lock this statement needs (often a long transaction on the same table), and"
                 + " lock_timeout or NOWAIT gave up waiting: find it in pg_stat_activity and pg_locks, and run migrate"

@@ -37,8 +37,30 @@ public final class Errors {
                         + ": " + e.getMessage() + " (" + codes(dialect, e) + ").")
                 .with("namespace", namespace).with("sqlState", e.getSQLState()).with("vendorCode", e.getErrorCode())
                 .cause(e);
-        String hint = kind == ErrorKind.DATABASE_ERROR ? hint(dialect, e) : null;
+        String lost = lostConnection(e.getSQLState());
+        String hint = kind == ErrorKind.DATABASE_ERROR ? hint(dialect, e)
+                : lost == null ? null
+                : lost + ": the server rolled back what was not committed; run again once it accepts connections";
         return (hint == null ? b : b.hint(hint)).build();
+    }
+
+    /**
+     * Why an open connection was lost, by SQLSTATE, for a hint that starts with it: an error on a
+     * connection that was working, so the URL and the credentials, which the kind's own hint
+     * speaks of, are not the cause. Null for any other error (a connection that could not be opened).
+     */
+    public static String lostConnection(String sqlState) {
+        if (sqlState == null) {
+            return null;
+        }
+        return switch (sqlState) {
+            case "57P01" -> "the server ended the session (an administrator's pg_terminate_backend, a fast shutdown, or a"
+                    + " failover)";
+            case "57P02" -> "the server ended every session after one of its processes crashed";
+            case "08003", "08006", "08007" -> "the connection broke (the network, a proxy or a firewall that drops long"
+                    + " connections, or the server went away)";
+            default -> null;
+        };
     }
 
     /** The error's codes, as the message gives them: its SQLSTATE if it has one, and the vendor's code. */
