@@ -661,6 +661,35 @@ class ScriptStatementsTest {
     }
 
     /**
+     * A {@code /*} inside a block comment: SQLite ends the comment at its first close, so the
+     * statements after it run (they were taken for the rest of a nested comment, and the migration
+     * was recorded as applied having run nothing); PostgreSQL nests comments, so there the comment
+     * is left open, and the migration fails naming its first line, recording nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aCommentOpenedInsideACommentIsReadAsTheDatabaseReadsIt(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Migration m = Migration.builder("1_comment").version(Version.of(1)).sql("""
+                    /* was: /* CREATE TABLE x (id int) */
+                    CREATE TABLE made_a (id int);
+                    CREATE TABLE made_b (id int);
+                    """).build();
+            if (kind == DatabaseKind.SQLITE) {
+                Fixtures.ratchet(db, List.of(m)).migrate();
+                assertTrue(tableExists(db, "made_a"));
+                assertTrue(tableExists(db, "made_b"));
+            } else {
+                RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, List.of(m)).migrate());
+                assertEquals(ErrorKind.MIGRATION_FAILED, e.kind(), e.getMessage());
+                assertEquals(1, e.context().get("line"), e.getMessage());
+                assertFalse(tableExists(db, "made_a"));
+                assertEquals(List.of(), trackerRows(db));
+            }
+        }
+    }
+
+    /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
      * and the migration was recorded as applied without the second; PostgreSQL's refused it in a

@@ -171,11 +171,11 @@ final class BodyConnection {
     }
 
     private static void refuseInTransaction(Connection pinned, DatabaseDialect dialect, String sql) throws SQLException {
-        java.util.Optional<String> command = SqlScript.transactionControl(sql);
+        java.util.Optional<String> command = SqlScript.transactionControl(sql, dialect.scriptSyntax());
         if (command.isPresent()) {
             throw refusedInTransaction("run " + command.get());
         }
-        if (SqlScript.mentionsForeignKeys(sql) && SqlScript.split(sql).stream().anyMatch(SqlScript.Statement::setsForeignKeys)
+        if (SqlScript.mentionsForeignKeys(sql) && SqlScript.split(sql, dialect.scriptSyntax()).stream().anyMatch(SqlScript.Statement::setsForeignKeys)
                 && dialect.foreignKeysOn(pinned)) {
             // As a script is refused (FOREIGN_KEYS_PRAGMA_IN_TRANSACTION): SQLite ignores the pragma
             // here, and a table rebuild's DROP TABLE would take the rows that refer to the table.
@@ -197,7 +197,7 @@ final class BodyConnection {
         if (!dialect.runsOnlyTheFirstStatementOfAText()) {
             return;
         }
-        int statements = SqlScript.split(sql).size();
+        int statements = SqlScript.split(sql, dialect.scriptSyntax()).size();
         if (statements > 1) {
             throw new Refused("a migration body gave " + call + " a text of " + statements + " statements, and SQLite's"
                     + " driver would run only the first of them, skipping the others without an error",

@@ -74,6 +74,9 @@ public abstract class DatabaseDialect implements Dialect {
     /** Whether namespaces may have a target schema here. */
     public abstract boolean supportsTargetSchema();
 
+    /** Whose lexical rules this database's scripts follow, for {@link SqlScript#split}. */
+    public abstract SqlScript.Syntax scriptSyntax();
+
     /** Creates {@code schema} if missing and puts it first on the session's search path. */
     public abstract void useSchema(Connection connection, SessionState state, String schema) throws SQLException;
 

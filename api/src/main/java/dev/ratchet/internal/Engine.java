@@ -521,7 +521,7 @@ public final class Engine {
         long start = System.nanoTime();
         try {
             if (m.script().isPresent()) {
-                List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
+                List<SqlScript.Statement> statements = SqlScript.split(m.script().get(), s.dialect.scriptSyntax());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
                 Optional<RatchetException> syntax = otherToolsSyntax(ns, m, chain, statements);
                 if (syntax.isPresent()) {
@@ -747,7 +747,7 @@ public final class Engine {
         List<String> out = new ArrayList<>();
         for (Migration m : pending) {
             if (m.transactional() && m.script().isPresent() && SqlScript.mentionsForeignKeys(m.script().get())) {
-                foreignKeysPragma(s, ns, m, null, SqlScript.split(m.script().get()), out);
+                foreignKeysPragma(s, ns, m, null, SqlScript.split(m.script().get(), s.dialect.scriptSyntax()), out);
             }
         }
         return out;
@@ -761,7 +761,7 @@ public final class Engine {
     private Optional<RatchetException> scriptRefusal(Session s, Plan plan) {
         for (Migration m : plan.pending()) {
             if (m.script().isPresent()) {
-                List<SqlScript.Statement> statements = SqlScript.split(m.script().get());
+                List<SqlScript.Statement> statements = SqlScript.split(m.script().get(), s.dialect.scriptSyntax());
                 Optional<RatchetException> refusal = otherToolsSyntax(plan.namespace(), m, null, statements);
                 if (refusal.isEmpty() && m.transactional()) {
                     refusal = transactionControl(plan.namespace(), m, null, statements);

@@ -467,6 +467,11 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public SqlScript.Syntax scriptSyntax() {
+        return SqlScript.Syntax.POSTGRESQL;
+    }
+
+    @Override
     public void useSchema(Connection connection, SessionState state, String schema) throws SQLException {
         execute(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(schema));
         state.targetSearchPath = quote(schema) + (state.searchPath.isBlank() ? "" : ", " + state.searchPath);

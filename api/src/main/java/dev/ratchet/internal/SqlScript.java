@@ -11,13 +11,14 @@ import java.util.Locale;
  * that runs in a transaction may still be sent as one batch of these statements: see
  * {@link DatabaseDialect#runInTransaction}.)
  *
- * <p>It understands single-quoted strings (with {@code ''} and PostgreSQL's {@code E'\''}),
- * quoted identifiers (SQLite's {@code [bracketed]} ones too), {@code --} and nested
- * {@code /* *}{@code /} comments, PostgreSQL dollar quoting, the {@code BEGIN ... END} body of a
+ * <p>It reads a script as its database's own parser does ({@link Syntax}): single-quoted
+ * strings (with {@code ''}, and PostgreSQL's {@code E'\''}), quoted identifiers (SQLite's
+ * {@code [bracketed]} ones too), {@code --} and {@code /* *}{@code /} comments (nested on
+ * PostgreSQL, not on SQLite), PostgreSQL dollar quoting, the {@code BEGIN ... END} body of a
  * SQLite {@code CREATE TRIGGER} (which ends, as in SQLite's sqlite3_complete(), at the
  * {@code END} right after a semicolon, whatever {@code CASE} or column named end came before),
- * {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside it, as psql counts
- * them), and parentheses, inside which a semicolon ends nothing (as in psql:
+ * PostgreSQL's {@code CREATE FUNCTION ... BEGIN ATOMIC} (with {@code CASE ... END} inside it, as
+ * psql counts them), and parentheses, inside which a semicolon ends nothing (as in psql:
  * {@code CREATE RULE ... DO ALSO (INSERT ...; INSERT ...)}).
  */
 public final class SqlScript {
@@ -138,6 +139,17 @@ public final class SqlScript {
         }
     }
 
+    /**
+     * Whose lexical rules a script follows. They differ where a script valid for one database
+     * would be split wrongly by the other's: a {@code /*} inside a block comment opens a nested
+     * one on PostgreSQL and is text on SQLite; {@code [x]} is an identifier on SQLite and a
+     * subscript on PostgreSQL; {@code $tag$ ... $tag$}, {@code E'...'} and {@code BEGIN ATOMIC}
+     * are PostgreSQL's, a trigger's {@code BEGIN ... END} body SQLite's.
+     */
+    public enum Syntax {
+        POSTGRESQL, SQLITE
+    }
+
     private SqlScript() {
     }
 
@@ -191,7 +203,8 @@ public final class SqlScript {
      * {@code -- +goose StatementBegin} ... {@code -- +goose StatementEnd} makes one statement of
      * the lines between them, whatever their semicolons. Line numbers stay the file's.
      */
-    public static List<Statement> split(String script) {
+    public static List<Statement> split(String script, Syntax syntax) {
+        boolean postgres = syntax == Syntax.POSTGRESQL;
         List<Statement> all = new ArrayList<>();
         String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
         // goose's and dbmate's sections: the statements of a down section are lexed, not returned
@@ -201,7 +214,7 @@ public final class SqlScript {
         int n = s.length();
         int start = 0;
         int line = 1;
-        Piece piece = new Piece();
+        Piece piece = new Piece(syntax);
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
@@ -240,6 +253,7 @@ public final class SqlScript {
                 continue;
             }
             if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                int commentLine = line;
                 int depth = 1;
                 i += 2;
                 while (i < n && depth > 0) {
@@ -247,8 +261,8 @@ public final class SqlScript {
                     if (d == '\n') {
                         line++;
                     }
-                    if (d == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                        depth++;
+                    if (postgres && d == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                        depth++; // PostgreSQL's block comments nest; SQLite's end at the first */
                         i += 2;
                     } else if (d == '*' && i + 1 < n && s.charAt(i + 1) == '/') {
                         depth--;
@@ -256,6 +270,12 @@ public final class SqlScript {
                     } else {
                         i++;
                     }
+                }
+                if (depth > 0 && postgres && !piece.significant) {
+                    // Unterminated: PostgreSQL refuses it, so the text goes to the server to say so,
+                    // rather than being dropped as a comment (SQLite ends a comment at the end of input).
+                    piece.significant = true;
+                    piece.startLine = commentLine;
                 }
                 continue;
             }
@@ -281,7 +301,7 @@ public final class SqlScript {
                 piece.significant = true;
                 piece.startLine = line;
             }
-            if (c == '[' && piece.bracketIdentifierNext()) {
+            if (c == '[' && !postgres) {
                 // SQLite's [identifier], as in MS Access and SQL Server: it runs to the first ']'
                 int close = s.indexOf(']', i + 1);
                 int end = close < 0 ? n : close + 1;
@@ -291,7 +311,7 @@ public final class SqlScript {
                 continue;
             }
             if (c == '\'' || c == '"' || c == '`') {
-                boolean backslashEscapes = c == '\'' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
+                boolean backslashEscapes = postgres && c == '\'' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
                         && (i < 2 || !isWordChar(s.charAt(i - 2)));
                 i++;
                 while (i < n) {
@@ -323,7 +343,7 @@ public final class SqlScript {
                     piece.placeholder = s.substring(i, close + 1);
                 }
             }
-            if (c == '$' && (i == 0 || !isWordChar(s.charAt(i - 1)))) {
+            if (postgres && c == '$' && (i == 0 || !isWordChar(s.charAt(i - 1)))) {
                 int tagEnd = i + 1;
                 while (tagEnd < n && (Character.isLetterOrDigit(s.charAt(tagEnd)) || s.charAt(tagEnd) == '_')
                         && !(tagEnd == i + 1 && Character.isDigit(s.charAt(tagEnd)))) {
@@ -401,8 +421,8 @@ public final class SqlScript {
      * The first transaction-control command among the statements of {@code sql}, if any (see
      * {@link Statement#transactionControl()}).
      */
-    public static java.util.Optional<String> transactionControl(String sql) {
-        for (Statement st : split(sql)) {
+    public static java.util.Optional<String> transactionControl(String sql, Syntax syntax) {
+        for (Statement st : split(sql, syntax)) {
             java.util.Optional<String> command = st.transactionControl();
             if (command.isPresent()) {
                 return command;
@@ -418,12 +438,8 @@ public final class SqlScript {
                 "OF", "ON", "WHEN", "AND", "OR", "NOT", "IS", "LIKE", "GLOB", "BETWEEN", "IN", "THEN", "ELSE", "CASE");
         /** The characters of operators, after which an identifier or an expression comes. */
         private static final String OPERATORS = "=<>!+-*/%|&~";
-        /** Words after which a {@code [} opens a bracketed identifier: SQLite's keywords before a name or an expression. */
-        private static final java.util.Set<String> BRACKET_AFTER = java.util.Set.of(
-                "SELECT", "DISTINCT", "ALL", "FROM", "JOIN", "ON", "USING", "INTO", "UPDATE", "SET", "WHERE", "AND", "OR",
-                "NOT", "BY", "AS", "TABLE", "VIEW", "INDEX", "TRIGGER", "EXISTS", "COLUMN", "ADD", "RENAME", "TO",
-                "REFERENCES", "WHEN", "THEN", "ELSE", "CASE", "IS", "LIKE", "GLOB", "BETWEEN", "OF", "RETURNING",
-                "HAVING", "IN");
+        /** Whose script this is: SQLite's trigger bodies, PostgreSQL's BEGIN ATOMIC. */
+        private final Syntax syntax;
         /** Something besides blanks and comments was read. */
         boolean significant;
         /** The line the statement starts on. */
@@ -454,6 +470,10 @@ public final class SqlScript {
         /** Its first Flyway placeholder. */
         String placeholder;
 
+        Piece(Syntax syntax) {
+            this.syntax = syntax;
+        }
+
         /**
          * A word of the statement, upper-cased; {@code end} is where it ends in {@code script}.
          * Only a trigger's BEGIN and PostgreSQL's BEGIN ATOMIC open a body: a column or alias
@@ -463,8 +483,8 @@ public final class SqlScript {
             if (words == 0) {
                 create = word.equals("CREATE");
             }
-            if (create && word.equals("TRIGGER") && words <= 3) {
-                trigger = true; // CREATE [TEMP | TEMPORARY] TRIGGER
+            if (create && syntax == Syntax.SQLITE && word.equals("TRIGGER") && words <= 3) {
+                trigger = true; // CREATE [TEMP | TEMPORARY] TRIGGER: its body is SQLite's
             }
             words++;
             if (firstWords.size() < 3) {
@@ -491,7 +511,7 @@ public final class SqlScript {
                     triggerBody = true;
                 }
             } else if (blockDepth == 0) {
-                if (word.equals("BEGIN") && nextWord(script, end).equals("ATOMIC")) {
+                if (syntax == Syntax.POSTGRESQL && word.equals("BEGIN") && nextWord(script, end).equals("ATOMIC")) {
                     blockDepth = 1;
                 }
             } else if (word.equals("CASE")) {
@@ -506,18 +526,6 @@ public final class SqlScript {
             triggerEnd = false;
             previous = c;
             previousWord = null;
-        }
-
-        /**
-         * Whether a {@code [} read now opens SQLite's bracketed identifier ({@code [order]},
-         * {@code [my table]}): where an identifier may come and an expression cannot have ended,
-         * after {@code (}, a comma, a dot, an operator or a word such as SELECT, FROM or TABLE.
-         * PostgreSQL's {@code [} (a subscript, {@code ARRAY[...]}, {@code int[]}) always follows
-         * a value or a type: a word, {@code )} or {@code ]}.
-         */
-        boolean bracketIdentifierNext() {
-            return previousWord != null ? BRACKET_AFTER.contains(previousWord)
-                    : "(,.".indexOf(previous) >= 0 || OPERATORS.indexOf(previous) >= 0;
         }
 
         /** Whether a semicolon read now, outside quotes and comments, ends the statement. */

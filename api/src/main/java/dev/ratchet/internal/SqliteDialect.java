@@ -388,6 +388,11 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public SqlScript.Syntax scriptSyntax() {
+        return SqlScript.Syntax.SQLITE;
+    }
+
+    @Override
     public void useSchema(Connection connection, SessionState state, String schema) {
         throw RatchetException.of(ErrorKind.UNSUPPORTED_FEATURE,
                 "SQLite has no search_path; a namespace cannot have target schema '" + schema + "'.").build();
