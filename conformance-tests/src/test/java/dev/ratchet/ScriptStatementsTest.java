@@ -690,6 +690,43 @@ class ScriptStatementsTest {
     }
 
     /**
+     * A script with no statement to run (blanks and comments only, an empty file, a goose file
+     * with a down section only) is applied, as an empty migration keeping a version's place may
+     * be, but migrate and verify warn of it, naming it, before it runs: it would be recorded as
+     * applied having run nothing, as the migrations whose statements an open comment hid were.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aScriptWithNoStatementToRunIsWarnedOfBeforeItRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            List<Migration> ms = List.of(
+                    Migration.builder("1_comments").version(Version.of(1)).sql("-- to do\n/* CREATE TABLE later (id int); */\n")
+                            .build(),
+                    Migration.builder("2_real").version(Version.of(2)).sql("-- made here\nCREATE TABLE real_one (id int);")
+                            .build(),
+                    Migration.builder("3_empty").version(Version.of(3)).sql("").build(),
+                    Migration.builder("4_down_only").version(Version.of(4))
+                            .sql("-- +goose Down\nDROP TABLE real_one;\n").build(),
+                    Migration.builder("5_plain").version(Version.of(5)).sql("CREATE TABLE plain_one (id int);").build());
+            List<String> named = List.of("1_comments", "3_empty", "4_down_only");
+            VerifyResult verified = Fixtures.ratchet(db, ms).verify();
+            assertTrue(verified.failure().isEmpty(), verified.toString());
+            MigrateResult migrated = Fixtures.ratchet(db, ms).migrate();
+            for (List<String> warnings : List.of(verified.warnings(), migrated.warnings())) {
+                assertEquals(named.size(), warnings.size(), warnings.toString());
+                for (int i = 0; i < named.size(); i++) {
+                    assertTrue(warnings.get(i).contains("Migration '" + named.get(i) + "' of namespace"), warnings.toString());
+                    assertTrue(warnings.get(i).contains("has no statement to run"), warnings.get(i));
+                }
+            }
+            assertEquals(5, migrated.applied().size());
+            assertTrue(tableExists(db, "real_one"));
+            assertFalse(tableExists(db, "later"));
+            assertEquals(List.of(), Fixtures.ratchet(db, ms).migrate().warnings(), "warned of only before it runs");
+        }
+    }
+
+    /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
      * and the migration was recorded as applied without the second; PostgreSQL's refused it in a

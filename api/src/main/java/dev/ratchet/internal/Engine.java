@@ -196,7 +196,7 @@ public final class Engine {
                     refuseAppliedElsewhere(s, plan);
                 }
                 requireReadable(plan.pending());
-                for (String w : foreignKeysWarnings(s, ns, plan.pending())) {
+                for (String w : scriptWarnings(s, ns, plan.pending())) {
                     warn(ns, w, warnings);
                 }
                 run(s, lock, plan, applied);
@@ -740,14 +740,34 @@ public final class Engine {
     }
 
     /**
-     * The warnings of pending scripts that set a foreign_keys pragma SQLite will ignore, on a
-     * connection with foreign keys off. One with them on is refused when its turn comes.
+     * The warnings of pending scripts, before any of them runs: a script with no statement to run
+     * (blanks and comments only, or a down section only), which would be recorded as applied having
+     * run nothing, as when a comment left open hides the statements after it; and a script that
+     * sets a foreign_keys pragma SQLite will ignore, on a connection with foreign keys off (one with
+     * them on is refused when its turn comes).
      */
-    private List<String> foreignKeysWarnings(Session s, Namespace ns, List<Migration> pending) {
+    private List<String> scriptWarnings(Session s, Namespace ns, List<Migration> pending) {
         List<String> out = new ArrayList<>();
         for (Migration m : pending) {
-            if (m.transactional() && m.script().isPresent() && SqlScript.mentionsForeignKeys(m.script().get())) {
-                foreignKeysPragma(s, ns, m, null, SqlScript.split(m.script().get(), s.dialect.scriptSyntax()), out);
+            String script;
+            try {
+                script = m.script().orElse(null);
+            } catch (RatchetException unreadable) {
+                continue; // reported as the failure of that migration when its turn comes (verify)
+            }
+            boolean foreignKeys = script != null && m.transactional() && SqlScript.mentionsForeignKeys(script);
+            if (script == null || !foreignKeys && !SqlScript.mayHaveNoStatement(script)) {
+                continue;
+            }
+            List<SqlScript.Statement> statements = SqlScript.split(script, s.dialect.scriptSyntax());
+            if (statements.isEmpty()) {
+                out.add("Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") has no"
+                        + " statement to run: its text is blanks and comments only (or a down section only), so it"
+                        + " is recorded as applied having run nothing. If it should run something, look for a"
+                        + " comment left open above its statements.");
+            }
+            if (foreignKeys) {
+                foreignKeysPragma(s, ns, m, null, statements, out);
             }
         }
         return out;
@@ -1083,7 +1103,8 @@ public final class Engine {
             sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
-                // what migrate would warn of (drift in WARN mode, a database ahead) reaches the listener
+                // what migrate would warn of (drift in WARN mode, a database ahead, a script that runs
+                // nothing) reaches the listener
                 plan.warnings().forEach(w -> warn(ns, w, warnings));
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
@@ -1092,6 +1113,7 @@ public final class Engine {
                 if (plan.isUpToDate()) {
                     return Optional.empty();
                 }
+                scriptWarnings(s, ns, plan.pending()).forEach(w -> warn(ns, w, warnings));
                 if (ns.schema().isPresent()) {
                     sql(s, ns, "switching to the target schema", () -> s.dialect.useSchema(s.connection, s.state,
                             ns.schema().get()));

@@ -162,6 +162,23 @@ public final class SqlScript {
         return containsIgnoringCase(script, "foreign_keys");
     }
 
+    /**
+     * Whether {@code script} may hold no statement at all: a cheap test before splitting it to
+     * find out. A script with a letter or digit and no comment, no backslash (pg_dump's passed-over
+     * lines) and no section annotation has a statement; any other may not.
+     */
+    public static boolean mayHaveNoStatement(String script) {
+        if (script.contains("--") || script.contains("/*") || script.indexOf('\\') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < script.length(); i++) {
+            if (Character.isLetterOrDigit(script.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code text} contains "temp" in any case (TEMP, TEMPORARY, pg_temp). */
     private static boolean mentionsTemp(String text) {
         for (int i = 0, n = text.length() - 3; i < n; i++) {
