@@ -60,6 +60,15 @@ public enum ErrorKind {
             "write the value in place: Ratchet replaces no placeholders, so a migration's text is what runs and what"
                     + " its checksum covers (for ${schema} or ${flyway:defaultSchema}, give the namespace that schema,"
                     + " which sets the search_path its migrations run with, and leave the name out)"),
+    /**
+     * A migration has a goose or dbmate annotation that opens a down section
+     * ({@code -- +goose Down}, {@code -- migrate:down}) and none that opens an up section: goose
+     * and dbmate refuse such a file, and none of its statements after that line would run.
+     */
+    DOWN_SECTION_WITHOUT_UP(Family.SOURCE,
+            "put the up annotation (-- +goose Up, or -- migrate:up) above the statements that make the change, and"
+                    + " keep the down section after them; if the line is a plain comment, reword it so that it does"
+                    + " not start like the annotation"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

@@ -691,7 +691,7 @@ class ScriptStatementsTest {
 
     /**
      * A script with no statement to run (blanks and comments only, an empty file, a goose file
-     * with a down section only) is applied, as an empty migration keeping a version's place may
+     * whose up section is empty) is applied, as an empty migration keeping a version's place may
      * be, but migrate and verify warn of it, naming it, before it runs: it would be recorded as
      * applied having run nothing, as the migrations whose statements an open comment hid were.
      */
@@ -705,10 +705,10 @@ class ScriptStatementsTest {
                     Migration.builder("2_real").version(Version.of(2)).sql("-- made here\nCREATE TABLE real_one (id int);")
                             .build(),
                     Migration.builder("3_empty").version(Version.of(3)).sql("").build(),
-                    Migration.builder("4_down_only").version(Version.of(4))
-                            .sql("-- +goose Down\nDROP TABLE real_one;\n").build(),
+                    Migration.builder("4_empty_up").version(Version.of(4))
+                            .sql("-- +goose Up\n-- +goose Down\nDROP TABLE real_one;\n").build(),
                     Migration.builder("5_plain").version(Version.of(5)).sql("CREATE TABLE plain_one (id int);").build());
-            List<String> named = List.of("1_comments", "3_empty", "4_down_only");
+            List<String> named = List.of("1_comments", "3_empty", "4_empty_up");
             VerifyResult verified = Fixtures.ratchet(db, ms).verify();
             assertTrue(verified.failure().isEmpty(), verified.toString());
             MigrateResult migrated = Fixtures.ratchet(db, ms).migrate();
@@ -723,6 +723,33 @@ class ScriptStatementsTest {
             assertTrue(tableExists(db, "real_one"));
             assertFalse(tableExists(db, "later"));
             assertEquals(List.of(), Fixtures.ratchet(db, ms).migrate().warnings(), "warned of only before it runs");
+        }
+    }
+
+    /**
+     * A down section with no up section, as goose and dbmate refuse it: here a plain comment that
+     * starts like dbmate's annotation, which would hide the statements after it. The migration is
+     * refused before any of it runs, naming the line, and plan() and status() report it first.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aDownSectionWithoutAnUpSectionIsRefusedBeforeAnythingRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            List<Migration> ms = List.of(
+                    Migration.builder("1_first").version(Version.of(1)).sql("CREATE TABLE first_one (id int);").build(),
+                    Migration.builder("2_stray").version(Version.of(2)).sql("CREATE TABLE before_it (id int);\n"
+                            + "-- migrate:down is done by hand, see the runbook\nCREATE TABLE after_it (id int);\n")
+                            .build());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, ms).migrate());
+            assertEquals(ErrorKind.DOWN_SECTION_WITHOUT_UP, e.kind(), e.getMessage());
+            assertEquals(2, e.context().get("line"));
+            assertEquals("2_stray", e.context().get("migration"));
+            assertTrue(e.getMessage().contains("opens a down section on line 2 and has no up section"), e.getMessage());
+            assertTrue(tableExists(db, "first_one"), "the migration before it ran");
+            assertFalse(tableExists(db, "before_it"), "nothing of it ran");
+            assertEquals(Fixtures.expectedRows(ms.subList(0, 1)), trackerRows(db));
+            assertEquals(ErrorKind.DOWN_SECTION_WITHOUT_UP,
+                    Fixtures.ratchet(db, ms).status().get(0).problem().orElseThrow().kind());
         }
     }
 

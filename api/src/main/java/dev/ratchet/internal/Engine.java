@@ -523,7 +523,7 @@ public final class Engine {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get(), s.dialect.scriptSyntax());
                 List<String> sql = statements.stream().map(SqlScript.Statement::sql).toList();
-                Optional<RatchetException> syntax = otherToolsSyntax(ns, m, chain, statements);
+                Optional<RatchetException> syntax = otherToolsSyntax(s, ns, m, chain, statements);
                 if (syntax.isPresent()) {
                     throw syntax.get();
                 }
@@ -675,11 +675,23 @@ public final class Engine {
     /**
      * Refuses a script with text another tool handles before the database sees it, before any of
      * it runs: a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}) or a
-     * Flyway placeholder ({@link SqlScript.Statement#placeholderName}). Sent as it is, either would
-     * be a syntax error.
+     * Flyway placeholder ({@link SqlScript.Statement#placeholderName}), which sent as they are
+     * would be syntax errors; or a goose or dbmate down section with no up section
+     * ({@link SqlScript#downSectionWithoutUp}), whose statements would not run.
      */
-    private static Optional<RatchetException> otherToolsSyntax(Namespace ns, Migration m, List<Migration> chain,
+    private static Optional<RatchetException> otherToolsSyntax(Session s, Namespace ns, Migration m,
+                                                               List<Migration> chain,
                                                                List<SqlScript.Statement> statements) {
+        java.util.OptionalInt down = SqlScript.downSectionWithoutUp(m.script().orElse(""), s.dialect.scriptSyntax());
+        if (down.isPresent()) {
+            return Optional.of(RatchetException.of(ErrorKind.DOWN_SECTION_WITHOUT_UP, "Migration '" + m.name()
+                            + "' of namespace '" + ns.name() + "' (" + m.origin() + ") opens a down section on line "
+                            + down.getAsInt() + " and has no up section, which goose and dbmate refuse: none of its"
+                            + " statements after that line would run. Nothing of it ran"
+                            + (chain == null ? "." : "; the chain transaction was rolled back."))
+                    .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                    .with("line", down.getAsInt()).build());
+        }
         for (int i = 0; i < statements.size(); i++) {
             SqlScript.Statement st = statements.get(i);
             Optional<String> command = st.psqlMetaCommand();
@@ -782,7 +794,7 @@ public final class Engine {
         for (Migration m : plan.pending()) {
             if (m.script().isPresent()) {
                 List<SqlScript.Statement> statements = SqlScript.split(m.script().get(), s.dialect.scriptSyntax());
-                Optional<RatchetException> refusal = otherToolsSyntax(plan.namespace(), m, null, statements);
+                Optional<RatchetException> refusal = otherToolsSyntax(s, plan.namespace(), m, null, statements);
                 if (refusal.isEmpty() && m.transactional()) {
                     refusal = transactionControl(plan.namespace(), m, null, statements);
                     if (refusal.isEmpty()) {

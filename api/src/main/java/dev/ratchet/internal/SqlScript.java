@@ -221,7 +221,33 @@ public final class SqlScript {
      * the lines between them, whatever their semicolons. Line numbers stay the file's.
      */
     public static List<Statement> split(String script, Syntax syntax) {
+        return split(script, syntax, new int[1]);
+    }
+
+    /**
+     * The line of a goose or dbmate annotation that opens a down section ({@code -- +goose Down},
+     * {@code -- migrate:down}) in a script where no annotation opens an up section, if there is
+     * one. goose and dbmate refuse such a file; split, it would run none of the statements after
+     * that line, and all of them when the line is a plain comment that happens to start like the
+     * annotation.
+     */
+    public static java.util.OptionalInt downSectionWithoutUp(String script, Syntax syntax) {
+        if (!script.contains("-- +goose") && !script.contains("-- migrate:")) {
+            return java.util.OptionalInt.empty();
+        }
+        int[] sections = new int[1];
+        split(script, syntax, sections);
+        return sections[0] > 0 ? java.util.OptionalInt.of(sections[0]) : java.util.OptionalInt.empty();
+    }
+
+    /**
+     * {@link #split}, setting {@code downWithoutUp[0]} to the line of the first annotation that
+     * opens a down section, or to 0 when there is none or an annotation opens an up section.
+     */
+    private static List<Statement> split(String script, Syntax syntax, int[] downWithoutUp) {
         boolean postgres = syntax == Syntax.POSTGRESQL;
+        int firstDown = 0;
+        boolean up = false;
         List<Statement> all = new ArrayList<>();
         String s = script.startsWith("\uFEFF") ? script.substring(1) : script;
         // goose's and dbmate's sections: the statements of a down section are lexed, not returned
@@ -259,8 +285,14 @@ public final class SqlScript {
                     piece.reset();
                     start = i;
                     switch (marker) {
-                        case UP -> out = all;
-                        case DOWN -> out = new ArrayList<>();
+                        case UP -> {
+                            out = all;
+                            up = true;
+                        }
+                        case DOWN -> {
+                            out = new ArrayList<>();
+                            firstDown = firstDown == 0 ? line : firstDown;
+                        }
                         case STATEMENT_BEGIN -> verbatim = true;
                         case STATEMENT_END -> verbatim = false;
                         default -> {
@@ -431,6 +463,7 @@ public final class SqlScript {
         if (piece.significant) {
             out.add(piece.statement(s.substring(start).strip(), null));
         }
+        downWithoutUp[0] = up ? 0 : firstDown;
         return all;
     }
 

@@ -355,4 +355,17 @@ class SqlScriptTest {
         assertEquals(List.of("SELECT 1", "SELECT 2"), pg("SELECT 1;\n-- +goose Up\nSELECT 2;\n"),
                 "only a down section is left out");
     }
+
+    /** A down section with no up section anywhere, which goose and dbmate refuse, is found with its line. */
+    @Test
+    void aDownSectionWithoutAnUpSectionIsFoundWithItsLine() {
+        assertEquals(java.util.OptionalInt.of(2), SqlScript.downSectionWithoutUp(
+                "CREATE TABLE a (id int);\n-- migrate:down is done by hand\nCREATE TABLE b (id int);\n", PG));
+        assertEquals(java.util.OptionalInt.of(1), SqlScript.downSectionWithoutUp("-- +goose Down\nDROP TABLE a;\n", SQLITE));
+        for (String fine : List.of("-- +goose Down\nDROP TABLE a;\n-- +goose Up\nCREATE TABLE a (id int);\n",
+                "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n",
+                "SELECT '\n-- migrate:down\n';\n", "CREATE TABLE a (id int);\n", "-- +goose StatementBegin\nSELECT 1;\n")) {
+            assertEquals(java.util.OptionalInt.empty(), SqlScript.downSectionWithoutUp(fine, PG), fine);
+        }
+    }
 }
