@@ -753,7 +753,7 @@ public final class Engine {
 
     /**
      * The warnings of pending scripts, before any of them runs: a script with no statement to run
-     * (blanks and comments only, or a down section only), which would be recorded as applied having
+     * (blanks and comments only, or an empty up section), which would be recorded as applied having
      * run nothing, as when a comment left open hides the statements after it; and a script that
      * sets a foreign_keys pragma SQLite will ignore, on a connection with foreign keys off (one with
      * them on is refused when its turn comes).
@@ -774,7 +774,7 @@ public final class Engine {
             List<SqlScript.Statement> statements = SqlScript.split(script, s.dialect.scriptSyntax());
             if (statements.isEmpty()) {
                 out.add("Migration '" + m.name() + "' of namespace '" + ns.name() + "' (" + m.origin() + ") has no"
-                        + " statement to run: its text is blanks and comments only (or a down section only), so it"
+                        + " statement to run: its text is blanks and comments only (or its up section is empty), so it"
                         + " is recorded as applied having run nothing. If it should run something, look for a"
                         + " comment left open above its statements.");
             }
@@ -1115,8 +1115,7 @@ public final class Engine {
             sql(s, ns, "starting a transaction", () -> s.dialect.begin(s.connection));
             try {
                 Plan plan = lockedPlan(s, ns, Install.CURRENT_TRANSACTION);
-                // what migrate would warn of (drift in WARN mode, a database ahead, a script that runs
-                // nothing) reaches the listener
+                // what migrate would warn of (drift in WARN mode, a database ahead) reaches the listener
                 plan.warnings().forEach(w -> warn(ns, w, warnings));
                 if (nothingApplied(plan)) {
                     plan = foreseen; // after the bootstrap a migrate would make first (not made here)
@@ -1125,6 +1124,7 @@ public final class Engine {
                 if (plan.isUpToDate()) {
                     return Optional.empty();
                 }
+                // and so do its warnings of the scripts about to run (one that runs nothing, say)
                 scriptWarnings(s, ns, plan.pending()).forEach(w -> warn(ns, w, warnings));
                 if (ns.schema().isPresent()) {
                     sql(s, ns, "switching to the target schema", () -> s.dialect.useSchema(s.connection, s.state,
