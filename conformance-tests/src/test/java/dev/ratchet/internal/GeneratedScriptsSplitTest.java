@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * every form with the same inside, {@code CASE ... END}, SQLite triggers on columns named
  * {@code end} and {@code begin} with {@code RAISE} in their bodies, PostgreSQL dollar-quoted and
  * {@code BEGIN ATOMIC} bodies, {@code DO} blocks and rules with several actions, and blanks and
- * comments between statements (nested ones on PostgreSQL).
+ * comments between statements (nested ones on PostgreSQL); and, for about half the scripts,
+ * written as goose's up section with a down section after it, which must not be returned.
  */
 class GeneratedScriptsSplitTest {
     /** One statement, with what follows its semicolon up to the next one: blanks and comments. */
@@ -35,30 +37,32 @@ class GeneratedScriptsSplitTest {
     }
 
     @Property(tries = 300)
-    void aSqliteScriptSplitsIntoItsStatementsAndEachRuns(@ForAll("sqliteScripts") List<Piece> pieces) throws Exception {
+    void aSqliteScriptSplitsIntoItsStatementsAndEachRuns(@ForAll("sqliteScripts") List<Piece> pieces,
+                                                         @ForAll boolean asGoose) throws Exception {
         try (TestDatabase db = TestDatabases.sqlite(); Connection c = db.connect()) {
-            splitsAndRuns(pieces, SQLITE_TABLE, c, SqlScript.Syntax.SQLITE);
+            splitsAndRuns(pieces, SQLITE_TABLE, asGoose, c, SqlScript.Syntax.SQLITE);
         }
     }
 
     @Property(tries = 300)
-    void aPostgresScriptSplitsIntoItsStatementsAndEachRuns(@ForAll("postgresScripts") List<Piece> pieces)
-            throws Exception {
+    void aPostgresScriptSplitsIntoItsStatementsAndEachRuns(@ForAll("postgresScripts") List<Piece> pieces,
+                                                           @ForAll boolean asGoose) throws Exception {
         try (TestDatabase db = TestDatabases.postgres(); Connection c = db.connect()) {
-            splitsAndRuns(pieces, POSTGRES_TABLE, c, SqlScript.Syntax.POSTGRESQL);
+            splitsAndRuns(pieces, POSTGRES_TABLE, asGoose, c, SqlScript.Syntax.POSTGRESQL);
         }
     }
 
     /**
-     * The script of {@code table}'s statement and {@code pieces}, as a migration file has them:
-     * split into exactly those statements, each on the line where it starts; then each runs, in
-     * one transaction that is rolled back.
+     * The script of {@code table}'s statement and {@code pieces}, as a migration file has them
+     * (as goose's up section, with a down section after it, when {@code asGoose}): split into
+     * exactly those statements, each on the line where it starts; then each runs, in one
+     * transaction that is rolled back.
      */
-    private static void splitsAndRuns(List<Piece> pieces, String table, Connection c, SqlScript.Syntax syntax)
-            throws SQLException {
+    private static void splitsAndRuns(List<Piece> pieces, String table, boolean asGoose, Connection c,
+                                      SqlScript.Syntax syntax) throws SQLException {
         List<String> expected = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        StringBuilder script = new StringBuilder();
+        StringBuilder script = new StringBuilder(asGoose ? "-- +goose Up\n" : "");
         String before = "";
         for (Piece p : prepend(table, pieces)) {
             lines.add(1 + (int) script.chars().filter(ch -> ch == '\n').count());
@@ -67,6 +71,10 @@ class GeneratedScriptsSplitTest {
             script.append(p.sql()).append(';').append(p.gap());
             before = p.gap();
         }
+        if (asGoose) {
+            script.append("\n-- +goose Down\nDROP TABLE t;\n");
+        }
+        assertTrue(SqlScript.downSectionWithoutUp(script.toString(), syntax).isEmpty(), script.toString());
         List<SqlScript.Statement> split = SqlScript.split(script.toString(), syntax);
         List<String> got = split.stream().map(s -> s.sql().strip()).toList();
         assertEquals(expected, got, "the statements of:\n" + script);
