@@ -53,6 +53,13 @@ public enum ErrorKind {
                     + " (\\connect), with its values written in place (\\set); pg_dump's \\restrict and"
                     + " \\unrestrict lines need nothing, Ratchet passes them over"),
     /**
+     * A SQLite migration holds a dot-command of the sqlite3 shell: a line that starts with a dot
+     * ({@code .read}, {@code .bail}, {@code .mode} ...), which only that shell runs.
+     */
+    SQLITE_DOT_COMMAND(Family.SOURCE,
+            "delete the line: a migration is SQL, and only the sqlite3 shell runs dot-commands; for .read, put the"
+                    + " read file's SQL in this migration or in one of its own"),
+    /**
      * A migration holds a placeholder as Flyway writes them ({@code ${schema}}), which Ratchet does
      * not replace.
      */

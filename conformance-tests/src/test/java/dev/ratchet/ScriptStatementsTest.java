@@ -754,6 +754,27 @@ class ScriptStatementsTest {
     }
 
     /**
+     * A SQLite script written for the sqlite3 shell, with its dot-commands: refused before any of
+     * it runs, naming the line, where it was sent to SQLite and failed with a syntax error near
+     * ".", naming the statement after it as statement 1; plan() and status() report it first.
+     */
+    @Test
+    void aSqliteShellDotCommandIsRefusedBeforeAnythingRuns() throws Exception {
+        try (TestDatabase db = TestDatabases.sqlite()) {
+            List<Migration> ms = List.of(Migration.builder("1_shell").version(Version.of(1))
+                    .sql("CREATE TABLE shell_a (id int);\n.read seed.sql\nCREATE TABLE shell_b (id int);\n").build());
+            assertEquals(ErrorKind.SQLITE_DOT_COMMAND,
+                    Fixtures.ratchet(db, ms).status().get(0).problem().orElseThrow().kind());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, ms).migrate());
+            assertEquals(ErrorKind.SQLITE_DOT_COMMAND, e.kind(), e.getMessage());
+            assertEquals(2, e.context().get("line"));
+            assertTrue(e.getMessage().contains("has a sqlite3 shell dot-command on line 2 (.read)"), e.getMessage());
+            assertFalse(tableExists(db, "shell_a"), "nothing of it ran");
+            assertEquals(List.of(), trackerRows(db));
+        }
+    }
+
+    /**
      * A text kept whole that holds several statements (here goose's StatementBegin ... StatementEnd
      * around two) runs every one of them, as goose runs it: SQLite's driver ran the first only,
      * and the migration was recorded as applied without the second; PostgreSQL's refused it in a

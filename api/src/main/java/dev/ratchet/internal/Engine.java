@@ -674,7 +674,8 @@ public final class Engine {
 
     /**
      * Refuses a script with text another tool handles before the database sees it, before any of
-     * it runs: a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}) or a
+     * it runs: a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}), a sqlite3
+     * shell dot-command ({@link SqlScript.Statement#sqliteDotCommand}) or a
      * Flyway placeholder ({@link SqlScript.Statement#placeholderName}), which sent as they are
      * would be syntax errors; or a goose or dbmate down section with no up section
      * ({@link SqlScript#downSectionWithoutUp}), whose statements would not run.
@@ -694,6 +695,12 @@ public final class Engine {
         }
         for (int i = 0; i < statements.size(); i++) {
             SqlScript.Statement st = statements.get(i);
+            Optional<String> dot = st.sqliteDotCommand();
+            if (dot.isPresent()) {
+                return Optional.of(statementRefusal(ErrorKind.SQLITE_DOT_COMMAND, ns, m, chain, i, st,
+                        "has a sqlite3 shell dot-command on line " + st.line() + " (" + dot.get() + "), which only"
+                                + " the sqlite3 shell runs: sent to the database it is a syntax error"));
+            }
             Optional<String> command = st.psqlMetaCommand();
             if (command.isPresent()) {
                 return Optional.of(statementRefusal(ErrorKind.PSQL_META_COMMAND, ns, m, chain, i, st,

@@ -60,20 +60,32 @@ public final class SqlScript {
         }
 
         /**
+         * The sqlite3 shell's dot-command this line is ({@code .read}, {@code .bail},
+         * {@code .mode} ...), if it is one: on SQLite, a line that starts with a dot where a
+         * statement could start. Only the sqlite3 shell runs them; the database would see a syntax
+         * error.
+         */
+        public java.util.Optional<String> sqliteDotCommand() {
+            return sql.startsWith(".") ? java.util.Optional.of(firstWordOf(sql)) : java.util.Optional.empty();
+        }
+
+        /** The first word of {@code command}: up to its first blank. */
+        private static String firstWordOf(String command) {
+            int end = 1;
+            while (end < command.length() && !Character.isWhitespace(command.charAt(end))) {
+                end++;
+            }
+            return command.substring(0, end);
+        }
+
+        /**
          * The psql meta-command this line is (<code>&#92;connect</code>, <code>&#92;set</code>, <code>&#92;i</code> ...),
          * if it is one: a line of the script that starts with a backslash, outside quotes and
          * comments. Only psql runs them; the database would see a syntax error. (pg_dump's
          * <code>&#92;restrict</code> and <code>&#92;unrestrict</code> lines are not statements: see {@link #split}.)
          */
         public java.util.Optional<String> psqlMetaCommand() {
-            if (!sql.startsWith("\\")) {
-                return java.util.Optional.empty();
-            }
-            int end = 1;
-            while (end < sql.length() && !Character.isWhitespace(sql.charAt(end))) {
-                end++;
-            }
-            return java.util.Optional.of(sql.substring(0, end));
+            return sql.startsWith("\\") ? java.util.Optional.of(firstWordOf(sql)) : java.util.Optional.empty();
         }
 
         /**
@@ -326,6 +338,16 @@ public final class SqlScript {
                     piece.significant = true;
                     piece.startLine = commentLine;
                 }
+                continue;
+            }
+            if (c == '.' && !postgres && !piece.significant && atLineStart(s, i)) {
+                // The sqlite3 shell's dot-command (.read, .bail, .mode ...): a line of its own where
+                // a statement could start, which no SQL does with a dot. A statement of its own.
+                int eol = s.indexOf('\n', i);
+                eol = eol < 0 ? n : eol;
+                out.add(new Statement(s.substring(i, eol).strip(), line, List.of()));
+                i = eol;
+                start = eol;
                 continue;
             }
             if (c == '\\' && atLineStart(s, i)) {

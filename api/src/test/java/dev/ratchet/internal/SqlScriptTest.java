@@ -312,6 +312,24 @@ class SqlScriptTest {
         assertEquals("CREATE TABLE a (id int)", statements.get(3).sql());
     }
 
+    /**
+     * On SQLite a line that starts with a dot where a statement could start is a dot-command of
+     * the sqlite3 shell, a statement of its own; a dot that continues a statement, and any dot on
+     * PostgreSQL, is text.
+     */
+    @Test
+    void sqliteShellDotCommandsAreStatementsOfTheirOwn() {
+        String script = ".bail on\nCREATE TABLE a (id int);\n  .read more.sql\nSELECT t\n.id FROM t;\n";
+        List<SqlScript.Statement> statements = SqlScript.split(script, SQLITE);
+        assertEquals(List.of(".bail on", "CREATE TABLE a (id int)", ".read more.sql", "SELECT t\n.id FROM t"),
+                statements.stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(Optional.of(".bail"), Optional.empty(), Optional.of(".read"), Optional.empty()),
+                statements.stream().map(SqlScript.Statement::sqliteDotCommand).toList());
+        assertEquals(List.of(1, 2, 3, 4), statements.stream().map(SqlScript.Statement::line).toList());
+        assertEquals(List.of(".bail on\nCREATE TABLE a (id int)", ".read more.sql\nSELECT t\n.id FROM t"),
+                pg(script));
+    }
+
     /** Flyway's placeholders, where no SQL has them; in quotes, comments, bodies and COPY data they are text. */
     @Test
     void aFlywayPlaceholderOutsideQuotesIsFoundAndTextIsLeftAlone() {
