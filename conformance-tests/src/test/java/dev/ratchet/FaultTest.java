@@ -141,14 +141,7 @@ class FaultTest {
     void aConnectionKilledMidMigrationRollsBackAndTheNextRunCompletes() throws Exception {
         try (TestDatabase db = TestDatabases.postgres()) {
             Fixtures.createEffectsTable(db);
-            Migration killed = Migration.builder("2_killed").version(Version.of(2)).checksumOf("killed")
-                    .body(c -> {
-                        try (Statement st = c.createStatement()) {
-                            st.execute("INSERT INTO effects(name) VALUES ('2')");
-                            terminate(c);
-                            st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
-                        }
-                    }).build();
+            Migration killed = killedAfterItsFirstInsert(true);
 
             RatchetException e = assertThrows(RatchetException.class,
                     () -> ratchet(db, List.of(create(1), killed, create(3))).migrate());
@@ -177,15 +170,7 @@ class FaultTest {
     void aConnectionKilledOutsideATransactionSaysItsEarlierStatementsMayStay() throws Exception {
         try (TestDatabase db = TestDatabases.postgres()) {
             Fixtures.createEffectsTable(db);
-            Migration killed = Migration.builder("2_killed").version(Version.of(2)).checksumOf("killed")
-                    .transactional(false)
-                    .body(c -> {
-                        try (Statement st = c.createStatement()) {
-                            st.execute("INSERT INTO effects(name) VALUES ('2')");
-                            terminate(c);
-                            st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
-                        }
-                    }).build();
+            Migration killed = killedAfterItsFirstInsert(false);
             RatchetException e = assertThrows(RatchetException.class,
                     () -> ratchet(db, List.of(create(1), killed)).migrate());
             assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
@@ -209,6 +194,21 @@ class FaultTest {
                         + " accepts connections"), wrapped.hint());
             }
         }
+    }
+
+    /**
+     * Migration 2, whose session is ended from another connection after its first insert (into
+     * effects), before its second.
+     */
+    private static Migration killedAfterItsFirstInsert(boolean transactional) {
+        return Migration.builder("2_killed").version(Version.of(2)).checksumOf("killed").transactional(transactional)
+                .body(c -> {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("INSERT INTO effects(name) VALUES ('2')");
+                        terminate(c);
+                        st.execute("INSERT INTO effects(name) VALUES ('2-after-kill')");
+                    }
+                }).build();
     }
 
     /** Ends {@code c}'s server session from another connection. */
