@@ -848,6 +848,7 @@ public final class Engine {
                                     Exception e, Integer statement, Integer line, String undoneInstead) {
         String sqlState = e instanceof SQLException se ? se.getSQLState() : null;
         boolean connectionLost = e instanceof SQLException se && s.dialect.isConnectionError(se);
+        String lost = connectionLost ? Errors.lostConnection(sqlState) : null;
         String undone = undoneInstead != null ? undoneInstead : !m.transactional()
                 ? " It ran outside a transaction: statements before the failing one stay applied,"
                 + notRecorded("it") + "."
@@ -880,8 +881,8 @@ public final class Engine {
                 ? "another session cancelled the statement (pg_cancel_backend, or a client's cancel request): nothing"
                 + " is wrong with the migration itself; run migrate again when whoever cancelled it agrees"
                 : databaseHint != null ? databaseHint
-                : connectionLost && Errors.lostConnection(sqlState) != null
-                ? Errors.lostConnection(sqlState) + ": " + (m.transactional()
+                : lost != null
+                ? lost + ": " + (m.transactional()
                 ? "run migrate again once the server accepts connections; what was rolled back runs again"
                 : "the migration ran outside a transaction, so its statements before the failing one may stay"
                 + " applied; check the schema before the next run")
