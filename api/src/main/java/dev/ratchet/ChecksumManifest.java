@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,9 +79,11 @@ public final class ChecksumManifest {
         Map<String, String> lines = new TreeMap<>();
         CRC32 crc = new CRC32();
         var sha256 = ScriptFiles.newSha256();
-        try (Stream<Path> files = Files.walk(directory)) {
+        // Links to directories are followed, as a directory source follows them (it refused any
+        // loop or dangling link above).
+        try (Stream<Path> files = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (!Files.isRegularFile(file) || MigrationFiles.parse(file.getFileName().toString(),
+                if (Files.isDirectory(file) || MigrationFiles.parse(file.getFileName().toString(),
                         file.toString()) == null) {
                     continue;
                 }

@@ -5,11 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
@@ -290,10 +294,11 @@ final class MigrationFiles {
         }
         List<ScriptFiles.ListedFile> files = new ArrayList<>();
         try {
-            listSqlFiles(directory, files);
+            listSqlFiles(directory, files, new Links(directory));
         } catch (IOException | UncheckedIOException e) {
             throw RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
-                    "Cannot read migrations directory '" + label + "': " + e.getMessage())
+                    "Cannot read migrations directory '" + label + "': " + (e instanceof AccessDeniedException denied
+                            ? "permission denied for '" + denied.getFile() + "'" : e.getMessage()))
                     .with("location", label).cause(e).build();
         }
         List<Migration> out = new ArrayList<>(files.size());
@@ -497,8 +502,8 @@ final class MigrationFiles {
 
     /**
      * Every file under {@code directory} whose name ends in {@code .sql}. Only other entries cost
-     * a file-type lookup (to descend into subdirectories; links to directories are not
-     * followed); a directory named {@code *.sql} fails when it is read.
+     * a file-type lookup (to descend into subdirectories, and into linked directories: see
+     * {@link Links}); a directory named {@code *.sql} fails when it is read.
      *
      * <p>On the default file system the names come from {@link java.io.File#list()}, one native
      * call for the whole directory, and no path is made for a file until it is read or named in
@@ -508,13 +513,14 @@ final class MigrationFiles {
      * back to its file, so such a directory is listed with a {@link DirectoryStream}, whose paths
      * keep the names' bytes; so is a directory {@code File.list()} cannot read, to report why.
      */
-    private static void listSqlFiles(Path directory, List<ScriptFiles.ListedFile> out) throws IOException {
+    private static void listSqlFiles(Path directory, List<ScriptFiles.ListedFile> out, Links links)
+            throws IOException {
         String[] names = directory.getFileSystem() == FileSystems.getDefault() ? directory.toFile().list() : null;
         if (names != null) {
             int start = out.size();
             boolean decoded = true;
             for (int i = 0; i < names.length && decoded; i += CHUNK) {
-                decoded = listed(directory, names, i, Math.min(names.length, i + CHUNK), out);
+                decoded = listed(directory, names, i, Math.min(names.length, i + CHUNK), out, links);
             }
             if (decoded) {
                 return;
@@ -523,16 +529,16 @@ final class MigrationFiles {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                add(ScriptFiles.ListedFile.at(entry, entry.getFileName().toString()), out);
+                add(ScriptFiles.ListedFile.at(entry, entry.getFileName().toString()), out, links);
             }
         }
     }
 
     /** {@link #listed(Path, String, List)} for {@code names[from]} to {@code names[to - 1]}: see {@link #CHUNK}. */
-    private static boolean listed(Path directory, String[] names, int from, int to, List<ScriptFiles.ListedFile> out)
-            throws IOException {
+    private static boolean listed(Path directory, String[] names, int from, int to, List<ScriptFiles.ListedFile> out,
+            Links links) throws IOException {
         for (int i = from; i < to; i++) {
-            if (!listed(directory, names[i], out)) {
+            if (!listed(directory, names[i], out, links)) {
                 return false;
             }
         }
@@ -545,23 +551,87 @@ final class MigrationFiles {
      * so that the JIT compiles it during an application's first boot: the loop that calls it runs
      * in the interpreter for the first boots.
      */
-    private static boolean listed(Path directory, String name, List<ScriptFiles.ListedFile> out) throws IOException {
+    private static boolean listed(Path directory, String name, List<ScriptFiles.ListedFile> out, Links links)
+            throws IOException {
         if (name.indexOf('\uFFFD') >= 0) {
             return false;
         }
-        add(ScriptFiles.ListedFile.in(directory, name), out);
+        add(ScriptFiles.ListedFile.in(directory, name), out, links);
         return true;
     }
 
     /**
-     * Adds {@code file} when it names an SQL file, or lists it when it is a subdirectory that is
-     * not hidden ({@link #hidden}).
+     * Adds {@code file} when it names an SQL file, or lists it when it is a subdirectory, or a
+     * link to one ({@link Links}), that is not hidden ({@link #hidden}).
      */
-    private static void add(ScriptFiles.ListedFile file, List<ScriptFiles.ListedFile> out) throws IOException {
+    private static void add(ScriptFiles.ListedFile file, List<ScriptFiles.ListedFile> out, Links links)
+            throws IOException {
         if (isSql(file.name())) {
             out.add(file);
-        } else if (!hidden(file.name()) && Files.isDirectory(file.path(), LinkOption.NOFOLLOW_LINKS)) {
-            listSqlFiles(file.path(), out);
+        } else if (!hidden(file.name())) {
+            Path path = file.path();
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                listSqlFiles(path, out, links);
+            } else if (Files.isSymbolicLink(path)) {
+                links.follow(path, out);
+            }
+        }
+    }
+
+    /**
+     * How a listing treats symbolic links that are not named {@code .sql} (a link named so is a
+     * migration file, read through the link). A link to a directory is listed as a subdirectory,
+     * under the link's own path: a directory of migrations shared by several services may be
+     * linked into each one's location, and leaving it out would skip its migrations silently. So
+     * a link whose target is missing is refused (it may have led to migrations: a volume that is
+     * not mounted), as is a link that leads back to a directory the listing is in (a loop, which
+     * would list the same files without end). Hidden links ({@code ..data} of a ConfigMap) are
+     * never looked at. A link to a file not named {@code .sql} is passed over, as that file is.
+     */
+    private static final class Links {
+        private final Path root;
+        /** The real paths of the directories entered through links, innermost first, above the root's. */
+        private final ArrayDeque<Path> entered = new ArrayDeque<>();
+
+        Links(Path root) {
+            this.root = root;
+        }
+
+        void follow(Path link, List<ScriptFiles.ListedFile> out) throws IOException {
+            Path target;
+            try {
+                target = link.toRealPath();
+            } catch (NoSuchFileException e) {
+                throw refused(link, "is a link to '" + Files.readSymbolicLink(link) + "', which does not exist:"
+                        + " it may have led to migrations, and a migration is never skipped silently",
+                        "restore what it points to (a volume that is not mounted?), or remove the link");
+            } catch (FileSystemException e) {
+                throw refused(link, "is a link that cannot be followed (" + e.getReason() + ")",
+                        "make it point to a directory or remove it");
+            }
+            if (!Files.isDirectory(target)) {
+                return;
+            }
+            if (entered.isEmpty()) {
+                entered.push(root.toRealPath());
+            }
+            if (link.getParent().toRealPath().startsWith(target) || entered.contains(target)) {
+                throw refused(link, "is a link to '" + target + "', which holds the link itself: following it"
+                        + " would list the same migrations again without end",
+                        "remove the link, or point it at a directory outside the migrations location;"
+                                + " Ratchet lists a linked directory as a subdirectory");
+            }
+            entered.push(target);
+            try {
+                listSqlFiles(link, out, this);
+            } finally {
+                entered.pop();
+            }
+        }
+
+        private static RatchetException refused(Path link, String what, String hint) {
+            return RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "'" + link + "' in the migrations location "
+                    + what + ".").hint(hint).with("file", link.toString()).build();
         }
     }
 

@@ -50,7 +50,12 @@ public interface MigrationSource {
      */
     List<Migration> load();
 
-    /** A filesystem directory. */
+    /**
+     * A filesystem directory, with its subdirectories and the directories it links to (listed
+     * under the link's name), except hidden ones (a name starting with a dot). A link whose
+     * target is missing, or that leads back to a directory holding it, fails {@link #load} with
+     * {@link ErrorKind#SOURCE_UNREADABLE}.
+     */
     static MigrationSource directory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return () -> MigrationFiles.sorted(MigrationFiles.loadDirectory(directory, directory.toString()));

@@ -6,6 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -296,15 +299,42 @@ final class ScriptFiles {
                 try {
                     c[i] = reader.read(file.path());
                 } catch (IOException | RuntimeException e) {
-                    f[i] = e instanceof RatchetException re ? re
-                            : RatchetException.of(ErrorKind.SOURCE_UNREADABLE, "Cannot read migration file '"
-                                    + file + "': " + e.getMessage()).with("file", file.toString()).cause(e).build();
+                    f[i] = e instanceof RatchetException re ? re : unreadable(file.path(), e);
                 }
             }
             contents = c;
             failures = f;
             done.complete(null); // publishes both arrays to every thread that sees done
         }
+    }
+
+    /**
+     * Why {@code file} could not be read, in words: an exception of the file system often says
+     * no more than the path.
+     */
+    static RatchetException unreadable(Path file, Exception e) {
+        String why;
+        String hint = null;
+        if (e instanceof NoSuchFileException && Files.isSymbolicLink(file)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(file).toString();
+            } catch (IOException | RuntimeException unreadableLink) {
+                target = "?";
+            }
+            why = "it is a link to '" + target + "', which does not exist";
+            hint = "restore what the link points to (a volume that is not mounted?), or remove the link";
+        } else if (e instanceof NoSuchFileException) {
+            why = "it was removed after its directory was listed";
+        } else if (e instanceof AccessDeniedException) {
+            why = "permission denied";
+            hint = "let the user that runs Ratchet read it";
+        } else {
+            why = e.getMessage();
+        }
+        RatchetException.Builder b = RatchetException.of(ErrorKind.SOURCE_UNREADABLE,
+                "Cannot read migration file '" + file + "': " + why).with("file", file.toString()).cause(e);
+        return (hint == null ? b : b.hint(hint)).build();
     }
 
     /** A thread's buffer and digest. */

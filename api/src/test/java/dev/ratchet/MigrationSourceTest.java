@@ -508,19 +508,96 @@ class MigrationSourceTest {
     }
 
     @Test
-    void aLinkToADirectoryIsNotFollowedWhileALinkToAFileIsAMigration() throws Exception {
-        write("1_one.sql", "SELECT 1;");
+    void aLinkToADirectoryIsListedAsASubdirectoryAndALinkToAFileIsAMigration() throws Exception {
+        // Several services sharing a directory of migrations link it into each one's location.
         write("elsewhere/2_two.sql", "SELECT 2;");
-        Path source = dir.resolve("source");
-        Files.createDirectories(source);
-        Files.move(dir.resolve("1_one.sql"), source.resolve("1_one.sql"));
-        Files.createSymbolicLink(source.resolve("linked"), dir.resolve("elsewhere"));
+        write("elsewhere/deeper/4_four.sql", "SELECT 4;");
+        write("elsewhere/README.md", "not a migration");
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("1_one.sql"), "SELECT 1;");
+        Files.createSymbolicLink(source.resolve("shared"), dir.resolve("elsewhere"));
+        Files.createSymbolicLink(source.resolve("notes.md"), dir.resolve("elsewhere/README.md"));
         Files.createSymbolicLink(source.resolve("3_three.sql"), dir.resolve("elsewhere/2_two.sql"));
+        Files.createSymbolicLink(source.resolve(".hidden"), Path.of("/nonexistent/never/looked/at"));
 
         List<Migration> loaded = MigrationSource.directory(source).load();
 
-        assertEquals(List.of("1_one", "3_three"), loaded.stream().map(Migration::name).toList());
+        assertEquals(List.of("1_one", "2_two", "3_three", "4_four"), loaded.stream().map(Migration::name).toList());
         assertEquals("SELECT 2;", loaded.get(1).script().orElseThrow());
+        assertTrue(loaded.get(1).origin().endsWith("source/shared/2_two.sql"), "named by the link's path: "
+                + loaded.get(1).origin());
+        assertEquals("SELECT 2;", loaded.get(2).script().orElseThrow());
+        assertEquals("SELECT 4;", loaded.get(3).script().orElseThrow());
+
+        Path manifest = ChecksumManifest.write(source);
+        assertEquals(List.of("1_one.sql", "3_three.sql", "shared/2_two.sql", "shared/deeper/4_four.sql"),
+                Files.readAllLines(manifest).stream().skip(1).map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList(),
+                "the manifest lists the files a boot lists");
+        List<Migration> vouched = MigrationSource.directory(source).load();
+        assertEquals(loaded.get(3).checksum(), vouched.get(3).checksum());
+
+        // The same directory linked twice is every version twice.
+        Files.createSymbolicLink(source.resolve("again"), dir.resolve("elsewhere"));
+        RatchetException twice = assertThrows(RatchetException.class, () -> MigrationSource.directory(source).load());
+        assertEquals(ErrorKind.VERSION_COLLISION, twice.kind());
+        assertTrue(twice.getMessage().contains("again/2_two.sql") && twice.getMessage().contains("shared/2_two.sql"),
+                twice.getMessage());
+    }
+
+    @Test
+    void aLinkThatLeadsBackIntoTheLocationIsRefusedNamingIt() throws Exception {
+        write("1_one.sql", "SELECT 1;");
+        write("sub/2_two.sql", "SELECT 2;");
+        for (String[] link : new String[][] {{"up", ".."}, {"sub/self", "."}, {"sub/root", ".."}}) {
+            Path at = dir.resolve(link[0]);
+            Files.createSymbolicLink(at, Path.of(link[1]));
+            RatchetException e = assertThrows(RatchetException.class, this::load, link[0]);
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("'" + at + "' in the migrations location is a link to '")
+                    && e.getMessage().contains("which holds the link itself"), e.getMessage());
+            assertTrue(e.hint().contains("remove the link"), e.hint());
+            Files.delete(at);
+        }
+        // A loop through a second directory: only the real paths entered so far show it.
+        Path outside = Files.createDirectories(dir.getParent().resolve(dir.getFileName() + "-outside"));
+        try {
+            Files.createSymbolicLink(outside.resolve("back"), dir);
+            Files.createSymbolicLink(dir.resolve("out"), outside);
+            RatchetException e = assertThrows(RatchetException.class, this::load);
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("out/back' in the migrations location is a link to '" + dir.toRealPath()
+                    + "', which holds the link itself"), e.getMessage());
+        } finally {
+            Files.deleteIfExists(outside.resolve("back"));
+            Files.deleteIfExists(outside);
+        }
+        Files.delete(dir.resolve("out"));
+        assertEquals(List.of("1_one", "2_two"), load().stream().map(Migration::name).toList());
+    }
+
+    @Test
+    void aDanglingLinkIsRefusedNamingWhereItPoints() throws Exception {
+        write("1_one.sql", "SELECT 1;");
+        Path shared = dir.resolve("shared");
+        Files.createSymbolicLink(shared, Path.of("/mnt/not-mounted/migrations"));
+        RatchetException e = assertThrows(RatchetException.class, this::load);
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind());
+        assertEquals("'" + shared + "' in the migrations location is a link to '/mnt/not-mounted/migrations', which"
+                + " does not exist: it may have led to migrations, and a migration is never skipped silently.",
+                e.getMessage().substring(e.getMessage().indexOf(']') + 2, e.getMessage().indexOf(" Hint: ")));
+        assertTrue(e.hint().startsWith("restore what it points to"), e.hint());
+        Files.delete(shared);
+
+        // A dangling link named as a migration is listed, and fails when it is read, saying why.
+        Path two = dir.resolve("2_two.sql");
+        Files.createSymbolicLink(two, Path.of("gone/2_two.sql"));
+        List<Migration> loaded = load();
+        assertEquals(List.of("1_one", "2_two"), loaded.stream().map(Migration::name).toList());
+        RatchetException read = assertThrows(RatchetException.class, () -> loaded.get(1).script());
+        assertEquals(ErrorKind.SOURCE_UNREADABLE, read.kind());
+        assertTrue(read.getMessage().contains("Cannot read migration file '" + two
+                + "': it is a link to 'gone/2_two.sql', which does not exist"), read.getMessage());
+        assertTrue(read.hint().startsWith("restore what the link points to"), read.hint());
     }
 
     @Test
