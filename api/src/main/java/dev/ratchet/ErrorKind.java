@@ -76,6 +76,15 @@ public enum ErrorKind {
             "put the up annotation (-- +goose Up, or -- migrate:up) above the statements that make the change, and"
                     + " keep the down section after them; if the line is a plain comment, reword it so that it does"
                     + " not start like the annotation"),
+    /**
+     * A migration's text holds a NUL character (U+0000), which no SQL statement can hold: SQLite
+     * ends a statement's text there, and PostgreSQL refuses it. A file saved as UTF-16 without a
+     * byte order mark has one in every other byte.
+     */
+    NUL_IN_SCRIPT(Family.SOURCE,
+            "save the file as UTF-8 (iconv -f UTF-16LE -t UTF-8, or UTF-16BE, for a file saved as UTF-16), or delete"
+                    + " the NUL; to store one in data, write it with a function the database has (SQLite: char(0);"
+                    + " PostgreSQL: a bytea value such as '\\x00'::bytea)"),
     /** An applied version is recorded under another name than the code's migration of that version. */
     RENAMED_AFTER_APPLY(Family.REFUSED,
             "revert the rename in code; if the rename is intended, update the name in the tracker row to match"),

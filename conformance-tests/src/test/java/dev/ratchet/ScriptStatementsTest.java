@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -771,6 +772,44 @@ class ScriptStatementsTest {
             assertTrue(e.getMessage().contains("has a sqlite3 shell dot-command on line 2 (.read)"), e.getMessage());
             assertFalse(tableExists(db, "shell_a"), "nothing of it ran");
             assertEquals(List.of(), trackerRows(db));
+        }
+    }
+
+    /**
+     * A NUL character is refused before anything of the migration runs. SQLite took a statement's
+     * text only up to a NUL, so a file saved as UTF-16BE without a byte order mark (valid UTF-8:
+     * a NUL before every ASCII character) ran nothing and was recorded as applied; PostgreSQL's
+     * driver failed the connection with a protocol error, reported as CONNECTION_FAILED.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void aNulCharacterIsRefusedBeforeAnythingRuns(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            String utf16be = new String("CREATE TABLE nul_b (id int);\nCREATE TABLE nul_c (id int);\n"
+                    .getBytes(StandardCharsets.UTF_16BE), StandardCharsets.UTF_8);
+            List<Migration> ms = List.of(
+                    Migration.builder("1_first").version(Version.of(1)).sql("CREATE TABLE nul_a (id int);").build(),
+                    Migration.builder("2_utf16").version(Version.of(2)).sql(utf16be).build());
+            assertEquals(ErrorKind.NUL_IN_SCRIPT, Fixtures.ratchet(db, ms).status().get(0).problem().orElseThrow().kind());
+            RatchetException e = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, ms).migrate());
+            assertEquals(ErrorKind.NUL_IN_SCRIPT, e.kind(), e.getMessage());
+            assertEquals(ErrorKind.Family.SOURCE, e.kind().family());
+            assertTrue(e.getMessage().contains("holds a NUL character (U+0000) on line 1, column 1, and 57 more")
+                    && e.getMessage().contains("it was saved as UTF-16 without a byte order mark"), e.getMessage());
+            assertTrue(tableExists(db, "nul_a"));
+            assertFalse(tableExists(db, "nul_b") || tableExists(db, "nul_c"), "nothing of it ran");
+            assertEquals(List.of("1_first"), trackerRows(db).stream().map(r -> r.split("\\|")[1]).toList());
+
+            // One NUL in an otherwise good script: its line and column, no word of UTF-16.
+            List<Migration> one = List.of(ms.get(0), Migration.builder("2_one").version(Version.of(2))
+                    .sql("CREATE TABLE nul_d (v text);\n-- seed\nINSERT INTO nul_d VALUES ('a\0b');\n").build());
+            RatchetException single = assertThrows(RatchetException.class, () -> Fixtures.ratchet(db, one).migrate());
+            assertEquals(ErrorKind.NUL_IN_SCRIPT, single.kind(), single.getMessage());
+            assertEquals(3, single.context().get("line"));
+            assertTrue(single.getMessage().contains("on line 3, column 29, which no SQL statement can hold")
+                    && !single.getMessage().contains("UTF-16 without"), single.getMessage());
+            assertFalse(tableExists(db, "nul_d"), "nothing of it ran");
+            assertEquals(List.of("1_first"), trackerRows(db).stream().map(r -> r.split("\\|")[1]).toList());
         }
     }
 

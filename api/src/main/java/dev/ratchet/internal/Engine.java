@@ -677,12 +677,17 @@ public final class Engine {
      * it runs: a psql meta-command line (see {@link SqlScript.Statement#psqlMetaCommand}), a sqlite3
      * shell dot-command ({@link SqlScript.Statement#sqliteDotCommand}) or a
      * Flyway placeholder ({@link SqlScript.Statement#placeholderName}), which sent as they are
-     * would be syntax errors; or a goose or dbmate down section with no up section
-     * ({@link SqlScript#downSectionWithoutUp}), whose statements would not run.
+     * would be syntax errors; a goose or dbmate down section with no up section
+     * ({@link SqlScript#downSectionWithoutUp}), whose statements would not run; or a NUL
+     * character ({@link #nulCharacter}), which no database takes.
      */
     private static Optional<RatchetException> otherToolsSyntax(Session s, Namespace ns, Migration m,
                                                                List<Migration> chain,
                                                                List<SqlScript.Statement> statements) {
+        Optional<RatchetException> nul = nulCharacter(ns, m, chain);
+        if (nul.isPresent()) {
+            return nul;
+        }
         java.util.OptionalInt down = SqlScript.downSectionWithoutUp(m.script().orElse(""), s.dialect.scriptSyntax());
         if (down.isPresent()) {
             return Optional.of(RatchetException.of(ErrorKind.DOWN_SECTION_WITHOUT_UP, "Migration '" + m.name()
@@ -716,6 +721,39 @@ public final class Engine {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Refuses a script with a NUL character, before any of it runs ({@link ErrorKind#NUL_IN_SCRIPT}):
+     * SQLite takes a statement's text only up to a NUL, so a file saved as UTF-16BE (a NUL before
+     * every ASCII character) ran nothing at all and was recorded as applied; PostgreSQL's protocol
+     * cannot carry one, and the connection failed with a protocol error.
+     */
+    private static Optional<RatchetException> nulCharacter(Namespace ns, Migration m, List<Migration> chain) {
+        String script = m.script().orElse("");
+        int at = script.indexOf('\0');
+        if (at < 0) {
+            return Optional.empty();
+        }
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < at; i++) {
+            if (script.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        long nuls = script.chars().filter(c -> c == 0).count();
+        String utf16 = nuls * 3 >= script.length()
+                ? " About half its characters are NUL: it was saved as UTF-16 without a byte order mark." : "";
+        return Optional.of(RatchetException.of(ErrorKind.NUL_IN_SCRIPT, "Migration '" + m.name() + "' of namespace '"
+                        + ns.name() + "' (" + m.origin() + ") holds a NUL character (U+0000) on line " + line
+                        + ", column " + (at - lineStart + 1) + (nuls > 1 ? ", and " + (nuls - 1) + " more" : "")
+                        + ", which no SQL statement can hold: SQLite would end the statement there and PostgreSQL"
+                        + " refuses it." + utf16 + " Nothing of it ran"
+                        + (chain == null ? "." : "; the chain transaction was rolled back."))
+                .with("namespace", ns.name()).with("migration", m.name()).with("origin", m.origin())
+                .with("line", line).build());
     }
 
     /**
