@@ -292,6 +292,23 @@ class FaultTest {
         assertFalse(java.nio.file.Files.exists(missing), "nothing created");
     }
 
+    /** A URL that names a directory where SQLite needs a file says so, and names a file to give. */
+    @Test
+    void aSqliteUrlNamingADirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + dir, null, null))
+                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                .namespace(Namespace.of("app", creates(1)))
+                .build();
+        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
+        assertEquals("the URL names a directory, " + dir + ", where SQLite needs a database file: name the file, such"
+                + " as jdbc:sqlite:" + dir.resolve("app.db"), e.hint());
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertEquals(0, left.count(), "nothing created");
+        }
+    }
+
     /**
      * A server that refuses the connection says why in its SQLSTATE, and the hint says what to do:
      * a database the server does not have, and no server at the port.

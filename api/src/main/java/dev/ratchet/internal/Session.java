@@ -73,10 +73,17 @@ final class Session implements AutoCloseable {
      * host, which pgjdbc reads as part of the host name (libpq's and most platforms' URLs have it).
      */
     static java.util.Optional<String> urlHint(String url) {
-        java.util.Optional<java.nio.file.Path> dir = missingSqliteDirectory(url);
-        if (dir.isPresent()) {
-            return java.util.Optional.of("the directory " + dir.get() + " does not exist: SQLite creates the"
-                    + " database file, not the directories above it; create it, or correct the path in the URL");
+        java.util.Optional<java.nio.file.Path> file = sqliteFile(url);
+        if (file.isPresent()) {
+            java.nio.file.Path parent = file.get().getParent();
+            if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+                return java.util.Optional.of("the directory " + parent + " does not exist: SQLite creates the"
+                        + " database file, not the directories above it; create it, or correct the path in the URL");
+            }
+            if (java.nio.file.Files.isDirectory(file.get())) {
+                return java.util.Optional.of("the URL names a directory, " + file.get() + ", where SQLite needs a"
+                        + " database file: name the file, such as jdbc:sqlite:" + file.get().resolve("app.db"));
+            }
         }
         if (url != null && url.startsWith("jdbc:postgresql://")) {
             String rest = url.substring("jdbc:postgresql://".length());
@@ -115,11 +122,8 @@ final class Session implements AutoCloseable {
         });
     }
 
-    /**
-     * The directory a {@code jdbc:sqlite:} file URL names that does not exist, if it names one: the
-     * reason SQLite cannot open (create) the file.
-     */
-    static java.util.Optional<java.nio.file.Path> missingSqliteDirectory(String url) {
+    /** The file a {@code jdbc:sqlite:} URL names, absolute; empty for another URL or an in-memory database. */
+    static java.util.Optional<java.nio.file.Path> sqliteFile(String url) {
         if (url == null || !url.startsWith("jdbc:sqlite:")) {
             return java.util.Optional.empty();
         }
@@ -133,9 +137,7 @@ final class Session implements AutoCloseable {
             return java.util.Optional.empty();
         }
         try {
-            java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
-            return parent != null && !java.nio.file.Files.isDirectory(parent) ? java.util.Optional.of(parent)
-                    : java.util.Optional.empty();
+            return java.util.Optional.of(java.nio.file.Path.of(file).toAbsolutePath());
         } catch (java.nio.file.InvalidPathException notAPath) {
             return java.util.Optional.empty();
         }
