@@ -263,11 +263,7 @@ class FaultTest {
         Map<java.nio.file.Path, String> codes = Map.of(text, "(SQLite result code 26)", damaged, "(SQLite result code 11)");
         for (java.nio.file.Path file : List.of(text, damaged)) {
             byte[] before = java.nio.file.Files.readAllBytes(file);
-            Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + file, null, null))
-                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
-                    .namespace(Namespace.of("app", creates(1)))
-                    .build();
-            RatchetException e = assertThrows(RatchetException.class, r::migrate);
+            RatchetException e = assertThrows(RatchetException.class, ratchetAt("jdbc:sqlite:" + file)::migrate);
             assertEquals(ErrorKind.DATABASE_ERROR, e.kind(), e.getMessage());
             assertTrue(e.hint().contains(hints.get(file)), e.hint());
             assertTrue(e.getMessage().contains(codes.get(file)), e.getMessage());
@@ -280,11 +276,7 @@ class FaultTest {
     @Test
     void aSqliteFileInAMissingDirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         java.nio.file.Path missing = dir.resolve("no/such");
-        Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + missing.resolve("app.db"), null, null))
-                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
-                .namespace(Namespace.of("app", creates(1)))
-                .build();
-        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        RatchetException e = assertThrows(RatchetException.class, ratchetAt("jdbc:sqlite:" + missing.resolve("app.db"))::migrate);
         assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
         assertEquals("the directory " + missing + " does not exist: SQLite creates the database file, not the"
                 + " directories above it; create it, or correct the path in the URL", e.hint());
@@ -292,15 +284,19 @@ class FaultTest {
         assertFalse(java.nio.file.Files.exists(missing), "nothing created");
     }
 
+    /** A runner of one migration on {@code url}, with no user or password. */
+    private static Ratchet ratchetAt(String url) {
+        return Ratchet.builder().connections(ConnectionSource.url(url, null, null))
+                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                .namespace(Namespace.of("app", creates(1)))
+                .build();
+    }
+
     /** A URL that names a directory where SQLite needs a file says so, and names a file to give. */
     @Test
     void aSqliteUrlNamingADirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Ratchet r = Ratchet.builder().connections(ConnectionSource.url("jdbc:sqlite:" + dir, null, null))
-                .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
-                .namespace(Namespace.of("app", creates(1)))
-                .build();
-        RatchetException e = assertThrows(RatchetException.class, r::migrate);
+        RatchetException e = assertThrows(RatchetException.class, ratchetAt("jdbc:sqlite:" + dir)::migrate);
         assertEquals(ErrorKind.CONNECTION_FAILED, e.kind());
         assertEquals("the URL names a directory, " + dir + ", where SQLite needs a database file: name the file, such"
                 + " as jdbc:sqlite:" + dir.resolve("app.db"), e.hint());
@@ -324,11 +320,7 @@ class FaultTest {
         Map<String, String> hints = Map.of(missing, "the server has no database of the name the URL gives: create it",
                 noServer, "no server answered at the host and port the URL gives");
         for (String u : List.of(missing, noServer)) {
-            Ratchet r = Ratchet.builder().connections(ConnectionSource.url(u, null, null))
-                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
-                    .namespace(Namespace.of("app", creates(1)))
-                    .build();
-            RatchetException e = assertThrows(RatchetException.class, r::migrate);
+            RatchetException e = assertThrows(RatchetException.class, ratchetAt(u)::migrate);
             assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
             assertTrue(e.hint().startsWith(hints.get(u)), u + ": " + e.hint());
         }
