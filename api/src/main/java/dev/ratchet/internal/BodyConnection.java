@@ -56,11 +56,29 @@ final class BodyConnection {
     private BodyConnection() {
     }
 
+    /** What the engine does with each SQL text a body hands the connection, before it reaches the database. */
+    interface SqlSeen {
+        void before(String sql) throws SQLException;
+    }
+
     /** {@code pinned} as a body in the engine's transaction ({@code inTransaction}) or outside one sees it. */
     static Connection of(Connection pinned, boolean inTransaction, DatabaseDialect dialect) {
+        return of(pinned, inTransaction, dialect, sql -> { });
+    }
+
+    /**
+     * As {@link #of(Connection, boolean, DatabaseDialect)}, telling {@code seen} of each SQL text
+     * the body prepares ({@code prepareStatement}, {@code prepareCall}) or runs or batches through
+     * a {@code createStatement()} statement, before it does.
+     */
+    static Connection of(Connection pinned, boolean inTransaction, DatabaseDialect dialect, SqlSeen seen) {
         Savepoints savepoints = new Savepoints(pinned);
         return (Connection) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if ((method.getName().equals("prepareStatement") || method.getName().equals("prepareCall"))
+                            && args != null && args[0] instanceof String sql) {
+                        seen.before(sql);
+                    }
                     switch (method.getName()) {
                         case "close", "abort" -> throw new Refused("a migration body must not call " + call(method)
                                 + ": the connection is the run's, and holds its migration lock",
@@ -100,7 +118,7 @@ final class BodyConnection {
                             case "prepareStatement", "prepareCall" -> refuseInTransaction(pinned, dialect, (String) args[0]);
                             case "createStatement" -> {
                                 return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect,
-                                        true);
+                                        true, seen);
                             }
                             default -> {
                             }
@@ -111,13 +129,13 @@ final class BodyConnection {
                         switch (method.getName()) {
                             case "prepareStatement", "prepareCall" ->
                                     refuseSeveralStatements(dialect, (String) args[0], method.getName() + "()");
-                            case "createStatement" -> {
-                                return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned,
-                                        dialect, false);
-                            }
                             default -> {
                             }
                         }
+                    }
+                    if (method.getName().equals("createStatement")) {
+                        return statement((Statement) invoke(pinned, method, args), (Connection) proxy, pinned, dialect,
+                                false, seen);
                     }
                     return invoke(pinned, method, args);
                 });
@@ -136,15 +154,16 @@ final class BodyConnection {
      * would end that transaction ({@code COMMIT}, {@code BEGIN}, ...: see
      * {@link SqlScript#transactionControl}) is refused before it reaches the database, as it is in
      * a script; in or outside it, a text the driver would run half ({@link #refuseSeveralStatements}).
-     * Its connection is the body's.
+     * Each text goes to {@code seen} first. Its connection is the body's.
      */
     private static Statement statement(Statement raw, Connection body, Connection pinned, DatabaseDialect dialect,
-                                       boolean inTransaction) {
+                                       boolean inTransaction, SqlSeen seen) {
         return (Statement) Proxy.newProxyInstance(BodyConnection.class.getClassLoader(),
                 new Class<?>[] {Statement.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch" -> {
                             if (args != null && args.length > 0 && args[0] instanceof String sql) {
+                                seen.before(sql);
                                 if (inTransaction) {
                                     refuseInTransaction(pinned, dialect, sql);
                                 }

@@ -146,6 +146,16 @@ public abstract class DatabaseDialect implements Dialect {
         }
     }
 
+    /**
+     * Remembers the values of the placeholder settings a body is about to set ({@code names}, in
+     * lower case: see {@link SqlScript#placeholderSettings}) that no earlier body of the run set,
+     * so that {@link #resetSettings} can put them back: no catalog lists them, so only the names a
+     * script shows can be kept. Nothing by default: a database without such settings.
+     */
+    public void rememberPlaceholders(Connection connection, SessionState state, java.util.Set<String> names)
+            throws SQLException {
+    }
+
     /** The session's settings {@link #rememberSettings} keeps, by name; none by default. */
     java.util.Map<String, String> settings(Connection connection) throws SQLException {
         return java.util.Map.of();
@@ -384,6 +394,12 @@ public abstract class DatabaseDialect implements Dialect {
          * SQLite: the connection's pragmas.
          */
         java.util.Map<String, String> settings;
+        /**
+         * PostgreSQL: the placeholder settings bodies set ({@link #rememberPlaceholders}), by name,
+         * with their values before the first body that set them; null for one the session did not
+         * have.
+         */
+        final java.util.Map<String, String> placeholders = new java.util.HashMap<>();
         /** The session's temporary objects before the first body ran ({@link #temporaryObjects}); null until then. */
         java.util.Set<String> temporaryObjects;
         /** The session's locks before the first body ran ({@link #sessionLocks}); null until then. */

@@ -536,6 +536,11 @@ public final class Engine {
                         throw refusal.get();
                     }
                 }
+                boolean maySetSomething = statements.stream().anyMatch(SqlScript.Statement::mayChangeSettings);
+                if (maySetSomething) {
+                    sql(s, ns, "reading the placeholder settings migration '" + m.name() + "' sets",
+                            () -> rememberPlaceholders(s, m.script().get()));
+                }
                 try {
                     if (statements.stream().anyMatch(SqlScript.Statement::copyFromStdin)) {
                         runWithCopy(s, statements);
@@ -576,13 +581,14 @@ public final class Engine {
                                     + " database for what the statements before the BEGIN did")
                             .build();
                 }
-                if (statements.stream().anyMatch(SqlScript.Statement::mayChangeSettings)) {
+                if (maySetSomething) {
                     resetSettings(s, ns, m);
                 }
             } else {
                 boolean returned = false;
                 try {
-                    m.callback().orElseThrow().run(BodyConnection.of(s.connection, m.transactional(), s.dialect));
+                    m.callback().orElseThrow().run(BodyConnection.of(s.connection, m.transactional(), s.dialect,
+                            sql -> rememberPlaceholders(s, sql)));
                     returned = true;
                     if (!m.transactional()) {
                         BodyConnection.settle(s.connection, false);
@@ -605,6 +611,19 @@ public final class Engine {
             throw e;
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Reads the placeholder settings {@code sql} sets or resets ({@link SqlScript#placeholderSettings})
+     * that no earlier body of the run set, for {@link #resetSettings} to put back after the body.
+     */
+    private static void rememberPlaceholders(Session s, String sql) throws SQLException {
+        if (SqlScript.mayNamePlaceholders(sql)) {
+            java.util.Set<String> names = SqlScript.placeholderSettings(sql);
+            if (!names.isEmpty()) {
+                s.dialect.rememberPlaceholders(s.connection, s.state, names);
+            }
+        }
     }
 
     /**

@@ -422,7 +422,58 @@ final class PostgresDialect extends DatabaseDialect {
                 }
             }
         }
+        restorePlaceholders(connection, state);
         dropTemporaryObjectsBodiesCreated(connection, state);
+    }
+
+    /** The names given and their values in the session, null for one it does not have. */
+    private static final String PLACEHOLDERS = "SELECT n, pg_catalog.current_setting(n, true)"
+            + " FROM pg_catalog.unnest(?::text[]) AS n";
+
+    @Override
+    public void rememberPlaceholders(Connection connection, SessionState state, java.util.Set<String> names)
+            throws SQLException {
+        List<String> unseen = names.stream().filter(n -> !state.placeholders.containsKey(n)).toList();
+        if (!unseen.isEmpty()) {
+            state.placeholders.putAll(placeholders(connection, unseen));
+        }
+    }
+
+    private static Map<String, String> placeholders(Connection connection, java.util.Collection<String> names)
+            throws SQLException {
+        Map<String, String> values = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(PLACEHOLDERS)) {
+            ps.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Puts back the placeholder settings bodies set ({@link #rememberPlaceholders}). One the
+     * session did not have is reset: the server keeps the name, with an empty value, as after
+     * {@code RESET ALL}.
+     */
+    private static void restorePlaceholders(Connection connection, SessionState state) throws SQLException {
+        if (state.placeholders.isEmpty()) {
+            return;
+        }
+        Map<String, String> now = placeholders(connection, state.placeholders.keySet());
+        for (Map.Entry<String, String> e : state.placeholders.entrySet()) {
+            String was = e.getValue() == null ? "" : e.getValue();
+            String is = now.get(e.getKey()) == null ? "" : now.get(e.getKey());
+            if (!was.equals(is)) {
+                try (PreparedStatement set = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
+                    set.setString(1, e.getKey());
+                    set.setString(2, was);
+                    set.executeQuery().close();
+                }
+            }
+        }
     }
 
     /**

@@ -165,6 +165,77 @@ public final class SqlScript {
     private SqlScript() {
     }
 
+    /** The patterns of {@link #placeholderSettings}, compiled the first time a script needs them. */
+    private static final class Placeholders {
+        /** A part of a setting's name: a plain or double-quoted identifier. */
+        static final String NAME_PART = "(?:\"[^\"\\r\\n]+\"|[A-Za-z_][A-Za-z0-9_$]*)";
+
+        /**
+         * {@code SET [SESSION | LOCAL] a.b {TO | =}} and {@code RESET a.b}: a dotted name, which only a
+         * placeholder (custom) setting has.
+         */
+        static final java.util.regex.Pattern SETS_PLACEHOLDER = java.util.regex.Pattern.compile(
+                "(?i)\\b(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?(" + NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART
+                        + ")+)\\s*(?:=|TO\\b)|RESET\\s+(" + NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")+))");
+
+        /** {@code set_config('a.b', ...}: its name given as a string literal. */
+        static final java.util.regex.Pattern SET_CONFIG = java.util.regex.Pattern.compile(
+                "(?i)\\bset_config\\s*\\(\\s*'((?:[^']|'')+)'");
+
+        /** A placeholder setting's name as the server keeps it: dotted identifiers, folded to lower case. */
+        static final java.util.regex.Pattern PLACEHOLDER_NAME = java.util.regex.Pattern.compile(
+                "[a-z_][a-z0-9_$]*(?:\\.[a-z_][a-z0-9_$]*)+");
+    }
+
+    /**
+     * Whether {@code sql} may name a placeholder setting ({@link #placeholderSettings}): a cheap
+     * test, as every statement of a Java body takes it. It has the letters {@code set}, in any case.
+     */
+    public static boolean mayNamePlaceholders(String sql) {
+        for (int i = 0, last = sql.length() - 3; i <= last; i++) {
+            char c = sql.charAt(i);
+            if ((c == 's' || c == 'S') && sql.regionMatches(true, i, "set", 0, 3)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The placeholder settings ({@code myapp.tenant}: a dotted name, which PostgreSQL's core
+     * settings do not have, and which {@code pg_settings} does not list) that {@code script} may
+     * set or reset, by name in lower case: wherever its text has {@code SET a.b =}, {@code SET a.b
+     * TO}, {@code RESET a.b} or {@code set_config('a.b', ...)}, in a statement or in a function or
+     * {@code DO} body, or in a comment (a name too many costs one read). A name made at run time
+     * ({@code set_config(name, ...)}) is not seen.
+     */
+    public static java.util.Set<String> placeholderSettings(String script) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Matcher set = Placeholders.SETS_PLACEHOLDER.matcher(script);
+        while (set.find()) {
+            addPlaceholder(set.group(1) != null ? set.group(1) : set.group(2), names);
+        }
+        java.util.regex.Matcher config = Placeholders.SET_CONFIG.matcher(script);
+        while (config.find()) {
+            addPlaceholder(config.group(1).replace("''", "'"), names);
+        }
+        return names;
+    }
+
+    private static void addPlaceholder(String written, java.util.Set<String> names) {
+        StringBuilder name = new StringBuilder();
+        for (String part : written.split("\\.", -1)) {
+            String p = part.strip();
+            if (p.length() >= 2 && p.startsWith("\"") && p.endsWith("\"")) {
+                p = p.substring(1, p.length() - 1);
+            }
+            name.append(name.length() == 0 ? "" : ".").append(p.toLowerCase(Locale.ROOT));
+        }
+        if (Placeholders.PLACEHOLDER_NAME.matcher(name).matches()) {
+            names.add(name.toString());
+        }
+    }
+
     /**
      * Whether {@code script} has the word {@code foreign_keys} anywhere, in any case: a cheap
      * test before splitting it to find a statement that {@link Statement#setsForeignKeys() sets}

@@ -386,4 +386,20 @@ class SqlScriptTest {
             assertEquals(java.util.OptionalInt.empty(), SqlScript.downSectionWithoutUp(fine, PG), fine);
         }
     }
+
+    @Test
+    void placeholderSettingsAreTheDottedNamesAScriptSetsOrResets() {
+        assertEquals(java.util.Set.of("myapp.tenant", "myapp.region", "other.flag", "app.user_id", "a.b.c"),
+                SqlScript.placeholderSettings("SET myapp.tenant = '42';\nset local \"MyApp\" . Region to 'us';\n"
+                        + "SELECT pg_catalog.set_config('other.flag', 'on', false);\n"
+                        + "DO $$ BEGIN PERFORM SET_CONFIG ( 'App.User_Id', '7', true); END $$;\n"
+                        + "RESET a.b.c;\n"));
+        // PostgreSQL's own settings have no dot; a name made at run time is not seen; an UPDATE of
+        // a composite column's field looks like one and costs a read.
+        assertEquals(java.util.Set.of(), SqlScript.placeholderSettings("SET statement_timeout = 0;\n"
+                + "SET search_path TO app;\nSELECT set_config(name, 'x', false) FROM names;\nRESET ALL;\n"
+                + "SET SESSION AUTHORIZATION bob;\nSELECT set_config('bad name.x', 'y', false);\n"));
+        assertEquals(java.util.Set.of("addr.city"), SqlScript.placeholderSettings("UPDATE t SET addr.city = 'x';"));
+        assertEquals(java.util.Set.of("session.x"), SqlScript.placeholderSettings("SET session.x = 1;"));
+    }
 }

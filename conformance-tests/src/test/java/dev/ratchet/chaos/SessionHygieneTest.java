@@ -51,6 +51,15 @@ class SessionHygieneTest {
         }
     }
 
+    /** A pool of {@code size} connections of {@code source}, all opened at once. */
+    private static HikariDataSource pool(javax.sql.DataSource source, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(source);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        return new HikariDataSource(config);
+    }
+
     /** The settings of every connection of the pool, borrowed all at once. */
     private static List<String> all(HikariDataSource pool, int size) throws Exception {
         List<Connection> held = new ArrayList<>();
@@ -76,11 +85,7 @@ class SessionHygieneTest {
         String role = "rt_role_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
             Chaos.exec(db, "CREATE ROLE " + role + " SUPERUSER"); // the tracker writes after SET ROLE still work
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(db.dataSource());
-            config.setMaximumPoolSize(size);
-            config.setMinimumIdle(size);
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = pool(db.dataSource(), size)) {
                 List<String> before = all(pool, size);
                 List<Migration> changing = new ArrayList<>(List.of(
                         Migration.builder("1_role").version(Version.of(1)).sql("SET ROLE " + role).build(),
@@ -167,6 +172,74 @@ class SessionHygieneTest {
     }
 
     /**
+     * Placeholder settings (a dotted name of the application's, such as the tenant a row-level
+     * security policy reads) that a script sets or resets reach neither the migrations after it
+     * nor the pool: {@code pg_settings} does not list them, so those a script or a Java body's SQL
+     * names are read before it runs. One the session had keeps its value; one it did not have comes
+     * back empty, as after {@code RESET ALL}.
+     */
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void placeholderSettingsAScriptSetsAreNotLeftBehind(TransactionMode mode) throws Exception {
+        String seen = "SELECT coalesce(current_setting('myapp.tenant', true), '<none>') AS tenant,"
+                + " current_setting('myapp.region') AS region, coalesce(current_setting('other.flag', true), '<none>')"
+                + " AS flag";
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            try (HikariDataSource pool = pool(db.dataSource(), 1)) {
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("SET myapp.region = 'eu'"); // the application's own, before the run
+                }
+                List<Migration> code = List.of(
+                        Migration.builder("1_sets").version(Version.of(1)).sql("SET myapp.tenant = '42';\n"
+                                + "SET SESSION \"MyApp\".region TO 'us';\n"
+                                + "SELECT pg_catalog.set_config('other.flag', 'on', false);\n"
+                                + "CREATE TABLE seen_1 AS " + seen + ";\n").build(),
+                        Migration.builder("2_after").version(Version.of(2)).sql("CREATE TABLE seen_2 AS " + seen + ";\n")
+                                .build(),
+                        Migration.builder("3_do").version(Version.of(3)).sql("DO $$ BEGIN PERFORM set_config("
+                                + "'myapp.tenant', '7', false); END $$;\nRESET myapp.region;\n").build(),
+                        Migration.builder("4_after").version(Version.of(4)).sql("CREATE TABLE seen_4 AS " + seen + ";\n")
+                                .build(),
+                        Migration.builder("5_java").version(Version.of(5)).body(c -> {
+                            try (Statement st = c.createStatement()) {
+                                st.execute("SET myapp.tenant = '9'");
+                            }
+                            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                                    "SELECT set_config('other.flag', ?, false)")) {
+                                ps.setString(1, "java");
+                                ps.executeQuery().close();
+                            }
+                        }).build(),
+                        Migration.builder("6_after").version(Version.of(6)).sql("CREATE TABLE seen_6 AS " + seen + ";\n")
+                                .build());
+                Ratchet.builder().dataSource(pool).tracker(AppliedSetTracker.builder().build()).transactionMode(mode)
+                        .namespace(Namespace.of("app", code)).build().migrate();
+
+                assertEquals("42|us|on", row(db, "SELECT tenant || '|' || region || '|' || flag FROM seen_1"), mode + "");
+                assertEquals("|eu|", row(db, "SELECT tenant || '|' || region || '|' || flag FROM seen_2"),
+                        mode + ": the first migration's settings did not reach the second");
+                assertEquals("|eu|", row(db, "SELECT tenant || '|' || region || '|' || flag FROM seen_4"),
+                        mode + ": a DO block's set_config and a RESET were put back");
+                assertEquals("|eu|", row(db, "SELECT tenant || '|' || region || '|' || flag FROM seen_6"),
+                        mode + ": a Java body's SET and prepared set_config were put back");
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery(seen)) {
+                    rs.next();
+                    assertEquals("|eu|", rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3),
+                            mode + ": the pooled connection came back with the application's own");
+                }
+            }
+        }
+    }
+
+    private static String row(TestDatabase db, String sql) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+
+    /**
      * SQLite: pragmas a non-transactional migration sets for its connection (foreign keys off for a
      * table rebuild, synchronous off for a bulk load, recursive triggers) reach neither the
      * migrations after it nor the pool: the next migration's orphan row is refused by the foreign
@@ -179,10 +252,7 @@ class SessionHygieneTest {
             org.sqlite.SQLiteDataSource enforcing = new org.sqlite.SQLiteDataSource();
             enforcing.setUrl(db.url());
             enforcing.setEnforceForeignKeys(true);
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(enforcing);
-            config.setMaximumPoolSize(1);
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = pool(enforcing, 1)) {
                 String pragmas = "SELECT (SELECT foreign_keys FROM pragma_foreign_keys),"
                         + " (SELECT synchronous FROM pragma_synchronous),"
                         + " (SELECT recursive_triggers FROM pragma_recursive_triggers)";
@@ -228,10 +298,7 @@ class SessionHygieneTest {
                 : "SELECT name FROM temp.sqlite_master WHERE type IN ('table',"
                 + " 'view', 'trigger')";
         try (TestDatabase db = TestDatabases.open(kind)) {
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(db.dataSource());
-            config.setMaximumPoolSize(1);
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = pool(db.dataSource(), 1)) {
                 try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                     st.executeUpdate("CREATE TEMP TABLE app_scratch (id int)");
                 }
@@ -284,10 +351,7 @@ class SessionHygieneTest {
             throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.SQLITE)) {
             String archive = dir.resolve("archive.db").toString().replace("'", "''");
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(db.dataSource());
-            config.setMaximumPoolSize(1);
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = pool(db.dataSource(), 1)) {
                 // temp: SQLite makes it on first use
                 String databases = "SELECT name FROM pragma_database_list WHERE name <> 'temp'";
                 List<String> before = dev.ratchet.Fixtures.rows(pool, databases);
@@ -378,10 +442,7 @@ class SessionHygieneTest {
     @org.junit.jupiter.api.Test
     void advisoryLocksMigrationsKeepAreReleasedAtTheRunsEnd() throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
-            HikariConfig config = new HikariConfig();
-            config.setDataSource(db.dataSource());
-            config.setMaximumPoolSize(1);
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = pool(db.dataSource(), 1)) {
                 try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                     st.execute("SELECT pg_advisory_lock(777)"); // the application's, on the pooled connection
                 }
