@@ -292,6 +292,34 @@ class FaultTest {
                 .build();
     }
 
+    /**
+     * A tracker table configured for a schema the database does not have (SQLite: a database not
+     * attached): migrate fails creating it, and status and plan say so first, where they listed
+     * the migrations as pending as if a migrate would run them.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.ratchet.conformance.DatabaseKind.class)
+    void aTrackerSchemaTheDatabaseDoesNotHaveIsReportedBeforeAMigrate(dev.ratchet.conformance.DatabaseKind kind)
+            throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Ratchet r = Ratchet.builder().dataSource(db.dataSource())
+                    .tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().schema("no_such_schema").build())
+                    .namespace(Namespace.of("app", creates(1, 2))).build();
+            NamespaceStatus status = r.status().get(0);
+            assertEquals(2, status.pending().size());
+            RatchetException problem = status.problem().orElseThrow();
+            assertEquals(ErrorKind.DATABASE_ERROR, problem.kind());
+            assertTrue(problem.getMessage().contains("'no_such_schema', which ")
+                    && problem.getMessage().contains(": migrate would fail creating it."), problem.getMessage());
+            assertEquals(problem.getMessage(), assertThrows(RatchetException.class, r::plan).getMessage());
+
+            RatchetException failed = assertThrows(RatchetException.class, r::migrate);
+            assertEquals(ErrorKind.DATABASE_ERROR, failed.kind(), failed.getMessage());
+            assertEquals(problem.hint(), failed.hint(), "the same hint as the failure it foretells");
+            assertFalse(dev.ratchet.Fixtures.tableExists(db, "t1"), "nothing ran");
+        }
+    }
+
     /** A URL that names a directory where SQLite needs a file says so, and names a file to give. */
     @Test
     void aSqliteUrlNamingADirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)

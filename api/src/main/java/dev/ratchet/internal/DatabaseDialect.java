@@ -74,6 +74,13 @@ public abstract class DatabaseDialect implements Dialect {
     /** Whether namespaces may have a target schema here. */
     public abstract boolean supportsTargetSchema();
 
+    /**
+     * Whether the database has {@code schema} (SQLite: an attached database of that name), for
+     * {@code status()} and {@code plan()} to say that a migrate would fail creating a tracker table
+     * there. One read of the catalog.
+     */
+    public abstract boolean schemaExists(Connection connection, String schema) throws SQLException;
+
     /** Whose lexical rules this database's scripts follow, for {@link SqlScript#split}. */
     public abstract SqlScript.Syntax scriptSyntax();
 

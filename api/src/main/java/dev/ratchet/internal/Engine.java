@@ -1292,8 +1292,10 @@ public final class Engine {
                 return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                         plan.pending(), plan.unverifiable(), plan.warnings(), elsewhere);
             }
+            Plan planned = plan;
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
-                    plan.pending(), plan.unverifiable(), plan.warnings(), scriptRefusal(s, plan));
+                    plan.pending(), plan.unverifiable(), plan.warnings(),
+                    missingTrackerSchema(s, ns, state).or(() -> scriptRefusal(s, planned)));
         } catch (RatchetException e) {
             return new NamespaceStatus(ns.name(), tracker.id(), installed, history.entries(), history.facts(),
                     List.of(), List.of(), List.of(), Optional.of(e));
@@ -1306,8 +1308,10 @@ public final class Engine {
         List<Plan> out = new ArrayList<>();
         try (Session s = Session.open(config.source(), config.lockTimeout(), tracker, config.lockStrategy())) {
             for (Namespace ns : config.namespaces()) {
-                Plan plan = targeted(ns, lockedPlan(s, ns, Install.NONE));
-                Optional<RatchetException> refusal = scriptRefusal(s, plan);
+                Observed observed = observe(s, ns);
+                Plan plan = targeted(ns, foreseen(s, observed.plan()));
+                Optional<RatchetException> refusal = missingTrackerSchema(s, ns, observed.state())
+                        .or(() -> scriptRefusal(s, plan));
                 if (refusal.isPresent()) {
                     throw refusal.get();
                 }
@@ -1471,10 +1475,50 @@ public final class Engine {
         return observed.plan();
     }
 
+    /**
+     * That a migrate would fail creating the tracker table, if it would: its table is absent and
+     * the schema it is configured for (an attached database on SQLite) does not exist. Ratchet
+     * creates its tracker table, never a schema. For {@code status()} and {@code plan()} to say so
+     * before a migrate, as they report a script a migrate would refuse.
+     */
+    private Optional<RatchetException> missingTrackerSchema(Session s, Namespace ns, TableState state) {
+        if (state != TableState.ABSENT || tracker.schema().isEmpty()) {
+            return Optional.empty();
+        }
+        String schema = tracker.schema().get();
+        boolean exists;
+        try {
+            exists = s.dialect.schemaExists(s.connection, schema);
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, "looking for the tracker table's schema", ns.name());
+        }
+        if (exists) {
+            return Optional.empty();
+        }
+        boolean sqlite = s.dialect instanceof SqliteDialect;
+        return Optional.of(RatchetException.of(ErrorKind.DATABASE_ERROR, "The tracker table "
+                        + s.qualifiedTable(tracker) + " of namespace '" + ns.name() + "' is to be created in "
+                        + (sqlite ? "the attached database '" + schema + "', which the connection has not attached"
+                        : "schema '" + schema + "', which the database does not have") + ": migrate would fail"
+                        + " creating it.")
+                .hint(sqlite ? Errors.MISSING_ATTACHED_DATABASE_HINT : Errors.MISSING_SCHEMA_HINT)
+                .with("namespace", ns.name()).with("schema", schema).build());
+    }
+
     private TableState detect(Session s, Namespace ns) {
         try {
             return tracker.detect(s.context);
         } catch (SQLException e) {
+            // SQLite cannot even look into a database that is not attached: no table is there.
+            if (tracker.schema().isPresent()) {
+                try {
+                    if (!s.dialect.schemaExists(s.connection, tracker.schema().get())) {
+                        return TableState.ABSENT;
+                    }
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+            }
             throw Errors.database(s.dialect, e, "inspecting the tracker table", ns.name());
         }
     }

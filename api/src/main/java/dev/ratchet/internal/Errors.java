@@ -78,6 +78,14 @@ public final class Errors {
         return "3F000".equals(e.getSQLState()) ? null : hint(dialect, e);
     }
 
+    /** What to do about a schema the database does not have (PostgreSQL's 3F000). */
+    static final String MISSING_SCHEMA_HINT = "create the schema first (Ratchet creates its tracker table, never a"
+            + " schema), or name one that exists";
+
+    /** What to do about a SQLite database name that is not attached. */
+    static final String MISSING_ATTACHED_DATABASE_HINT = "attach that database on the connections Ratchet is given"
+            + " (ATTACH DATABASE 'file' AS name), or name one that is attached (main is the URL's file)";
+
     /**
      * What an operator can do about the database errors a set-up meets first (a user without
      * rights, a read-only server, a schema that is not there, a full disk, a SQLite database
@@ -96,7 +104,10 @@ public final class Errors {
                     + " read-only or not writable): connect to a writable primary, or make the database writable";
         }
         if (state.equals("3F000")) {
-            return "create the schema first (Ratchet creates its tracker table, never a schema), or name one that exists";
+            return MISSING_SCHEMA_HINT;
+        }
+        if (sqlite == 1 /* SQLITE_ERROR */ && e.getMessage() != null && e.getMessage().contains("unknown database")) {
+            return MISSING_ATTACHED_DATABASE_HINT;
         }
         if (sqlite == 5 /* SQLITE_BUSY */ || sqlite == 6 /* SQLITE_LOCKED */) {
             return "another connection held the database for longer than the lock timeout (here SQLite's busy wait): a"
