@@ -74,6 +74,44 @@ class DatabaseErrorHintTest {
         }
     }
 
+    /**
+     * A user who may not create schemas (no CREATE on the database, as an application's user
+     * usually has not) migrates a namespace into a target schema made for it. CREATE SCHEMA IF
+     * NOT EXISTS checks that privilege before it looks for the schema, so the run failed.
+     */
+    @Test
+    void aUserWhoMayNotCreateSchemasMigratesIntoATargetSchemaMadeForIt() throws Exception {
+        try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
+            String role = "ratchet_app_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            String made = db.schema() + "_made";
+            try {
+                exec(db, "CREATE ROLE " + role + " NOLOGIN");
+            } catch (SQLException e) {
+                assumeTrue(false, "the test user cannot create roles: " + e.getMessage());
+            }
+            try {
+                exec(db, "GRANT USAGE, CREATE ON SCHEMA " + db.schema() + " TO " + role);
+                exec(db, "GRANT " + role + " TO CURRENT_USER");
+                exec(db, "CREATE SCHEMA " + made + " AUTHORIZATION " + role);
+                Ratchet ratchet = Ratchet.builder().dataSource(opening(db, "SET ROLE " + role))
+                        .tracker(AppliedSetTracker.builder().build())
+                        .namespace(Namespace.of(Fixtures.NS, List.of(Migration.builder("1_widgets").version(Version.of(1))
+                                .sql("CREATE TABLE widgets (id int);").build())).withSchema(made)).build();
+                assertEquals(1, ratchet.migrate().applied().size());
+                try (Connection c = db.connect(); Statement st = c.createStatement(); java.sql.ResultSet rs =
+                        st.executeQuery("SELECT tableowner FROM pg_tables WHERE schemaname = '" + made
+                                + "' AND tablename = 'widgets'")) {
+                    assertTrue(rs.next(), "the migration ran in the target schema");
+                    assertEquals(role, rs.getString(1));
+                }
+            } finally {
+                exec(db, "DROP SCHEMA IF EXISTS " + made + " CASCADE");
+                exec(db, "DROP OWNED BY " + role);
+                exec(db, "DROP ROLE " + role);
+            }
+        }
+    }
+
     @Test
     void aReadOnlyPostgresqlSessionIsNamedAsSuch() throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {

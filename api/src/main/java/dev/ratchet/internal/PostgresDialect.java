@@ -535,7 +535,11 @@ final class PostgresDialect extends DatabaseDialect {
 
     @Override
     public void useSchema(Connection connection, SessionState state, String schema) throws SQLException {
-        execute(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+        // Looked for first: CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database
+        // before it looks, so it fails for a user who may only use a schema made for it.
+        if (!schemaExists(connection, schema)) {
+            execute(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+        }
         state.targetSearchPath = quote(schema) + (state.searchPath.isBlank() ? "" : ", " + state.searchPath);
         setSearchPath(connection, state.targetSearchPath);
         state.searchPathChanged = true;
