@@ -37,12 +37,7 @@ class DatabaseErrorHintTest {
     @Test
     void aUserWithoutTheRightToCreateIsToldToGrantIt() throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
-            String role = "ratchet_weak_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            try {
-                exec(db, "CREATE ROLE " + role + " NOLOGIN");
-            } catch (SQLException e) {
-                assumeTrue(false, "the test user cannot create roles: " + e.getMessage());
-            }
+            String role = newRole(db, "ratchet_weak_");
             try {
                 exec(db, "GRANT USAGE ON SCHEMA " + db.schema() + " TO " + role);
                 exec(db, "GRANT " + role + " TO CURRENT_USER");
@@ -82,13 +77,8 @@ class DatabaseErrorHintTest {
     @Test
     void aUserWhoMayNotCreateSchemasMigratesIntoATargetSchemaMadeForIt() throws Exception {
         try (TestDatabase db = TestDatabases.open(DatabaseKind.POSTGRESQL)) {
-            String role = "ratchet_app_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            String role = newRole(db, "ratchet_app_");
             String made = db.schema() + "_made";
-            try {
-                exec(db, "CREATE ROLE " + role + " NOLOGIN");
-            } catch (SQLException e) {
-                assumeTrue(false, "the test user cannot create roles: " + e.getMessage());
-            }
             try {
                 exec(db, "GRANT USAGE, CREATE ON SCHEMA " + db.schema() + " TO " + role);
                 exec(db, "GRANT " + role + " TO CURRENT_USER");
@@ -187,6 +177,17 @@ class DatabaseErrorHintTest {
                 return c;
             }
         };
+    }
+
+    /** A new role that cannot log in, named {@code prefix} and a random tail; skips the test when the user cannot create one. */
+    private static String newRole(TestDatabase db, String prefix) {
+        String role = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try {
+            exec(db, "CREATE ROLE " + role + " NOLOGIN");
+        } catch (SQLException e) {
+            assumeTrue(false, "the test user cannot create roles: " + e.getMessage());
+        }
+        return role;
     }
 
     private static void exec(TestDatabase db, String sql) throws SQLException {
