@@ -125,6 +125,14 @@ public enum ErrorKind {
     FOREIGN_HISTORY_FOUND(Family.REFUSED,
             "configure bootstrapFrom(<that tracker>) or run a cutover, so that history is moved, not re-run"),
     /**
+     * This tracker's table holds no history for the namespace in the session's current schema, and
+     * a table of the same tracker in another schema of the search path records the namespace's
+     * migrations as applied: the current schema changed since they ran.
+     */
+    HISTORY_IN_ANOTHER_SCHEMA(Family.REFUSED,
+            "pin the tracker to the schema that holds the namespace's history, or give the connection the search_path"
+                    + " it had when that history was written"),
+    /**
      * A migration about to run is recorded as applied in another known tracker's table: history
      * moved there (a bootstrap, or a cutover that kept this tracker's table) and ran on since.
      */

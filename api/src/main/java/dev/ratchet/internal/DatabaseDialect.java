@@ -81,6 +81,16 @@ public abstract class DatabaseDialect implements Dialect {
      */
     public abstract boolean schemaExists(Connection connection, String schema) throws SQLException;
 
+    /**
+     * The schemas of the session's search path, in its order, but {@code currentSchema}, that have a
+     * table named {@code table}: where a tracker's table was before the session's current schema
+     * changed. None by default: a database without a search path.
+     */
+    public List<String> otherSchemasWithTable(Connection connection, String table, String currentSchema)
+            throws SQLException {
+        return List.of();
+    }
+
     /** Whose lexical rules this database's scripts follow, for {@link SqlScript#split}. */
     public abstract SqlScript.Syntax scriptSyntax();
 

@@ -330,8 +330,78 @@ public final class Engine {
         return plan;
     }
 
-    /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
+    /**
+     * Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for
+     * {@code ns}, or this tracker's table in another schema of the search path holding it
+     * ({@link #historyInAnotherSchema}).
+     */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
+        return otherTrackersHistory(s, ns).or(() -> historyInAnotherSchema(s, ns));
+    }
+
+    /**
+     * This tracker's table, of its name, in another schema of the session's search path, recording
+     * some of {@code ns}'s migrations as applied, while the current schema holds no history for
+     * it: the current schema changed since they ran ("$user" of the search path finding a schema
+     * created since, a new currentSchema), and a migrate would create a new table and run them
+     * again. A history the code cannot be planned against, or that accounts for none of its
+     * migrations, is another's (another tenant's schema) and refuses nothing. Not for a tracker
+     * whose schema is configured, nor without {@code lookForOtherTrackers}.
+     */
+    private Optional<RatchetException> historyInAnotherSchema(Session s, Namespace ns) {
+        if (!config.lookForOtherTrackers() || tracker.schema().isPresent()) {
+            return Optional.empty();
+        }
+        String current = s.context.defaultSchema();
+        List<String> schemas;
+        try {
+            schemas = s.dialect.otherSchemasWithTable(s.connection, tracker.table(), current);
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, "looking for the tracker table in the search path's other schemas",
+                    ns.name());
+        }
+        for (String schema : schemas) {
+            TrackerContext ctx = new TrackerContext(s.connection, s.dialect, schema);
+            int accounted;
+            try {
+                if (tracker.detect(ctx) != TableState.PRESENT) {
+                    continue;
+                }
+                History h = tracker.read(ctx, ns.name());
+                if (h.entries().isEmpty() && h.facts().isEmpty()) {
+                    continue;
+                }
+                accounted = ns.migrations().size() - tracker.plan(h, ns).pending().size();
+            } catch (SQLException | RatchetException e) {
+                continue; // not this tracker's table, or not this code's history
+            }
+            if (accounted <= 0) {
+                continue;
+            }
+            String here = current + "." + tracker.table();
+            String there = schema + "." + tracker.table();
+            return Optional.of(RatchetException.of(ErrorKind.HISTORY_IN_ANOTHER_SCHEMA, "Namespace '" + ns.name()
+                            + "' has no history in " + here + ", the " + tracker.id() + " tracker's table in the"
+                            + " session's current schema, but " + there + ", the same tracker's table in schema '"
+                            + schema + "' of the search path, records " + accounted + " of its migrations as applied:"
+                            + " the current schema is not the one it was when they ran (a schema named after the"
+                            + " database user, which \"$user\" in the search path finds first, created since; or"
+                            + " another currentSchema or search_path). Migrating here would create a new tracker"
+                            + " table and run them again.")
+                    .with("namespace", ns.name()).with("schema", schema).with("table", there)
+                    .with("trackerName", dev.ratchet.Trackers.nameOf(tracker, there))
+                    .hint("pin the tracker to the schema that holds the history: schema(\"" + schema + "\") on its"
+                            + " builder, or --tracker " + dev.ratchet.Trackers.nameOf(tracker, there) + " on the command"
+                            + " line; or give the connection the search_path it had. If that table belongs to"
+                            + " something else (another tenant's schema), pin this tracker to schema '" + current
+                            + "' instead, or call ignoreOtherTrackers()")
+                    .build());
+        }
+        return Optional.empty();
+    }
+
+    /** Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for {@code ns}. */
+    private Optional<RatchetException> otherTrackersHistory(Session s, Namespace ns) {
         return firstOtherHistory(s, ns, (other, table, h) -> {
             if (h.entries().isEmpty() && h.facts().isEmpty()) {
                 return Optional.empty();

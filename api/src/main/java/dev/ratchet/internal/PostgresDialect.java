@@ -524,6 +524,26 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public List<String> otherSchemasWithTable(Connection connection, String table, String currentSchema)
+            throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT p.nspname"
+                + " FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS p(nspname, i)"
+                + " WHERE p.nspname <> ? AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = p.nspname AND c.relname = ? AND c.relkind IN ('r', 'p')) ORDER BY p.i")) {
+            ps.setString(1, currentSchema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public boolean supportsTargetSchema() {
         return true;
     }
