@@ -133,6 +133,15 @@ public enum ErrorKind {
             "pin the tracker to the schema that holds the namespace's history, or give the connection the search_path"
                     + " it had when that history was written"),
     /**
+     * This tracker holds no history for the namespace, and records some of its migrations, with
+     * the same names and checksums, as applied under another namespace: the namespace was renamed,
+     * or the command line's {@code --migrations} (the namespace {@code default}) was given an
+     * application's migrations.
+     */
+    HISTORY_UNDER_ANOTHER_NAMESPACE(Family.REFUSED,
+            "run the migrations under the namespace that holds their history (on the command line --migrations is the"
+                    + " namespace 'default', and --namespace NAME=DIR names another)"),
+    /**
      * A migration about to run is recorded as applied in another known tracker's table: history
      * moved there (a bootstrap, or a cutover that kept this tracker's table) and ran on since.
      */

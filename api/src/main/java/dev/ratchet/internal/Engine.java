@@ -336,7 +336,77 @@ public final class Engine {
      * ({@link #historyInAnotherSchema}).
      */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
-        return otherTrackersHistory(s, ns).or(() -> historyInAnotherSchema(s, ns));
+        return otherTrackersHistory(s, ns).or(() -> historyInAnotherSchema(s, ns))
+                .or(() -> historyUnderAnotherNamespace(s, ns));
+    }
+
+    /**
+     * This tracker's table recording some of {@code ns}'s migrations, by name and checksum, as
+     * applied under another namespace, while {@code ns} has no history: the namespace was renamed,
+     * or the command line's default namespace was given an application's migrations, and a
+     * migrate would run them again. Entries without a name or a checksum (a counter's) are not
+     * compared. Not for a namespace with a target schema (namespaces that run the same migrations
+     * on purpose, each in a schema of its own), nor without {@code lookForOtherTrackers}.
+     */
+    private Optional<RatchetException> historyUnderAnotherNamespace(Session s, Namespace ns) {
+        if (!config.lookForOtherTrackers() || ns.schema().isPresent()) {
+            return Optional.empty();
+        }
+        if (detect(s, ns) != TableState.PRESENT) {
+            return Optional.empty();
+        }
+        java.util.Set<String> held;
+        try {
+            held = new java.util.TreeSet<>(tracker.namespacesHeld(s.context).orElse(java.util.Set.of()));
+        } catch (SQLException e) {
+            throw Errors.database(s.dialect, e, "listing the namespaces the tracker table holds", ns.name());
+        }
+        held.remove(ns.name());
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Map<String, String> checksums = new java.util.HashMap<>();
+        for (Migration m : ns.migrations()) {
+            try {
+                m.checksum().ifPresent(c -> checksums.put(m.name(), c));
+            } catch (RatchetException unreadable) {
+                // compared without it; the run that reads it reports it
+            }
+        }
+        for (String other : held) {
+            History h;
+            try {
+                h = tracker.read(s.context, other);
+            } catch (SQLException | RatchetException e) {
+                continue;
+            }
+            List<String> same = new ArrayList<>();
+            for (dev.ratchet.AppliedEntry e : h.entries()) {
+                if (e.name().isPresent() && e.checksum().isPresent()
+                        && e.checksum().get().equals(checksums.get(e.name().get()))) {
+                    same.add(e.name().get());
+                }
+            }
+            if (same.isEmpty()) {
+                continue;
+            }
+            String table = s.qualifiedTable(tracker);
+            return Optional.of(RatchetException.of(ErrorKind.HISTORY_UNDER_ANOTHER_NAMESPACE, "Namespace '"
+                            + ns.name() + "' has no history in the " + tracker.id() + " tracker's table " + table
+                            + ", but that table records " + same.size() + " of its migrations (" + String.join(", ",
+                            same.size() > 5 ? same.subList(0, 5) : same) + (same.size() > 5 ? ", ..." : "")
+                            + "), with the same names and checksums, as applied under namespace '" + other + "': the"
+                            + " namespace was renamed, or these are that namespace's migrations. Migrating them"
+                            + " under '" + ns.name() + "' would run them again.")
+                    .with("namespace", ns.name()).with("otherNamespace", other).with("table", table)
+                    .with("applied", List.copyOf(same))
+                    .hint("run them under namespace '" + other + "' (on the command line --namespace " + other
+                            + "=DIR; --migrations is the namespace 'default'); if both namespaces are to run these"
+                            + " migrations, give '" + ns.name() + "' a target schema of its own (Namespace.withSchema),"
+                            + " or call ignoreOtherTrackers()")
+                    .build());
+        }
+        return Optional.empty();
     }
 
     /**
