@@ -270,7 +270,10 @@ public final class Ratchet {
          * {@link dev.ratchet.spi.TrackerProvider}, and {@code migrate()} refuses if one holds some
          * ({@code FOREIGN_HISTORY_FOUND}); and a migration about to run is looked for by name in
          * those tables, and {@code migrate()} refuses if one records it as applied
-         * ({@code APPLIED_BY_ANOTHER_TRACKER}). For databases where such a table belongs to
+         * ({@code APPLIED_BY_ANOTHER_TRACKER}). A namespace with no history is also checked
+         * against this tracker's table in the search path's other schemas
+         * ({@code HISTORY_IN_ANOTHER_SCHEMA}) and against its other namespaces
+         * ({@code HISTORY_UNDER_ANOTHER_NAMESPACE}). For databases where such history belongs to
          * something else.
          */
         public Builder ignoreOtherTrackers() {

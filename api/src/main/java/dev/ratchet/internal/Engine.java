@@ -332,8 +332,9 @@ public final class Engine {
 
     /**
      * Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for
-     * {@code ns}, or this tracker's table in another schema of the search path holding it
-     * ({@link #historyInAnotherSchema}).
+     * {@code ns}; or this tracker's table in another schema of the search path holding it
+     * ({@link #historyInAnotherSchema}); or this tracker holding its migrations under another
+     * namespace ({@link #historyUnderAnotherNamespace}).
      */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
         return otherTrackersHistory(s, ns).or(() -> historyInAnotherSchema(s, ns))

@@ -309,9 +309,11 @@ final class Commands {
      * them, or move one's history first), and a database ahead of the code.
      */
     static final class OtherTrackers {
-        @Option(names = "--ignore-other-trackers", description = "Do not look in the other known trackers' tables"
-                + " (the refusals FOREIGN_HISTORY_FOUND and APPLIED_BY_ANOTHER_TRACKER): only for a table of such a"
-                + " name that belongs to something else.")
+        @Option(names = "--ignore-other-trackers", description = "Do not look for a namespace's history elsewhere:"
+                + " in the other known trackers' tables, in the tracker's table of another schema of the search path,"
+                + " or under another namespace (the refusals FOREIGN_HISTORY_FOUND, APPLIED_BY_ANOTHER_TRACKER,"
+                + " HISTORY_IN_ANOTHER_SCHEMA and HISTORY_UNDER_ANOTHER_NAMESPACE): only where such history belongs"
+                + " to something else.")
         boolean ignore;
 
         @Option(names = "--bootstrap-from", paramLabel = "TRACKER",

@@ -34,7 +34,7 @@ import java.util.Map;
  *       lock-strategy: AUTO                 # AUTO (default), ADVISORY or LEASE (behind a transaction-pooling PgBouncer)
  *       cancel-on-shutdown: 20s             # a shutdown mid-migration cancels it and waits this long (0s: no hook)
  *       bootstrap-from: counter             # move another tracker's history first (default: none)
- *       ignore-other-trackers: false        # true: do not look in other trackers' tables (default false)
+ *       ignore-other-trackers: false        # true: do not look for history elsewhere (default false)
  * </pre>
  */
 @EachProperty("ratchet.datasources")
