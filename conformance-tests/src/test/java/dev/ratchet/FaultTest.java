@@ -320,6 +320,27 @@ class FaultTest {
         }
     }
 
+    /**
+     * A pending file that cannot be read (here not UTF-8) fails the run before the tracker table
+     * is created: a refusal leaves the database as it was, where an empty tracker table was left.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.ratchet.conformance.DatabaseKind.class)
+    void anUnreadablePendingFileFailsTheRunBeforeTheTrackerTableIsCreated(dev.ratchet.conformance.DatabaseKind kind,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("V1__a.sql"), "CREATE TABLE unread_a (id int);");
+        java.nio.file.Files.write(dir.resolve("V2__latin1.sql"), new byte[] {'S', 'E', 'L', 'E', 'C', 'T', ' ',
+                '\'', (byte) 0xE9, '\'', ';'});
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            RatchetException e = assertThrows(RatchetException.class, () -> Ratchet.builder()
+                    .dataSource(db.dataSource()).tracker(dev.ratchet.tracker.appliedset.AppliedSetTracker.builder().build())
+                    .namespace(Namespace.of("app", MigrationSource.directory(dir).load())).build().migrate());
+            assertEquals(ErrorKind.SOURCE_UNREADABLE, e.kind(), e.getMessage());
+            assertFalse(dev.ratchet.Fixtures.tableExists(db, "ratchet_applied_migrations"), "no tracker table");
+            assertFalse(dev.ratchet.Fixtures.tableExists(db, "unread_a"), "nothing ran");
+        }
+    }
+
     /** A URL that names a directory where SQLite needs a file says so, and names a file to give. */
     @Test
     void aSqliteUrlNamingADirectoryIsNamedInTheHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)

@@ -184,9 +184,6 @@ public final class Engine {
                     othersAsked = true;
                 }
             }
-            if (observed.state() == TableState.ABSENT) {
-                inTransaction(s, ns, () -> install(s, ns));
-            }
             Plan plan = targeted(ns, observed.plan());
             for (String w : plan.warnings()) {
                 warn(ns, w, warnings);
@@ -199,6 +196,13 @@ public final class Engine {
                 for (String w : scriptWarnings(s, ns, plan.pending())) {
                     warn(ns, w, warnings);
                 }
+            }
+            // Created once nothing is left to refuse: a pending file that cannot be read leaves
+            // no tracker table behind.
+            if (observed.state() == TableState.ABSENT) {
+                inTransaction(s, ns, () -> install(s, ns));
+            }
+            if (!plan.isUpToDate()) {
                 run(s, lock, plan, applied);
             }
         } catch (RuntimeException | Error e) {
