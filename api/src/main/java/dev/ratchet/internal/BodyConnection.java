@@ -61,15 +61,11 @@ final class BodyConnection {
         void before(String sql) throws SQLException;
     }
 
-    /** {@code pinned} as a body in the engine's transaction ({@code inTransaction}) or outside one sees it. */
-    static Connection of(Connection pinned, boolean inTransaction, DatabaseDialect dialect) {
-        return of(pinned, inTransaction, dialect, sql -> { });
-    }
-
     /**
-     * As {@link #of(Connection, boolean, DatabaseDialect)}, telling {@code seen} of each SQL text
-     * the body prepares ({@code prepareStatement}, {@code prepareCall}) or runs or batches through
-     * a {@code createStatement()} statement, before it does.
+     * {@code pinned} as a body in the engine's transaction ({@code inTransaction}) or outside one
+     * sees it, telling {@code seen} of each SQL text the body prepares ({@code prepareStatement},
+     * {@code prepareCall}) or runs or batches through a {@code createStatement()} statement, before
+     * it does.
      */
     static Connection of(Connection pinned, boolean inTransaction, DatabaseDialect dialect, SqlSeen seen) {
         Savepoints savepoints = new Savepoints(pinned);

@@ -235,6 +235,16 @@ public abstract class DatabaseDialect implements Dialect {
         return java.util.Set.of();
     }
 
+    /** Whether {@code sql}, given {@code parameter} for its one parameter, returns a row. */
+    static boolean hasRow(Connection connection, String sql, String parameter) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** The values of the first column of {@code sql}'s rows. */
     static java.util.Set<String> firstColumn(Connection connection, String sql) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();

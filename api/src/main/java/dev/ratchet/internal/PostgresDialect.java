@@ -415,11 +415,7 @@ final class PostgresDialect extends DatabaseDialect {
         }
         for (Map.Entry<String, String> e : state.settings.entrySet()) {
             if (!e.getKey().equals(SESSION_USER) && !e.getValue().equals(now.get(e.getKey()))) {
-                try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
-                    set.setString(1, e.getKey());
-                    set.setString(2, e.getValue());
-                    set.executeQuery().close();
-                }
+                setConfig(connection, e.getKey(), e.getValue());
             }
         }
         restorePlaceholders(connection, state);
@@ -467,12 +463,17 @@ final class PostgresDialect extends DatabaseDialect {
             String was = e.getValue() == null ? "" : e.getValue();
             String is = now.get(e.getKey()) == null ? "" : now.get(e.getKey());
             if (!was.equals(is)) {
-                try (PreparedStatement set = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
-                    set.setString(1, e.getKey());
-                    set.setString(2, was);
-                    set.executeQuery().close();
-                }
+                setConfig(connection, e.getKey(), was);
             }
+        }
+    }
+
+    /** Sets {@code name} to {@code value} for the session. */
+    private static void setConfig(Connection connection, String name, String value) throws SQLException {
+        try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+            set.setString(1, name);
+            set.setString(2, value);
+            set.executeQuery().close();
         }
     }
 
@@ -514,13 +515,7 @@ final class PostgresDialect extends DatabaseDialect {
 
     @Override
     public boolean schemaExists(Connection connection, String schema) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return hasRow(connection, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?", schema);
     }
 
     @Override

@@ -384,12 +384,7 @@ final class SqliteDialect extends DatabaseDialect {
 
     @Override
     public boolean schemaExists(Connection connection, String schema) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pragma_database_list WHERE name = ?")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return hasRow(connection, "SELECT 1 FROM pragma_database_list WHERE name = ?", schema);
     }
 
     @Override
