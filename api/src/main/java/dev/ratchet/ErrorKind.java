@@ -142,6 +142,15 @@ public enum ErrorKind {
             "run the migrations under the namespace that holds their history (on the command line --migrations is the"
                     + " namespace 'default', and --namespace NAME=DIR names another)"),
     /**
+     * The tracker's table holds no history for the namespace, and a table of another name in the
+     * same schema, which a known tracker recognises as its own, records some of its migrations as
+     * applied: the tracker was configured with that table when they ran (a table name given then
+     * and not now, or changed since).
+     */
+    HISTORY_IN_ANOTHER_TABLE(Family.REFUSED,
+            "configure the tracker with the table that holds the namespace's history, or move that history into the"
+                    + " table configured now (a bootstrap or a cutover)"),
+    /**
      * A migration about to run is recorded as applied in another known tracker's table: history
      * moved there (a bootstrap, or a cutover that kept this tracker's table) and ran on since.
      */

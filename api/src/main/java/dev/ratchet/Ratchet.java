@@ -272,9 +272,10 @@ public final class Ratchet {
          * those tables, and {@code migrate()} refuses if one records it as applied
          * ({@code APPLIED_BY_ANOTHER_TRACKER}). A namespace with no history is also checked
          * against this tracker's table in the search path's other schemas
-         * ({@code HISTORY_IN_ANOTHER_SCHEMA}) and against its other namespaces
-         * ({@code HISTORY_UNDER_ANOTHER_NAMESPACE}). For databases where such history belongs to
-         * something else.
+         * ({@code HISTORY_IN_ANOTHER_SCHEMA}), against its other namespaces
+         * ({@code HISTORY_UNDER_ANOTHER_NAMESPACE}), and against the tables of other names in the
+         * tracker's schema that a known tracker recognises as its own ({@code HISTORY_IN_ANOTHER_TABLE}).
+         * For databases where such history belongs to something else.
          */
         public Builder ignoreOtherTrackers() {
             this.lookForOtherTrackers = false;

@@ -91,6 +91,27 @@ public abstract class DatabaseDialect implements Dialect {
         return List.of();
     }
 
+    /**
+     * Every table of {@code schema} (SQLite: of that attached database) with its columns, in lower
+     * case, as {@link #columns} gives one table's; views are left out. One read of the catalog, for
+     * looking at every table as a tracker's (a tracker table of another name).
+     */
+    public abstract java.util.Map<String, java.util.Set<String>> tablesWithColumns(Connection connection, String schema)
+            throws SQLException;
+
+    /** Collects {@code (table, column)} rows into {@link #tablesWithColumns}'s map. */
+    static java.util.Map<String, java.util.Set<String>> tablesWithColumns(java.sql.PreparedStatement query)
+            throws SQLException {
+        java.util.Map<String, java.util.Set<String>> out = new java.util.TreeMap<>();
+        try (java.sql.ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), t -> new java.util.HashSet<>())
+                        .add(rs.getString(2).toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
     /** Whose lexical rules this database's scripts follow, for {@link SqlScript#split}. */
     public abstract SqlScript.Syntax scriptSyntax();
 

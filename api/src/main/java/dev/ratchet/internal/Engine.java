@@ -338,11 +338,14 @@ public final class Engine {
      * Another known tracker (see {@link dev.ratchet.spi.TrackerProvider}) holding history for
      * {@code ns}; or this tracker's table in another schema of the search path holding it
      * ({@link #historyInAnotherSchema}); or this tracker holding its migrations under another
-     * namespace ({@link #historyUnderAnotherNamespace}).
+     * namespace ({@link #historyUnderAnotherNamespace}); or a tracker table of another name in the
+     * tracker's schema naming them ({@link AnotherTable#historyInAnotherTable}).
      */
     private Optional<RatchetException> foreignHistory(Session s, Namespace ns) {
         return otherTrackersHistory(s, ns).or(() -> historyInAnotherSchema(s, ns))
-                .or(() -> historyUnderAnotherNamespace(s, ns));
+                .or(() -> historyUnderAnotherNamespace(s, ns))
+                .or(() -> config.lookForOtherTrackers() ? AnotherTable.historyInAnotherTable(s, tracker, ns)
+                        : Optional.empty());
     }
 
     /**

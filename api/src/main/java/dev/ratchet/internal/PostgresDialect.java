@@ -539,6 +539,18 @@ final class PostgresDialect extends DatabaseDialect {
     }
 
     @Override
+    public java.util.Map<String, Set<String>> tablesWithColumns(Connection connection, String schema)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname, a.attname FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped")) {
+            ps.setString(1, schema);
+            return tablesWithColumns(ps);
+        }
+    }
+
+    @Override
     public boolean supportsTargetSchema() {
         return true;
     }

@@ -388,6 +388,16 @@ final class SqliteDialect extends DatabaseDialect {
     }
 
     @Override
+    public java.util.Map<String, Set<String>> tablesWithColumns(Connection connection, String schema)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT m.name, p.name FROM " + quote(schema)
+                + ".sqlite_master m JOIN pragma_table_info(m.name, ?) p WHERE m.type = 'table'")) {
+            ps.setString(1, schema);
+            return tablesWithColumns(ps);
+        }
+    }
+
+    @Override
     public boolean supportsTargetSchema() {
         return false;
     }

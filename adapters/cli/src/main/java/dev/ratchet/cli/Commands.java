@@ -311,8 +311,9 @@ final class Commands {
     static final class OtherTrackers {
         @Option(names = "--ignore-other-trackers", description = "Do not look for a namespace's history elsewhere:"
                 + " in the other known trackers' tables, in the tracker's table of another schema of the search path,"
-                + " or under another namespace (the refusals FOREIGN_HISTORY_FOUND, APPLIED_BY_ANOTHER_TRACKER,"
-                + " HISTORY_IN_ANOTHER_SCHEMA and HISTORY_UNDER_ANOTHER_NAMESPACE): only where such history belongs"
+                + " under another namespace, or in a tracker table of another name (the refusals"
+                + " FOREIGN_HISTORY_FOUND, APPLIED_BY_ANOTHER_TRACKER, HISTORY_IN_ANOTHER_SCHEMA,"
+                + " HISTORY_UNDER_ANOTHER_NAMESPACE and HISTORY_IN_ANOTHER_TABLE): only where such history belongs"
                 + " to something else.")
         boolean ignore;
 
