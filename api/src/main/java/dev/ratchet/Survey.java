@@ -10,8 +10,12 @@ import java.util.Optional;
  * What every known tracker layout finds in a database: which tracker tables exist, in which
  * shape, and which namespaces they hold history for. Read-only; takes no lock. Known layouts
  * are those registered through {@link dev.ratchet.spi.TrackerProvider} (Ratchet's three
- * trackers register theirs). Operators use it (the CLI's {@code trackers} command) before a
- * conversion.
+ * trackers register theirs). Each layout's view of its own table comes first, then a finding for
+ * each table of another name in the current schema that a layout recognises as its own (a tracker
+ * configured with a table name, {@code applied-set@app_history}) and that names migrations in its
+ * rows (a counter's rows name none, and an application's table can have a counter's shape).
+ * Operators use it (the CLI's
+ * {@code trackers} command) before a conversion.
  *
  * <pre>{@code
  * for (Survey.Finding f : Survey.run(ConnectionSource.of(ds), List.of(appNamespace))) {

@@ -76,4 +76,33 @@ class SurveyTest {
                     "a namespace asked about is the only one read");
         }
     }
+
+    /**
+     * Tracker tables of other names (trackers configured with a table name) are listed after each
+     * layout's own table; an application's table of a counter's shape, whose rows name no
+     * migration, is not.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void trackerTablesOfOtherNamesAreListedWhenTheirRowsNameMigrations(DatabaseKind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.open(kind)) {
+            Fixtures.createEffectsTable(db);
+            migrate(db, "applied-set@billing_history", "billing", create(1));
+            migrate(db, "identity@mail_history", "mail", create(2));
+            migrate(db, "counter:per-namespace@search_counter", "search", create(3));
+            Fixtures.exec(db, "CREATE TABLE audit (namespace varchar(20), version int, at varchar(20))");
+            Fixtures.exec(db, "INSERT INTO audit VALUES ('billing', 3, 'x')");
+
+            Map<String, Map<String, String>> everything = read(Survey.run(ConnectionSource.of(db.dataSource()), List.of()));
+
+            assertEquals(Map.of(
+                    "applied-set billing_history", Map.of("billing", "1 entries"),
+                    "identity mail_history", Map.of("mail", "1 entries")), everything);
+            List<String> names = Survey.run(ConnectionSource.of(db.dataSource()), List.of()).stream()
+                    .map(Survey.Finding::name).toList();
+            assertEquals(List.of("applied-set@" + db.schema() + ".billing_history",
+                    "identity@" + db.schema() + ".mail_history"), names.subList(names.size() - 2, names.size()),
+                    "after the layouts' own tables: " + names);
+        }
+    }
 }

@@ -46,50 +46,80 @@ final class AnotherTable {
      * it) refuses nothing.
      */
     static Optional<RatchetException> historyInAnotherTable(Session s, Tracker tracker, Namespace ns) {
-        TrackerContext own = s.contextFor(tracker);
-        String schema = own.defaultSchema();
-        Map<String, Set<String>> tables;
+        String schema = s.contextFor(tracker).defaultSchema();
+        String ownTable = s.qualifiedTable(tracker);
+        boolean caseInsensitive = s.dialect instanceof SqliteDialect;
+        List<Tracker> candidates;
         try {
-            tables = s.dialect.tablesWithColumns(s.connection, schema);
+            candidates = recognised(s, schema, table -> caseInsensitive ? table.equalsIgnoreCase(ownTable)
+                    : table.equals(ownTable));
         } catch (SQLException e) {
+            if (!schemaExists(s, schema)) {
+                return Optional.empty(); // a schema that is not there holds no tables; the plan reports it
+            }
             throw Errors.database(s.dialect, e, "listing the tables of the tracker's schema " + schema, ns.name());
-        }
-        if (tables.isEmpty()) {
-            return Optional.empty();
         }
         Map<String, Migration> byName = new HashMap<>();
         for (Migration m : ns.migrations()) {
             byName.put(m.name(), m);
         }
+        for (Tracker candidate : candidates) {
+            List<String> named;
+            try {
+                named = thisCodesHistory(candidate.read(s.contextFor(candidate), ns.name()), byName);
+            } catch (SQLException | RuntimeException notThatTrackersTable) {
+                continue; // a table that is not that tracker's after all
+            }
+            if (!named.isEmpty()) {
+                return Optional.of(refusal(tracker, ownTable, candidate, s.qualifiedTable(candidate), ns, named));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean schemaExists(Session s, String schema) {
+        try {
+            return s.dialect.schemaExists(s.connection, schema);
+        } catch (SQLException e) {
+            return true; // the first error is the one to report
+        }
+    }
+
+    /**
+     * Each table of {@code schema} but those {@code skip} takes ({@code schema.table}) that a known
+     * tracker layout (of any {@link TrackerProvider}) recognises as its own
+     * ({@link Tracker#detect} says {@link TableState#PRESENT}), as that layout configured with it:
+     * one read of the schema's tables and columns, from which every layout's {@code detect} is
+     * answered. A table whose name no tracker takes, or that a layout's {@code detect} refuses, is
+     * left out.
+     */
+    static List<Tracker> recognised(Session s, String schema, java.util.function.Predicate<String> skip)
+            throws SQLException {
+        Map<String, Set<String>> tables = s.dialect.tablesWithColumns(s.connection, schema);
+        List<Tracker> out = new ArrayList<>();
+        if (tables.isEmpty()) {
+            return out;
+        }
         TrackerContext listed = new TrackerContext(s.connection, listed(s.dialect, tables), schema);
-        String ownTable = s.qualifiedTable(tracker);
-        boolean caseInsensitive = s.dialect instanceof SqliteDialect;
         for (TrackerProvider provider : ServiceLoader.load(TrackerProvider.class, AnotherTable.class.getClassLoader())) {
             for (Tracker layout : provider.knownLayouts()) {
                 for (String table : tables.keySet()) {
                     String where = schema + "." + table;
-                    if (caseInsensitive ? where.equalsIgnoreCase(ownTable) : where.equals(ownTable)) {
+                    if (skip.test(where)) {
                         continue;
                     }
-                    Tracker candidate;
-                    List<String> named;
                     try {
-                        candidate = Trackers.byName(Trackers.nameOf(layout, where));
-                        if (candidate.detect(listed) != TableState.PRESENT) {
-                            continue;
+                        Tracker candidate = Trackers.byName(Trackers.nameOf(layout, where));
+                        if (candidate.detect(listed) == TableState.PRESENT) {
+                            out.add(candidate);
                         }
-                        named = thisCodesHistory(candidate.read(new TrackerContext(s.connection, s.dialect, schema),
-                                ns.name()), byName);
                     } catch (SQLException | RuntimeException notThatTrackersTable) {
-                        continue; // a name no tracker takes, or a table that is not that tracker's after all
-                    }
-                    if (!named.isEmpty()) {
-                        return Optional.of(refusal(tracker, ownTable, candidate, where, ns, named));
+                        // a name no tracker takes, or a shape the layout refuses
                     }
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     /**
