@@ -354,6 +354,20 @@ class FaultTest {
         }
     }
 
+    /** A SQLite URL whose mode=ro or mode=rw names a file that is not there: the hint says so. */
+    @Test
+    void aSqliteUrlWhoseModeCreatesNoFileNamesTheMissingFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        for (String mode : List.of("ro", "rw")) {
+            java.nio.file.Path file = dir.resolve("app.db");
+            RatchetException e = assertThrows(RatchetException.class,
+                    ratchetAt("jdbc:sqlite:file:" + file + "?mode=" + mode)::migrate);
+            assertEquals(ErrorKind.CONNECTION_FAILED, e.kind(), e.getMessage());
+            assertEquals("the file " + file + " does not exist, and the URL's mode=" + mode + " opens only a file that"
+                    + " exists (mode=rwc, or no mode, creates it): correct the path, or leave the mode out", e.hint());
+            assertFalse(java.nio.file.Files.exists(file), "nothing created");
+        }
+    }
+
     /**
      * A server that refuses the connection says why in its SQLSTATE, and the hint says what to do:
      * a database the server does not have, and no server at the port.

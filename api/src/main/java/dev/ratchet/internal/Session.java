@@ -69,7 +69,8 @@ final class Session implements AutoCloseable {
 
     /**
      * What is wrong with a URL the driver could not connect with, when the URL itself shows it: a
-     * SQLite file in a missing directory, or a PostgreSQL URL with {@code user:password@} before the
+     * SQLite file in a missing directory, a directory, a missing file that the URL's
+     * {@code mode=ro} or {@code mode=rw} does not create, or a PostgreSQL URL with {@code user:password@} before the
      * host, which pgjdbc reads as part of the host name (libpq's and most platforms' URLs have it).
      */
     static java.util.Optional<String> urlHint(String url) {
@@ -83,6 +84,12 @@ final class Session implements AutoCloseable {
             if (java.nio.file.Files.isDirectory(file.get())) {
                 return java.util.Optional.of("the URL names a directory, " + file.get() + ", where SQLite needs a"
                         + " database file: name the file, such as jdbc:sqlite:" + file.get().resolve("app.db"));
+            }
+            java.util.regex.Matcher mode = java.util.regex.Pattern.compile("[?&]mode=(ro|rw)(?:&|$)").matcher(url);
+            if (mode.find() && !java.nio.file.Files.exists(file.get())) {
+                return java.util.Optional.of("the file " + file.get() + " does not exist, and the URL's mode="
+                        + mode.group(1) + " opens only a file that exists (mode=rwc, or no mode, creates it): correct"
+                        + " the path, or leave the mode out");
             }
         }
         if (url != null && url.startsWith("jdbc:postgresql://")) {
