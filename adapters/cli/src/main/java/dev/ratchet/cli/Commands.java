@@ -68,6 +68,12 @@ final class Commands {
                 database.mayCreateDatabase = createsDatabase();
             }
             try {
+                if (database != null && database.inMemorySqlite()) {
+                    report.put("inMemoryDatabase", true);
+                    note = "note: " + database.maskedUrl() + " is an in-memory SQLite database, empty when the command"
+                            + " starts and gone when it ends: name a file (jdbc:sqlite:app.db) to keep what a command"
+                            + " writes";
+                }
                 if (database != null && !database.mayCreateDatabase) {
                     database.missingSqliteFile().ifPresent(file -> {
                         report.put("missingDatabaseFile", file.toString());

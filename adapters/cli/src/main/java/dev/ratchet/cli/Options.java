@@ -215,6 +215,22 @@ final class Options {
          * The SQLite file that {@code --url} names, when it does not exist; empty for another
          * database, an in-memory one, or a file that exists.
          */
+        /**
+         * Whether {@code --url} names an in-memory SQLite database ({@code jdbc:sqlite:},
+         * {@code :memory:}, {@code mode=memory}): empty when the command starts, gone when it ends.
+         */
+        boolean inMemorySqlite() {
+            String prefix = "jdbc:sqlite:";
+            if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return false;
+            }
+            String file = url.substring(prefix.length());
+            int query = file.indexOf('?');
+            String path = query < 0 ? file : file.substring(0, query);
+            path = path.startsWith("file:") ? path.substring("file:".length()) : path;
+            return path.isEmpty() || path.contains(":memory:") || (query >= 0 && file.substring(query).contains("mode=memory"));
+        }
+
         Optional<Path> missingSqliteFile() {
             String prefix = "jdbc:sqlite:";
             if (!url.regionMatches(true, 0, prefix, 0, prefix.length()) || url.contains("mode=memory")) {

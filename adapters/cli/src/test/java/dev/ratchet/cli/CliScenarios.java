@@ -865,6 +865,23 @@ abstract class CliScenarios {
         assertEquals(3, after.json().at("/namespaces/0/applied").size(), after.out());
     }
 
+    /** An in-memory SQLite database keeps nothing: every command says so, and a file URL gets no such note. */
+    @Test
+    void anInMemorySqliteDatabaseIsNamedAsOne() throws Exception {
+        String code = QUICKSTART.toString();
+        for (String url : List.of("jdbc:sqlite::memory:", "jdbc:sqlite:", "jdbc:sqlite:file:scratch?mode=memory")) {
+            Run migrate = ratchet("migrate", "--url", url, "--migrations", code);
+            assertEquals(0, migrate.code(), migrate.out() + migrate.err());
+            assertTrue(migrate.out().startsWith("note: " + url + " is an in-memory SQLite database, empty when the"
+                    + " command starts and gone when it ends"), url + ": " + migrate.out());
+            Run status = json("status", "--url", url, "--migrations", code);
+            assertTrue(status.json().path("inMemoryDatabase").asBoolean(), status.out());
+            assertEquals(3, status.json().at("/namespaces/0/pending").size(), "nothing kept: " + status.out());
+        }
+        Run file = json("status", "--url", "jdbc:sqlite:" + work.resolve("kept.db"), "--migrations", code);
+        assertTrue(file.json().path("inMemoryDatabase").isMissingNode(), file.out());
+    }
+
     @Test
     void withoutUrlItUsesASqliteFileInTheWorkingDirectory() throws Exception {
         Run r = ratchet("migrate", "--migrations", QUICKSTART.toString());
