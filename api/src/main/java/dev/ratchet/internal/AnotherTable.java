@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -101,21 +100,19 @@ final class AnotherTable {
             return out;
         }
         TrackerContext listed = new TrackerContext(s.connection, listed(s.dialect, tables), schema);
-        for (TrackerProvider provider : ServiceLoader.load(TrackerProvider.class, AnotherTable.class.getClassLoader())) {
-            for (Tracker layout : provider.knownLayouts()) {
-                for (String table : tables.keySet()) {
-                    String where = schema + "." + table;
-                    if (skip.test(where)) {
-                        continue;
+        for (Tracker layout : Surveyor.knownLayouts()) {
+            for (String table : tables.keySet()) {
+                String where = schema + "." + table;
+                if (skip.test(where)) {
+                    continue;
+                }
+                try {
+                    Tracker candidate = Trackers.byName(Trackers.nameOf(layout, where));
+                    if (candidate.detect(listed) == TableState.PRESENT) {
+                        out.add(candidate);
                     }
-                    try {
-                        Tracker candidate = Trackers.byName(Trackers.nameOf(layout, where));
-                        if (candidate.detect(listed) == TableState.PRESENT) {
-                            out.add(candidate);
-                        }
-                    } catch (SQLException | RuntimeException notThatTrackersTable) {
-                        // a name no tracker takes, or a shape the layout refuses
-                    }
+                } catch (SQLException | RuntimeException notThatTrackersTable) {
+                    // a name no tracker takes, or a shape the layout refuses
                 }
             }
         }

@@ -561,26 +561,23 @@ public final class Engine {
             return Optional.empty();
         }
         String ownScope = s.lockScope(tracker);
-        for (dev.ratchet.spi.TrackerProvider provider : java.util.ServiceLoader.load(
-                dev.ratchet.spi.TrackerProvider.class, Engine.class.getClassLoader())) {
-            for (Tracker other : provider.knownLayouts()) {
-                if (s.lockScope(other).equals(ownScope)) {
+        for (Tracker other : Surveyor.knownLayouts()) {
+            if (s.lockScope(other).equals(ownScope)) {
+                continue;
+            }
+            TrackerContext ctx = s.contextFor(other);
+            History h;
+            try {
+                if (other.detect(ctx) != TableState.PRESENT) {
                     continue;
                 }
-                TrackerContext ctx = s.contextFor(other);
-                History h;
-                try {
-                    if (other.detect(ctx) != TableState.PRESENT) {
-                        continue;
-                    }
-                    h = other.read(ctx, ns.name());
-                } catch (SQLException | RatchetException e) {
-                    continue; // not that tracker's table after all
-                }
-                Optional<RatchetException> refusal = test.refusal(other, ctx.defaultSchema() + "." + other.table(), h);
-                if (refusal.isPresent()) {
-                    return refusal;
-                }
+                h = other.read(ctx, ns.name());
+            } catch (SQLException | RatchetException e) {
+                continue; // not that tracker's table after all
+            }
+            Optional<RatchetException> refusal = test.refusal(other, ctx.defaultSchema() + "." + other.table(), h);
+            if (refusal.isPresent()) {
+                return refusal;
             }
         }
         return Optional.empty();

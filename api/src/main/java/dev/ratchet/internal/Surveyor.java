@@ -27,6 +27,15 @@ public final class Surveyor {
     private Surveyor() {
     }
 
+    /** Every layout of every {@link TrackerProvider} registered, in the providers' order: a new list. */
+    static List<Tracker> knownLayouts() {
+        List<Tracker> layouts = new ArrayList<>();
+        for (TrackerProvider p : ServiceLoader.load(TrackerProvider.class, Surveyor.class.getClassLoader())) {
+            layouts.addAll(p.knownLayouts());
+        }
+        return layouts;
+    }
+
     /**
      * Every known layout's view of the database, for these namespaces; for none, for every
      * namespace each table holds. Each layout's own table first, then each table of another name in
@@ -34,10 +43,7 @@ public final class Surveyor {
      * name: {@code applied-set@app_history}) and that names migrations in its rows for them.
      */
     public static List<Survey.Finding> survey(ConnectionSource source, List<Namespace> namespaces) {
-        List<Tracker> layouts = new ArrayList<>();
-        for (TrackerProvider p : ServiceLoader.load(TrackerProvider.class, Surveyor.class.getClassLoader())) {
-            layouts.addAll(p.knownLayouts());
-        }
+        List<Tracker> layouts = knownLayouts();
         List<Survey.Finding> out = new ArrayList<>();
         if (layouts.isEmpty()) {
             return out;
